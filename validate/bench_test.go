@@ -1,0 +1,107 @@
+package validate
+
+import (
+	"sync"
+	"testing"
+)
+
+// BenchmarkCheck checks the documentation's example pair: every check on,
+// nothing found.
+func BenchmarkCheck(b *testing.B) {
+	p := embeddedPlan(b)
+	ex := docsExchange()
+	if res := p.Check(ex); len(res.Findings) != 0 {
+		b.Fatalf("the example pair has findings: %v", res.Findings)
+	}
+	b.SetBytes(int64(len(ex.Request.Body) + len(ex.Response.Body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Check(ex)
+	}
+}
+
+// BenchmarkCheckFailing checks a pair that breaks many rules at once.
+func BenchmarkCheckFailing(b *testing.B) {
+	p := embeddedPlan(b)
+	ex := docsExchange()
+	ex.Request.Body = []byte("Target=Webhook&Configuration.Urls=x&Configuration.FlowSid=FWabc&Configuration.ReplayAfter=7.0")
+	ex.Response.Header.Set("Access-Control-Allow-Origin", "*")
+	ex.Response.Header.Set("Access-Control-Allow-Credentials", "true")
+	ex.Response.Body = []byte(`{"sid": "WH1", "date_created": "yesterday"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Check(ex)
+	}
+}
+
+// BenchmarkLoadEmbedded compiles the embedded contract.
+func BenchmarkLoadEmbedded(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := load("c.yaml", contractBytes(), false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadTwilio loads and compiles Twilio's whole Conversations spec.
+func BenchmarkLoadTwilio(b *testing.B) {
+	loadTwilio(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadFile(twilioSpec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestCheckConcurrently runs one plan from many goroutines; with -race it
+// proves the plan is safe to share.
+func TestCheckConcurrently(t *testing.T) {
+	p := embeddedPlan(t)
+	cases := ruleCases()
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 3; i++ {
+				for _, tt := range cases {
+					if got := rulesOf(p.Check(tt.exchange()).Findings); len(got) != len(tt.want) {
+						t.Errorf("%s: %v", tt.name, got)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// FuzzCheck feeds arbitrary request and response bodies and headers through
+// the checker: it must never panic, and every finding must name a rule of the
+// catalogue and a place in the exchange.
+func FuzzCheck(f *testing.F) {
+	f.Add(docsBody, docsResp, "application/x-www-form-urlencoded", "application/json", "*", "true")
+	f.Add("Target=%zz&&=", `{"sid": null, "configuration": []}`, "", "application/json", "https://a, b", "yes")
+	f.Add("Configuration.ReplayAfter=99999999999999999999999", `[1, 2]`, "text/plain", "text/html", "", "")
+	f.Add("Configuration.Filters[]=a&configuration.url=b", `{"url": "x", "sid": "WH`, "application/json", "application/json;x", "null", "TRUE")
+	p := embeddedPlan(f)
+	f.Fuzz(func(t *testing.T, reqBody, respBody, reqCT, respCT, acao, acac string) {
+		ex := docsExchange()
+		ex.Request.Body = []byte(reqBody)
+		ex.Request.Header.Set("Content-Type", reqCT)
+		ex.Request.Header.Set("Origin", "https://app.example.com")
+		ex.Response.Body = []byte(respBody)
+		ex.Response.Header.Set("Content-Type", respCT)
+		ex.Response.Header.Set("Access-Control-Allow-Origin", acao)
+		ex.Response.Header.Set("Access-Control-Allow-Credentials", acac)
+		for _, f := range p.Check(ex).Findings {
+			if _, ok := LookupRule(f.Rule); !ok {
+				t.Fatalf("finding of unknown rule %q", f.Rule)
+			}
+			if f.Location == "" || f.Message == "" || f.Spec.Line <= 0 {
+				t.Fatalf("incomplete finding %+v", f)
+			}
+		}
+	})
+}

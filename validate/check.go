@@ -1,0 +1,652 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// checker holds the state of checking one exchange.
+type checker struct {
+	p        *Plan
+	op       *operation
+	ex       *Exchange
+	secrets  []string
+	findings []Finding
+
+	pathVals []string            // path parameter values, in template order
+	form     map[string][]string // documented form keys and their decoded values
+	formOK   bool                // the body was read as the operation's form
+	respBody map[string]any      // the response body, when it is a JSON object
+	respPlan *responsePlan       // the documented response matched by status
+}
+
+// Check checks one exchange against the contract and returns its findings.
+// An exchange of an operation the contract does not describe is skipped
+// (Result.Operation is ""). Check never compiles and never does I/O; it is
+// safe to call from many goroutines at once.
+func (p *Plan) Check(ex *Exchange) Result {
+	return p.check(ex, true)
+}
+
+// CheckRequest checks only the request half of an exchange: its path,
+// headers and body. Use it to judge a request before it is answered, as a
+// validating proxy does.
+func (p *Plan) CheckRequest(ex *Exchange) Result {
+	return p.check(ex, false)
+}
+
+func (p *Plan) check(ex *Exchange, withResponse bool) Result {
+	method := strings.ToUpper(ex.Request.Method)
+	op, vals, reason := p.router.match(method, requestPath(ex.Request.URL))
+	if op == nil {
+		return Result{Skip: reason}
+	}
+	c := &checker{p: p, op: op, ex: ex, pathVals: vals, secrets: ex.Secrets()}
+	c.checkParams()
+	if op.webhook != nil {
+		op.webhook.checkPath(c)
+	}
+	c.checkRequestBody()
+	if withResponse {
+		c.checkResponse()
+		c.checkCORS()
+		if op.webhook != nil {
+			op.webhook.checkPair(c)
+		}
+	}
+	sortFindings(c.findings)
+	return Result{Operation: op.id, Findings: c.findings}
+}
+
+// add records a finding, with the exchange's secrets redacted from every
+// string it holds.
+func (c *checker) add(f Finding) {
+	f.Message = Redact(f.Message, c.secrets)
+	f.Want = Redact(f.Want, c.secrets)
+	f.Got = Redact(f.Got, c.secrets)
+	f.Hint = Redact(f.Hint, c.secrets)
+	f.Location = Redact(f.Location, c.secrets)
+	c.findings = append(c.findings, f)
+}
+
+// sortFindings orders findings by where they are in the exchange (request
+// path, query, headers, body; response status, headers, body), then by
+// location and the catalogue's order of rules.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if ra, rb := sectionRank(a.Location), sectionRank(b.Location); ra != rb {
+			return ra < rb
+		}
+		if a.Location != b.Location {
+			return a.Location < b.Location
+		}
+		return ruleIndex[a.Rule] < ruleIndex[b.Rule]
+	})
+}
+
+var sectionOrder = []string{"request.path", "request.query", "request.header", "request.body", "request", "response.status", "response.header", "response.body", "response"}
+
+func sectionRank(loc string) int {
+	for i, s := range sectionOrder {
+		if strings.HasPrefix(loc, s) {
+			return i
+		}
+	}
+	return len(sectionOrder)
+}
+
+// checkParams checks the path, query and header parameters.
+func (c *checker) checkParams() {
+	var query map[string][]string
+	for _, pr := range c.op.params {
+		var vals []string
+		switch pr.in {
+		case "path":
+			pathIndex := 0
+			for _, s := range c.op.segs {
+				if s.param == "" {
+					continue
+				}
+				if s.param == pr.name && pathIndex < len(c.pathVals) {
+					vals = []string{c.pathVals[pathIndex]}
+				}
+				pathIndex++
+			}
+		case "query":
+			if query == nil {
+				query = map[string][]string{}
+				for _, fp := range decodeForm(requestQuery(c.ex.Request.URL)) {
+					query[fp.key] = append(query[fp.key], fp.value)
+				}
+			}
+			vals = query[pr.name]
+		case "header":
+			vals = c.ex.Request.Header.Values(pr.name)
+		default:
+			continue
+		}
+		section := "request." + pr.in + "#/" + escapeToken(pr.name)
+		if pr.in == "header" {
+			section = "request.header/" + pr.name
+		}
+		if len(vals) == 0 {
+			if pr.required {
+				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: section,
+					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.in, pr.name),
+					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.pos(parentPointer(pr.ptr))})
+			}
+			continue
+		}
+		if pr.schema == nil {
+			continue
+		}
+		var v any
+		if pr.kind == kindArray {
+			if len(vals) == 1 && pr.in != "query" {
+				vals = strings.Split(vals[0], ",")
+			}
+			items := make([]any, 0, len(vals))
+			decoded := true
+			for _, s := range vals {
+				x, ok := c.decodeText(pr.items, s, section, pr.name, pr.ptr)
+				decoded = decoded && ok
+				items = append(items, x)
+			}
+			if !decoded {
+				continue
+			}
+			v = items
+		} else {
+			x, ok := c.decodeText(pr.kind, vals[0], section, pr.name, pr.ptr)
+			if !ok {
+				continue
+			}
+			v = x
+		}
+		if err := pr.schema.Validate(v); err != nil {
+			c.schemaFindings(err, section, v, nil)
+		}
+	}
+}
+
+// escapeToken escapes a JSON pointer reference token.
+func escapeToken(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// checkRequestBody checks the request's Content-Type and body.
+func (c *checker) checkRequestBody() {
+	bp := c.op.body
+	if bp == nil || len(bp.media) == 0 {
+		return
+	}
+	body := c.ex.Request.Body
+	ct := c.ex.Request.Header.Get("Content-Type")
+	mt := normalizeMediaType(ct)
+	mp := matchMedia(bp.media, mt)
+	if mp == nil && ct == "" && len(bytes.TrimSpace(body)) == 0 {
+		mp = formMedia(bp.media)
+	}
+	if mp == nil {
+		got := quoteShort(ct)
+		if ct == "" {
+			got = "no Content-Type"
+		}
+		want := mediaList(bp.media)
+		c.add(Finding{Rule: RuleRequestContentType, Severity: SeverityError, Location: "request.header/Content-Type",
+			Message: "the request's Content-Type is not one the contract documents",
+			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
+			Spec: c.op.anchors[AnchorRequestBody]})
+		trimmed := bytes.TrimSpace(body)
+		if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+			return // a JSON body read as a form would only add noise
+		}
+		if mp = formMedia(bp.media); mp == nil {
+			return
+		}
+	}
+	switch {
+	case mp.form != nil:
+		c.checkForm(mp, body)
+	case mp.json && mp.schema != nil:
+		v, ok := c.decodeJSON(body, "request.body", RuleType, c.op.anchors[AnchorRequestBody])
+		if ok {
+			if err := mp.schema.Validate(v); err != nil {
+				c.schemaFindings(err, "request.body", v, nil)
+			}
+		}
+	}
+}
+
+func formMedia(media []*mediaPlan) *mediaPlan {
+	for _, m := range media {
+		if m.form != nil {
+			return m
+		}
+	}
+	return nil
+}
+
+// matchMedia finds the documented media type of a Content-Type, exact first,
+// then a type/* or */* range.
+func matchMedia(media []*mediaPlan, mt string) *mediaPlan {
+	if mt == "" {
+		return nil
+	}
+	for _, m := range media {
+		if m.mediaType == mt {
+			return m
+		}
+	}
+	typ, _, _ := strings.Cut(mt, "/")
+	for _, m := range media {
+		if m.mediaType == typ+"/*" || m.mediaType == "*/*" {
+			return m
+		}
+	}
+	return nil
+}
+
+func mediaList(media []*mediaPlan) string {
+	names := make([]string, len(media))
+	for i, m := range media {
+		names[i] = m.mediaType
+	}
+	return orList(names)
+}
+
+func contentTypeHint(got, want string) string {
+	switch {
+	case got == "":
+		return "set Content-Type: " + want
+	case got == "application/json" && strings.Contains(want, formMediaType):
+		return "send the fields form-encoded (Target=webhook&Configuration.Url=…), not as JSON"
+	case got == "multipart/form-data":
+		return "send the form URL-encoded, not as multipart"
+	}
+	return "set Content-Type: " + want
+}
+
+// checkForm checks a form-encoded body against the operation's field table
+// and schema.
+func (c *checker) checkForm(mp *mediaPlan, body []byte) {
+	fp := mp.form
+	c.formOK = true
+	c.form = map[string][]string{}
+	instance := map[string]any{}
+	undecodable := map[string]bool{}
+	unknown := map[string]bool{}
+	var order []string // documented keys in the order first seen
+	for _, pair := range decodeForm(string(body)) {
+		if pair.problem != "" {
+			loc := "request.body"
+			if !pair.inKey {
+				loc += "#/" + escapeToken(pair.key)
+			}
+			c.add(Finding{Rule: RuleFormSyntax, Severity: SeverityError, Location: loc,
+				Message: "the form body is not well formed: " + pair.problem,
+				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
+				Got:     quoteShort(pair.raw),
+				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
+				Spec:    c.op.anchors[AnchorRequestBody]})
+		}
+		f := fp.fields[pair.key]
+		if f == nil {
+			if !fp.open && !unknown[pair.key] {
+				unknown[pair.key] = true
+				c.unknownKey(fp, pair.key)
+			}
+			continue
+		}
+		if _, ok := c.form[pair.key]; !ok {
+			order = append(order, pair.key)
+		}
+		c.form[pair.key] = append(c.form[pair.key], pair.value)
+	}
+	for _, key := range order {
+		f := fp.fields[key]
+		vals := c.form[key]
+		loc := "request.body#/" + escapeToken(key)
+		if f.kind == kindArray {
+			items := make([]any, 0, len(vals))
+			ok := true
+			for i, s := range vals {
+				x, good := c.decodeText(f.items, s, loc+"/"+fmt.Sprint(i), fmt.Sprintf("%s[%d]", key, i), f.ptr+"/items")
+				ok = ok && good
+				items = append(items, x)
+			}
+			if !ok {
+				undecodable[key] = true
+				continue
+			}
+			instance[key] = items
+			continue
+		}
+		if len(vals) > 1 {
+			c.add(Finding{Rule: RuleFormDuplicateKey, Severity: SeverityError, Location: loc,
+				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.kind),
+				Want:    "one " + key,
+				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(quoteAll(truncateList(vals, 5)), ", ")),
+				Hint:    "send it once; only array fields repeat their key",
+				Spec:    c.p.doc.pos(f.ptr)})
+		}
+		x, ok := c.decodeText(f.kind, vals[0], loc, key, f.ptr)
+		if !ok {
+			undecodable[key] = true
+			continue
+		}
+		instance[key] = x
+	}
+	if mp.schema != nil {
+		if err := mp.schema.Validate(instance); err != nil {
+			c.schemaFindings(err, "request.body", instance, undecodable)
+		}
+	}
+	if wp := c.op.webhook; wp != nil {
+		wp.checkWords(c)
+	}
+}
+
+func truncateList(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(append([]string(nil), s[:n]...), "…")
+}
+
+// unknownKey reports a form key the contract does not document.
+func (c *checker) unknownKey(fp *formPlan, key string) {
+	f := Finding{Rule: RuleFormUnknownKey, Severity: SeverityError, Location: "request.body#/" + escapeToken(key),
+		Message: fmt.Sprintf("%s is not a field of this operation", quoteShort(key)),
+		Want:    "one of " + strings.Join(fp.names, ", "),
+		Got:     quoteShort(key),
+		Spec:    c.op.anchors[AnchorRequestSchema]}
+	near := suggest(key, fp.names)
+	switch {
+	case len(near) == 0:
+		f.Hint = "remove it: the server ignores fields it does not know"
+	case strings.HasSuffix(key, "[]") || strings.HasSuffix(key, "]") && fp.fields[near[0]] != nil && fp.fields[near[0]].kind == kindArray:
+		f.Hint = fmt.Sprintf("did you mean %s? arrays are repeated keys without brackets: %s=a&%s=b", near[0], near[0], near[0])
+	case strings.EqualFold(key, near[0]):
+		f.Hint = fmt.Sprintf("did you mean %s? keys are case-sensitive", near[0])
+	default:
+		f.Hint = "did you mean " + orList(near) + "?"
+	}
+	c.add(f)
+}
+
+// decodeText decodes the text of a form value, query or header parameter
+// into the JSON value its schema type asks for. A value that cannot be
+// decoded is reported and ok is false.
+func (c *checker) decodeText(kind valueKind, s, loc, name, schemaPtr string) (v any, ok bool) {
+	var want, hint string
+	switch kind {
+	case kindInteger:
+		if isDecimal(s) {
+			return json.Number(s), true
+		}
+		want = "an integer, written as decimal digits"
+		hint = integerHint(name, s)
+	case kindNumber:
+		if isJSONNumber(s) {
+			return json.Number(s), true
+		}
+		want = "a number, written as decimal text"
+	case kindBoolean:
+		if s == "true" || s == "false" {
+			return s == "true", true
+		}
+		want = "true or false"
+		if strings.EqualFold(s, "true") || strings.EqualFold(s, "false") {
+			hint = "write it in lower case: " + strings.ToLower(s)
+		}
+	default:
+		return s, true
+	}
+	c.add(Finding{Rule: RuleType, Severity: SeverityError, Location: loc,
+		Message: fmt.Sprintf("%s is %s, not %s", name, quoteShort(s), want),
+		Want:    want, Got: quoteShort(s), Hint: hint, Spec: c.p.doc.pos(schemaPtr)})
+	return nil, false
+}
+
+func integerHint(name, s string) string {
+	t := strings.TrimSpace(s)
+	switch {
+	case t == "":
+		return "give a value, such as " + name + "=7, or leave the field out"
+	case t != s && isDecimal(t):
+		return "remove the spaces around the digits"
+	case strings.HasPrefix(t, "+") && isDecimal(t[1:]):
+		return "drop the + sign"
+	case strings.Contains(t, ".") && isJSONNumber(t):
+		return "an integer has no fraction: write " + strings.TrimRight(strings.TrimRight(t, "0"), ".")
+	}
+	return ""
+}
+
+// isDecimal reports whether s is an integer in decimal digits, with an
+// optional minus sign.
+func isDecimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isJSONNumber reports whether s is a number in JSON's syntax.
+func isJSONNumber(s string) bool {
+	return s != "" && json.Valid([]byte(s)) && (s[0] == '-' || s[0] >= '0' && s[0] <= '9')
+}
+
+// decodeJSON decodes a JSON body; a body that is not well-formed UTF-8 JSON is
+// reported under rule.
+func (c *checker) decodeJSON(body []byte, section, rule string, spec SpecPos) (any, bool) {
+	bad := func(msg, hint string) (any, bool) {
+		c.add(Finding{Rule: rule, Severity: SeverityError, Location: section,
+			Message: "the body is not well-formed JSON: " + msg,
+			Want:    "a JSON document", Got: describeBody(body), Hint: hint, Spec: spec})
+		return nil, false
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return bad("it is empty", "")
+	}
+	if !utf8.Valid(body) {
+		return bad("it is not valid UTF-8", "JSON text is UTF-8 (RFC 8259)")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			return bad(fmt.Sprintf("%v (at byte %d)", se, se.Offset), "")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return bad("it ends in the middle of a value (truncated?)", "")
+		}
+		return bad(err.Error(), "")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return bad(fmt.Sprintf("more data follows the JSON value at byte %d", dec.InputOffset()), "send one JSON document")
+	}
+	return v, true
+}
+
+// describeBody summarises a body for a finding's got.
+func describeBody(b []byte) string {
+	if len(b) == 0 {
+		return "an empty body"
+	}
+	if !utf8.Valid(b) {
+		return fmt.Sprintf("%s of binary data", plural(len(b), "byte", "bytes"))
+	}
+	return fmt.Sprintf("%s (%s)", quoteShort(string(b)), plural(len(b), "byte", "bytes"))
+}
+
+// checkResponse checks the response's status, documented headers and body.
+func (c *checker) checkResponse() {
+	res := c.ex.Response
+	rp := c.op.response(res.Status)
+	if rp == nil {
+		var codes []string
+		for _, r := range c.op.responses {
+			codes = append(codes, r.code)
+		}
+		c.add(Finding{Rule: RuleResponseStatus, Severity: SeverityError, Location: "response.status",
+			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
+			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
+			Hint: statusHint(res), Spec: c.op.anchors[AnchorResponses]})
+		return
+	}
+	c.respPlan = rp
+	c.checkResponseHeaders(rp)
+	c.checkResponseBody(rp)
+}
+
+// statusHint quotes the server's own explanation of an error response, as
+// Twilio's error bodies carry it.
+func statusHint(res Response) string {
+	var e struct {
+		Message string `json:"message"`
+		Code    any    `json:"code"`
+	}
+	if json.Unmarshal(res.Body, &e) == nil && e.Message != "" {
+		if e.Code != nil {
+			return fmt.Sprintf("the server says: %s (code %v)", quoteShort(e.Message), e.Code)
+		}
+		return "the server says: " + quoteShort(e.Message)
+	}
+	if res.Status == 0 {
+		return "no response was recorded"
+	}
+	return ""
+}
+
+// checkResponseHeaders checks the documented headers' presence and types.
+func (c *checker) checkResponseHeaders(rp *responsePlan) {
+	for _, hp := range rp.headers {
+		vals := c.ex.Response.Header.Values(hp.canon)
+		loc := "response.header/" + hp.name
+		if len(vals) == 0 {
+			if hp.required {
+				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: loc,
+					Message: "the header " + hp.name + " is required but missing",
+					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.pos(hp.ptr)})
+			}
+			continue
+		}
+		if hp.schema == nil {
+			continue
+		}
+		for _, raw := range vals {
+			s := strings.Trim(raw, " \t")
+			var v any = s
+			switch hp.kind {
+			case kindBoolean, kindInteger, kindNumber:
+				x, ok := c.headerValue(hp, s, loc)
+				if !ok {
+					continue
+				}
+				v = x
+			}
+			if err := hp.schema.Validate(v); err != nil {
+				c.schemaFindings(err, loc, v, nil)
+			}
+		}
+	}
+}
+
+// headerValue decodes a header value of a boolean or numeric header.
+func (c *checker) headerValue(hp *headerPlan, s, loc string) (any, bool) {
+	switch hp.kind {
+	case kindBoolean:
+		if s == "true" || s == "false" {
+			return s == "true", true
+		}
+	case kindInteger:
+		if isDecimal(s) {
+			return json.Number(s), true
+		}
+	case kindNumber:
+		if isJSONNumber(s) {
+			return json.Number(s), true
+		}
+	}
+	want := map[valueKind]string{kindBoolean: "true or false", kindInteger: "an integer in decimal digits", kindNumber: "a number"}[hp.kind]
+	hint := ""
+	if hp.kind == kindBoolean && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
+		hint = "the Fetch standard only honours the exact, lower-case true"
+	}
+	if hp.kind == kindBoolean && s == "" {
+		hint = "an empty value is not a boolean: send true, or leave the header out"
+	}
+	c.add(Finding{Rule: RuleHeaderType, Severity: SeverityError, Location: loc,
+		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, quoteShort(s), hp.kind, want),
+		Want:    want, Got: quoteShort(s), Hint: hint, Spec: c.p.doc.pos(hp.ptr + "/schema")})
+	return nil, false
+}
+
+// checkResponseBody checks the response's Content-Type and body against the
+// documented content.
+func (c *checker) checkResponseBody(rp *responsePlan) {
+	res := c.ex.Response
+	if len(rp.media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
+		return
+	}
+	ct := res.Header.Get("Content-Type")
+	mt := normalizeMediaType(ct)
+	mp := matchMedia(rp.media, mt)
+	if mp == nil {
+		got := quoteShort(ct)
+		if ct == "" {
+			got = "no Content-Type"
+		}
+		c.add(Finding{Rule: RuleResponseType, Severity: SeverityError, Location: "response.header/Content-Type",
+			Message: "the response's Content-Type is not the documented media type",
+			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
+			Spec: c.p.doc.pos(rp.ptr + "/content")})
+		trimmed := bytes.TrimSpace(res.Body)
+		if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
+			return
+		}
+		for _, m := range rp.media {
+			if m.json {
+				mp = m
+				break
+			}
+		}
+		if mp == nil {
+			return
+		}
+	}
+	if !mp.json {
+		return
+	}
+	v, ok := c.decodeJSON(res.Body, "response.body", RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))
+	if !ok {
+		return
+	}
+	if mp.schema != nil {
+		if err := mp.schema.Validate(v); err != nil {
+			c.schemaFindings(err, "response.body", v, nil)
+		}
+	}
+	c.respBody, _ = v.(map[string]any)
+}

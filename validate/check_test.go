@@ -1,0 +1,305 @@
+package validate
+
+import (
+	"encoding/base64"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testConv    = "CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	testAccount = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	testToken   = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	testURL     = "https://conversations.twilio.com/v1/Conversations/" + testConv + "/Webhooks"
+	docsBody    = "Target=webhook&Configuration.Url=https%3A%2F%2Fexample.com&Configuration.Method=get&Configuration.Filters=onMessageSent&Configuration.Filters=onConversationDestroyed&Configuration.ReplayAfter=7"
+	docsResp    = `{
+  "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+  "conversation_sid": "CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+  "sid": "WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+  "target": "webhook",
+  "configuration": {"url": "https://example.com", "method": "get", "filters": ["onMessageSent", "onConversationDestroyed"]},
+  "date_created": "2016-03-24T21:05:50Z",
+  "date_updated": "2016-03-24T21:05:50Z",
+  "url": "https://conversations.twilio.com/v1/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks/WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+}`
+)
+
+// docsExchange is the documentation's own example pair, with Basic auth.
+func docsExchange() *Exchange {
+	return &Exchange{
+		Request: Request{
+			Method: "POST",
+			URL:    testURL,
+			Header: http.Header{
+				"Content-Type":  {"application/x-www-form-urlencoded"},
+				"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(testAccount+":"+testToken))},
+			},
+			Body: []byte(docsBody),
+		},
+		Response: Response{
+			Status: 201,
+			Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
+			Body:   []byte(docsResp),
+		},
+	}
+}
+
+func embeddedPlan(t testing.TB) *Plan {
+	t.Helper()
+	p, err := Embedded()
+	require.NoError(t, err)
+	return p
+}
+
+// withBody replaces the request body.
+func withBody(body string) func(*Exchange) {
+	return func(ex *Exchange) { ex.Request.Body = []byte(body) }
+}
+
+// withResp replaces fields of the documented response body.
+func withResp(old, new string) func(*Exchange) {
+	return func(ex *Exchange) {
+		ex.Response.Body = []byte(strings.Replace(string(ex.Response.Body), old, new, 1))
+	}
+}
+
+func withRespHeader(kv ...string) func(*Exchange) {
+	return func(ex *Exchange) {
+		for i := 0; i+1 < len(kv); i += 2 {
+			ex.Response.Header.Add(kv[i], kv[i+1])
+		}
+	}
+}
+
+func withReqHeader(kv ...string) func(*Exchange) {
+	return func(ex *Exchange) {
+		for i := 0; i+1 < len(kv); i += 2 {
+			ex.Request.Header.Set(kv[i], kv[i+1])
+		}
+	}
+}
+
+func rulesOf(fs []Finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Rule + " " + f.Location
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ruleCase is an exchange made from the documentation's example by some
+// changes, and the findings it must give ("rule location", sorted).
+type ruleCase struct {
+	name   string
+	change []func(*Exchange)
+	want   []string
+}
+
+func (rc ruleCase) exchange() *Exchange {
+	ex := docsExchange()
+	for _, ch := range rc.change {
+		ch(ex)
+	}
+	return ex
+}
+
+// ruleCases has a valid and an invalid case for every rule.
+func ruleCases() []ruleCase {
+	studioResp := func(ex *Exchange) {
+		ex.Response.Body = []byte(strings.NewReplacer(`"target": "webhook"`, `"target": "studio"`,
+			`"configuration": {"url": "https://example.com", "method": "get", "filters": ["onMessageSent", "onConversationDestroyed"]}`,
+			`"configuration": {"flow_sid": "FW0123456789abcdef0123456789abcdef"}`).Replace(docsResp))
+	}
+	return []ruleCase{
+		{name: "documentation example", want: []string{}},
+		{name: "charset parameter", change: []func(*Exchange){withReqHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")}, want: []string{}},
+		{name: "one-element array", change: []func(*Exchange){withBody("Target=webhook&Configuration.Url=https%3A%2F%2Fexample.com&Configuration.Filters=onMessageAdded"), withResp(`["onMessageSent", "onConversationDestroyed"]`, `["onMessageAdded"]`), withResp(`"method": "get", `, "")}, want: []string{}},
+		{name: "filters in another order", change: []func(*Exchange){withResp(`["onMessageSent", "onConversationDestroyed"]`, `["onConversationDestroyed", "onMessageSent"]`)}, want: []string{}},
+		{name: "method echoed in upper case", change: []func(*Exchange){withResp(`"method": "get"`, `"method": "GET"`)}, want: []string{}},
+		{name: "nulls where nullable", change: []func(*Exchange){withResp(`"date_updated": "2016-03-24T21:05:50Z"`, `"date_updated": null`), withResp(`"account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`, `"account_sid": null`)}, want: []string{}},
+		{name: "configuration null", change: []func(*Exchange){withResp(`"configuration": {"url": "https://example.com", "method": "get", "filters": ["onMessageSent", "onConversationDestroyed"]}`, `"configuration": null`)}, want: []string{}},
+		{name: "extra response field", change: []func(*Exchange){withResp(`"target"`, `"links": {"self": "x"}, "target"`)}, want: []string{}},
+		{name: "studio", change: []func(*Exchange){withBody("Target=studio&Configuration.FlowSid=FW0123456789abcdef0123456789abcdef"), studioResp}, want: []string{}},
+
+		{name: "json content type", change: []func(*Exchange){withReqHeader("Content-Type", "application/json"), withBody(`{"Target":"webhook"}`)},
+			want: []string{"request.content-type request.header/Content-Type"}},
+		{name: "missing content type on a form", change: []func(*Exchange){func(ex *Exchange) { ex.Request.Header.Del("Content-Type") }},
+			want: []string{"request.content-type request.header/Content-Type"}},
+		{name: "bad escape", change: []func(*Exchange){withBody(strings.Replace(docsBody, "https%3A", "https%3", 1))},
+			want: []string{"config.url-absolute request.body#/Configuration.Url", "form.syntax request.body#/Configuration.Url", "pair.configuration response.body#/configuration/url"}},
+		{name: "invalid UTF-8", change: []func(*Exchange){withBody(docsBody + "&Configuration.Triggers=%FF")},
+			want: []string{"form.syntax request.body#/Configuration.Triggers"}},
+		{name: "unknown keys", change: []func(*Exchange){withBody(docsBody + "&Configuration.Urls=x&configuration.url=y&Configuration.Filters[]=z&Friendly=1")},
+			want: []string{"form.unknown-key request.body#/Configuration.Filters[]", "form.unknown-key request.body#/Configuration.Urls", "form.unknown-key request.body#/Friendly", "form.unknown-key request.body#/configuration.url"}},
+		{name: "duplicate scalar", change: []func(*Exchange){withBody(docsBody + "&Target=webhook")},
+			want: []string{"form.duplicate-key request.body#/Target"}},
+		{name: "missing Target", change: []func(*Exchange){withBody(strings.TrimPrefix(docsBody, "Target=webhook&"))},
+			want: []string{"value.required request.body#/Target"}},
+		{name: "empty body", change: []func(*Exchange){withBody("")},
+			want: []string{"value.required request.body#/Target"}},
+		{name: "integer with a fraction", change: []func(*Exchange){withBody(strings.Replace(docsBody, "ReplayAfter=7", "ReplayAfter=7.0", 1))},
+			want: []string{"value.type request.body#/Configuration.ReplayAfter"}},
+		{name: "integer in words", change: []func(*Exchange){withBody(strings.Replace(docsBody, "ReplayAfter=7", "ReplayAfter=seven", 1))},
+			want: []string{"value.type request.body#/Configuration.ReplayAfter"}},
+		{name: "enum case", change: []func(*Exchange){withBody(strings.Replace(strings.Replace(docsBody, "Target=webhook", "Target=Webhook", 1), "Method=get", "Method=GET", 1))},
+			want: []string{"pair.target response.body#/target", "value.enum request.body#/Configuration.Method", "value.enum request.body#/Target"}},
+		{name: "flow sid wrong prefix", change: []func(*Exchange){withBody("Target=studio&Configuration.FlowSid=FX0123456789abcdef0123456789abcdef"), studioResp},
+			want: []string{"pair.configuration response.body#/configuration/flow_sid", "sid.format request.body#/Configuration.FlowSid"}},
+		{name: "path sid attempt", change: []func(*Exchange){func(ex *Exchange) { ex.Request.URL = strings.Replace(testURL, testConv, testConv[:33], 1) }},
+			want: []string{"sid.format request.path#/ConversationSid"}},
+		{name: "path unique name", change: []func(*Exchange){func(ex *Exchange) { ex.Request.URL = strings.Replace(testURL, testConv, "support-chat", 1) }},
+			want: []string{}},
+		{name: "relative url", change: []func(*Exchange){withBody("Target=webhook&Configuration.Url=%2Fhooks"), withResp(`"url": "https://example.com", "method": "get", "filters": ["onMessageSent", "onConversationDestroyed"]`, `"url": "/hooks"`)},
+			want: []string{"config.url-absolute request.body#/Configuration.Url"}},
+		{name: "studio without flow", change: []func(*Exchange){withBody("Target=studio"), studioResp},
+			want: []string{"config.target-fit request.body#/Configuration.FlowSid"}},
+		{name: "trigger without triggers", change: []func(*Exchange){withBody("Target=trigger&Configuration.Url=https%3A%2F%2Fexample.com"), withResp(`"target": "webhook"`, `"target": "trigger"`)},
+			want: []string{"config.target-fit request.body#/Configuration.Triggers"}},
+		{name: "status 400", change: []func(*Exchange){func(ex *Exchange) {
+			ex.Response.Status = 400
+			ex.Response.Body = []byte(`{"code": 20001, "message": "Invalid Target", "more_info": "https://www.twilio.com/docs/errors/20001", "status": 400}`)
+		}}, want: []string{"response.status response.status"}},
+		{name: "html response", change: []func(*Exchange){withRespHeader("Content-Type", "text/html"), func(ex *Exchange) {
+			ex.Response.Header.Del("Content-Type")
+			ex.Response.Header.Set("Content-Type", "text/html")
+			ex.Response.Body = []byte("<html>oops</html>")
+		}}, want: []string{"response.content-type response.header/Content-Type"}},
+		{name: "truncated json", change: []func(*Exchange){func(ex *Exchange) { ex.Response.Body = ex.Response.Body[:100] }},
+			want: []string{"response.json response.body"}},
+		{name: "response body is an array", change: []func(*Exchange){func(ex *Exchange) { ex.Response.Body = []byte(`[]`) }},
+			want: []string{"value.type response.body"}},
+		{name: "response sids", change: []func(*Exchange){withResp(`"sid": "WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`, `"sid": "WHaaaa"`), withResp(`"account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`, `"account_sid": 7`)},
+			want: []string{"pair.url response.body#/url", "sid.format response.body#/sid", "value.type response.body#/account_sid"}},
+		{name: "not nullable in the schema", change: []func(*Exchange){withResp(`"target": "webhook"`, `"target": ["webhook"]`)},
+			want: []string{"value.type response.body#/target"}},
+		{name: "formats", change: []func(*Exchange){withResp(`"date_created": "2016-03-24T21:05:50Z"`, `"date_created": "2016-03-24 21:05:50"`), withResp(`"url": "https://conversations`, `"url": "conversations`)},
+			want: []string{"value.format response.body#/date_created", "value.format response.body#/url"}},
+		{name: "credentials not boolean", change: []func(*Exchange){withRespHeader("access-control-allow-credentials", "yes")},
+			want: []string{"header.type response.header/Access-Control-Allow-Credentials"}},
+		{name: "origin list", change: []func(*Exchange){withRespHeader("Access-Control-Allow-Origin", "https://a.example, https://b.example")},
+			want: []string{"cors.allow-origin response.header/Access-Control-Allow-Origin"}},
+		{name: "origin twice", change: []func(*Exchange){withRespHeader("Access-Control-Allow-Origin", "https://a.example", "Access-Control-Allow-Origin", "https://b.example")},
+			want: []string{"cors.allow-origin response.header/Access-Control-Allow-Origin"}},
+		{name: "wildcard with credentials", change: []func(*Exchange){withRespHeader("Access-Control-Allow-Origin", "*", "Access-Control-Allow-Credentials", "true")},
+			want: []string{"cors.credentials-wildcard response.header/Access-Control-Allow-Origin"}},
+		{name: "origin mismatch", change: []func(*Exchange){withReqHeader("Origin", "https://app.example.com"), withRespHeader("Access-Control-Allow-Origin", "https://other.example.com")},
+			want: []string{"cors.origin-match response.header/Access-Control-Allow-Origin"}},
+		{name: "echo without vary", change: []func(*Exchange){withReqHeader("Origin", "https://app.example.com"), withRespHeader("Access-Control-Allow-Origin", "https://app.example.com")},
+			want: []string{"cors.vary-origin response.header/Vary"}},
+		{name: "echo with vary", change: []func(*Exchange){withReqHeader("Origin", "https://app.example.com"), withRespHeader("Access-Control-Allow-Origin", "https://app.example.com", "Vary", "Accept-Encoding, origin", "Access-Control-Allow-Credentials", "true")},
+			want: []string{}},
+		{name: "token lists", change: []func(*Exchange){withRespHeader("Access-Control-Allow-Methods", "POST OPTIONS", "Access-Control-Allow-Headers", "Content-Type;Authorization", "Access-Control-Expose-Headers", "X-A, , X-B")},
+			want: []string{"cors.token-list response.header/Access-Control-Allow-Headers", "cors.token-list response.header/Access-Control-Allow-Methods"}},
+		{name: "conversation differs", change: []func(*Exchange){withResp(`"conversation_sid": "CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`, `"conversation_sid": "CHbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`)},
+			want: []string{"pair.conversation response.body#/conversation_sid"}},
+		{name: "configuration differs", change: []func(*Exchange){withResp(`"filters": ["onMessageSent", "onConversationDestroyed"]`, `"filters": ["onMessageSent"], "replay_after": 8`), withResp(`"url": "https://example.com"`, `"url": "https://example.org"`)},
+			want: []string{"pair.configuration response.body#/configuration/filters", "pair.configuration response.body#/configuration/replay_after", "pair.configuration response.body#/configuration/url"}},
+		{name: "url without sid", change: []func(*Exchange){withResp(`/Webhooks/WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`, `/Webhooks"`)},
+			want: []string{"pair.url response.body#/url"}},
+		{name: "dates out of order", change: []func(*Exchange){withResp(`"date_updated": "2016-03-24T21:05:50Z"`, `"date_updated": "2016-03-24T21:05:49Z"`)},
+			want: []string{"pair.dates response.body#/date_updated"}},
+		{name: "another account", change: []func(*Exchange){withResp(`"account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`, `"account_sid": "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`)},
+			want: []string{"pair.account response.body#/account_sid"}},
+	}
+}
+
+func TestCheckRules(t *testing.T) {
+	p := embeddedPlan(t)
+	seen := map[string]bool{}
+	for _, tt := range ruleCases() {
+		t.Run(tt.name, func(t *testing.T) {
+			res := p.Check(tt.exchange())
+			require.Equal(t, webhookOperationID, res.Operation)
+			got := rulesOf(res.Findings)
+			if !assert.Equal(t, tt.want, got) {
+				for _, f := range res.Findings {
+					t.Log(f)
+				}
+			}
+			for _, f := range res.Findings {
+				seen[f.Rule] = true
+				assert.NotEmpty(t, f.Message, "message of %s", f.Rule)
+				assert.True(t, f.Want != "" || f.Got != "", "want or got of %s", f.Rule)
+				assert.Equal(t, "contracts/conversations_scoped_webhook.yaml", f.Spec.File)
+				assert.Positive(t, f.Spec.Line, "line of %s", f.Rule)
+				r, ok := LookupRule(f.Rule)
+				require.True(t, ok, "rule %s is in the catalogue", f.Rule)
+				assert.Equal(t, r.Severity, f.Severity, "severity of %s", f.Rule)
+			}
+		})
+	}
+	for _, r := range Rules() {
+		if r.ID != RuleUnmatched && r.ID != RulePattern && r.ID != RuleLength && r.ID != RuleConstraint {
+			assert.True(t, seen[r.ID], "no case here breaks rule %s", r.ID)
+		}
+	}
+}
+
+func TestCheckSkipsOtherOperations(t *testing.T) {
+	p := embeddedPlan(t)
+	for _, tt := range []struct{ method, url, reason string }{
+		{"GET", testURL, "the contract describes POST " + requestPath(testURL) + " but not GET"},
+		{"OPTIONS", testURL, "but not OPTIONS"},
+		{"POST", "https://conversations.twilio.com/v1/Conversations/" + testConv + "/Webhooks/WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "no operation at"},
+		{"GET", "https://cdn.example.com/app.js", "no operation at /app.js"},
+		{"POST", "/v1/Conversations//Webhooks", "no operation at"},
+	} {
+		ex := docsExchange()
+		ex.Request.Method, ex.Request.URL = tt.method, tt.url
+		res := p.Check(ex)
+		assert.True(t, res.Skipped(), "%s %s", tt.method, tt.url)
+		assert.Contains(t, res.Skip, tt.reason)
+		assert.Empty(t, res.Findings)
+	}
+}
+
+func TestCheckRedactsSecrets(t *testing.T) {
+	p := embeddedPlan(t)
+	ex := docsExchange()
+	// The token appears in places findings echo: a form value, a URL, a header.
+	ex.Request.Body = []byte("Target=" + testToken + "&Configuration.Url=https%3A%2F%2Fuser%3Ahunter22%40example.com&X=" + testToken)
+	ex.Request.URL = strings.Replace(testURL, "https://", "https://"+testAccount+":"+testToken+"@", 1)
+	ex.Response.Header.Set("Access-Control-Allow-Origin", "Bearer abcdef.ghijkl")
+	res := p.Check(ex)
+	require.NotEmpty(t, res.Findings)
+	for _, f := range res.Findings {
+		s := f.String()
+		for _, secret := range []string{testToken, "hunter22", "abcdef.ghijkl"} {
+			assert.NotContains(t, s, secret)
+		}
+	}
+	u := p.Unmatched(ex, Result{Skip: "x"})
+	assert.NotContains(t, u.String(), testToken)
+}
+
+func TestCheckRequestOnly(t *testing.T) {
+	p := embeddedPlan(t)
+	ex := docsExchange()
+	ex.Response = Response{}
+	assert.Empty(t, p.CheckRequest(ex).Findings)
+	ex.Request.Body = []byte("Target=sms")
+	assert.Equal(t, []string{"value.enum request.body#/Target"}, rulesOf(p.CheckRequest(ex).Findings))
+}
+
+func TestFindingsAreSorted(t *testing.T) {
+	p := embeddedPlan(t)
+	ex := docsExchange()
+	ex.Request.Body = []byte("Target=Webhook&Zzz=1&Configuration.ReplayAfter=x")
+	ex.Response.Header.Set("Access-Control-Allow-Credentials", "1")
+	ex.Response.Body = []byte(`{"sid": 1}`)
+	res := p.Check(ex)
+	locs := make([]string, len(res.Findings))
+	for i, f := range res.Findings {
+		locs[i] = f.Location
+	}
+	assert.True(t, slices.IsSortedFunc(locs, func(a, b string) int { return sectionRank(a) - sectionRank(b) }), "%v", locs)
+	again := p.Check(ex)
+	assert.Equal(t, res, again, "the same exchange gives the same findings in the same order")
+}

@@ -1,0 +1,482 @@
+package validate
+
+import (
+	"fmt"
+	"mime"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// loadProblem is a problem found while compiling, at a JSON pointer.
+type loadProblem struct {
+	ptr, msg string
+}
+
+// valueKind is the JSON type a schema declares, as far as decoding form text
+// and header values needs it.
+type valueKind uint8
+
+const (
+	kindAny valueKind = iota
+	kindString
+	kindInteger
+	kindNumber
+	kindBoolean
+	kindArray
+	kindObject
+)
+
+func (k valueKind) String() string {
+	return [...]string{"any value", "string", "integer", "number", "boolean", "array", "object"}[k]
+}
+
+// operation is the compiled form of one operation of the contract.
+type operation struct {
+	id       string // operationId, or "METHOD template"
+	method   string // upper case
+	template string
+	ptr      string // JSON pointer of the operation object
+	segs     []segment
+	anchors  [anchorCount]SpecPos
+
+	params    []*param
+	body      *bodyPlan // nil when the operation takes no body
+	responses []*responsePlan
+	webhook   *webhookPlan // the conversation-scoped webhook's own rules
+}
+
+// param is a compiled path, query or header parameter.
+type param struct {
+	name     string
+	in       string // path, query or header
+	required bool
+	kind     valueKind
+	items    valueKind // for arrays
+	schema   *jsonschema.Schema
+	ptr      string // JSON pointer of the parameter's schema
+}
+
+// bodyPlan is a compiled request body.
+type bodyPlan struct {
+	ptr   string // JSON pointer of the content map
+	media []*mediaPlan
+}
+
+// mediaPlan is one media type of a request or response body.
+type mediaPlan struct {
+	mediaType string // lower case, without parameters; may hold a * wildcard
+	schema    *jsonschema.Schema
+	ptr       string    // JSON pointer of the schema, after $refs
+	form      *formPlan // for application/x-www-form-urlencoded
+	json      bool      // application/json or +json
+}
+
+// formPlan is the field table of a form-encoded body.
+type formPlan struct {
+	fields   map[string]*formField
+	names    []string // sorted, for suggestions
+	open     bool     // additionalProperties allows undocumented keys
+	required []string
+}
+
+// formField is one documented key of a form body.
+type formField struct {
+	name  string
+	kind  valueKind
+	items valueKind // for arrays
+	ptr   string    // JSON pointer of the field's schema
+}
+
+// responsePlan is one documented response of an operation.
+type responsePlan struct {
+	code    string // "201", "2XX" or "default"
+	ptr     string
+	headers []*headerPlan
+	media   []*mediaPlan
+}
+
+// headerPlan is one documented response header.
+type headerPlan struct {
+	name     string // as the contract spells it
+	canon    string // canonical MIME header key
+	required bool
+	kind     valueKind
+	schema   *jsonschema.Schema
+	ptr      string // JSON pointer of the header object
+}
+
+// compileOperation compiles one operation. It returns every problem found;
+// the operation is nil only when it cannot be used at all.
+func compileOperation(doc *document, c *compiler, ref opRef) (*operation, []loadProblem) {
+	op := &operation{method: ref.method, template: ref.template, ptr: ref.ptr}
+	var probs []loadProblem
+	problem := func(ptr, format string, args ...any) {
+		probs = append(probs, loadProblem{ptr: ptr, msg: fmt.Sprintf(format, args...)})
+	}
+	obj := doc.object(ref.ptr)
+	if id, ok := obj["operationId"].(string); ok && id != "" {
+		op.id = id
+	} else {
+		op.id = ref.method + " " + ref.template
+	}
+	segs, err := parseTemplate(ref.template)
+	if err != nil {
+		problem(joinPointer("", "paths", ref.template), "path %q: %v", ref.template, err)
+		return nil, probs
+	}
+	op.segs = segs
+
+	op.params = compileParams(doc, c, ref, problem)
+	op.body = compileBody(doc, c, ref.ptr, problem)
+	op.responses = compileResponses(doc, c, ref.ptr, problem)
+	op.anchors = anchors(doc, op)
+	if op.id == webhookOperationID {
+		op.webhook = newWebhookPlan(doc, op)
+	}
+	return op, probs
+}
+
+// compileParams compiles the path item's and the operation's parameters; an
+// operation's parameter overrides the path item's of the same name and place.
+func compileParams(doc *document, c *compiler, ref opRef, problem func(string, string, ...any)) []*param {
+	itemPtr := joinPointer("", "paths", ref.template)
+	var out []*param
+	seen := map[string]int{}
+	for _, base := range []string{itemPtr, ref.ptr} {
+		list, _ := doc.get(base + "/parameters")
+		items, _ := list.([]any)
+		for i := range items {
+			ptr, err := doc.deref(joinPointer(base+"/parameters", fmt.Sprint(i)))
+			if err != nil {
+				problem(base+"/parameters", "%v", err)
+				continue
+			}
+			o := doc.object(ptr)
+			name, _ := o["name"].(string)
+			in, _ := o["in"].(string)
+			if in == "cookie" || name == "" {
+				continue
+			}
+			pr := &param{name: name, in: in, ptr: ptr + "/schema"}
+			pr.required, _ = o["required"].(bool)
+			if _, ok := o["schema"]; ok {
+				s, err := c.compile(pr.ptr)
+				if err != nil {
+					problem(pr.ptr, "compiling the schema of parameter %s: %v", name, err)
+					continue
+				}
+				pr.schema = s
+				pr.kind, pr.items = kindsOf(doc, pr.ptr)
+			}
+			key := in + "\x00" + name
+			if j, ok := seen[key]; ok {
+				out[j] = pr
+				continue
+			}
+			seen[key] = len(out)
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// compileBody compiles an operation's request body.
+func compileBody(doc *document, c *compiler, opPtr string, problem func(string, string, ...any)) *bodyPlan {
+	if _, ok := doc.get(opPtr + "/requestBody"); !ok {
+		return nil
+	}
+	ptr, err := doc.deref(opPtr + "/requestBody")
+	if err != nil {
+		problem(opPtr+"/requestBody", "%v", err)
+		return nil
+	}
+	bp := &bodyPlan{ptr: ptr + "/content"}
+	bp.media = compileContent(doc, c, bp.ptr, true, problem)
+	return bp
+}
+
+// compileContent compiles a content map: one mediaPlan per media type, in a
+// stable order.
+func compileContent(doc *document, c *compiler, ptr string, request bool, problem func(string, string, ...any)) []*mediaPlan {
+	content := doc.object(ptr)
+	types := make([]string, 0, len(content))
+	for mt := range content {
+		types = append(types, mt)
+	}
+	sort.Strings(types)
+	var out []*mediaPlan
+	for _, mt := range types {
+		mp := &mediaPlan{mediaType: normalizeMediaType(mt)}
+		mtPtr := joinPointer(ptr, mt)
+		if _, ok := doc.object(mtPtr)["schema"]; ok {
+			sptr, err := schemaTarget(doc, mtPtr+"/schema")
+			if err != nil {
+				problem(mtPtr+"/schema", "%v", err)
+				continue
+			}
+			mp.ptr = sptr
+			s, err := c.compile(mtPtr + "/schema")
+			if err != nil {
+				problem(mtPtr+"/schema", "compiling the schema of %s: %v", mt, err)
+				continue
+			}
+			mp.schema = s
+		}
+		switch {
+		case mp.mediaType == formMediaType && request:
+			mp.form = newFormPlan(doc, mp.ptr)
+		case isJSONMediaType(mp.mediaType):
+			mp.json = true
+		}
+		out = append(out, mp)
+	}
+	return out
+}
+
+const formMediaType = "application/x-www-form-urlencoded"
+
+// normalizeMediaType lower-cases a media type and drops its parameters.
+func normalizeMediaType(s string) string {
+	if mt, _, err := mime.ParseMediaType(s); err == nil {
+		return mt
+	}
+	s, _, _ = strings.Cut(s, ";")
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// isJSONMediaType reports whether a media type is JSON: application/json or
+// a +json suffix.
+func isJSONMediaType(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// newFormPlan builds the field table of a form body from its schema.
+func newFormPlan(doc *document, ptr string) *formPlan {
+	fp := &formPlan{fields: map[string]*formField{}}
+	if ptr == "" {
+		fp.open = true
+		return fp
+	}
+	o := doc.object(ptr)
+	props, _ := o["properties"].(map[string]any)
+	for name := range props {
+		fptr, err := schemaTarget(doc, joinPointer(ptr, "properties", name))
+		if err != nil {
+			fptr = joinPointer(ptr, "properties", name)
+		}
+		f := &formField{name: name, ptr: fptr}
+		f.kind, f.items = kindsOf(doc, fptr)
+		fp.fields[name] = f
+		fp.names = append(fp.names, name)
+	}
+	sort.Strings(fp.names)
+	switch ap := o["additionalProperties"].(type) {
+	case bool:
+		fp.open = ap
+	case map[string]any:
+		fp.open = true
+	}
+	if props == nil {
+		fp.open = true
+	}
+	for _, r := range asStrings(o["required"]) {
+		fp.required = append(fp.required, r)
+	}
+	return fp
+}
+
+// compileResponses compiles an operation's responses, in document order of
+// their codes as sorted: codes, ranges, then default.
+func compileResponses(doc *document, c *compiler, opPtr string, problem func(string, string, ...any)) []*responsePlan {
+	responses := doc.object(opPtr + "/responses")
+	codes := make([]string, 0, len(responses))
+	for code := range responses {
+		codes = append(codes, code)
+	}
+	sort.Slice(codes, func(i, j int) bool { return codeRank(codes[i]) < codeRank(codes[j]) })
+	var out []*responsePlan
+	for _, code := range codes {
+		if strings.HasPrefix(code, "x-") {
+			continue
+		}
+		ptr, err := doc.deref(joinPointer(opPtr, "responses", code))
+		if err != nil {
+			problem(joinPointer(opPtr, "responses", code), "%v", err)
+			continue
+		}
+		rp := &responsePlan{code: strings.ToUpper(code), ptr: ptr}
+		headers := doc.object(ptr + "/headers")
+		names := make([]string, 0, len(headers))
+		for name := range headers {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			hptr, err := doc.deref(joinPointer(ptr, "headers", name))
+			if err != nil {
+				problem(joinPointer(ptr, "headers", name), "%v", err)
+				continue
+			}
+			hp := &headerPlan{name: name, canon: canonicalHeader(name), ptr: hptr}
+			hp.required, _ = doc.object(hptr)["required"].(bool)
+			if _, ok := doc.object(hptr)["schema"]; ok {
+				s, err := c.compile(hptr + "/schema")
+				if err != nil {
+					problem(hptr+"/schema", "compiling the schema of header %s: %v", name, err)
+					continue
+				}
+				hp.schema = s
+				hp.kind, _ = kindsOf(doc, hptr+"/schema")
+			}
+			rp.headers = append(rp.headers, hp)
+		}
+		rp.media = compileContent(doc, c, ptr+"/content", false, problem)
+		out = append(out, rp)
+	}
+	return out
+}
+
+// codeRank orders response codes: exact codes, then ranges such as 2XX, then
+// default.
+func codeRank(code string) string {
+	switch {
+	case strings.EqualFold(code, "default"):
+		return "2" + code
+	case strings.ContainsAny(code, "xX"):
+		return "1" + strings.ToUpper(code)
+	}
+	return "0" + code
+}
+
+// schemaTarget follows a schema's $ref chain and returns the pointer of the
+// schema that holds its keywords.
+func schemaTarget(doc *document, ptr string) (string, error) {
+	return doc.deref(ptr)
+}
+
+// kindsOf returns the type a schema declares and, for arrays, its items' type.
+func kindsOf(doc *document, ptr string) (kind, items valueKind) {
+	ptr, err := schemaTarget(doc, ptr)
+	if err != nil {
+		return kindAny, kindAny
+	}
+	o := doc.object(ptr)
+	kind = kindFromType(o["type"])
+	if kind == kindAny {
+		for _, key := range []string{"allOf", "oneOf", "anyOf"} {
+			if list, ok := o[key].([]any); ok && len(list) == 1 {
+				return kindsOf(doc, joinPointer(ptr, key, "0"))
+			}
+		}
+	}
+	if kind == kindArray {
+		items, _ = kindsOf(doc, ptr+"/items")
+	}
+	return kind, items
+}
+
+// kindFromType reads a schema's "type": a string, or an array of which the
+// first type other than null counts.
+func kindFromType(t any) valueKind {
+	switch v := t.(type) {
+	case string:
+		switch v {
+		case "string":
+			return kindString
+		case "integer":
+			return kindInteger
+		case "number":
+			return kindNumber
+		case "boolean":
+			return kindBoolean
+		case "array":
+			return kindArray
+		case "object":
+			return kindObject
+		}
+	case []any:
+		for _, e := range v {
+			if s, ok := e.(string); ok && s != "null" {
+				return kindFromType(s)
+			}
+		}
+	}
+	return kindAny
+}
+
+func asStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// anchors resolves where the rules' anchors are in an operation.
+func anchors(doc *document, op *operation) [anchorCount]SpecPos {
+	var a [anchorCount]SpecPos
+	a[AnchorOperation] = doc.pos(op.ptr)
+	a[AnchorPathParams] = doc.pos(op.ptr + "/parameters")
+	a[AnchorRequestBody] = doc.pos(op.ptr + "/requestBody")
+	a[AnchorRequestSchema] = a[AnchorRequestBody]
+	if op.body != nil {
+		a[AnchorRequestBody] = doc.pos(op.body.ptr)
+		for _, m := range op.body.media {
+			if m.form != nil && m.ptr != "" {
+				a[AnchorRequestSchema] = doc.pos(m.ptr)
+			}
+		}
+	}
+	a[AnchorResponses] = doc.pos(op.ptr + "/responses")
+	a[AnchorResponseHeaders] = a[AnchorResponses]
+	a[AnchorResponseContent] = a[AnchorResponses]
+	a[AnchorResponseSchema] = a[AnchorResponses]
+	if rp := op.success(); rp != nil {
+		a[AnchorResponseHeaders] = doc.pos(rp.ptr + "/headers")
+		a[AnchorResponseContent] = doc.pos(rp.ptr + "/content")
+		a[AnchorResponseSchema] = a[AnchorResponseContent]
+		for _, m := range rp.media {
+			if m.json && m.ptr != "" {
+				a[AnchorResponseSchema] = doc.pos(m.ptr)
+			}
+		}
+	}
+	return a
+}
+
+// success returns the operation's first documented 2xx response.
+func (op *operation) success() *responsePlan {
+	for _, rp := range op.responses {
+		if strings.HasPrefix(rp.code, "2") {
+			return rp
+		}
+	}
+	return nil
+}
+
+// response returns the documented response for a status: the exact code,
+// else its range (2XX), else default.
+func (op *operation) response(status int) *responsePlan {
+	code := fmt.Sprint(status)
+	rng := code[:1] + "XX"
+	var byRange, def *responsePlan
+	for _, rp := range op.responses {
+		switch rp.code {
+		case code:
+			return rp
+		case rng:
+			byRange = rp
+		case "DEFAULT":
+			def = rp
+		}
+	}
+	if byRange != nil {
+		return byRange
+	}
+	return def
+}

@@ -1,0 +1,319 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pb33f/go-yaml"
+	"github.com/pb33f/libopenapi"
+	liberrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel"
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// schemaURL is the URL under which a contract's schemas are compiled; the
+// fragments of jsonschema's keyword locations are JSON pointers into the
+// contract document.
+const schemaURL = "mem://contract.json"
+
+// Load compiles a contract, an OpenAPI 3.0 or 3.1 document in YAML or JSON.
+// file names the contract in findings ("file:line"). The document is first
+// validated against the OpenAPI specification (libopenapi-validator); a
+// document that is not OpenAPI 3, breaks the specification, or holds a schema
+// that does not compile is refused with a [*LoadError] listing every problem
+// with its line.
+func Load(file string, data []byte) (*Plan, error) {
+	return load(file, data, true)
+}
+
+// load is Load with the specification check optional: the embedded contract
+// is checked by a test, not at every start.
+func load(file string, data []byte, checkSpec bool) (*Plan, error) {
+	fail := func(line int, format string, args ...any) error {
+		return &LoadError{File: file, Problems: []Problem{{Line: line, Message: fmt.Sprintf(format, args...)}}}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fail(0, "the file is empty; want an OpenAPI 3 document")
+	}
+	oa, err := libopenapi.NewDocumentWithConfiguration(data, &datamodel.DocumentConfiguration{})
+	if err != nil {
+		if strings.Contains(err.Error(), "not supported") {
+			return nil, fail(1, "not an OpenAPI document: it has no openapi field naming version 3.0 or 3.1")
+		}
+		line, col := yamlErrorPos(err.Error())
+		le := &LoadError{File: file, Problems: []Problem{{Line: line, Column: col,
+			Message: "not an OpenAPI document: " + strings.TrimPrefix(err.Error(), "unable to parse specification: ")}}}
+		return nil, le
+	}
+	info := oa.GetSpecInfo()
+	switch info.SpecFormat {
+	case datamodel.OAS3, datamodel.OAS31:
+	case datamodel.OAS2:
+		return nil, fail(1, "Swagger %s is not supported; convert the document to OpenAPI 3", info.Version)
+	default:
+		return nil, fail(1, "OpenAPI %s is not supported; want 3.0 or 3.1", info.Version)
+	}
+	if checkSpec {
+		if ok, errs := schema_validation.ValidateOpenAPIDocument(oa); !ok {
+			return nil, specProblems(file, errs)
+		}
+	}
+	raw := info.GetSpecJSONBytes()
+	if raw == nil {
+		return nil, fail(0, "the document cannot be read as JSON: %v", info.GetSpecJSONError())
+	}
+	tree, err := decodeJSONTree(*raw)
+	if err != nil {
+		return nil, fail(0, "the document cannot be read as JSON: %v", err)
+	}
+	doc := &document{file: file, tree: tree, root: info.RootNode}
+	p := &Plan{doc: doc, version: info.Version}
+	if t, ok := doc.object("/info")["title"].(string); ok {
+		p.title = t
+	}
+	c, err := newCompiler(doc, info.SpecFormat == datamodel.OAS3)
+	if err != nil {
+		return nil, fail(0, "preparing the schemas: %v", err)
+	}
+	var problems []Problem
+	for _, ref := range operationRefs(doc) {
+		op, errs := compileOperation(doc, c, ref)
+		for _, e := range errs {
+			problems = append(problems, Problem{Line: doc.line(e.ptr), Message: e.msg})
+		}
+		if op != nil {
+			p.ops = append(p.ops, op)
+		}
+	}
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+		return nil, &LoadError{File: file, Problems: problems}
+	}
+	if len(p.ops) == 0 {
+		return nil, fail(doc.line("/paths"), "the contract describes no operation")
+	}
+	p.router = newRouter(p.ops, serverBasePaths(doc))
+	p.main = p.ops[0]
+	for _, op := range p.ops {
+		if op.webhook != nil {
+			p.main = op
+			break
+		}
+	}
+	return p, nil
+}
+
+// yamlErrPos finds the position a YAML parser error names, as in
+// "go-yaml load error ... at L3.C10-L4.C1": the first one, where the broken
+// construct starts.
+var yamlErrPos = regexp.MustCompile(`\bL(\d+)\.C(\d+)\b`)
+
+func yamlErrorPos(msg string) (line, col int) {
+	m := yamlErrPos.FindStringSubmatch(msg)
+	if m == nil {
+		return 0, 0
+	}
+	line, _ = strconv.Atoi(m[1])
+	col, _ = strconv.Atoi(m[2])
+	return line, col
+}
+
+// specProblems turns libopenapi-validator's findings on a document into a
+// LoadError.
+func specProblems(file string, errs []*liberrors.ValidationError) error {
+	le := &LoadError{File: file}
+	for _, e := range errs {
+		if len(e.SchemaValidationErrors) == 0 {
+			le.Problems = append(le.Problems, Problem{Line: e.SpecLine, Column: e.SpecCol, Message: strings.TrimSpace(e.Message + ": " + e.Reason)})
+			continue
+		}
+		for _, s := range e.SchemaValidationErrors {
+			msg := s.Reason
+			if s.FieldPath != "" {
+				msg = s.FieldPath + ": " + msg
+			}
+			le.Problems = append(le.Problems, Problem{Line: s.Line, Column: s.Column, Message: msg})
+		}
+	}
+	le.Problems = dropRefNoise(le.Problems)
+	if len(le.Problems) == 0 {
+		le.Problems = []Problem{{Message: "the document does not pass OpenAPI validation"}}
+	}
+	sort.SliceStable(le.Problems, func(i, j int) bool { return le.Problems[i].Line < le.Problems[j].Line })
+	return le
+}
+
+// dropRefNoise drops the "missing property '$ref'" problems that the
+// OpenAPI schema's oneOf of a Reference and an inline object adds to every
+// real problem of an inline object, unless they are all there is.
+func dropRefNoise(ps []Problem) []Problem {
+	var out []Problem
+	for _, p := range ps {
+		if !strings.HasSuffix(p.Message, "missing property '$ref'") {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return ps
+	}
+	return out
+}
+
+// opRef locates one operation in a document.
+type opRef struct {
+	template, method, ptr string
+}
+
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// operationRefs lists the document's operations in document order (the
+// order of the YAML/JSON source, which a Go map does not keep).
+func operationRefs(doc *document) []opRef {
+	var refs []opRef
+	paths := mappingAt(doc.root, "paths")
+	if paths == nil {
+		return nil
+	}
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		template := paths.Content[i].Value
+		item := unalias(paths.Content[i+1])
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			m := item.Content[j].Value
+			for _, hm := range httpMethods {
+				if m == hm {
+					refs = append(refs, opRef{template: template, method: strings.ToUpper(m), ptr: joinPointer("", "paths", template, m)})
+				}
+			}
+		}
+	}
+	return refs
+}
+
+// mappingAt returns the mapping node under key of the document's root.
+func mappingAt(root *yaml.Node, key string) *yaml.Node {
+	if root == nil {
+		return nil
+	}
+	n := unalias(root)
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = unalias(n.Content[0])
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			v := unalias(n.Content[i+1])
+			if v.Kind == yaml.MappingNode {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
+// compiler compiles the schemas of one document.
+type compiler struct {
+	c *jsonschema.Compiler
+}
+
+// newCompiler prepares the document's schemas for jsonschema: OpenAPI 3.0's
+// schema dialect is JSON Schema draft 4 plus "nullable", which becomes a
+// "null" type (and a null enum member); 3.1 documents are JSON Schema 2020-12.
+func newCompiler(doc *document, oas30 bool) (*compiler, error) {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat = true
+	c.LoadURL = func(s string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("loading %s: external references are not supported", s)
+	}
+	tree := doc.tree
+	if oas30 {
+		c.Draft = jsonschema.Draft4
+		tree = nullableToType(tree)
+	} else {
+		c.Draft = jsonschema.Draft2020
+	}
+	b, err := json.Marshal(tree)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
+		return nil, err
+	}
+	return &compiler{c: c}, nil
+}
+
+// compile compiles the schema at a JSON pointer of the document.
+func (c *compiler) compile(ptr string) (*jsonschema.Schema, error) {
+	return c.c.Compile(schemaURL + "#" + ptr)
+}
+
+// nullableToType returns a copy of an OpenAPI 3.0 tree in which every object
+// with "nullable": true and a "type" also allows null.
+func nullableToType(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = nullableToType(e)
+		}
+		if t["nullable"] == true {
+			if typ, ok := m["type"].(string); ok {
+				m["type"] = []any{typ, "null"}
+				if enum, ok := m["enum"].([]any); ok && !containsNil(enum) {
+					m["enum"] = append(append([]any(nil), enum...), nil)
+				}
+			}
+		}
+		return m
+	case []any:
+		s := make([]any, len(t))
+		for i, e := range t {
+			s[i] = nullableToType(e)
+		}
+		return s
+	}
+	return v
+}
+
+func containsNil(s []any) bool {
+	for _, e := range s {
+		if e == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// serverBasePaths returns the path prefixes of the document's servers, such
+// as "/api" for "https://example.com/api"; "" stands for none.
+func serverBasePaths(doc *document) []string {
+	bases := []string{""}
+	servers, _ := doc.tree.(map[string]any)["servers"].([]any)
+	for _, s := range servers {
+		u, _ := s.(map[string]any)["url"].(string)
+		if i := strings.Index(u, "://"); i >= 0 {
+			u = u[i+3:]
+			if j := strings.IndexByte(u, '/'); j >= 0 {
+				u = u[j:]
+			} else {
+				u = ""
+			}
+		}
+		u = strings.TrimRight(u, "/")
+		if u != "" && !strings.Contains(u, "{") {
+			bases = append(bases, u)
+		}
+	}
+	return bases
+}

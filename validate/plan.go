@@ -1,0 +1,176 @@
+package validate
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/contractcheck/contractcheck/contracts"
+)
+
+// Plan is a compiled contract. [Load] builds it once: the path matchers, the
+// form field tables, the compiled JSON Schemas, the header rules and the
+// regular expressions of every operation. A Plan is immutable and safe for
+// concurrent use by any number of goroutines; [Plan.Check] never compiles
+// anything and never does I/O.
+type Plan struct {
+	doc     *document
+	title   string
+	version string
+	ops     []*operation // in document order
+	router  router
+	// main is the operation rules are cited from when a finding has no
+	// operation of its own: the conversation-scoped webhook when the contract
+	// has it, otherwise the first operation.
+	main *operation
+}
+
+// Result is what checking one exchange gives.
+type Result struct {
+	// Operation is the operationId of the operation the exchange matched (or
+	// "METHOD /template" when the operation has no ID), or "" when no
+	// operation of the contract describes the exchange.
+	Operation string
+	// Skip says why the exchange was not checked, when Operation is "".
+	Skip string
+	// Findings are the problems found, in a stable order: the request's path,
+	// headers and body, then the response's status, headers and body.
+	Findings []Finding
+}
+
+// Skipped reports whether no operation of the contract describes the exchange.
+func (r Result) Skipped() bool { return r.Operation == "" }
+
+// Count returns the number of findings of the given severity.
+func (r Result) Count(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Problem is one reason a contract cannot be used, at a line of it.
+type Problem struct {
+	// Line and Column are 1-based; 0 when unknown.
+	Line, Column int
+	// Message says what is wrong.
+	Message string
+}
+
+// LoadError is returned by [Load] when a contract cannot be used: it is not
+// OpenAPI 3, or it breaks the OpenAPI specification, or a schema in it does not
+// compile. It lists every problem found.
+type LoadError struct {
+	// File is the contract's file name.
+	File string
+	// Problems lists what is wrong, in document order.
+	Problems []Problem
+}
+
+// Error lists the problems, one per line, each as "file:line:column: message".
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "loading contract %s: ", e.File)
+	if len(e.Problems) == 1 {
+		b.WriteString("1 problem")
+	} else {
+		fmt.Fprintf(&b, "%d problems", len(e.Problems))
+	}
+	for _, p := range e.Problems {
+		b.WriteString("\n\t")
+		b.WriteString(e.File)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, ":%d", p.Line)
+			if p.Column > 0 {
+				fmt.Fprintf(&b, ":%d", p.Column)
+			}
+		}
+		b.WriteString(": ")
+		b.WriteString(p.Message)
+	}
+	return b.String()
+}
+
+// LoadFile reads a contract, YAML or JSON, and compiles it with [Load].
+func LoadFile(path string) (*Plan, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading contract: %w", err)
+	}
+	return Load(path, b)
+}
+
+var embedded struct {
+	once sync.Once
+	plan *Plan
+	err  error
+}
+
+// Embedded returns the plan of the contract built into contractcheck
+// ([contracts.ScopedWebhook]). It is compiled on first use and shared.
+func Embedded() (*Plan, error) {
+	embedded.once.Do(func() {
+		embedded.plan, embedded.err = load(contracts.ScopedWebhookFile, contracts.ScopedWebhook, false)
+	})
+	return embedded.plan, embedded.err
+}
+
+// File returns the contract's file name, as findings cite it.
+func (p *Plan) File() string { return p.doc.file }
+
+// Title returns the contract's info.title.
+func (p *Plan) Title() string { return p.title }
+
+// Version returns the contract's OpenAPI version, such as "3.0.1".
+func (p *Plan) Version() string { return p.version }
+
+// Operations returns the IDs of the operations the plan checks, in document
+// order.
+func (p *Plan) Operations() []string {
+	ids := make([]string, len(p.ops))
+	for i, op := range p.ops {
+		ids[i] = op.id
+	}
+	return ids
+}
+
+// RuleSpec returns where in the contract a rule comes from, for the
+// conversation-scoped webhook operation (or the first operation of a contract
+// without it). The zero SpecPos is returned for an unknown rule.
+func (p *Plan) RuleSpec(id string) SpecPos {
+	r, ok := LookupRule(id)
+	if !ok || p.main == nil {
+		return SpecPos{}
+	}
+	return p.main.anchors[r.Anchor]
+}
+
+// Unmatched returns the finding of rule operation.unmatched for an exchange
+// that no operation of the contract describes; the CLI adds it with
+// --fail-on-unmatched.
+func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
+	return Finding{
+		Rule:     RuleUnmatched,
+		Severity: SeverityError,
+		Location: "request",
+		Message:  "no operation of the contract describes this exchange: " + res.Skip,
+		Want:     "an operation of " + p.doc.file,
+		Got:      ex.Request.Method + " " + RedactURL(requestPath(ex.Request.URL), ex.Secrets()),
+		Hint:     "check the method and path, or load a contract that describes this operation with --spec",
+		Spec:     SpecPos{File: p.doc.file, Line: p.doc.line("/paths")},
+	}
+}
+
+// opByID returns the operation with the given ID, or nil.
+func (p *Plan) opByID(id string) *operation {
+	for _, op := range p.ops {
+		if op.id == id {
+			return op
+		}
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package validate
+
+import (
+	"encoding/base64"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestRedact(t *testing.T) {
+	token := "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	tests := []struct {
+		in      string
+		secrets []string
+		want    string
+	}{
+		{"plain text", nil, "plain text"},
+		{"token " + token + " here", nil, "token [REDACTED] here"},
+		{"WH" + token + " is a SID", nil, "WH" + token + " is a SID"},
+		{"AC" + token, nil, "AC" + token},
+		{token + "ff", nil, token + "ff"},
+		{"https://AC1:" + "s3cret@api.example.com/x", nil, "https://AC1:[REDACTED]@api.example.com/x"},
+		{"https://user@example.com/", nil, "https://user@example.com/"},
+		{"Authorization: Basic QUM6dG9r", nil, "Authorization: Basic [REDACTED]"},
+		{"bearer eyJhbGciOi.payload.sig", nil, "bearer [REDACTED]"},
+		{"my password is hunter22!", []string{"hunter22"}, "my password is [REDACTED]!"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, Redact(tt.in, tt.secrets), tt.in)
+		assert.Equal(t, tt.want, Redact(Redact(tt.in, tt.secrets), tt.secrets), "idempotent: %s", tt.in)
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	assert.Equal(t, "https://x.example/a?AuthToken=[REDACTED]&Page=2&sig=[REDACTED]",
+		RedactURL("https://x.example/a?AuthToken=abc&Page=2&sig=zz", nil))
+	assert.Equal(t, "/a?b=1#frag", RedactURL("/a?b=1#frag", nil))
+	assert.Equal(t, "https://AC:[REDACTED]@h/p", RedactURL("https://AC:tok@h/p", nil))
+}
+
+func TestExchangeSecrets(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte("ACxyz:the-token"))
+	ex := &Exchange{Request: Request{
+		URL:    "https://u:urlpass@h/",
+		Header: http.Header{"Authorization": {"Basic " + basic}, "Cookie": {"session=abcd"}},
+	}}
+	s := ex.Secrets()
+	assert.Contains(t, s, "Basic "+basic)
+	assert.Contains(t, s, basic)
+	assert.Contains(t, s, "the-token")
+	assert.Contains(t, s, "urlpass")
+	assert.Contains(t, s, "session=abcd")
+	assert.NotContains(t, s, "ACxyz", "the account SID is not a secret")
+}

@@ -1,0 +1,441 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// sidPattern recognises the patterns of Twilio SIDs, such as
+// ^WH[0-9a-fA-F]{32}$, and captures the prefix.
+var sidPattern = regexp.MustCompile(`^\^([A-Z]{2})\[0-9a-fA-F\]\{32\}\$$`)
+
+// schemaFindings turns jsonschema's error tree for a value into findings, one
+// per failing keyword and place: every violation, not only the first. section
+// is the part of the exchange the value is, such as "request.body";
+// instance is the value that was validated. skipRequired names fields that
+// are present but could not be decoded, already reported.
+func (c *checker) schemaFindings(err error, section string, instance any, skipRequired map[string]bool) {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		c.add(Finding{Rule: RuleConstraint, Severity: SeverityError, Location: section,
+			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[AnchorOperation]})
+		return
+	}
+	seen := map[string]bool{}
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		kw := lastToken(e.KeywordLocation)
+		if len(e.Causes) > 0 && kw != "anyOf" && kw != "oneOf" {
+			for _, cause := range e.Causes {
+				walk(cause)
+			}
+			return
+		}
+		c.keywordFinding(e, kw, section, instance, skipRequired, seen)
+	}
+	walk(ve)
+}
+
+// keywordFinding reports one failing keyword.
+func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section string, instance any, skipRequired, seen map[string]bool) {
+	kwPtr := keywordPointer(e.AbsoluteKeywordLocation)
+	schemaPtr := parentPointer(kwPtr)
+	doc := c.p.doc
+	schema := doc.object(schemaPtr)
+	value, _ := lookupInstance(instance, e.InstanceLocation)
+	loc := section
+	if e.InstanceLocation != "" {
+		loc = section + "#" + e.InstanceLocation
+	}
+	name := fieldName(section, e.InstanceLocation)
+	f := Finding{Severity: SeverityError, Location: loc, Spec: doc.pos(kwPtr), Got: show(value)}
+
+	switch kw {
+	case "type":
+		want := typeText(schema["type"])
+		f.Rule = RuleType
+		f.Message = fmt.Sprintf("%s is %s; the contract says %s", name, article(jsonTypeOf(value)), want)
+		f.Want = want
+		f.Got = jsonTypeOf(value) + " " + show(value)
+		f.Hint = typeHint(value, want, name)
+	case "enum", "const":
+		f.Rule = RuleEnum
+		var options []string
+		if kw == "const" {
+			options = []string{show(schema["const"])}
+		} else {
+			for _, o := range schema["enum"].([]any) {
+				options = append(options, show(o))
+			}
+		}
+		f.Want = "one of " + strings.Join(options, ", ")
+		f.Message = fmt.Sprintf("%s is %s, which the contract does not list", name, show(value))
+		f.Hint = enumHint(value, schema)
+	case "pattern", "minLength", "maxLength":
+		if m := sidPattern.FindStringSubmatch(str(schema["pattern"])); m != nil {
+			f = c.sidFinding(loc, name, m[1], value, doc.pos(joinPointer(schemaPtr, "pattern")))
+			break
+		}
+		if kw == "pattern" {
+			f.Rule = RulePattern
+			f.Want = "a string matching " + str(schema["pattern"])
+			f.Message = fmt.Sprintf("%s does not match the pattern %s", name, str(schema["pattern"]))
+		} else {
+			f.Rule = RuleLength
+			f.Want = lengthText(schema)
+			f.Message = fmt.Sprintf("%s has %s; the contract allows %s", name, plural(lengthOf(value), "character", "characters"), lengthText(schema))
+		}
+	case "format":
+		format := str(schema["format"])
+		f.Rule = RuleFormat
+		f.Want = formatText(format)
+		f.Message = fmt.Sprintf("%s is not a valid %s", name, format)
+		f.Hint = formatHint(format, value)
+	case "required":
+		obj, _ := value.(map[string]any)
+		for _, r := range asStrings(schema["required"]) {
+			if _, ok := obj[r]; ok || skipRequired[r] {
+				continue
+			}
+			g := f
+			g.Rule = RuleRequired
+			g.Location = section + "#" + joinPointer(e.InstanceLocation, r)
+			g.Message = fmt.Sprintf("%s is required but missing", r)
+			g.Want = r + " present"
+			g.Got = "missing"
+			g.Hint = requiredHint(section, r)
+			c.addOnce(g, seen)
+		}
+		return
+	case "minItems", "maxItems":
+		f.Rule = RuleLength
+		f.Want = itemsText(schema)
+		f.Message = fmt.Sprintf("%s has %s; the contract allows %s", name, plural(lengthOf(value), "item", "items"), itemsText(schema))
+	case "anyOf", "oneOf":
+		f.Rule = RuleConstraint
+		f.Message = fmt.Sprintf("%s matches %s of the contract's alternatives", name, map[string]string{"anyOf": "none", "oneOf": "not exactly one"}[kw])
+		f.Want = "exactly one alternative (" + kw + ")"
+		if kw == "anyOf" {
+			f.Want = "at least one alternative (anyOf)"
+		}
+	default:
+		f.Rule = RuleConstraint
+		f.Message = fmt.Sprintf("%s breaks %s: %s", name, kw, e.Message)
+		f.Want = kw + " " + show(schema[kw])
+	}
+	c.addOnce(f, seen)
+}
+
+// addOnce adds a finding unless one of the same rule at the same location was
+// added through the same error tree (a short SID fails both its length and
+// its pattern: one finding).
+func (c *checker) addOnce(f Finding, seen map[string]bool) {
+	key := f.Rule + "\x00" + f.Location
+	if seen[key] {
+		return
+	}
+	seen[key] = true
+	c.add(f)
+}
+
+// sidFinding reports a value that is not a SID of the given prefix.
+func (c *checker) sidFinding(loc, name, prefix string, value any, spec SpecPos) Finding {
+	f := Finding{
+		Rule: RuleSIDFormat, Severity: SeverityError, Location: loc, Spec: spec,
+		Want: fmt.Sprintf("%s followed by 32 hex digits, 34 characters (^%s[0-9a-fA-F]{32}$)", prefix, prefix),
+	}
+	s, ok := value.(string)
+	if !ok {
+		f.Got = show(value)
+		f.Message = fmt.Sprintf("%s is not %s SID", name, sidArticle(prefix))
+		return f
+	}
+	f.Got = fmt.Sprintf("%s (%s)", quoteShort(s), plural(len(s), "character", "characters"))
+	f.Message = fmt.Sprintf("%s is not %s SID", name, sidArticle(prefix))
+	f.Hint = sidHint(s, prefix)
+	return f
+}
+
+// sidArticle puts "a" or "an" before a SID prefix as it is read aloud,
+// letter by letter: "an AC SID", "a CH SID", "an FW SID".
+func sidArticle(prefix string) string {
+	if prefix != "" && strings.IndexByte("AEFHILMNORSX", prefix[0]) >= 0 {
+		return "an " + prefix
+	}
+	return "a " + prefix
+}
+
+// sidHint says what is wrong with a would-be SID.
+func sidHint(s, prefix string) string {
+	switch {
+	case len(s) >= 2 && strings.EqualFold(s[:2], prefix) && s[:2] != prefix:
+		return "the prefix is upper case: " + prefix + s[2:min(len(s), 6)] + "…"
+	case len(s) >= 2 && s[:2] != prefix && isUpperLetter(s[0]) && isUpperLetter(s[1]):
+		return fmt.Sprintf("it starts with %s, the prefix of another kind of resource; this field takes %s SID", s[:2], sidArticle(prefix))
+	case len(s) == 32 && allHex(s):
+		return fmt.Sprintf("the %s prefix is missing: write %s before the 32 hex digits", prefix, prefix)
+	case len(s) != 34:
+		return fmt.Sprintf("a SID has exactly 34 characters; this has %d (copied in full?)", len(s))
+	}
+	for i := 2; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return fmt.Sprintf("character %d, %q, is not a hex digit", i+1, s[i])
+		}
+	}
+	return ""
+}
+
+func isUpperLetter(c byte) bool { return 'A' <= c && c <= 'Z' }
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keywordPointer extracts the JSON pointer from an absolute keyword location
+// such as "mem://contract.json#/components/schemas/x/pattern".
+func keywordPointer(abs string) string {
+	_, frag, _ := strings.Cut(abs, "#")
+	if p, err := url.PathUnescape(frag); err == nil {
+		return p
+	}
+	return frag
+}
+
+func parentPointer(ptr string) string {
+	if i := strings.LastIndexByte(ptr, '/'); i >= 0 {
+		return ptr[:i]
+	}
+	return ""
+}
+
+func lastToken(ptr string) string {
+	toks := splitPointer(ptr)
+	if len(toks) == 0 {
+		return ""
+	}
+	return toks[len(toks)-1]
+}
+
+// lookupInstance finds the value at a JSON pointer in a decoded instance.
+func lookupInstance(v any, ptr string) (any, bool) {
+	for _, tok := range splitPointer(ptr) {
+		switch t := v.(type) {
+		case map[string]any:
+			next, ok := t[tok]
+			if !ok {
+				return nil, false
+			}
+			v = next
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil, false
+			}
+			v = t[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// fieldName names the value at an instance location for a message:
+// "Configuration.FlowSid", "configuration.url", "Configuration.Filters[1]",
+// or the section itself.
+func fieldName(section, instLoc string) string {
+	toks := splitPointer(instLoc)
+	if len(toks) == 0 {
+		switch {
+		case strings.HasPrefix(section, "request.body"):
+			return "the request body"
+		case strings.HasPrefix(section, "response.body"):
+			return "the response body"
+		case strings.HasPrefix(section, "response.header/"), strings.HasPrefix(section, "request.header/"):
+			return section[strings.IndexByte(section, '/')+1:]
+		}
+		return section
+	}
+	var b strings.Builder
+	for i, t := range toks {
+		if _, err := strconv.Atoi(t); err == nil && i > 0 {
+			b.WriteString("[" + t + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func article(typ string) string {
+	switch typ {
+	case "null":
+		return "null"
+	case "array", "object", "integer":
+		return "an " + typ
+	}
+	return "a " + typ
+}
+
+// typeText renders a schema's "type" for a finding: "string", "string or null".
+func typeText(t any) string {
+	switch v := t.(type) {
+	case string:
+		return v
+	case []any:
+		return orList(asStrings(v))
+	}
+	return "any value"
+}
+
+func typeHint(value any, want, name string) string {
+	switch v := value.(type) {
+	case nil:
+		return "the contract does not mark " + name + " nullable: send a " + want + " or leave the field out"
+	case string:
+		if strings.Contains(want, "integer") || strings.Contains(want, "number") {
+			if _, err := strconv.ParseFloat(v, 64); err == nil {
+				return "send the number without quotes"
+			}
+		}
+		if strings.Contains(want, "boolean") && (v == "true" || v == "false") {
+			return "send true or false without quotes"
+		}
+		if strings.Contains(want, "array") {
+			return "send a JSON array, even of one element"
+		}
+	case []any:
+		if len(v) == 1 && !strings.Contains(want, "array") {
+			return "send the single value, not an array"
+		}
+	}
+	return ""
+}
+
+func enumHint(value any, schema map[string]any) string {
+	s, ok := value.(string)
+	if !ok {
+		return ""
+	}
+	var options []string
+	for _, o := range schema["enum"].([]any) {
+		if os, ok := o.(string); ok {
+			if strings.EqualFold(os, s) {
+				return fmt.Sprintf("only the case differs: the contract writes %q", os)
+			}
+			options = append(options, os)
+		}
+	}
+	if near := suggest(s, options); len(near) > 0 {
+		return "did you mean " + orList(quoteAll(near)) + "?"
+	}
+	return ""
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, e := range s {
+		out[i] = strconv.Quote(e)
+	}
+	return out
+}
+
+func lengthText(schema map[string]any) string {
+	lo, hasLo := schema["minLength"]
+	hi, hasHi := schema["maxLength"]
+	switch {
+	case hasLo && hasHi && show(lo) == show(hi):
+		return "exactly " + show(lo) + " characters"
+	case hasLo && hasHi:
+		return show(lo) + " to " + show(hi) + " characters"
+	case hasLo:
+		return "at least " + show(lo) + " characters"
+	}
+	return "at most " + show(hi) + " characters"
+}
+
+func itemsText(schema map[string]any) string {
+	lo, hasLo := schema["minItems"]
+	hi, hasHi := schema["maxItems"]
+	switch {
+	case hasLo && hasHi:
+		return show(lo) + " to " + show(hi) + " items"
+	case hasLo:
+		return "at least " + show(lo) + " items"
+	}
+	return "at most " + show(hi) + " items"
+}
+
+func lengthOf(v any) int {
+	switch t := v.(type) {
+	case string:
+		return len([]rune(t))
+	case []any:
+		return len(t)
+	}
+	return 0
+}
+
+func formatText(format string) string {
+	switch format {
+	case "uri":
+		return "an absolute URI (RFC 3986), such as https://conversations.twilio.com/v1/…"
+	case "date-time":
+		return "an RFC 3339 date-time, such as 2016-03-24T21:05:50Z"
+	case "date":
+		return "an RFC 3339 full-date, such as 2016-03-24"
+	case "email":
+		return "an email address"
+	case "uuid":
+		return "a UUID"
+	}
+	return "a string of format " + format
+}
+
+func formatHint(format string, value any) string {
+	s, _ := value.(string)
+	switch format {
+	case "uri":
+		if strings.HasPrefix(s, "/") {
+			return "this is a path; the contract wants the absolute URL, with scheme and host"
+		}
+		if !strings.Contains(s, "://") && s != "" {
+			return "add the scheme, such as https://"
+		}
+	case "date-time":
+		switch {
+		case strings.Contains(s, ","):
+			return "this looks like an HTTP date (RFC 1123); the contract wants RFC 3339"
+		case strings.Contains(s, " "):
+			return "separate the date and the time with T, not a space"
+		case len(s) >= 19 && !strings.ContainsAny(s[19:], "Zz+-"):
+			return "add the time zone offset, such as Z for UTC"
+		}
+	}
+	return ""
+}
+
+func requiredHint(section, name string) string {
+	if strings.HasPrefix(section, "request.body") {
+		return "add " + name + "=… to the form body"
+	}
+	return ""
+}

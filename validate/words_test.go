@@ -1,0 +1,50 @@
+package validate
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestSuggest(t *testing.T) {
+	fields := []string{"Configuration.Filters", "Configuration.FlowSid", "Configuration.Method", "Configuration.ReplayAfter", "Configuration.Triggers", "Configuration.Url", "Target"}
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"Configuration.Filters[]", []string{"Configuration.Filters"}},
+		{"Configuration.Filters[0]", []string{"Configuration.Filters"}},
+		{"configuration.url", []string{"Configuration.Url"}},
+		{"Configuration.Urls", []string{"Configuration.Url"}},
+		{"Configuration[Url]", []string{"Configuration.Url"}},
+		{"configuration.flow_sid", []string{"Configuration.FlowSid"}},
+		{"Configuration.Replay-After", []string{"Configuration.ReplayAfter"}},
+		{"FlowSid", []string{"Configuration.FlowSid"}},
+		{"target", []string{"Target"}},
+		{"Targte", []string{"Target"}},
+		{"FriendlyName", nil},
+		{"x", nil},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, suggest(tt.name, fields), tt.name)
+	}
+	assert.Equal(t, []string{"webhook"}, suggest("webhok", []string{"webhook", "trigger", "studio"}))
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"url", "urls", 1}, {"abc", "abc", 0}} {
+		assert.Equal(t, tt.d, editDistance(tt.a, tt.b), "%s/%s", tt.a, tt.b)
+		assert.Equal(t, tt.d, editDistance(tt.b, tt.a), "%s/%s", tt.b, tt.a)
+	}
+}
+
+func TestQuoteShort(t *testing.T) {
+	assert.Equal(t, `"abc"`, quoteShort("abc"))
+	long := quoteShort(strings.Repeat("x", 300))
+	assert.Less(t, len(long), 300)
+	assert.Contains(t, quoteShort("ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé"), "…")
+}
