@@ -1,0 +1,111 @@
+package recording
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// webhookExchanges makes n exchanges like those of creating a
+// conversation-scoped webhook with a Twilio helper library.
+func webhookExchanges(n int) []*validate.Exchange {
+	exchanges := make([]*validate.Exchange, n)
+	for i := range exchanges {
+		conversation := fmt.Sprintf("CH%032x", i)
+		webhook := fmt.Sprintf("WH%032x", i)
+		body := "Target=webhook&Configuration.Url=https%3A%2F%2Fhooks.example.com%2Ftwilio%2Fconversations&Configuration.Method=post" +
+			"&Configuration.Filters=onMessageAdded&Configuration.Filters=onConversationRemoved&Configuration.ReplayAfter=" + fmt.Sprint(i%10)
+		exchanges[i] = &validate.Exchange{
+			Request: validate.Request{
+				Method: "POST",
+				URL:    "https://conversations.twilio.com/v1/Conversations/" + conversation + "/Webhooks",
+				Header: http.Header{
+					"Accept":          {"application/json"},
+					"Accept-Encoding": {"gzip"},
+					"Authorization":   {"Basic QUMwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDpzZWNyZXQ="},
+					"Content-Length":  {fmt.Sprint(len(body))},
+					"Content-Type":    {"application/x-www-form-urlencoded"},
+					"User-Agent":      {"twilio-go/1.23.0 (linux amd64) go/1.26"},
+				},
+				Body: []byte(body),
+			},
+			Response: validate.Response{
+				Status: 201,
+				Header: http.Header{
+					"Access-Control-Allow-Credentials": {"true"},
+					"Access-Control-Allow-Headers":     {"Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, Idempotency-Key"},
+					"Access-Control-Allow-Methods":     {"GET, POST, DELETE, OPTIONS"},
+					"Access-Control-Allow-Origin":      {"*"},
+					"Access-Control-Expose-Headers":    {"ETag"},
+					"Content-Type":                     {"application/json; charset=utf-8"},
+					"Date":                             {"Wed, 01 May 2024 10:00:00 GMT"},
+					"Strict-Transport-Security":        {"max-age=31536000"},
+					"Twilio-Concurrent-Requests":       {"1"},
+					"Twilio-Request-Duration":          {"0.052"},
+					"Twilio-Request-Id":                {fmt.Sprintf("RQ%032x", i)},
+					"X-Api-Domain":                     {"conversations.twilio.com"},
+					"X-Powered-By":                     {"AT-5000"},
+				},
+				Body: fmt.Appendf(nil, `{"account_sid": "AC00000000000000000000000000000000", "conversation_sid": "%s", "sid": "%s", "target": "webhook", `+
+					`"configuration": {"url": "https://hooks.example.com/twilio/conversations", "method": "post", "filters": ["onMessageAdded", "onConversationRemoved"], "replay_after": %d}, `+
+					`"date_created": "2024-05-01T10:00:00Z", "date_updated": "2024-05-01T10:00:00Z", `+
+					`"url": "https://conversations.twilio.com/v1/Conversations/%s/Webhooks/%s"}`, conversation, webhook, i%10, conversation, webhook),
+			},
+		}
+	}
+	return exchanges
+}
+
+// benchmarkRead reads data, a recording of n exchanges, b.N times.
+func benchmarkRead(b *testing.B, data []byte, n int) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		count := 0
+		for _, err := range Read("bench", bytes.NewReader(data)) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			count++
+		}
+		if count != n {
+			b.Fatalf("read %d exchanges, want %d", count, n)
+		}
+	}
+}
+
+func BenchmarkReadHAR(b *testing.B) {
+	const n = 1000
+	var compact, indented bytes.Buffer
+	w := NewHARWriter(&compact, "bench")
+	for _, ex := range webhookExchanges(n) {
+		if err := w.Write(ex, time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC), 52*time.Millisecond); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	// Indented, as browsers export HARs.
+	if err := json.Indent(&indented, compact.Bytes(), "", "  "); err != nil {
+		b.Fatal(err)
+	}
+	benchmarkRead(b, indented.Bytes(), n)
+}
+
+func BenchmarkReadNDJSON(b *testing.B) {
+	const n = 1000
+	var buf bytes.Buffer
+	w := NewNDJSONWriter(&buf)
+	for _, ex := range webhookExchanges(n) {
+		if err := w.Write(ex); err != nil {
+			b.Fatal(err)
+		}
+	}
+	benchmarkRead(b, buf.Bytes(), n)
+}

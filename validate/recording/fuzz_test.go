@@ -1,0 +1,92 @@
+package recording
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// The two fuzz targets run the same checks; they differ in their seed
+// corpora, under testdata/fuzz.
+
+func FuzzReadHAR(f *testing.F) {
+	f.Add([]byte(harOf(goodEntry, goodEntry)))
+	f.Fuzz(checkRead)
+}
+
+func FuzzReadNDJSON(f *testing.F) {
+	f.Add([]byte(goodLine + "\n" + goodLine))
+	f.Fuzz(checkRead)
+}
+
+// checkRead reads data with the default entry limit and with a small one,
+// checking what holds for any input: Read does not panic, every problem is an
+// *EntryError, entries come in order, exchanges say where they are from, a
+// problem with the file comes last, and what was read is written and read back
+// unchanged.
+func checkRead(t *testing.T, data []byte) {
+	for _, limit := range []int{MaxEntryBytes, 100} {
+		setMaxEntryBytes(t, limit)
+		lastEntry, lastLine, fileErr := -1, 0, false
+		var exchanges []*validate.Exchange
+		for ex, err := range Read("fuzz", bytes.NewReader(data)) {
+			require.False(t, fileErr, "something came after a problem with the file")
+			entry, line := -1, 0
+			if err != nil {
+				require.Nil(t, ex)
+				entryErr, ok := err.(*EntryError)
+				require.True(t, ok, "%T is not an *EntryError", err)
+				require.Equal(t, "fuzz", entryErr.Source)
+				require.NotNil(t, entryErr.Err)
+				entry, line = entryErr.Entry, entryErr.Line
+				fileErr = entry == -1
+			} else {
+				require.NotNil(t, ex)
+				require.Equal(t, "fuzz", ex.Source)
+				require.GreaterOrEqual(t, ex.Entry, 0)
+				require.Positive(t, ex.Line)
+				require.NotNil(t, ex.Request.Header)
+				require.NotNil(t, ex.Response.Header)
+				entry, line = ex.Entry, ex.Line
+				exchanges = append(exchanges, ex)
+			}
+			if !fileErr {
+				require.Greater(t, entry, lastEntry, "entries out of order")
+				require.GreaterOrEqual(t, line, lastLine, "lines out of order")
+				lastEntry, lastLine = entry, line
+			}
+		}
+		checkRoundTrip(t, exchanges)
+	}
+}
+
+// checkRoundTrip writes exchanges with both writers and checks that reading
+// gives them back.
+func checkRoundTrip(t *testing.T, exchanges []*validate.Exchange) {
+	if len(exchanges) == 0 {
+		return
+	}
+	setMaxEntryBytes(t, 64<<20)
+	var harOut, ndjsonOut bytes.Buffer
+	h, n := NewHARWriter(&harOut, "fuzz"), NewNDJSONWriter(&ndjsonOut)
+	for _, ex := range exchanges {
+		require.NoError(t, h.Write(ex, time.Time{}, 0))
+		require.NoError(t, n.Write(ex))
+	}
+	require.NoError(t, h.Close())
+	for name, out := range map[string][]byte{"har": harOut.Bytes(), "ndjson": ndjsonOut.Bytes()} {
+		i := 0
+		for ex, err := range Read("fuzz", bytes.NewReader(out)) {
+			require.NoError(t, err, "%s:\n%s", name, out)
+			require.Less(t, i, len(exchanges))
+			require.Equal(t, exchanges[i].Request, ex.Request, "%s: request %d", name, i)
+			require.Equal(t, exchanges[i].Response, ex.Response, "%s: response %d", name, i)
+			i++
+		}
+		require.Equal(t, len(exchanges), i, name)
+	}
+}

@@ -1,0 +1,223 @@
+package recording
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// harEntry holds what the reader takes of a HAR entry. Fields it does not
+// need (timings, cookies, cache…) are not decoded.
+type harEntry struct {
+	Request  *harRequest  `json:"request"`
+	Response *harResponse `json:"response"`
+}
+
+type harRequest struct {
+	Method   string       `json:"method"`
+	URL      string       `json:"url"`
+	Headers  []harNV      `json:"headers"`
+	PostData *harPostData `json:"postData"`
+}
+
+type harResponse struct {
+	Status  *int       `json:"status"`
+	Headers []harNV    `json:"headers"`
+	Content harContent `json:"content"`
+}
+
+// harNV is a name and a value: a header, a query parameter, a cookie.
+type harNV struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// harPostData is a request body. Encoding is not in HAR 1.2; tools that must
+// record a binary body set it to "base64", as for a response body.
+type harPostData struct {
+	MimeType string  `json:"mimeType"`
+	Text     string  `json:"text,omitempty"`
+	Params   []harNV `json:"params,omitempty"`
+	Encoding string  `json:"encoding,omitempty"`
+}
+
+// harContent is a response body.
+type harContent struct {
+	Size     int    `json:"size"`
+	MimeType string `json:"mimeType"`
+	Text     string `json:"text,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
+}
+
+// harExchange makes an exchange of the JSON text of one HAR entry. Where it
+// fails, it returns an *EntryError that names the field at fault and leaves
+// the place to the caller.
+func harExchange(raw []byte) (*validate.Exchange, *EntryError) {
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
+	if !utf8.Valid(raw) {
+		return nil, invalidUTF8Error(raw)
+	}
+	var e harEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return nil, decodeError(raw, err)
+	}
+	if e.Request == nil {
+		return nil, &EntryError{Field: "request", Err: errMissing}
+	}
+	if e.Response == nil {
+		return nil, &EntryError{Field: "response", Err: errMissing}
+	}
+	req, err := e.Request.request()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := e.Response.response()
+	if err != nil {
+		return nil, err
+	}
+	return &validate.Exchange{Request: req, Response: resp}, nil
+}
+
+// request makes the request half of an exchange.
+func (r *harRequest) request() (validate.Request, *EntryError) {
+	if r.Method == "" {
+		return validate.Request{}, &EntryError{Field: "request.method", Err: errMissing}
+	}
+	if err := checkURL(r.URL); err != nil {
+		return validate.Request{}, &EntryError{Field: "request.url", Err: err}
+	}
+	header, err := harHeader(r.Headers, "request.headers")
+	if err != nil {
+		return validate.Request{}, err
+	}
+	body, mimeType, err := r.PostData.body()
+	if err != nil {
+		return validate.Request{}, err
+	}
+	setContentType(header, body, mimeType)
+	return validate.Request{Method: r.Method, URL: r.URL, Header: header, Body: body}, nil
+}
+
+// body returns the request body and its media type.
+func (p *harPostData) body() ([]byte, string, *EntryError) {
+	switch {
+	case p == nil:
+		return nil, "", nil
+	case p.Text != "":
+		body, err := decodeText(p.Text, p.Encoding, "request.postData")
+		return body, p.MimeType, err
+	case len(p.Params) > 0:
+		mimeType := p.MimeType
+		if mimeType == "" {
+			mimeType = "application/x-www-form-urlencoded"
+		}
+		return formBody(p.Params), mimeType, nil
+	}
+	return nil, "", nil
+}
+
+// formBody rebuilds an application/x-www-form-urlencoded body from its
+// fields, in order.
+func formBody(params []harNV) []byte {
+	var b strings.Builder
+	for i, p := range params {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.Name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.Value))
+	}
+	return []byte(b.String())
+}
+
+// response makes the response half of an exchange.
+func (r *harResponse) response() (validate.Response, *EntryError) {
+	switch {
+	case r.Status == nil:
+		return validate.Response{}, &EntryError{Field: "response.status", Err: errMissing}
+	case *r.Status == 0:
+		return validate.Response{}, &EntryError{Field: "response.status", Err: fmt.Errorf("0: no response was received")}
+	}
+	if err := checkStatus(*r.Status); err != nil {
+		return validate.Response{}, &EntryError{Field: "response.status", Err: err}
+	}
+	header, err := harHeader(r.Headers, "response.headers")
+	if err != nil {
+		return validate.Response{}, err
+	}
+	body, err := decodeText(r.Content.Text, r.Content.Encoding, "response.content")
+	if err != nil {
+		return validate.Response{}, err
+	}
+	setContentType(header, body, r.Content.MimeType)
+	return validate.Response{Status: *r.Status, Header: header, Body: body}, nil
+}
+
+// harHeader makes a header of HAR name-value pairs, leaving out HTTP/2
+// pseudo-headers.
+func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
+	header := make(http.Header, len(fields))
+	for i, f := range fields {
+		switch {
+		case f.Name == "":
+			return nil, &EntryError{Field: fmt.Sprintf("%s[%d].name", field, i), Err: errMissing}
+		case strings.HasPrefix(f.Name, ":"):
+			continue
+		}
+		header.Add(f.Name, f.Value)
+	}
+	return header, nil
+}
+
+// decodeText returns the body held in the text of field (a postData or a
+// content), decoded as its encoding says.
+func decodeText(text, encoding, field string) ([]byte, *EntryError) {
+	switch {
+	case text == "":
+		return nil, nil
+	case encoding == "":
+		return []byte(text), nil
+	case strings.EqualFold(encoding, "base64"):
+		body, err := base64.StdEncoding.DecodeString(text)
+		if err != nil {
+			return nil, &EntryError{Field: field + ".text", Err: err}
+		}
+		return body, nil
+	}
+	return nil, &EntryError{Field: field + ".encoding", Err: fmt.Errorf(`unknown encoding %q; want "base64" or none`, encoding)}
+}
+
+// setContentType gives a body without a Content-Type header the media type
+// the recording gives it elsewhere.
+func setContentType(header http.Header, body []byte, mimeType string) {
+	if len(body) > 0 && mimeType != "" && header.Get("Content-Type") == "" {
+		header.Set("Content-Type", mimeType)
+	}
+}
+
+// checkURL checks a recorded request target: an absolute URL, or the path
+// and query of an origin-form target.
+func checkURL(u string) error {
+	if u == "" {
+		return errMissing
+	}
+	if _, err := url.ParseRequestURI(u); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkStatus checks a recorded status code.
+func checkStatus(status int) error {
+	if status < 100 || status > 999 {
+		return fmt.Errorf("%d is not an HTTP status code", status)
+	}
+	return nil
+}

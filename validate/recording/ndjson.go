@@ -1,0 +1,292 @@
+package recording
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// ndjsonLine is one line of an NDJSON recording. The package documentation
+// describes it; NDJSONWriter writes it with the same types.
+type ndjsonLine struct {
+	Request  *ndjsonRequest  `json:"request"`
+	Response *ndjsonResponse `json:"response"`
+}
+
+type ndjsonRequest struct {
+	Method     string         `json:"method"`
+	URL        string         `json:"url"`
+	Headers    map[string]any `json:"headers,omitempty"`
+	Body       *string        `json:"body,omitempty"`
+	BodyBase64 *string        `json:"body_base64,omitempty"`
+}
+
+type ndjsonResponse struct {
+	Status     *int           `json:"status"`
+	Headers    map[string]any `json:"headers,omitempty"`
+	Body       *string        `json:"body,omitempty"`
+	BodyBase64 *string        `json:"body_base64,omitempty"`
+}
+
+// ndjsonFields lists the fields of each object of a line, for naming an
+// unknown field.
+var ndjsonFields = map[string][]string{
+	"":         {"request", "response"},
+	"request":  {"method", "url", "headers", "body", "body_base64"},
+	"response": {"status", "headers", "body", "body_base64"},
+}
+
+// readNDJSON yields the exchanges of the NDJSON recording that br holds, and
+// the problems found in it.
+func readNDJSON(source string, br *bufio.Reader, limit int, yield func(*validate.Exchange, error) bool) {
+	var buf []byte
+	for entry := 0; ; entry++ {
+		line, tooLong, err := readLine(br, buf[:0], limit)
+		buf = line
+		if err != nil && err != io.EOF {
+			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err)})
+			return
+		}
+		if err == io.EOF && len(line) == 0 && !tooLong {
+			return
+		}
+		ex, entryErr := ndjsonExchange(line, tooLong, limit)
+		switch {
+		case entryErr != nil:
+			entryErr.Source, entryErr.Entry, entryErr.Line = source, entry, entry+1
+			if !yield(nil, entryErr) {
+				return
+			}
+		case ex != nil:
+			ex.Source, ex.Entry, ex.Line = source, entry, entry+1
+			if !yield(ex, nil) {
+				return
+			}
+		}
+		if err == io.EOF {
+			return
+		}
+	}
+}
+
+// readLine reads the next line, without its "\n", appending it to buf. A line
+// longer than limit, not counting its "\r\n" or "\n", is read to its end but
+// not kept: it comes back empty, with
+// tooLong set. At the end of br, err is io.EOF, maybe with a last line.
+func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			buf = append(buf, chunk...)
+			if len(buf) > limit+len("\r\n") {
+				tooLong, buf = true, buf[:0]
+			}
+		}
+		if err != bufio.ErrBufferFull {
+			line = bytes.TrimSuffix(buf, newline)
+			if len(bytes.TrimSuffix(line, []byte{'\r'})) > limit {
+				tooLong, line = true, line[:0]
+			}
+			return line, tooLong, err
+		}
+	}
+}
+
+// ndjsonExchange makes an exchange of one line; nil, nil for a blank line.
+// Where it fails, it returns an *EntryError that names the field at fault and
+// leaves the place to the caller.
+func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *EntryError) {
+	switch {
+	case tooLong:
+		return nil, &EntryError{Err: fmt.Errorf("the line is longer than %d bytes (MaxEntryBytes)", limit)}
+	case len(bytes.TrimSpace(line)) == 0:
+		return nil, nil
+	case !utf8.Valid(line):
+		return nil, invalidUTF8Error(line)
+	}
+	var l ndjsonLine
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return nil, ndjsonDecodeError(line, err)
+	}
+	if t, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("found %s after the object", describeJSON(t))
+		}
+		return nil, &EntryError{Err: fmt.Errorf("invalid JSON: %w", err)}
+	}
+	return l.exchange()
+}
+
+// ndjsonDecodeError turns an error of decoding line into an *EntryError
+// naming the field at fault.
+func ndjsonDecodeError(line []byte, err error) *EntryError {
+	// encoding/json reports an unknown field by name only.
+	quoted, ok := strings.CutPrefix(err.Error(), "json: unknown field ")
+	if !ok {
+		return decodeError(line, err)
+	}
+	name, unquoteErr := strconv.Unquote(quoted)
+	if unquoteErr != nil {
+		return &EntryError{Err: err}
+	}
+	entryErr := &EntryError{Err: errors.New("unknown field")}
+	walkJSON(line, func(t jsonToken) bool {
+		if !t.key || t.value != name {
+			return true
+		}
+		parent, _ := strings.CutSuffix(t.path, name)
+		parent = strings.TrimSuffix(parent, ".")
+		known, ok := ndjsonFields[parent]
+		if !ok {
+			return true
+		}
+		entryErr.Field = t.path
+		entryErr.Err = fmt.Errorf("unknown field; want one of %s", strings.Join(known, ", "))
+		return false
+	})
+	return entryErr
+}
+
+// exchange makes an exchange of a decoded line.
+func (l *ndjsonLine) exchange() (*validate.Exchange, *EntryError) {
+	if l.Request == nil {
+		return nil, &EntryError{Field: "request", Err: errMissing}
+	}
+	if l.Response == nil {
+		return nil, &EntryError{Field: "response", Err: errMissing}
+	}
+	req, err := l.Request.request()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := l.Response.response()
+	if err != nil {
+		return nil, err
+	}
+	return &validate.Exchange{Request: req, Response: resp}, nil
+}
+
+// request makes the request half of an exchange.
+func (r *ndjsonRequest) request() (validate.Request, *EntryError) {
+	if r.Method == "" {
+		return validate.Request{}, &EntryError{Field: "request.method", Err: errMissing}
+	}
+	if err := checkURL(r.URL); err != nil {
+		return validate.Request{}, &EntryError{Field: "request.url", Err: err}
+	}
+	header, err := ndjsonHeader(r.Headers, "request.headers")
+	if err != nil {
+		return validate.Request{}, err
+	}
+	body, err := ndjsonBody(r.Body, r.BodyBase64, "request")
+	if err != nil {
+		return validate.Request{}, err
+	}
+	return validate.Request{Method: r.Method, URL: r.URL, Header: header, Body: body}, nil
+}
+
+// response makes the response half of an exchange.
+func (r *ndjsonResponse) response() (validate.Response, *EntryError) {
+	if r.Status == nil {
+		return validate.Response{}, &EntryError{Field: "response.status", Err: errMissing}
+	}
+	if err := checkStatus(*r.Status); err != nil {
+		return validate.Response{}, &EntryError{Field: "response.status", Err: err}
+	}
+	header, err := ndjsonHeader(r.Headers, "response.headers")
+	if err != nil {
+		return validate.Response{}, err
+	}
+	body, err := ndjsonBody(r.Body, r.BodyBase64, "response")
+	if err != nil {
+		return validate.Response{}, err
+	}
+	return validate.Response{Status: *r.Status, Header: header, Body: body}, nil
+}
+
+// ndjsonHeader makes a header of the JSON object at field, in which each
+// name has a string or an array of strings, leaving out HTTP/2
+// pseudo-headers. A name may come in only one spelling: with two, the order of
+// the values would be lost.
+func ndjsonHeader(fields map[string]any, field string) (http.Header, *EntryError) {
+	header := make(http.Header, len(fields))
+	single := make([]string, len(fields)) // the values of names with one, in one allocation
+	for i, name := range slices.Sorted(maps.Keys(fields)) {
+		if strings.HasPrefix(name, ":") {
+			continue
+		}
+		if name == "" {
+			return nil, &EntryError{Field: field, Err: errors.New("a header has an empty name")}
+		}
+		canonical := http.CanonicalHeaderKey(name)
+		if _, ok := header[canonical]; ok {
+			return nil, &EntryError{Field: field + "." + name, Err: fmt.Errorf("%s is there in another spelling too; want one name with an array of values", canonical)}
+		}
+		switch v := fields[name].(type) {
+		case string:
+			single[i] = v
+			header[canonical] = single[i : i+1 : i+1]
+		case []any:
+			values, err := headerValues(v)
+			if err != nil {
+				err.Field = field + "." + name + err.Field
+				return nil, err
+			}
+			if len(values) > 0 {
+				header[canonical] = values
+			}
+		default:
+			return nil, &EntryError{Field: field + "." + name, Err: fmt.Errorf("want a string or an array of strings, got %s", describeJSON(v))}
+		}
+	}
+	return header, nil
+}
+
+// headerValues returns the values of a header given as an array. An error's
+// Field is the index of the value at fault.
+func headerValues(array []any) ([]string, *EntryError) {
+	values := make([]string, len(array))
+	for i, value := range array {
+		s, ok := value.(string)
+		if !ok {
+			return nil, &EntryError{Field: "[" + strconv.Itoa(i) + "]", Err: fmt.Errorf("want a string, got %s", describeJSON(value))}
+		}
+		values[i] = s
+	}
+	return values, nil
+}
+
+// ndjsonBody returns the body of the request or response at field, held as
+// text or as base64.
+func ndjsonBody(text, b64 *string, field string) ([]byte, *EntryError) {
+	switch {
+	case text != nil && b64 != nil:
+		return nil, &EntryError{Field: field + ".body_base64", Err: errors.New("body is set too; want one of body and body_base64")}
+	case b64 != nil:
+		body, err := base64.StdEncoding.DecodeString(*b64)
+		if err != nil {
+			return nil, &EntryError{Field: field + ".body_base64", Err: err}
+		}
+		if len(body) == 0 {
+			return nil, nil
+		}
+		return body, nil
+	case text != nil && *text != "":
+		return []byte(*text), nil
+	}
+	return nil, nil
+}
