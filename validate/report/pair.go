@@ -1,0 +1,192 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// Verdict is what checking one pair concluded.
+type Verdict string
+
+// The verdicts of a pair.
+const (
+	// VerdictPass: an operation of the contract matched and no finding
+	// reached the fail-on threshold.
+	VerdictPass Verdict = "pass"
+	// VerdictFail: a finding reached the fail-on threshold.
+	VerdictFail Verdict = "fail"
+	// VerdictSkip: no operation of the contract describes the exchange, so it
+	// was not checked.
+	VerdictSkip Verdict = "skip"
+	// VerdictInputError: the entry of the recording could not be read.
+	VerdictInputError Verdict = "input-error"
+)
+
+// Pair is one checked exchange, as reports show it. Other tools read its JSON
+// form: the field names are stable.
+type Pair struct {
+	// Source names the recording the exchange comes from ("-" for standard
+	// input).
+	Source string `json:"source"`
+	// Entry is the exchange's 0-based index within Source, or -1 when the
+	// whole source could not be read.
+	Entry int `json:"entry"`
+	// Line is the 1-based line of Source where the exchange starts, or 0 when
+	// unknown.
+	Line int `json:"line,omitempty"`
+	// Method is the request method.
+	Method string `json:"method"`
+	// URL is the request URL, with its secrets redacted.
+	URL string `json:"url"`
+	// Status is the response status code.
+	Status int `json:"status"`
+	// Operation is the operationId of the operation the exchange matched.
+	Operation string `json:"operation,omitempty"`
+	// Verdict is what checking the pair concluded.
+	Verdict Verdict `json:"verdict"`
+	// Reason says why a skipped pair was not checked.
+	Reason string `json:"reason,omitempty"`
+	// Error is the input error of an input-error pair.
+	Error string `json:"error,omitempty"`
+	// Findings are the problems found, in the checker's order; never nil in
+	// pairs made by [NewPair] or [NewInputError].
+	Findings []validate.Finding `json:"findings"`
+}
+
+// NewPair builds the report of an exchange checked with the result res.
+// The pair fails when one of its findings has a severity at or above failOn
+// (with [validate.SeverityWarning], a warning fails the pair); a zero failOn
+// means [validate.SeverityError]. A pair that no operation matched and that
+// has no failing finding is skipped.
+//
+// The URL is redacted with [validate.RedactURL], and so is the skip reason
+// (the URL wherever it quotes it, the rest with [validate.Redact]); the findings are taken as they are, since the checker
+// redacts them. A finding with no valid severity gets its rule's default
+// severity (error for an unknown rule), so that every report can render it.
+func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severity) Pair {
+	if failOn != validate.SeverityWarning {
+		failOn = validate.SeverityError
+	}
+	secrets := ex.Secrets()
+	p := Pair{
+		Source:    ex.Source,
+		Entry:     ex.Entry,
+		Line:      ex.Line,
+		Method:    ex.Request.Method,
+		URL:       validate.RedactURL(ex.Request.URL, secrets),
+		Status:    ex.Response.Status,
+		Operation: res.Operation,
+		Findings:  normalize(res.Findings),
+	}
+	switch {
+	case fails(p.Findings, failOn):
+		p.Verdict = VerdictFail
+	case res.Operation == "":
+		p.Verdict = VerdictSkip
+		p.Reason = redactReason(res.Skip, ex.Request.URL, p.URL, secrets)
+	default:
+		p.Verdict = VerdictPass
+	}
+	return p
+}
+
+// NewInputError builds the report of an entry of a recording that could not
+// be read: entry is its 0-based index (-1 when the whole source could not be
+// read), line the 1-based line where it starts (0 when unknown), field the part
+// of the entry at fault ("" when none). The error text is redacted with
+// [validate.Redact].
+func NewInputError(source string, entry, line int, field string, err error) Pair {
+	msg := "unknown error"
+	if err != nil {
+		msg = err.Error()
+	}
+	if field != "" {
+		msg = field + ": " + msg
+	}
+	return Pair{
+		Source:   source,
+		Entry:    entry,
+		Line:     line,
+		Verdict:  VerdictInputError,
+		Error:    validate.Redact(msg, nil),
+		Findings: []validate.Finding{},
+	}
+}
+
+// Ref names the pair as "source#entry", or "source" alone when the whole
+// source is at fault.
+func (p Pair) Ref() string {
+	if p.Entry < 0 {
+		return p.Source
+	}
+	return p.Source + "#" + strconv.Itoa(p.Entry)
+}
+
+// RefLine is [Pair.Ref] followed by " (line N)" when the line is known.
+func (p Pair) RefLine() string {
+	if p.Line <= 0 {
+		return p.Ref()
+	}
+	return p.Ref() + " (line " + strconv.Itoa(p.Line) + ")"
+}
+
+// redactReason hides the secrets of a skip reason: the raw URL, where quoted,
+// becomes the redacted one, and [validate.Redact] hides the rest.
+func redactReason(reason, rawURL, redactedURL string, secrets []string) string {
+	if rawURL != "" && rawURL != redactedURL {
+		reason = strings.ReplaceAll(reason, rawURL, redactedURL)
+	}
+	return validate.Redact(reason, secrets)
+}
+
+// InputErrorLine tells the input error of an input-error pair on one line,
+// "source#entry (line N): field: message", with control characters escaped
+// so that it is safe to print on a terminal.
+func (p Pair) InputErrorLine() string {
+	return clean(p.RefLine() + ": " + p.Error)
+}
+
+// fails reports whether a finding has a severity at or above failOn.
+func fails(findings []validate.Finding, failOn validate.Severity) bool {
+	for _, f := range findings {
+		if f.Severity >= failOn {
+			return true
+		}
+	}
+	return false
+}
+
+// normalize returns the findings with every invalid severity replaced by its
+// rule's default, copying them only when one needs it; nil becomes empty.
+func normalize(findings []validate.Finding) []validate.Finding {
+	if findings == nil {
+		return []validate.Finding{}
+	}
+	for i, f := range findings {
+		if validSeverity(f.Severity) {
+			continue
+		}
+		out := append([]validate.Finding(nil), findings...)
+		for j := i; j < len(out); j++ {
+			if !validSeverity(out[j].Severity) {
+				out[j].Severity = defaultSeverity(out[j].Rule)
+			}
+		}
+		return out
+	}
+	return findings
+}
+
+func validSeverity(s validate.Severity) bool {
+	return s == validate.SeverityError || s == validate.SeverityWarning
+}
+
+// defaultSeverity is the catalogue's severity of a rule, error when unknown.
+func defaultSeverity(rule string) validate.Severity {
+	if r, ok := validate.LookupRule(rule); ok && validSeverity(r.Severity) {
+		return r.Severity
+	}
+	return validate.SeverityError
+}
