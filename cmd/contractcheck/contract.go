@@ -1,0 +1,64 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// loadPlan compiles the contract: the file spec, or the built-in contract
+// when spec is "". When the contract cannot be used it prints why on stderr,
+// every problem with its file:line, and returns nil.
+func loadPlan(spec string, stderr io.Writer) *validate.Plan {
+	var (
+		plan *validate.Plan
+		err  error
+	)
+	if spec == "" {
+		plan, err = validate.Embedded()
+	} else {
+		plan, err = validate.LoadFile(spec)
+	}
+	if err == nil {
+		return plan
+	}
+	name := spec
+	if name == "" {
+		name = "the built-in contract"
+	}
+	var loadErr *validate.LoadError
+	if !errors.As(err, &loadErr) {
+		fmt.Fprintf(stderr, "contractcheck: loading contract %s: %v\n", name, err)
+		return nil
+	}
+	fmt.Fprintf(stderr, "contractcheck: the contract %s cannot be used (%s):\n", name, count(len(loadErr.Problems), "problem"))
+	file := loadErr.File
+	if file == "" {
+		file = name
+	}
+	for _, p := range loadErr.Problems {
+		fmt.Fprintf(stderr, "%s: %s\n", position(file, p.Line, p.Column), p.Message)
+	}
+	return nil
+}
+
+// position renders "file:line:column", leaving out what is unknown (0).
+func position(file string, line, column int) string {
+	switch {
+	case line <= 0:
+		return file
+	case column <= 0:
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return fmt.Sprintf("%s:%d:%d", file, line, column)
+}
+
+// count renders "1 problem", "2 problems".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

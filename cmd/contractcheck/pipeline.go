@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"slices"
+
+	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/recording"
+	"github.com/contractcheck/contractcheck/validate/report"
+)
+
+// The checking pipeline has three stages, kept apart so that the middle one
+// can run on several goroutines:
+//
+//	recordings (read, in order) -> checker.pair (pure) -> sink.put (report, in order)
+
+// item is what reading recordings yields: an exchange, or the input error of
+// an entry (or a file) that could not be read.
+type item struct {
+	ex  *validate.Exchange
+	err error
+}
+
+// stdinName is the file name that reads standard input.
+const stdinName = "-"
+
+// recordings yields the items of each file in turn, in the files' order. A file
+// that cannot be opened yields one input error of entry -1; reading goes on
+// with the next file.
+func recordings(files []string, stdin io.Reader) iter.Seq[item] {
+	return func(yield func(item) bool) {
+		for _, name := range files {
+			if !readFile(name, stdin, yield) {
+				return
+			}
+		}
+	}
+}
+
+// readFile yields the items of one file and reports whether to go on.
+func readFile(name string, stdin io.Reader, yield func(item) bool) bool {
+	r := stdin
+	if name != stdinName {
+		f, err := os.Open(name)
+		if err != nil {
+			return yield(item{err: &recording.EntryError{Source: name, Entry: -1, Err: openError(err)}})
+		}
+		defer f.Close()
+		r = f
+	}
+	for ex, err := range recording.Read(name, r) {
+		if !yield(item{ex: ex, err: err}) {
+			return false
+		}
+	}
+	return true
+}
+
+// openError is why a file could not be opened, without the file name the
+// report already shows.
+func openError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("cannot open: %w", pe.Err)
+	}
+	return fmt.Errorf("cannot open: %w", err)
+}
+
+// checker turns items into report pairs. It holds no mutable state, so pair
+// may run on many goroutines at once.
+type checker struct {
+	plan            *validate.Plan
+	failOn          validate.Severity
+	failOnUnmatched bool
+}
+
+// pair checks one item and returns its report pair. An input error becomes an
+// input-error pair; with failOnUnmatched, an exchange that no operation
+// describes gets the finding of rule operation.unmatched.
+func (c checker) pair(it item) (p report.Pair) {
+	if it.err != nil {
+		return inputErrorPair(it.err)
+	}
+	if it.ex == nil {
+		return report.NewInputError("?", -1, 0, "", errors.New("the reader gave neither an exchange nor an error"))
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			p = report.NewInputError(it.ex.Source, it.ex.Entry, it.ex.Line, "",
+				fmt.Errorf("internal error: checking this exchange panicked (please report it): %v", v))
+		}
+	}()
+	res := c.plan.Check(it.ex)
+	if c.failOnUnmatched && res.Operation == "" {
+		// Clip: never write into spare capacity of the checker's slice.
+		res.Findings = append(slices.Clip(res.Findings), c.plan.Unmatched(it.ex, res))
+	}
+	return report.NewPair(it.ex, res, c.failOn)
+}
+
+// inputErrorPair is the report pair of an error of a recording reader.
+func inputErrorPair(err error) report.Pair {
+	var ee *recording.EntryError
+	if errors.As(err, &ee) {
+		return report.NewInputError(ee.Source, ee.Entry, ee.Line, ee.Field, ee.Err)
+	}
+	return report.NewInputError("?", -1, 0, "", err)
+}
+
+// sink is the last stage: it writes pairs to the report in order, prints input
+// errors on stderr as they come, and counts everything in the summary.
+type sink struct {
+	w       report.Writer
+	stderr  io.Writer
+	summary report.Summary
+}
+
+// put takes one pair.
+func (s *sink) put(p report.Pair) error {
+	if p.Verdict == report.VerdictInputError {
+		fmt.Fprintln(s.stderr, p.InputErrorLine())
+	}
+	s.summary.Add(p)
+	return s.w.WritePair(p)
+}
+
+// checkAll runs the pipeline over items until they end, the context is
+// cancelled (it returns the context's error) or the report cannot be written.
+func (c checker) checkAll(ctx context.Context, items iter.Seq[item], out *sink) error {
+	for it := range items {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := out.put(c.pair(it)); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
