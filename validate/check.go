@@ -17,7 +17,7 @@ type checker struct {
 	p        *Plan
 	op       *operation
 	ex       *Exchange
-	secrets  []string
+	secrets  []string // the exchange's credentials, read when the first finding is added
 	findings []Finding
 
 	pathVals []string            // path parameter values, in template order
@@ -48,7 +48,7 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals, secrets: ex.Secrets()}
+	c := &checker{p: p, op: op, ex: ex, pathVals: vals}
 	c.checkParams()
 	if op.webhook != nil {
 		op.webhook.checkPath(c)
@@ -68,6 +68,9 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 // add records a finding, with the exchange's secrets redacted from every
 // string it holds.
 func (c *checker) add(f Finding) {
+	if c.findings == nil {
+		c.secrets = c.ex.Secrets()
+	}
 	f.Message = Redact(f.Message, c.secrets)
 	f.Want = Redact(f.Want, c.secrets)
 	f.Got = Redact(f.Got, c.secrets)
