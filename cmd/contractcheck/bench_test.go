@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/recording"
+)
+
+// writeBenchHAR writes a HAR of n entries, cycling through the exchanges of
+// the shipped valid and demo recordings, and returns its path and size.
+func writeBenchHAR(b *testing.B, n int) (string, int64) {
+	b.Helper()
+	var exs []*validate.Exchange
+	for _, name := range []string{"valid.har", "traffic.har"} {
+		f, err := os.Open(filepath.Join("..", "..", "testdata", "recordings", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for ex, err := range recording.Read(name, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			exs = append(exs, ex)
+		}
+		f.Close()
+	}
+	path := filepath.Join(b.TempDir(), "bench.har")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := recording.NewHARWriter(f, "contractcheck-bench/1")
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		if err := w.Write(exs[i%len(exs)], start.Add(time.Duration(i)*time.Millisecond), 80*time.Millisecond); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	return path, st.Size()
+}
+
+// BenchmarkCheckHAR runs `contractcheck check --format ndjson` end to end on
+// a HAR of 2,000 entries: reading, checking and reporting.
+func BenchmarkCheckHAR(b *testing.B) {
+	path, size := writeBenchHAR(b, 2000)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var stderr bytes.Buffer
+	for b.Loop() {
+		stderr.Reset()
+		if code := run(context.Background(), []string{"check", "--format", "ndjson", path}, nil, io.Discard, &stderr); code != 1 {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/2000, "ns/pair")
+}
