@@ -22,29 +22,7 @@ type document struct {
 
 // get returns the value at a JSON pointer ("" is the whole document).
 func (d *document) get(ptr string) (any, bool) {
-	v := d.tree
-	if ptr == "" {
-		return v, true
-	}
-	for _, tok := range splitPointer(ptr) {
-		switch t := v.(type) {
-		case map[string]any:
-			next, ok := t[tok]
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil, false
-			}
-			v = t[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
+	return lookupInstance(d.tree, ptr)
 }
 
 // object returns the JSON object at ptr, or nil.

@@ -161,7 +161,7 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 		Want:     "an operation of " + p.doc.file,
 		Got:      ex.Request.Method + " " + RedactURL(requestPath(ex.Request.URL), ex.Secrets()),
 		Hint:     "check the method and path, or load a contract that describes this operation with --spec",
-		Spec:     SpecPos{File: p.doc.file, Line: p.doc.line("/paths")},
+		Spec:     p.RuleSpec(RuleUnmatched),
 	}
 }
 

@@ -227,7 +227,8 @@ func lastToken(ptr string) string {
 	return toks[len(toks)-1]
 }
 
-// lookupInstance finds the value at a JSON pointer in a decoded instance.
+// lookupInstance finds the value at a JSON pointer in a decoded JSON value:
+// an instance being validated, or the contract document itself.
 func lookupInstance(v any, ptr string) (any, bool) {
 	for _, tok := range splitPointer(ptr) {
 		switch t := v.(type) {
