@@ -379,7 +379,7 @@ func (c *checker) unknownKey(fp *formPlan, key string) {
 	switch {
 	case len(near) == 0:
 		f.Hint = "remove it: the server ignores fields it does not know"
-	case strings.HasSuffix(key, "[]") || strings.HasSuffix(key, "]") && fp.fields[near[0]] != nil && fp.fields[near[0]].kind == kindArray:
+	case strings.HasSuffix(key, "]") && fp.fields[near[0]].kind == kindArray:
 		f.Hint = fmt.Sprintf("did you mean %s? arrays are repeated keys without brackets: %s=a&%s=b", near[0], near[0], near[0])
 	case strings.EqualFold(key, near[0]):
 		f.Hint = fmt.Sprintf("did you mean %s? keys are case-sensitive", near[0])

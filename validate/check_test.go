@@ -303,3 +303,24 @@ func TestFindingsAreSorted(t *testing.T) {
 	again := p.Check(ex)
 	assert.Equal(t, res, again, "the same exchange gives the same findings in the same order")
 }
+
+func TestUnknownKeyHints(t *testing.T) {
+	p := embeddedPlan(t)
+	for key, hint := range map[string]string{
+		"Configuration.Filters[]": "arrays are repeated keys without brackets",
+		"Target[]":                "did you mean Target?",
+		"configuration.url":       "keys are case-sensitive",
+		"Configuration.Urls":      "did you mean Configuration.Url?",
+		"FriendlyName":            "remove it",
+	} {
+		ex := docsExchange()
+		ex.Request.Body = []byte(docsBody + "&" + key + "=x")
+		fs := p.Check(ex).Findings
+		require.Len(t, fs, 1, key)
+		assert.Equal(t, RuleFormUnknownKey, fs[0].Rule)
+		assert.Contains(t, fs[0].Hint, hint, key)
+		if key == "Target[]" {
+			assert.NotContains(t, fs[0].Hint, "arrays", "Target is not an array")
+		}
+	}
+}

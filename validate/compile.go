@@ -75,10 +75,9 @@ type mediaPlan struct {
 
 // formPlan is the field table of a form-encoded body.
 type formPlan struct {
-	fields   map[string]*formField
-	names    []string // sorted, for suggestions
-	open     bool     // additionalProperties allows undocumented keys
-	required []string
+	fields map[string]*formField
+	names  []string // sorted, for suggestions
+	open   bool     // additionalProperties allows undocumented keys
 }
 
 // formField is one documented key of a form body.
@@ -211,7 +210,7 @@ func compileContent(doc *document, c *compiler, ptr string, request bool, proble
 		mp := &mediaPlan{mediaType: normalizeMediaType(mt)}
 		mtPtr := joinPointer(ptr, mt)
 		if _, ok := doc.object(mtPtr)["schema"]; ok {
-			sptr, err := schemaTarget(doc, mtPtr+"/schema")
+			sptr, err := doc.deref(mtPtr + "/schema")
 			if err != nil {
 				problem(mtPtr+"/schema", "%v", err)
 				continue
@@ -262,7 +261,7 @@ func newFormPlan(doc *document, ptr string) *formPlan {
 	o := doc.object(ptr)
 	props, _ := o["properties"].(map[string]any)
 	for name := range props {
-		fptr, err := schemaTarget(doc, joinPointer(ptr, "properties", name))
+		fptr, err := doc.deref(joinPointer(ptr, "properties", name))
 		if err != nil {
 			fptr = joinPointer(ptr, "properties", name)
 		}
@@ -280,9 +279,6 @@ func newFormPlan(doc *document, ptr string) *formPlan {
 	}
 	if props == nil {
 		fp.open = true
-	}
-	for _, r := range asStrings(o["required"]) {
-		fp.required = append(fp.required, r)
 	}
 	return fp
 }
@@ -350,15 +346,9 @@ func codeRank(code string) string {
 	return "0" + code
 }
 
-// schemaTarget follows a schema's $ref chain and returns the pointer of the
-// schema that holds its keywords.
-func schemaTarget(doc *document, ptr string) (string, error) {
-	return doc.deref(ptr)
-}
-
 // kindsOf returns the type a schema declares and, for arrays, its items' type.
 func kindsOf(doc *document, ptr string) (kind, items valueKind) {
-	ptr, err := schemaTarget(doc, ptr)
+	ptr, err := doc.deref(ptr)
 	if err != nil {
 		return kindAny, kindAny
 	}

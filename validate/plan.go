@@ -42,17 +42,6 @@ type Result struct {
 // Skipped reports whether no operation of the contract describes the exchange.
 func (r Result) Skipped() bool { return r.Operation == "" }
 
-// Count returns the number of findings of the given severity.
-func (r Result) Count(s Severity) int {
-	n := 0
-	for _, f := range r.Findings {
-		if f.Severity == s {
-			n++
-		}
-	}
-	return n
-}
-
 // Problem is one reason a contract cannot be used, at a line of it.
 type Problem struct {
 	// Line and Column are 1-based; 0 when unknown.

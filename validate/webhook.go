@@ -45,9 +45,8 @@ var configEcho = []struct {
 // from the contract: where each field is documented (for citations) and the
 // SID formats, compiled once.
 type webhookPlan struct {
-	fields  map[string]SpecPos // form field → its schema
-	props   map[string]SpecPos // response property → its schema
-	hasForm map[string]bool    // form fields the contract documents
+	fields map[string]SpecPos // form fields the contract documents → their schemas
+	props  map[string]SpecPos // response property → its schema
 
 	convSID    *regexp.Regexp // the conversation SID format
 	convPrefix string
@@ -58,7 +57,7 @@ type webhookPlan struct {
 // newWebhookPlan reads the webhook rules' anchors from the compiled operation.
 func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 	wp := &webhookPlan{
-		fields: map[string]SpecPos{}, props: map[string]SpecPos{}, hasForm: map[string]bool{},
+		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
 		convSID: regexp.MustCompile(`^CH[0-9a-fA-F]{32}$`), convPrefix: "CH", convSpec: op.anchors[AnchorPathParams],
 		accountSID: regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`),
 	}
@@ -66,7 +65,6 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 		if mp := formMedia(op.body.media); mp != nil {
 			for name, f := range mp.form.fields {
 				wp.fields[name] = doc.pos(f.ptr)
-				wp.hasForm[name] = true
 			}
 		}
 	}
@@ -155,7 +153,7 @@ func (wp *webhookPlan) checkWords(c *checker) {
 	}
 	target := first(c.form[fieldTarget])
 	need := func(field, why string) {
-		if !wp.hasForm[field] || len(c.form[field]) > 0 {
+		if _, documented := wp.fields[field]; !documented || len(c.form[field]) > 0 {
 			return
 		}
 		c.add(Finding{Rule: RuleConfigTarget, Severity: SeverityWarning, Location: "request.body#/" + field,
