@@ -3,6 +3,7 @@ module github.com/contractcheck/contractcheck
 go 1.26.8
 
 require (
+	github.com/joshdk/go-junit v1.0.0
 	github.com/pb33f/go-yaml v0.1.1
 	github.com/pb33f/libopenapi v0.42.4
 	github.com/pb33f/libopenapi-validator v0.16.2

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/fingerprint"
 )
 
 // Verdict is what checking one pair concluded.
@@ -53,6 +54,22 @@ type Pair struct {
 	// Findings are the problems found, in the checker's order; never nil in
 	// pairs made by [NewPair] or [NewInputError].
 	Findings []validate.Finding `json:"findings"`
+
+	// Shape is the request's shape ([fingerprint.Shape]) when the pair has
+	// findings, or suppressed ones, and "" otherwise; with Operation it
+	// identifies the pair's findings across recordings ([Pair.Fingerprint]).
+	// Reports do not show it.
+	Shape string `json:"-"`
+	// Suppressed are the findings a baseline accepted: they are not in
+	// Findings, do not count towards the verdict, and only the summary counts
+	// them.
+	Suppressed []validate.Finding `json:"-"`
+}
+
+// Fingerprint returns the fingerprint of one of the pair's findings
+// ([fingerprint.Of] of the finding, the pair's operation and shape).
+func (p Pair) Fingerprint(f validate.Finding) string {
+	return fingerprint.Of(f, p.Operation, p.Shape)
 }
 
 // NewPair builds the report of an exchange checked with the result res.

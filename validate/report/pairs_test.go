@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/fingerprint"
 )
 
 // Synthetic data shared by the tests of this package.
@@ -83,7 +84,7 @@ func testPairs() []Pair {
 
 	warn := exchange(4, webhooks, 201)
 
-	return []Pair{
+	pairs := []Pair{
 		NewPair(pass, validate.Result{Operation: testOp}, validate.SeverityError),
 		NewPair(fail, validate.Result{Operation: testOp, Findings: []validate.Finding{findingUnknownKey, findingTargetFit}}, validate.SeverityError),
 		NewPair(secret, validate.Result{Operation: testOp, Findings: []validate.Finding{findingStatus}}, validate.SeverityError),
@@ -92,4 +93,9 @@ func testPairs() []Pair {
 		NewInputError("traffic.ndjson", 5, 6, "request.url", errors.New("missing")),
 		NewInputError("missing.har", -1, 0, "", errors.New("open missing.har: no such file or directory")),
 	}
+	// The CLI gives pairs with findings their shape, for fingerprints.
+	for i, ex := range []*validate.Exchange{fail, secret, warn} {
+		pairs[[]int{1, 2, 4}[i]].Shape = fingerprint.Shape(ex)
+	}
+	return pairs
 }

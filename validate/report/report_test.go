@@ -56,7 +56,15 @@ func TestGolden(t *testing.T) {
 		{"report-quiet.text", FormatText, Options{Quiet: true}, testPairs()},
 		{"report.json", FormatJSON, Options{Contract: testContract}, testPairs()},
 		{"report.ndjson", FormatNDJSON, Options{Contract: testContract}, testPairs()},
+		{"report.junit", FormatJUnit, Options{}, testPairs()},
+		{"report.sarif", FormatSARIF, Options{ToolVersion: "v1.0.0"}, testPairs()},
+		{"report.github", FormatGitHub, Options{}, testPairs()},
+		{"report.markdown", FormatMarkdown, Options{}, testPairs()},
 		{"empty.text", FormatText, Options{}, nil},
+		{"empty.junit", FormatJUnit, Options{}, nil},
+		{"empty.sarif", FormatSARIF, Options{}, nil},
+		{"empty.github", FormatGitHub, Options{}, nil},
+		{"empty.markdown", FormatMarkdown, Options{}, nil},
 		{"empty.json", FormatJSON, Options{Contract: testContract}, nil},
 		{"empty.ndjson", FormatNDJSON, Options{}, nil},
 	}
@@ -132,6 +140,13 @@ func TestWriteErrors(t *testing.T) {
 			require.NoError(t, err)
 			pairs := testPairs()
 			err = w.WritePair(pairs[1])
+			if f == FormatMarkdown { // it writes nothing before Finish
+				require.NoError(t, err)
+				err = w.Finish(Summary{Pairs: 1, Failed: 1})
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "disk full")
+				return
+			}
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "disk full")
 			assert.Contains(t, err.Error(), "traffic.har#1")

@@ -20,6 +20,9 @@ type Summary struct {
 	Warnings int `json:"warnings"`
 	// InputErrors counts the pairs that could not be read.
 	InputErrors int `json:"input_errors"`
+	// Suppressed counts the findings a baseline accepted (not counted in
+	// Errors and Warnings); the JSON summary leaves it out when zero.
+	Suppressed int `json:"suppressed,omitempty"`
 }
 
 // Add counts one pair.
@@ -35,6 +38,7 @@ func (s *Summary) Add(p Pair) {
 	case VerdictInputError:
 		s.InputErrors++
 	}
+	s.Suppressed += len(p.Suppressed)
 	for _, f := range p.Findings {
 		switch f.Severity {
 		case validate.SeverityError:
@@ -46,11 +50,17 @@ func (s *Summary) Add(p Pair) {
 }
 
 // String renders the summary on one line, such as
-// "12 pairs: 9 passed, 2 failed, 1 skipped, 0 input errors; 3 errors, 1 warning".
+// "12 pairs: 9 passed, 2 failed, 1 skipped, 0 input errors; 3 errors, 1 warning",
+// followed by "; 4 suppressed by the baseline" when a baseline suppressed
+// findings.
 func (s Summary) String() string {
-	return fmt.Sprintf("%s: %d passed, %d failed, %d skipped, %s; %s, %s",
+	out := fmt.Sprintf("%s: %d passed, %d failed, %d skipped, %s; %s, %s",
 		plural(s.Pairs, "pair"), s.Passed, s.Failed, s.Skipped,
 		plural(s.InputErrors, "input error"), plural(s.Errors, "error"), plural(s.Warnings, "warning"))
+	if s.Suppressed > 0 {
+		out += fmt.Sprintf("; %d suppressed by the baseline", s.Suppressed)
+	}
+	return out
 }
 
 // plural renders "1 pair", "2 pairs".

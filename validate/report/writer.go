@@ -29,10 +29,23 @@ const (
 	FormatJSON Format = "json"
 	// FormatNDJSON is one JSON pair object per line, and nothing else.
 	FormatNDJSON Format = "ndjson"
+	// FormatJUnit is JUnit XML: a test suite per recording, a test case per
+	// pair.
+	FormatJUnit Format = "junit"
+	// FormatSARIF is SARIF 2.1.0: one run, a result per finding.
+	FormatSARIF Format = "sarif"
+	// FormatGitHub is GitHub Actions workflow commands: an ::error or
+	// ::warning annotation per finding.
+	FormatGitHub Format = "github"
+	// FormatMarkdown is a Markdown summary: counts, counts by rule and the
+	// first failing pairs, as for $GITHUB_STEP_SUMMARY.
+	FormatMarkdown Format = "markdown"
 )
 
 // Formats returns every format, the default first.
-func Formats() []Format { return []Format{FormatText, FormatJSON, FormatNDJSON} }
+func Formats() []Format {
+	return []Format{FormatText, FormatJSON, FormatNDJSON, FormatJUnit, FormatSARIF, FormatGitHub, FormatMarkdown}
+}
 
 // ParseFormat parses the name of a format.
 func ParseFormat(s string) (Format, error) {
@@ -57,6 +70,9 @@ type Options struct {
 	Color bool
 	// Quiet makes the text report print the summary line only.
 	Quiet bool
+	// ToolVersion is the version of contractcheck the SARIF report names
+	// ("" leaves it out).
+	ToolVersion string
 }
 
 // New returns a writer of the given format to w.
@@ -68,6 +84,14 @@ func New(w io.Writer, f Format, opts Options) (Writer, error) {
 		return NewJSON(w, opts.Contract), nil
 	case FormatNDJSON:
 		return NewNDJSON(w), nil
+	case FormatJUnit:
+		return NewJUnit(w), nil
+	case FormatSARIF:
+		return NewSARIF(w, opts), nil
+	case FormatGitHub:
+		return NewGitHub(w), nil
+	case FormatMarkdown:
+		return NewMarkdown(w), nil
 	}
 	return nil, fmt.Errorf("making a report writer: unknown format %q", f)
 }

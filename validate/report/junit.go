@@ -1,0 +1,190 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// junitWriter writes JUnit XML. Pairs arrive in the order of their
+// recordings, so one suite is open at a time: its test cases are rendered
+// into body (a few hundred bytes per passing pair, the findings of the
+// others), and the suite is written, with its counts, when the next recording
+// starts or the report finishes.
+type junitWriter struct {
+	w       io.Writer
+	started bool   // whether the document head has been written
+	source  string // the recording of the open suite
+	open    bool   // whether a suite is open
+	counts  junitCounts
+	body    bytes.Buffer // the open suite's test cases
+	buf     bytes.Buffer
+}
+
+// junitCounts are the attributes of a <testsuite>.
+type junitCounts struct{ tests, failures, errors, skipped int }
+
+// NewJUnit returns a writer of the JUnit XML report, as CI systems read it:
+//
+//	<testsuites name="contractcheck">
+//	  <testsuite name="traffic.har" tests="2" failures="1" errors="0" skipped="0">
+//	    <testcase classname="traffic.har" name="traffic.har#1 POST /v1/Conversations/CH…/Webhooks">
+//	      <failure type="form.unknown-key" message="…">…every finding…</failure>
+//	    </testcase>
+//
+// One <testsuite> per recording, one <testcase> per pair: a failed pair has
+// a <failure> listing its findings, a skipped pair <skipped/>, an input error
+// an <error>; the warnings of a passed pair are in its <system-out>.
+func NewJUnit(w io.Writer) Writer { return &junitWriter{w: w} }
+
+// WritePair adds the pair's test case to the suite of its recording, writing
+// the previous suite out when the recording changes.
+func (j *junitWriter) WritePair(p Pair) error {
+	j.buf.Reset()
+	if !j.started {
+		j.buf.WriteString(xml.Header + `<testsuites name="contractcheck">` + "\n")
+		j.started = true
+	}
+	if j.open && p.Source != j.source {
+		j.closeSuite()
+	}
+	if !j.open {
+		j.open, j.source, j.counts = true, p.Source, junitCounts{}
+		j.body.Reset()
+	}
+	j.testcase(p)
+	if j.buf.Len() == 0 {
+		return nil
+	}
+	if _, err := j.w.Write(j.buf.Bytes()); err != nil {
+		return fmt.Errorf("writing the JUnit report before pair %s: %w", p.Ref(), err)
+	}
+	return nil
+}
+
+// testcase renders the pair's test case into j.body and counts it.
+func (j *junitWriter) testcase(p Pair) {
+	b := &j.body
+	j.counts.tests++
+	name := p.RefLine()
+	if p.Verdict != VerdictInputError {
+		name = p.Ref() + " " + p.Method + " " + pathAndQuery(p.URL)
+	}
+	b.WriteString(`    <testcase classname="` + xmlAttr(p.Source) + `" name="` + xmlAttr(name) + `"`)
+	switch p.Verdict {
+	case VerdictFail:
+		j.counts.failures++
+		first := p.Findings[0]
+		for _, f := range p.Findings {
+			if f.Severity == validate.SeverityError {
+				first = f
+				break
+			}
+		}
+		msg := first.Rule + ": " + first.Message
+		if n := len(p.Findings); n > 1 {
+			msg += " (and " + plural(n-1, "more finding") + ")"
+		}
+		b.WriteString(">\n      <failure type=\"" + xmlAttr(first.Rule) + `" message="` + xmlAttr(msg) + `">`)
+		b.WriteString(xmlText(pairHeader(p) + "\n" + findingsText(p.Findings)))
+		b.WriteString("</failure>\n    </testcase>\n")
+	case VerdictSkip:
+		j.counts.skipped++
+		b.WriteString(">\n      <skipped message=\"" + xmlAttr(p.Reason) + "\"/>\n    </testcase>\n")
+	case VerdictInputError:
+		j.counts.errors++
+		b.WriteString(">\n      <error type=\"input-error\" message=\"" + xmlAttr(p.Error) + "\"/>\n    </testcase>\n")
+	default:
+		if len(p.Findings) == 0 {
+			b.WriteString("/>\n")
+			return
+		}
+		b.WriteString(">\n      <system-out>" + xmlText(findingsText(p.Findings)) + "</system-out>\n    </testcase>\n")
+	}
+}
+
+// closeSuite renders the open suite into j.buf.
+func (j *junitWriter) closeSuite() {
+	c := j.counts
+	fmt.Fprintf(&j.buf, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n",
+		xmlAttr(j.source), c.tests, c.failures, c.errors, c.skipped)
+	j.buf.Write(j.body.Bytes())
+	j.buf.WriteString("  </testsuite>\n")
+	j.open = false
+	j.body.Reset()
+}
+
+// Finish writes the last suite and closes the document.
+func (j *junitWriter) Finish(Summary) error {
+	j.buf.Reset()
+	if !j.started {
+		j.buf.WriteString(xml.Header + `<testsuites name="contractcheck">` + "\n")
+		j.started = true
+	}
+	if j.open {
+		j.closeSuite()
+	}
+	j.buf.WriteString("</testsuites>\n")
+	if _, err := j.w.Write(j.buf.Bytes()); err != nil {
+		return fmt.Errorf("writing the end of the JUnit report: %w", err)
+	}
+	return nil
+}
+
+// pairHeader is the first line of a pair in the text report:
+// "source#entry METHOD /path -> status".
+func pairHeader(p Pair) string {
+	return p.Ref() + " " + p.Method + " " + pathAndQuery(p.URL) + " -> " + strconv.Itoa(p.Status)
+}
+
+// findingsText renders findings as the text report does, without colour.
+func findingsText(findings []validate.Finding) string {
+	var t textWriter
+	for _, f := range findings {
+		t.finding(f)
+	}
+	return t.buf.String()
+}
+
+// xmlText escapes s for XML character data, keeping its line breaks and
+// tabs; other control characters are shown as Go escapes ([clean]: XML 1.0
+// cannot hold them), and the non-characters U+FFFE and U+FFFF become U+FFFD.
+func xmlText(s string) string { return xmlEscape(s, false) }
+
+// xmlAttr escapes s for a double-quoted XML attribute value, line breaks and
+// tabs included.
+func xmlAttr(s string) string { return xmlEscape(s, true) }
+
+func xmlEscape(s string, attr bool) string {
+	s = clean(s)
+	if !strings.ContainsAny(s, "&<>\"\n\t\uFFFE\uFFFF") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '"' && attr:
+			b.WriteString("&quot;")
+		case r == '\n' && attr:
+			b.WriteString("&#xA;")
+		case r == '\t' && attr:
+			b.WriteString("&#x9;")
+		case r == 0xFFFE || r == 0xFFFF:
+			b.WriteRune(0xFFFD)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,164 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// markdownPairs is how many failing pairs (and input errors) the Markdown
+// summary lists.
+const markdownPairs = 10
+
+// ruleCount counts the findings of one rule.
+type ruleCount struct {
+	rule     string
+	severity validate.Severity
+	findings int
+	pairs    int
+}
+
+// markdownWriter keeps the counts by rule and the first failing pairs, and
+// writes the summary at the end.
+type markdownWriter struct {
+	w       io.Writer
+	byRule  map[string]*ruleCount
+	failing []Pair // the first markdownPairs failed or input-error pairs
+	more    int    // how many more there were
+}
+
+// NewMarkdown returns a writer of a Markdown summary of the run, made for
+// $GITHUB_STEP_SUMMARY: a headline, the counts, a table of findings by rule,
+// and the first ten failing pairs with their findings. It writes nothing until
+// Finish; it keeps the counts by rule and those ten pairs only. Text from the
+// recordings is escaped, so it can neither format the page nor inject HTML.
+func NewMarkdown(w io.Writer) Writer {
+	return &markdownWriter{w: w, byRule: map[string]*ruleCount{}}
+}
+
+// WritePair counts the pair's findings and keeps it if it is among the first
+// failing pairs.
+func (m *markdownWriter) WritePair(p Pair) error {
+	seen := map[string]bool{}
+	for _, f := range p.Findings {
+		c := m.byRule[f.Rule]
+		if c == nil {
+			c = &ruleCount{rule: f.Rule, severity: f.Severity}
+			m.byRule[f.Rule] = c
+		}
+		c.findings++
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			c.pairs++
+		}
+	}
+	if p.Verdict == VerdictFail || p.Verdict == VerdictInputError {
+		if len(m.failing) < markdownPairs {
+			m.failing = append(m.failing, p)
+		} else {
+			m.more++
+		}
+	}
+	return nil
+}
+
+// Finish writes the summary.
+func (m *markdownWriter) Finish(s Summary) error {
+	var b bytes.Buffer
+	head := fmt.Sprintf("no pair failed (%s checked)", plural(s.Pairs, "pair"))
+	if s.Failed > 0 {
+		head = fmt.Sprintf("%d of %s failed", s.Failed, plural(s.Pairs, "pair"))
+	}
+	if s.InputErrors > 0 {
+		head = plural(s.InputErrors, "input error") + ", " + head
+	}
+	b.WriteString("## contractcheck: " + head + "\n\n")
+	b.WriteString("| Pairs | Passed | Failed | Skipped | Input errors | Errors | Warnings | Suppressed |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Pairs, s.Passed, s.Failed, s.Skipped, s.InputErrors, s.Errors, s.Warnings, s.Suppressed)
+	if len(m.byRule) > 0 {
+		counts := make([]*ruleCount, 0, len(m.byRule))
+		for _, c := range m.byRule {
+			counts = append(counts, c)
+		}
+		slices.SortFunc(counts, func(a, b *ruleCount) int {
+			if a.findings != b.findings {
+				return b.findings - a.findings
+			}
+			return strings.Compare(a.rule, b.rule)
+		})
+		b.WriteString("\n### Findings by rule\n\n| Rule | Severity | Findings | Pairs |\n|---|---|---:|---:|\n")
+		for _, c := range counts {
+			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", mdCode(c.rule), c.severity, c.findings, c.pairs)
+		}
+	}
+	if len(m.failing) > 0 {
+		title := "Failing pairs"
+		if m.more > 0 {
+			title = fmt.Sprintf("The first %d of %d failing pairs", len(m.failing), len(m.failing)+m.more)
+		}
+		b.WriteString("\n### " + title + "\n\n")
+		for _, p := range m.failing {
+			m.pair(&b, p)
+		}
+	}
+	if _, err := m.w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("writing the Markdown summary: %w", err)
+	}
+	return nil
+}
+
+// pair writes one failing pair as a list item with its findings.
+func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
+	if p.Verdict == VerdictInputError {
+		fmt.Fprintf(b, "- **%s**: input error: %s\n", mdText(p.RefLine()), mdText(p.Error))
+		return
+	}
+	fmt.Fprintf(b, "- **%s** %s → %s\n", mdText(p.Ref()), mdCode(p.Method+" "+pathAndQuery(p.URL)), strconv.Itoa(p.Status))
+	for _, f := range p.Findings {
+		fmt.Fprintf(b, "  - %s %s %s: %s", f.Severity, mdCode(f.Rule), mdCode(f.Location), mdText(f.Message))
+		if f.Hint != "" {
+			b.WriteString(" (" + mdText(f.Hint) + ")")
+		}
+		if f.Spec.File != "" {
+			b.WriteString(" — contract " + mdCode(f.Spec.String()))
+		}
+		b.WriteByte('\n')
+	}
+}
+
+// mdText escapes text for Markdown on one line: HTML and Markdown syntax
+// lose their meaning, line breaks become spaces.
+func mdText(s string) string {
+	s = strings.Join(strings.Fields(clean(s)), " ")
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '\\', '`', '*', '_', '[', ']', '|', '#', '~', '!', '(', ')', '{', '}':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mdCode renders s as inline code; a | (which would end a table cell) and
+// backticks are replaced, since code spans cannot escape them.
+func mdCode(s string) string {
+	s = strings.Join(strings.Fields(clean(s)), " ")
+	s = strings.NewReplacer("`", "'", "|", "¦").Replace(s)
+	return "`" + s + "`"
+}
