@@ -1,0 +1,167 @@
+package ruleset
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// DefaultConfigFile is the configuration file contractcheck reads from the
+// working directory when no --config is given.
+const DefaultConfigFile = "contractcheck.yaml"
+
+// ConfigError is a problem of a configuration file, at a line.
+type ConfigError struct {
+	File string
+	Line int // 1-based; 0 when unknown
+	Err  error
+}
+
+// Error returns "file:line: problem".
+func (e *ConfigError) Error() string {
+	if e.Line <= 0 {
+		return e.File + ": " + e.Err.Error()
+	}
+	return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Err.Error()
+}
+
+// Unwrap returns the problem.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Config is a parsed configuration file.
+type Config struct {
+	// File is the file's name, as errors and origins cite it.
+	File string
+	// FailOn is the fail-on setting (0 when the file has none) and
+	// FailOnLine its line.
+	FailOn     validate.Severity
+	FailOnLine int
+	// Rules are the rule settings, in file order.
+	Rules []RuleSetting
+}
+
+// RuleSetting is one entry of the rules map of a configuration file.
+type RuleSetting struct {
+	ID    string
+	Level Level
+	Line  int
+}
+
+// ReadConfig reads and parses a configuration file.
+func ReadConfig(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("reading the configuration: %w", err)
+	}
+	return ParseConfig(file, data)
+}
+
+// yamlLine finds the line in the errors of the YAML parser.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// ParseConfig parses a configuration file (see the package documentation).
+// Every problem is a *[ConfigError] naming the file and the line: malformed
+// YAML, an unknown key, an unknown rule ID, a bad level or severity, a key
+// given twice. An empty file sets nothing.
+func ParseConfig(file string, data []byte) (*Config, error) {
+	cfg := &Config{File: file}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) { // an empty file
+			return cfg, nil
+		}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, &ConfigError{file, line, fmt.Errorf("malformed YAML: %s", m[2])}
+		}
+		return nil, &ConfigError{file, 0, fmt.Errorf("malformed YAML: %w", err)}
+	}
+	if len(doc.Content) == 0 {
+		return cfg, nil
+	}
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return cfg, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, &ConfigError{file, root.Line, errors.New("the configuration must be a mapping of fail-on and rules")}
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i], root.Content[i+1]
+		if seen[key.Value] {
+			return nil, &ConfigError{file, key.Line, fmt.Errorf("%s is given twice", key.Value)}
+		}
+		seen[key.Value] = true
+		switch key.Value {
+		case "fail-on":
+			if val.Kind != yaml.ScalarNode {
+				return nil, &ConfigError{file, val.Line, errors.New("fail-on must be error or warning")}
+			}
+			sev, err := validate.ParseSeverity(val.Value)
+			if err != nil {
+				return nil, &ConfigError{file, val.Line, fmt.Errorf("fail-on: %q is neither error nor warning", val.Value)}
+			}
+			cfg.FailOn, cfg.FailOnLine = sev, val.Line
+		case "rules":
+			if err := cfg.parseRules(val); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, &ConfigError{file, key.Line, fmt.Errorf("unknown key %q (the keys are fail-on and rules)", key.Value)}
+		}
+	}
+	return cfg, nil
+}
+
+// parseRules parses the rules mapping.
+func (cfg *Config) parseRules(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return &ConfigError{cfg.File, n.Line, errors.New("rules must be a mapping of rule IDs to off, warning or error")}
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		if _, ok := validate.LookupRule(key.Value); !ok {
+			return &ConfigError{cfg.File, key.Line, unknownRule(key.Value)}
+		}
+		if seen[key.Value] {
+			return &ConfigError{cfg.File, key.Line, fmt.Errorf("rule %s is given twice", key.Value)}
+		}
+		seen[key.Value] = true
+		if val.Kind != yaml.ScalarNode {
+			return &ConfigError{cfg.File, val.Line, fmt.Errorf("rule %s: want off, warning or error", key.Value)}
+		}
+		level, err := ParseLevel(val.Value)
+		if err != nil {
+			return &ConfigError{cfg.File, val.Line, fmt.Errorf("rule %s: %w", key.Value, err)}
+		}
+		cfg.Rules = append(cfg.Rules, RuleSetting{ID: key.Value, Level: level, Line: key.Line})
+	}
+	return nil
+}
+
+// Apply sets what the configuration sets in s, each setting's origin being
+// "file:line".
+func (cfg *Config) Apply(s *Set) error {
+	if cfg.FailOn != 0 {
+		s.SetFailOn(cfg.FailOn, cfg.File+":"+strconv.Itoa(cfg.FailOnLine))
+	}
+	for _, r := range cfg.Rules {
+		if err := s.SetRule(r.ID, r.Level, cfg.File+":"+strconv.Itoa(r.Line)); err != nil {
+			return &ConfigError{cfg.File, r.Line, err}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,222 @@
+// Package ruleset holds a repository's rule settings: which rules are off,
+// which severity the findings of the others have, and which severity fails a
+// pair. Settings come from a contractcheck.yaml file ([ParseConfig]) and from
+// the command line ([ParseRuleFlag]); a [Set] applies them to the findings of
+// each pair before its verdict, and remembers where each setting came from so
+// that contractcheck rules can show it.
+//
+// A configuration file looks like this:
+//
+//	# contractcheck.yaml
+//	fail-on: warning          # or error (the default)
+//	rules:
+//	  config.target-fit: error
+//	  cors.vary-origin: off
+package ruleset
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// Level is the setting of a rule: off, or the severity of its findings.
+type Level string
+
+// The levels of a rule.
+const (
+	// LevelOff drops the rule's findings.
+	LevelOff Level = "off"
+	// LevelWarning makes the rule's findings warnings.
+	LevelWarning Level = "warning"
+	// LevelError makes the rule's findings errors.
+	LevelError Level = "error"
+)
+
+// ParseLevel parses "off", "warning" or "error".
+func ParseLevel(s string) (Level, error) {
+	switch l := Level(s); l {
+	case LevelOff, LevelWarning, LevelError:
+		return l, nil
+	}
+	return "", fmt.Errorf("%q is not a rule level: use off, warning or error", s)
+}
+
+// levelOf is the level of a severity.
+func levelOf(s validate.Severity) Level {
+	if s == validate.SeverityWarning {
+		return LevelWarning
+	}
+	return LevelError
+}
+
+// severity is the severity of a level other than off.
+func (l Level) severity() validate.Severity {
+	if l == LevelWarning {
+		return validate.SeverityWarning
+	}
+	return validate.SeverityError
+}
+
+// OriginDefault is the origin of a setting nothing changed.
+const OriginDefault = "default"
+
+// setting is one rule's level and where it was set.
+type setting struct {
+	level  Level
+	origin string
+}
+
+// Set is the effective rule settings of a run. The zero Set is not ready;
+// use [New]. Once built, a Set is only read, and its methods are safe for
+// concurrent use.
+type Set struct {
+	rules        map[string]setting // only the rules whose setting was changed
+	failOn       validate.Severity
+	failOnOrigin string
+}
+
+// New returns the default settings: every rule at its catalogue severity, and
+// failing on errors.
+func New() *Set {
+	return &Set{rules: map[string]setting{}, failOn: validate.SeverityError, failOnOrigin: OriginDefault}
+}
+
+// SetRule sets a rule's level, recording origin (such as "--rule" or
+// "contractcheck.yaml:4") as where it was set. An ID that is not in the rule
+// catalogue is an error, with a did-you-mean when one is close.
+func (s *Set) SetRule(id string, level Level, origin string) error {
+	if _, ok := validate.LookupRule(id); !ok {
+		return unknownRule(id)
+	}
+	if _, err := ParseLevel(string(level)); err != nil {
+		return err
+	}
+	s.rules[id] = setting{level, origin}
+	return nil
+}
+
+// SetFailOn sets the lowest severity that fails a pair.
+func (s *Set) SetFailOn(sev validate.Severity, origin string) {
+	s.failOn, s.failOnOrigin = sev, origin
+}
+
+// FailOn returns the lowest severity that fails a pair, and where it was set.
+func (s *Set) FailOn() (validate.Severity, string) { return s.failOn, s.failOnOrigin }
+
+// Rule returns a rule's effective level and where it was set
+// ([OriginDefault] when nothing changed it).
+func (s *Set) Rule(id string) (Level, string) {
+	if st, ok := s.rules[id]; ok {
+		return st.level, st.origin
+	}
+	r, _ := validate.LookupRule(id)
+	return levelOf(r.Severity), OriginDefault
+}
+
+// Apply returns the findings under the settings: those of rules set to off
+// are dropped, the others take their rule's level as severity. It never
+// writes into findings: when a setting changes something it returns a new
+// slice, and otherwise findings itself.
+func (s *Set) Apply(findings []validate.Finding) []validate.Finding {
+	if len(s.rules) == 0 {
+		return findings
+	}
+	for i, f := range findings {
+		st, ok := s.rules[f.Rule]
+		if !ok || st.level != LevelOff && st.level.severity() == f.Severity {
+			continue
+		}
+		out := make([]validate.Finding, i, len(findings))
+		copy(out, findings[:i])
+		for _, f := range findings[i:] {
+			if st, ok := s.rules[f.Rule]; ok {
+				if st.level == LevelOff {
+					continue
+				}
+				f.Severity = st.level.severity()
+			}
+			out = append(out, f)
+		}
+		return out
+	}
+	return findings
+}
+
+// ParseRuleFlag parses the value of --rule, "ID=LEVEL", such as
+// "cors.vary-origin=off".
+func ParseRuleFlag(v string) (id string, level Level, err error) {
+	id, lv, ok := strings.Cut(v, "=")
+	if !ok || id == "" {
+		return "", "", fmt.Errorf("--rule %q: want RULE=off|warning|error", v)
+	}
+	level, err = ParseLevel(lv)
+	if err != nil {
+		return "", "", fmt.Errorf("--rule %q: %w", v, err)
+	}
+	if _, ok := validate.LookupRule(id); !ok {
+		return "", "", fmt.Errorf("--rule %q: %w", v, unknownRule(id))
+	}
+	return id, level, nil
+}
+
+// unknownRule is the error of a rule ID that is not in the catalogue.
+func unknownRule(id string) error {
+	ids := make([]string, 0, len(validate.Rules()))
+	for _, r := range validate.Rules() {
+		ids = append(ids, r.ID)
+	}
+	if near := closest(id, ids); near != "" {
+		return fmt.Errorf("unknown rule %q (did you mean %s? contractcheck rules lists them)", id, near)
+	}
+	return fmt.Errorf("unknown rule %q (contractcheck rules lists them)", id)
+}
+
+// closest returns the candidate nearest to s by edit distance, if it is
+// near enough to be a typo, or "".
+func closest(s string, candidates []string) string {
+	best, bestDist := "", len(s)/3+1
+	for _, c := range candidates {
+		if d := distance(s, c); d < bestDist || d == bestDist && best != "" && c < best {
+			best, bestDist = c, d
+		}
+	}
+	if bestDist > len(s)/3 {
+		return ""
+	}
+	return best
+}
+
+// distance is the Levenshtein distance of a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// Changed returns the IDs of the rules whose setting differs from the
+// default, sorted.
+func (s *Set) Changed() []string {
+	ids := make([]string, 0, len(s.rules))
+	for id := range s.rules {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
