@@ -9,7 +9,9 @@ import (
 	"os"
 
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/baseline"
 	"github.com/contractcheck/contractcheck/validate/report"
+	"github.com/contractcheck/contractcheck/validate/ruleset"
 )
 
 // checkOptions are the parsed command line of contractcheck check.
@@ -21,6 +23,11 @@ type checkOptions struct {
 	quiet           bool
 	color           string
 	files           []string
+	rules           *ruleset.Set
+	reports         []reportFile
+	summary         string // the file of --summary
+	baseline        string // the file of --baseline
+	writeBaseline   string // the file of --write-baseline
 }
 
 // checkFlags are the flags of contractcheck check.
@@ -32,6 +39,11 @@ type checkFlags struct {
 	color           *choice
 	failOnUnmatched bool
 	quiet           bool
+	settings        settingsFlags
+	reports         listFlag
+	summary         string
+	baseline        string
+	writeBaseline   string
 }
 
 // newCheckFlags defines the flags of check, with their defaults.
@@ -52,6 +64,11 @@ func newCheckFlags() *checkFlags {
 	f.fs.BoolVar(&f.failOnUnmatched, "fail-on-unmatched", false, "")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
 	f.fs.Var(f.color, "color", "")
+	f.settings.define(f.fs)
+	f.fs.Var(&f.reports, "report", "")
+	f.fs.StringVar(&f.summary, "summary", "", "")
+	f.fs.StringVar(&f.baseline, "baseline", "", "")
+	f.fs.StringVar(&f.writeBaseline, "write-baseline", "", "")
 	return f
 }
 
@@ -63,15 +80,18 @@ func parseCheck(args []string, stdout, stderr io.Writer) (opts checkOptions, cod
 	if done {
 		return opts, code, true
 	}
-	failOn, err := validate.ParseSeverity(f.failOn.value)
+	reports, err := parseReportFlags(f.reports)
 	opts = checkOptions{
 		spec:            f.spec,
 		format:          report.Format(f.format.value),
-		failOn:          failOn,
 		failOnUnmatched: f.failOnUnmatched,
 		quiet:           f.quiet,
 		color:           f.color.value,
 		files:           files,
+		reports:         reports,
+		summary:         f.summary,
+		baseline:        f.baseline,
+		writeBaseline:   f.writeBaseline,
 	}
 	switch {
 	case err != nil:
@@ -83,6 +103,14 @@ func parseCheck(args []string, stdout, stderr io.Writer) (opts checkOptions, cod
 	case opts.quiet && opts.format != report.FormatText:
 		return opts, usageError(stderr, "check", fmt.Errorf("--quiet applies to the text format only, not %s", opts.format)), true
 	}
+	failOn := ""
+	if flagGiven(f.fs, "fail-on") {
+		failOn = f.failOn.value
+	}
+	if opts.rules, err = loadSettings("check", f.settings, failOn, stderr); err != nil {
+		return opts, exitError, true
+	}
+	opts.failOn, _ = opts.rules.FailOn()
 	return opts, exitOK, false
 }
 
@@ -97,23 +125,64 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if plan == nil {
 		return exitError
 	}
-	w, err := report.New(stdout, opts.format, report.Options{
-		Contract: plan.File(),
-		Color:    useColor(opts.color, stdout, os.Getenv("NO_COLOR")),
-		Quiet:    opts.quiet,
-	})
+	c := checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched, rules: opts.rules}
+	var err error
+	if opts.baseline != "" {
+		if c.baseline, err = baseline.Read(opts.baseline); err != nil {
+			fmt.Fprintf(stderr, "contractcheck: %v\n", err)
+			return exitError
+		}
+	}
+	ropts := report.Options{
+		Contract:    plan.File(),
+		Color:       useColor(opts.color, stdout, os.Getenv("NO_COLOR")),
+		Quiet:       opts.quiet,
+		ToolVersion: versionString(),
+	}
+	w, err := report.New(stdout, opts.format, ropts)
 	if err != nil {
 		fmt.Fprintf(stderr, "contractcheck: %v\n", err)
 		return exitError
 	}
+	var files outputs
+	defer files.close()
+	if err := files.open(opts.reports, opts.summary, ropts); err != nil {
+		fmt.Fprintf(stderr, "contractcheck: %v\n", err)
+		return exitError
+	}
+	w = files.writer(w)
 
-	c := checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched}
 	out := &sink{w: w, stderr: stderr}
+	if opts.writeBaseline != "" {
+		out.record = baseline.NewRecorder()
+	}
 	err = c.checkAll(ctx, recordings(opts.files, stdin), out)
 	if err == nil || ctx.Err() != nil {
 		// Finish even when interrupted, so that the report stays well formed.
 		if ferr := w.Finish(out.summary); err == nil {
 			err = ferr
+		}
+	}
+	if cerr := files.close(); err == nil {
+		err = cerr
+	}
+	return c.exitStatus(ctx, err, opts, out, stderr)
+}
+
+// exitStatus ends a run of check: it reports stale baseline entries, writes
+// the baseline when asked, and returns the exit status. Writing a baseline
+// accepts every finding of the run, so the run then passes unless it is
+// incomplete.
+func (c checker) exitStatus(ctx context.Context, err error, opts checkOptions, out *sink, stderr io.Writer) int {
+	if err == nil && ctx.Err() == nil {
+		if c.baseline != nil {
+			reportStale(c.baseline, stderr)
+		}
+		if out.record != nil {
+			if err = writeBaseline(out.record, opts.writeBaseline); err == nil {
+				fmt.Fprintf(stderr, "contractcheck: wrote %s with %d accepted findings (%d occurrences)\n",
+					opts.writeBaseline, out.record.Len(), out.summary.Errors+out.summary.Warnings+out.summary.Suppressed)
+			}
 		}
 	}
 	switch {
@@ -125,7 +194,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return exitError
 	case out.summary.InputErrors > 0:
 		return exitError
-	case out.summary.Failed > 0:
+	case out.summary.Failed > 0 && out.record == nil:
 		return exitFail
 	}
 	return exitOK

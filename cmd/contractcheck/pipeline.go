@@ -11,8 +11,10 @@ import (
 	"slices"
 
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/baseline"
 	"github.com/contractcheck/contractcheck/validate/recording"
 	"github.com/contractcheck/contractcheck/validate/report"
+	"github.com/contractcheck/contractcheck/validate/ruleset"
 )
 
 // The checking pipeline has three stages, kept apart so that the middle one
@@ -78,6 +80,8 @@ type checker struct {
 	plan            *validate.Plan
 	failOn          validate.Severity
 	failOnUnmatched bool
+	rules           *ruleset.Set       // the rule settings; nil for the defaults
+	baseline        *baseline.Baseline // the accepted findings; nil for none
 }
 
 // pair checks one item and returns its report pair. An input error becomes an
@@ -101,7 +105,7 @@ func (c checker) pair(it item) (p report.Pair) {
 		// Clip: never write into spare capacity of the checker's slice.
 		res.Findings = append(slices.Clip(res.Findings), c.plan.Unmatched(it.ex, res))
 	}
-	return report.NewPair(it.ex, res, c.failOn)
+	return c.result(it.ex, res)
 }
 
 // inputErrorPair is the report pair of an error of a recording reader.
@@ -119,6 +123,7 @@ type sink struct {
 	w       report.Writer
 	stderr  io.Writer
 	summary report.Summary
+	record  *baseline.Recorder // collects the findings for --write-baseline; nil when not asked
 }
 
 // put takes one pair.
@@ -127,6 +132,9 @@ func (s *sink) put(p report.Pair) error {
 		fmt.Fprintln(s.stderr, p.InputErrorLine())
 	}
 	s.summary.Add(p)
+	if s.record != nil {
+		s.record.Add(p)
+	}
 	return s.w.WritePair(p)
 }
 

@@ -8,22 +8,36 @@ import (
 	"text/tabwriter"
 
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/ruleset"
 )
 
 // ruleEntry is one rule as contractcheck rules --format json prints it.
 type ruleEntry struct {
-	ID       string            `json:"id"`
+	ID string `json:"id"`
+	// Severity is the effective level: off, warning or error.
+	Severity ruleset.Level `json:"severity"`
+	// Default is the catalogue's severity.
+	Default validate.Severity `json:"default"`
+	// SetBy says where Severity was set: default, FILE:LINE or --rule.
+	SetBy   string           `json:"set_by"`
+	Summary string           `json:"summary"`
+	Help    string           `json:"help"`
+	Spec    validate.SpecPos `json:"spec"`
+}
+
+// failOnEntry is the fail-on setting as contractcheck rules --format json
+// prints it.
+type failOnEntry struct {
 	Severity validate.Severity `json:"severity"`
-	Summary  string            `json:"summary"`
-	Help     string            `json:"help"`
-	Spec     validate.SpecPos  `json:"spec"`
+	SetBy    string            `json:"set_by"`
 }
 
 // rulesFlags are the flags of contractcheck rules.
 type rulesFlags struct {
-	fs     *flag.FlagSet
-	spec   string
-	format *choice
+	fs       *flag.FlagSet
+	spec     string
+	format   *choice
+	settings settingsFlags
 }
 
 // newRulesFlags defines the flags of rules, with their defaults.
@@ -31,6 +45,7 @@ func newRulesFlags() *rulesFlags {
 	f := &rulesFlags{fs: newFlagSet("rules"), format: newChoice("text", "text", "json")}
 	f.fs.StringVar(&f.spec, "spec", "", "")
 	f.fs.Var(f.format, "format", "")
+	f.settings.define(f.fs)
 	return f
 }
 
@@ -44,6 +59,10 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	if len(positional) > 0 {
 		return usageError(stderr, "rules", fmt.Errorf("unexpected argument %q", positional[0]))
 	}
+	set, err := loadSettings("rules", f.settings, "", stderr)
+	if err != nil {
+		return exitError
+	}
 	plan := loadPlan(f.spec, stderr)
 	if plan == nil {
 		return exitError
@@ -51,13 +70,15 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	rules := validate.Rules()
 	entries := make([]ruleEntry, len(rules))
 	for i, r := range rules {
-		entries[i] = ruleEntry{ID: r.ID, Severity: r.Severity, Summary: r.Summary, Help: r.Help, Spec: plan.RuleSpec(r.ID)}
+		level, setBy := set.Rule(r.ID)
+		entries[i] = ruleEntry{ID: r.ID, Severity: level, Default: r.Severity, SetBy: setBy, Summary: r.Summary, Help: r.Help, Spec: plan.RuleSpec(r.ID)}
 	}
-	var err error
+	var failOn failOnEntry
+	failOn.Severity, failOn.SetBy = set.FailOn()
 	if f.format.value == "json" {
-		err = writeRulesJSON(stdout, plan.File(), entries)
+		err = writeRulesJSON(stdout, plan.File(), failOn, entries)
 	} else {
-		err = writeRulesText(stdout, entries)
+		err = writeRulesText(stdout, failOn, entries)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "contractcheck: %v\n", err)
@@ -66,28 +87,31 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// writeRulesText writes the rules as an aligned table.
-func writeRulesText(w io.Writer, entries []ruleEntry) error {
+// writeRulesText writes the rules as an aligned table, then the fail-on
+// setting.
+func writeRulesText(w io.Writer, failOn failOnEntry, entries []ruleEntry) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RULE\tSEVERITY\tCONTRACT\tSUMMARY")
+	fmt.Fprintln(tw, "RULE\tSEVERITY\tSET-BY\tCONTRACT\tSUMMARY")
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.ID, e.Severity, e.Spec, e.Summary)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.Severity, e.SetBy, e.Spec, e.Summary)
 	}
+	fmt.Fprintf(tw, "\nA pair fails on a finding of severity %s or above (set by %s).\n", failOn.Severity, failOn.SetBy)
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("writing the rules: %w", err)
 	}
 	return nil
 }
 
-// writeRulesJSON writes {"contract": file, "rules": [...]}.
-func writeRulesJSON(w io.Writer, contract string, entries []ruleEntry) error {
+// writeRulesJSON writes {"contract": file, "fail_on": {...}, "rules": [...]}.
+func writeRulesJSON(w io.Writer, contract string, failOn failOnEntry, entries []ruleEntry) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	err := enc.Encode(struct {
 		Contract string      `json:"contract"`
+		FailOn   failOnEntry `json:"fail_on"`
 		Rules    []ruleEntry `json:"rules"`
-	}{contract, entries})
+	}{contract, failOn, entries})
 	if err != nil {
 		return fmt.Errorf("writing the rules as JSON: %w", err)
 	}

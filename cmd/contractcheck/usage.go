@@ -11,8 +11,9 @@ Usage:
   contractcheck version                 print the version
   contractcheck help [COMMAND]          print this help, or a command's
 
-Exit status: 0 when no pair fails, 1 when a pair fails, 2 when a recording
-or the contract cannot be read or the command line is wrong (2 wins over 1).
+Exit status: 0 when no pair fails, 1 when a pair fails, 2 when a recording,
+the contract, the configuration or a baseline cannot be read or the command
+line is wrong (2 wins over 1).
 
 Run 'contractcheck help COMMAND' for the flags of a command.
 `
@@ -33,9 +34,31 @@ Flags:
   --spec FILE            check against the OpenAPI 3 contract in FILE (YAML or
                          JSON) instead of the built-in one
   --format FORMAT        report format: text (default), json (one document:
-                         contract, pairs, summary) or ndjson (one pair per line)
+                         contract, pairs, summary), ndjson (one pair per line),
+                         junit (JUnit XML: a suite per file, a test case per
+                         pair), sarif (SARIF 2.1.0), github (GitHub Actions
+                         ::error and ::warning annotations) or markdown (a
+                         summary: counts by rule, the first failing pairs)
+  --report FORMAT=FILE   also write a report in FORMAT to FILE (its directory
+                         is created); may be repeated, such as
+                         --report junit=out/junit.xml --report sarif=out/results.sarif
+  --summary FILE         append a Markdown summary to FILE, such as
+                         "$GITHUB_STEP_SUMMARY"
   --fail-on SEVERITY     lowest severity that fails a pair: error (default) or
-                         warning
+                         warning; overrides the configuration's fail-on
+  --rule RULE=LEVEL      set a rule to off, warning or error (off drops its
+                         findings, the others set their severity); may be
+                         repeated; overrides the configuration
+  --config FILE          read the settings (fail-on, rules) from FILE
+                         (default: contractcheck.yaml in the working directory,
+                         when it exists)
+  --baseline FILE        accept the findings FILE lists: they do not fail a
+                         pair, and entries that no longer occur are listed on
+                         standard error
+  --write-baseline FILE  write every finding of this run to FILE as a baseline
+                         (by a fingerprint of rule, location, operation and the
+                         request's shape); the run then exits 0 unless an input
+                         could not be read
   --fail-on-unmatched    fail exchanges that no operation of the contract
                          describes (rule operation.unmatched) instead of
                          skipping them
@@ -45,22 +68,37 @@ Flags:
                          or never
   -h, --help             print this help
 
-Exit status: 0 when no pair fails, 1 when a pair fails, 2 when a recording or
-the contract cannot be read or the command line is wrong (2 wins over 1).
+Settings apply in this order, the last winning: the rule catalogue, the
+configuration file, --fail-on, each --rule. A configuration file:
+
+  fail-on: warning
+  rules:
+    config.target-fit: error
+    cors.vary-origin: off
+
+Exit status: 0 when no pair fails, 1 when a pair fails, 2 when a recording,
+the contract, the configuration or the baseline cannot be read, a report
+cannot be written, or the command line is wrong (2 wins over 1).
 `
 
 // rulesUsage is the usage of contractcheck rules.
 const rulesUsage = `Usage: contractcheck rules [flags]
 
-Prints the rule catalogue: the ID findings name, the default severity, the
-line of the contract the rule comes from, and what the rule checks.
+Prints the rule catalogue: the ID findings name, the effective severity
+(off, warning or error) and where it was set (default, FILE:LINE of the
+configuration, or --rule), the line of the contract the rule comes from, and
+what the rule checks; then the severity that fails a pair.
 
 Flags:
   --spec FILE            cite the lines of the OpenAPI 3 contract in FILE (YAML
                          or JSON) instead of the built-in one
+  --config FILE          read the settings from FILE (default:
+                         contractcheck.yaml in the working directory, when it
+                         exists)
+  --rule RULE=LEVEL      set a rule to off, warning or error; may be repeated
   --format FORMAT        text (default: an aligned table) or json (one
-                         document: contract, and rules with id, severity,
-                         summary, help and spec)
+                         document: contract, fail_on, and rules with id,
+                         severity, default, set_by, summary, help and spec)
   -h, --help             print this help
 `
 

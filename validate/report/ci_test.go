@@ -97,7 +97,10 @@ func TestJUnitSuitePerSource(t *testing.T) {
 	}
 	assert.Equal(t, []string{"traffic.har", "traffic.ndjson", "missing.har"}, names)
 	require.Len(t, suites[0].Tests, 5)
-	assert.Equal(t, "traffic.har#1 POST /v1/Conversations/"+testConv+"/Webhooks", suites[0].Tests[1].Name)
+	assert.Equal(t, "#1 POST /v1/Conversations/"+testConv+"/Webhooks", suites[0].Tests[1].Name)
+	assert.Equal(t, "traffic.har", suites[0].Tests[1].Classname)
+	assert.Equal(t, "#5 (line 6)", suites[1].Tests[0].Name)
+	assert.Equal(t, "missing.har", suites[2].Tests[0].Name)
 	assert.Equal(t, junit.StatusFailed, suites[0].Tests[1].Status)
 	assert.Contains(t, suites[0].Tests[1].Error.Error(), "form.unknown-key request.body#/Configuration.Ur")
 	assert.Equal(t, junit.StatusSkipped, suites[0].Tests[3].Status)

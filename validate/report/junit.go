@@ -33,7 +33,7 @@ type junitCounts struct{ tests, failures, errors, skipped int }
 //
 //	<testsuites name="contractcheck">
 //	  <testsuite name="traffic.har" tests="2" failures="1" errors="0" skipped="0">
-//	    <testcase classname="traffic.har" name="traffic.har#1 POST /v1/Conversations/CH…/Webhooks">
+//	    <testcase classname="traffic.har" name="#1 POST /v1/Conversations/CH…/Webhooks">
 //	      <failure type="form.unknown-key" message="…">…every finding…</failure>
 //	    </testcase>
 //
@@ -71,9 +71,16 @@ func (j *junitWriter) WritePair(p Pair) error {
 func (j *junitWriter) testcase(p Pair) {
 	b := &j.body
 	j.counts.tests++
-	name := p.RefLine()
-	if p.Verdict != VerdictInputError {
-		name = p.Ref() + " " + p.Method + " " + pathAndQuery(p.URL)
+	// The suite names the recording: a test case is named by its entry and
+	// its request line (or the entry's line, for an entry that could not be
+	// read).
+	name := p.Source
+	switch {
+	case p.Entry < 0:
+	case p.Verdict == VerdictInputError:
+		name = strings.TrimPrefix(p.RefLine(), p.Source)
+	default:
+		name = "#" + strconv.Itoa(p.Entry) + " " + p.Method + " " + pathAndQuery(p.URL)
 	}
 	b.WriteString(`    <testcase classname="` + xmlAttr(p.Source) + `" name="` + xmlAttr(name) + `"`)
 	switch p.Verdict {
