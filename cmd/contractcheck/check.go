@@ -180,8 +180,8 @@ func (c checker) exitStatus(ctx context.Context, err error, opts checkOptions, o
 		}
 		if out.record != nil {
 			if err = writeBaseline(out.record, opts.writeBaseline); err == nil {
-				fmt.Fprintf(stderr, "contractcheck: wrote %s with %d accepted findings (%d occurrences)\n",
-					opts.writeBaseline, out.record.Len(), out.summary.Errors+out.summary.Warnings+out.summary.Suppressed)
+				fmt.Fprintf(stderr, "contractcheck: wrote %s with %s (%s)\n", opts.writeBaseline, count(out.record.Len(), "accepted finding"),
+					count(out.summary.Errors+out.summary.Warnings+out.summary.Suppressed, "occurrence"))
 			}
 		}
 	}

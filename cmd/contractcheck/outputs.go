@@ -121,4 +121,3 @@ func (o *outputs) close() error {
 func (o *outputs) writer(main report.Writer) report.Writer {
 	return report.Multi(append([]report.Writer{main}, o.writers...)...)
 }
-
