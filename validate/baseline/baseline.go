@@ -166,6 +166,9 @@ func Parse(name string, data []byte) (*Baseline, error) {
 		}
 		return nil, fmt.Errorf("%s: the baseline is malformed: %w", name, err)
 	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s:%d: the baseline is malformed: data after the JSON document", name, lineOf(data, dec.InputOffset()))
+	}
 	if f.Version != Version {
 		return nil, fmt.Errorf("%s: baseline version %d, want %d", name, f.Version, Version)
 	}

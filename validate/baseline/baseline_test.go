@@ -135,6 +135,7 @@ func TestParseErrors(t *testing.T) {
 		{"recipe", `{"version": 1, "fingerprints": "other/v9", "entries": []}`, `fingerprints are "other/v9"`},
 		{"no fingerprint", `{"version": 1, "fingerprints": "contractcheck/v1", "entries": [{"rule": "x"}]}`, "b.json: entry 0 has no fingerprint"},
 		{"empty", ``, "b.json: the baseline is malformed: EOF"},
+		{"two documents", "{\"version\": 1, \"fingerprints\": \"contractcheck/v1\", \"entries\": []}\n{}", "b.json:2: the baseline is malformed: data after the JSON document"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

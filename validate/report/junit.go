@@ -14,16 +14,17 @@ import (
 // junitWriter writes JUnit XML. Pairs arrive in the order of their
 // recordings, so one suite is open at a time: its test cases are rendered
 // into body (a few hundred bytes per passing pair, the findings of the
-// others), and the suite is written, with its counts, when the next recording
-// starts or the report finishes.
+// others; past a few megabytes they go to a temporary file), and the suite is
+// written, with its counts, when the next recording starts or the report
+// finishes.
 type junitWriter struct {
 	w       io.Writer
 	started bool   // whether the document head has been written
 	source  string // the recording of the open suite
 	open    bool   // whether a suite is open
 	counts  junitCounts
-	body    bytes.Buffer // the open suite's test cases
-	buf     bytes.Buffer
+	body    spool        // the open suite's test cases
+	buf     bytes.Buffer // one test case, or the head of the document or of a suite
 }
 
 // junitCounts are the attributes of a <testsuite>.
@@ -45,31 +46,41 @@ func NewJUnit(w io.Writer) Writer { return &junitWriter{w: w} }
 // WritePair adds the pair's test case to the suite of its recording, writing
 // the previous suite out when the recording changes.
 func (j *junitWriter) WritePair(p Pair) error {
-	j.buf.Reset()
-	if !j.started {
-		j.buf.WriteString(xml.Header + `<testsuites name="contractcheck">` + "\n")
-		j.started = true
+	if err := j.start(); err != nil {
+		return fmt.Errorf("writing the JUnit report before pair %s: %w", p.Ref(), err)
 	}
 	if j.open && p.Source != j.source {
-		j.closeSuite()
+		if err := j.closeSuite(); err != nil {
+			return fmt.Errorf("writing the JUnit report before pair %s: %w", p.Ref(), err)
+		}
 	}
 	if !j.open {
 		j.open, j.source, j.counts = true, p.Source, junitCounts{}
-		j.body.Reset()
 	}
+	j.buf.Reset()
 	j.testcase(p)
-	if j.buf.Len() == 0 {
-		return nil
-	}
-	if _, err := j.w.Write(j.buf.Bytes()); err != nil {
-		return fmt.Errorf("writing the JUnit report before pair %s: %w", p.Ref(), err)
+	if _, err := j.body.Write(j.buf.Bytes()); err != nil {
+		return fmt.Errorf("holding pair %s for the JUnit report: %w", p.Ref(), err)
 	}
 	return nil
 }
 
-// testcase renders the pair's test case into j.body and counts it.
+// start writes the head of the document, once.
+func (j *junitWriter) start() error {
+	if j.started {
+		return nil
+	}
+	j.started = true
+	if j.body.limit == 0 {
+		j.body.limit = spoolLimit
+	}
+	_, err := io.WriteString(j.w, xml.Header+`<testsuites name="contractcheck">`+"\n")
+	return err
+}
+
+// testcase renders the pair's test case into j.buf and counts it.
 func (j *junitWriter) testcase(p Pair) {
-	b := &j.body
+	b := &j.buf
 	j.counts.tests++
 	// The suite names the recording: a test case is named by its entry and
 	// its request line (or the entry's line, for an entry that could not be
@@ -115,29 +126,35 @@ func (j *junitWriter) testcase(p Pair) {
 	}
 }
 
-// closeSuite renders the open suite into j.buf.
-func (j *junitWriter) closeSuite() {
+// closeSuite writes the open suite: its head with the counts, its test
+// cases, its end.
+func (j *junitWriter) closeSuite() error {
 	c := j.counts
+	j.buf.Reset()
 	fmt.Fprintf(&j.buf, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n",
 		xmlAttr(j.source), c.tests, c.failures, c.errors, c.skipped)
-	j.buf.Write(j.body.Bytes())
-	j.buf.WriteString("  </testsuite>\n")
 	j.open = false
-	j.body.Reset()
+	if _, err := j.w.Write(j.buf.Bytes()); err != nil {
+		return err
+	}
+	if _, err := j.body.WriteTo(j.w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(j.w, "  </testsuite>\n")
+	return err
 }
 
 // Finish writes the last suite and closes the document.
 func (j *junitWriter) Finish(Summary) error {
-	j.buf.Reset()
-	if !j.started {
-		j.buf.WriteString(xml.Header + `<testsuites name="contractcheck">` + "\n")
-		j.started = true
+	defer j.body.Close()
+	err := j.start()
+	if err == nil && j.open {
+		err = j.closeSuite()
 	}
-	if j.open {
-		j.closeSuite()
+	if err == nil {
+		_, err = io.WriteString(j.w, "</testsuites>\n")
 	}
-	j.buf.WriteString("</testsuites>\n")
-	if _, err := j.w.Write(j.buf.Bytes()); err != nil {
+	if err != nil {
 		return fmt.Errorf("writing the end of the JUnit report: %w", err)
 	}
 	return nil

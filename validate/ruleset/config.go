@@ -74,15 +74,20 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func ParseConfig(file string, data []byte) (*Config, error) {
 	cfg := &Config{File: file}
 	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) { // an empty file
 			return cfg, nil
 		}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &ConfigError{file, line, fmt.Errorf("malformed YAML: %s", m[2])}
-		}
-		return nil, &ConfigError{file, 0, fmt.Errorf("malformed YAML: %w", err)}
+		return nil, malformed(file, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, malformed(file, err)
+	default:
+		return nil, &ConfigError{file, next.Line, errors.New("the configuration must be one YAML document")}
 	}
 	if len(doc.Content) == 0 {
 		return cfg, nil
@@ -120,6 +125,16 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// malformed is the ConfigError of an error of the YAML parser, at the line
+// it names.
+func malformed(file string, err error) *ConfigError {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &ConfigError{file, line, fmt.Errorf("malformed YAML: %s", m[2])}
+	}
+	return &ConfigError{file, 0, fmt.Errorf("malformed YAML: %w", err)}
 }
 
 // parseRules parses the rules mapping.

@@ -174,40 +174,38 @@ func unknownRule(id string) error {
 	return fmt.Errorf("unknown rule %q (contractcheck rules lists them)", id)
 }
 
-// closest returns the candidate nearest to s by edit distance, if it is
-// near enough to be a typo, or "".
+// closest returns the candidate most like s, if it is alike enough to be a
+// typo, or "". Likeness is the Dice coefficient of the two strings' sets of
+// adjacent byte pairs, which suits short dotted IDs: a dropped, doubled or
+// swapped letter keeps most pairs, another word keeps few.
 func closest(s string, candidates []string) string {
-	best, bestDist := "", len(s)/3+1
+	best, bestScore := "", 0.6
 	for _, c := range candidates {
-		if d := distance(s, c); d < bestDist || d == bestDist && best != "" && c < best {
-			best, bestDist = c, d
+		if score := dice(s, c); score > bestScore {
+			best, bestScore = c, score
 		}
-	}
-	if bestDist > len(s)/3 {
-		return ""
 	}
 	return best
 }
 
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+// dice is the Dice coefficient of the byte bigrams of a and b, from 0 (none
+// shared) to 1 (the same bigrams).
+func dice(a, b string) float64 {
+	if len(a) < 2 || len(b) < 2 {
+		return 0
 	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+	pairs := map[string]int{}
+	for i := 0; i+1 < len(a); i++ {
+		pairs[a[i:i+2]]++
+	}
+	shared := 0
+	for i := 0; i+1 < len(b); i++ {
+		if pairs[b[i:i+2]] > 0 {
+			pairs[b[i:i+2]]--
+			shared++
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return 2 * float64(shared) / float64(len(a)-1+len(b)-1)
 }
 
 // Changed returns the IDs of the rules whose setting differs from the

@@ -120,6 +120,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"rules not a mapping", "rules: off\n", `c.yaml:1: rules must be a mapping`},
 		{"malformed", "rules:\n  a: b\n c: [\n", `c.yaml:2: malformed YAML`},
 		{"tab", "rules:\n\tx: off\n", `c.yaml:2: malformed YAML`},
+		{"two documents", "fail-on: error\n---\nrules: {}\n", `c.yaml:2: the configuration must be one YAML document`},
+		{"second document malformed", "fail-on: error\n---\nrules: [\n", `c.yaml:3: malformed YAML`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,4 +151,24 @@ func FuzzParseConfig(f *testing.F) {
 			t.Fatalf("a parsed configuration does not apply: %v", err)
 		}
 	})
+}
+
+func TestClosest(t *testing.T) {
+	var ids []string
+	for _, r := range validate.Rules() {
+		ids = append(ids, r.ID)
+	}
+	tests := []struct{ in, want string }{
+		{"form.unknwn-key", "form.unknown-key"},
+		{"cors.vary-orign", "cors.vary-origin"},
+		{"sid.fromat", "sid.format"},
+		{"response.stauts", "response.status"},
+		{"value.enum", "value.enum"},
+		{"nope", ""},
+		{"x", ""},
+		{"completely.different", ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, closest(tt.in, ids), tt.in)
+	}
 }
