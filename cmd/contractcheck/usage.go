@@ -41,7 +41,7 @@ Flags:
                          summary: counts by rule, the first failing pairs)
   --report FORMAT=FILE   also write a report in FORMAT to FILE (its directory
                          is created); may be repeated, such as
-                         --report junit=out/junit.xml --report sarif=out/results.sarif
+                         --report junit=out/junit.xml --report sarif=out/r.sarif
   --summary FILE         append a Markdown summary to FILE, such as
                          "$GITHUB_STEP_SUMMARY"
   --fail-on SEVERITY     lowest severity that fails a pair: error (default) or

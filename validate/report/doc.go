@@ -1,12 +1,17 @@
 // Package report writes the reports of contractcheck: what checking recorded
-// exchanges against a contract found, as text for people, or as JSON or NDJSON
-// for other tools.
+// exchanges against a contract found, as text for people, as JSON or NDJSON
+// for other tools, and as JUnit XML, SARIF 2.1.0, GitHub Actions annotations
+// or a Markdown summary for CI systems.
 //
 // A report is made of [Pair] values, one per exchange read (or per entry that
 // could not be read), followed by a [Summary]. Every format renders the same
-// pairs and the same findings; none re-checks anything. Writers stream: each
-// pair is written as soon as it is checked, so memory stays constant however
-// many pairs a recording holds.
+// pairs and the same findings; none re-checks anything, and [Multi] writes
+// several reports of one run. Writers stream: each pair is written as soon as
+// it is checked, so memory stays bounded however many pairs a recording
+// holds. The formats that must hold something back keep it small: JUnit holds
+// the test cases of the open suite (moving them to a temporary file past a
+// few megabytes), SARIF the input errors, Markdown the counts by rule and the
+// first failing pairs.
 //
 // Secrets never reach a report: [NewPair] redacts the URL with
 // [validate.RedactURL], and the findings of a [validate.Plan] are redacted

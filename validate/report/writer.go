@@ -7,8 +7,9 @@ import (
 )
 
 // Writer writes a report: each pair as soon as it is checked, in the order
-// checked, then the summary. A Writer keeps no pair once written, so memory
-// stays constant. It is not safe for concurrent use.
+// checked, then the summary. A Writer keeps no pair once written (but for the
+// little the package documentation lists), so memory stays bounded. It is not
+// safe for concurrent use.
 type Writer interface {
 	// WritePair writes one pair.
 	WritePair(p Pair) error
