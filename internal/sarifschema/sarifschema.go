@@ -56,33 +56,46 @@ func Load(t testing.TB) *jsonschema.Schema {
 	t.Helper()
 	compiled.once.Do(func() {
 		compiled.path, compiled.err = Path()
-		if compiled.err != nil {
-			return
+		if compiled.err == nil {
+			compiled.schema, compiled.absent, compiled.err = compile(compiled.path)
 		}
-		data, err := os.ReadFile(compiled.path)
-		if os.IsNotExist(err) {
-			compiled.absent = true
-			return
-		}
-		if err != nil {
-			compiled.err = fmt.Errorf("reading the SARIF schema: %w", err)
-			return
-		}
-		c := jsonschema.NewCompiler()
-		c.Draft = jsonschema.Draft7
-		if err := c.AddResource(schemaURL, bytes.NewReader(data)); err != nil {
-			compiled.err = fmt.Errorf("adding the SARIF schema %s: %w", compiled.path, err)
-			return
-		}
-		compiled.schema, compiled.err = c.Compile(schemaURL)
 	})
-	if compiled.absent {
-		t.Skipf("skipped: the SARIF 2.1.0 schema %s is absent (it is on developers' machines only, not on CI)", compiled.path)
+	return use(t, compiled.path, compiled.schema, compiled.absent, compiled.err)
+}
+
+// use skips or fails t as the outcome of compiling the schema at path says,
+// or returns the schema.
+func use(t testing.TB, path string, schema *jsonschema.Schema, absent bool, err error) *jsonschema.Schema {
+	t.Helper()
+	if absent {
+		t.Skipf("skipped: the SARIF 2.1.0 schema %s is absent (it is on developers' machines only, not on CI)", path)
 	}
-	if compiled.err != nil {
-		t.Fatal(compiled.err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return compiled.schema
+	return schema
+}
+
+// compile compiles the schema at path; absent reports that there is no
+// file there.
+func compile(path string) (schema *jsonschema.Schema, absent bool, err error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading the SARIF schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft7
+	if err := c.AddResource(schemaURL, bytes.NewReader(data)); err != nil {
+		return nil, false, fmt.Errorf("adding the SARIF schema %s: %w", path, err)
+	}
+	schema, err = c.Compile(schemaURL)
+	if err != nil {
+		return nil, false, fmt.Errorf("compiling the SARIF schema %s: %w", path, err)
+	}
+	return schema, false, nil
 }
 
 // Validate fails t unless doc is a SARIF log that the schema accepts (and
