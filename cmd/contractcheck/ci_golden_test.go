@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,5 +71,29 @@ func TestGoldenCIReports(t *testing.T) {
 			assert.Len(t, log.Runs[0].Results, s.Errors+s.Warnings, "a SARIF result per finding")
 			sarifschema.Validate(t, []byte(sarif))
 		})
+	}
+}
+
+// TestReportFilesMatchGoldens writes every format in one run with --report
+// and compares each file with the golden report of that format: a report
+// written to a file is the report written to standard output.
+func TestReportFilesMatchGoldens(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	const rec = recordingsDir + "/traffic.har"
+	dir := t.TempDir()
+	args := []string{"check", "--color", "never", "--format", "ndjson"}
+	for _, f := range report.Formats() {
+		args = append(args, "--report", string(f)+"="+filepath.Join(dir, "out", "traffic.har."+string(f)))
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append(args, rec), strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, exitFail, code, stderr.String())
+	for _, f := range report.Formats() {
+		name := "traffic.har." + string(f)
+		got, err := os.ReadFile(filepath.Join(dir, "out", name))
+		require.NoError(t, err)
+		want, err := os.ReadFile(filepath.Join(goldenDir, name))
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "--report %s=FILE differs from %s", f, name)
 	}
 }
