@@ -57,7 +57,7 @@ func (g *githubWriter) WritePair(p Pair) error {
 func (g *githubWriter) command(cmd string, p Pair, title, msg string) {
 	var props []string
 	if p.Source != "" && p.Source != "-" {
-		props = append(props, "file="+escapeProperty(p.Source))
+		props = append(props, "file="+escapeProperty(clean(p.Source)))
 	}
 	if p.Line > 0 {
 		props = append(props, "line="+strconv.Itoa(p.Line))

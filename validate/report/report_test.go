@@ -192,6 +192,7 @@ func TestClean(t *testing.T) {
 		{"del\x7f", `del\x7f`},
 		{"c1\u009b", `c1\u009b`},
 		{"ünïcode", "ünïcode"},
+		{"bad\xadutf8\xff", "bad\uFFFDutf8\uFFFD"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, clean(tt.in), "%q", tt.in)

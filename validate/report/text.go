@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/contractcheck/contractcheck/validate"
 )
@@ -147,8 +148,12 @@ func pathAndQuery(u string) string {
 
 // clean makes text from a recording safe for a terminal: control characters
 // other than line breaks and tabs (an ESC could recolour or rewrite the
-// screen) are shown as Go escapes such as \x1b.
+// screen) are shown as Go escapes such as \x1b, and bytes that are not UTF-8
+// become U+FFFD (XML and the CI formats require UTF-8).
 func clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if strings.IndexFunc(s, isControl) < 0 {
 		return s
 	}

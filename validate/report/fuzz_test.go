@@ -1,0 +1,76 @@
+package report
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// FuzzWriters renders pairs whose recording-borne text is arbitrary in every
+// format: the JUnit report stays well-formed XML, the SARIF report valid
+// JSON, each GitHub annotation one line, and no format lets an ESC through.
+func FuzzWriters(f *testing.F) {
+	f.Add("traffic.har", "request.body#/Configuration.Ur", "Configuration.Ur is not a field", "did you mean Configuration.Url?", "/v1/x?a=1")
+	f.Add("we,ird:name <1>.har", "a<b>&\"c\"", "]]></failure>\n::error::x %0A", "\x00\x1b[2J\uffff", "?q=<&>")
+	f.Fuzz(func(t *testing.T, source, location, message, hint, path string) {
+		fd := validate.Finding{Rule: validate.RuleFormUnknownKey, Severity: validate.SeverityError, Location: location, Message: message, Hint: hint,
+			Spec: validate.SpecPos{File: source, Line: 3}}
+		warn := fd
+		warn.Severity = validate.SeverityWarning
+		ex := exchange(0, "https://conversations.twilio.com"+path, 201)
+		ex.Source, ex.Line = source, 7
+		pairs := []Pair{
+			NewPair(ex, validate.Result{Operation: testOp, Findings: []validate.Finding{fd, warn}}, validate.SeverityError),
+			NewPair(ex, validate.Result{Skip: message}, validate.SeverityError),
+			NewInputError(source, 1, 2, location, errors.New(message)),
+		}
+		var s Summary
+		for _, p := range pairs {
+			s.Add(p)
+		}
+		for _, format := range Formats() {
+			var b strings.Builder
+			w, err := New(&b, format, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range pairs {
+				if err := w.WritePair(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Finish(s); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if strings.Contains(out, "\x1b") {
+				t.Fatalf("%s: an ESC reached the report", format)
+			}
+			switch format {
+			case FormatJUnit:
+				dec := xml.NewDecoder(strings.NewReader(out))
+				for {
+					if _, err := dec.Token(); err != nil {
+						if err != io.EOF {
+							t.Fatalf("JUnit report is not well-formed: %v\n%s", err, out)
+						}
+						break
+					}
+				}
+			case FormatSARIF, FormatJSON:
+				if !json.Valid([]byte(out)) {
+					t.Fatalf("%s report is not JSON:\n%s", format, out)
+				}
+			case FormatGitHub:
+				if n := strings.Count(out, "\n"); n != 4 { // 2 findings, 1 input error, the summary
+					t.Fatalf("GitHub report has %d lines, want 4:\n%s", n, out)
+				}
+			}
+		}
+	})
+}
