@@ -264,3 +264,26 @@ func TestSARIFSchemaRejects(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(bad), &v))
 	assert.Error(t, schema.Validate(v))
 }
+
+// TestSARIFSuppressed: the findings a baseline accepted are results with a
+// suppression, and the report still validates.
+func TestSARIFSuppressed(t *testing.T) {
+	pairs := testPairs()
+	pairs[0].Suppressed = []validate.Finding{findingUnknownKey}
+	out := render(t, FormatSARIF, Options{}, pairs[:1])
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID       string
+				Suppressions []struct{ Kind, Justification string }
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &log))
+	require.Len(t, log.Runs[0].Results, 1)
+	r := log.Runs[0].Results[0]
+	assert.Equal(t, validate.RuleFormUnknownKey, r.RuleID)
+	require.Len(t, r.Suppressions, 1)
+	assert.Equal(t, "external", r.Suppressions[0].Kind)
+	sarifschema.Validate(t, []byte(out))
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -56,15 +57,25 @@ type sarifLocation struct {
 }
 
 type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           *int              `json:"ruleIndex,omitempty"`
-	Level               string            `json:"level"`
-	Message             sarifMessage      `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
-	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
-	Properties          map[string]string `json:"properties,omitempty"`
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           *int               `json:"ruleIndex,omitempty"`
+	Level               string             `json:"level"`
+	Message             sarifMessage       `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	RelatedLocations    []sarifLocation    `json:"relatedLocations,omitempty"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	Properties          map[string]string  `json:"properties,omitempty"`
 }
+
+// sarifSuppression marks a result the baseline accepted.
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification"`
+}
+
+// baselineSuppression is the suppression of a finding a baseline accepted.
+var baselineSuppression = []sarifSuppression{{Kind: "external", Justification: "accepted by the contractcheck baseline"}}
 
 type sarifRule struct {
 	ID                   string       `json:"id"`
@@ -107,7 +118,8 @@ type sarifWriter struct {
 // hint), the location in the recording (the file, the entry's line when the
 // reader knows it, and the entry and the finding's location as logical
 // locations), the contract's line as a related location, and the finding's
-// fingerprint in partialFingerprints under "contractcheck/v1". Input errors
+// fingerprint in partialFingerprints under "contractcheck/v1". The findings a
+// baseline accepted are results too, with an external suppression. Input errors
 // are tool execution notifications of the invocation. Skipped pairs have no
 // result.
 func NewSARIF(w io.Writer, opts Options) Writer {
@@ -156,12 +168,16 @@ func (s *sarifWriter) WritePair(p Pair) error {
 		n.Locations = []sarifLocation{s.pairLocation(p, "")}
 		s.notes = append(s.notes, n)
 	}
-	for _, f := range p.Findings {
+	for i, f := range slices.Concat(p.Findings, p.Suppressed) {
 		if s.results > 0 {
 			s.buf.WriteByte(',')
 		}
 		s.buf.WriteString("\n        ")
-		if err := s.enc.Encode(s.result(p, f)); err != nil {
+		r := s.result(p, f)
+		if i >= len(p.Findings) {
+			r.Suppressions = baselineSuppression
+		}
+		if err := s.enc.Encode(r); err != nil {
 			return fmt.Errorf("encoding a finding of pair %s for the SARIF report: %w", p.Ref(), err)
 		}
 		trimNewline(&s.buf)
