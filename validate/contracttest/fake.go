@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -77,7 +78,7 @@ func (c Call) Form() url.Values {
 //     nothing it did not), date_created and date_updated from the clock in
 //     RFC 3339, and the webhook's url under the contract's server.
 //   - A request with an error finding gets Twilio's 400: a JSON body with
-//     code 20001, a message naming the field of the first finding (such as
+//     code 20001, a message naming the field of the first error (such as
 //     "Invalid parameter: Configuration.FlowSid", or "Missing required
 //     parameter Target in the post body"), more_info and status. Warnings
 //     (rule config.target-fit) do not stop the webhook being created.
@@ -165,7 +166,8 @@ func (f *Fake) answer(w http.ResponseWriter, r *http.Request, call *Call, bodyEr
 	}
 	call.Operation, call.Findings = res.Operation, res.Findings
 	user, pass, hasAuth := r.BasicAuth()
-	if f.cfg.account != "" && (!hasAuth || user != f.cfg.account || pass != f.cfg.token) {
+	if f.cfg.account != "" && !(hasAuth && user == f.cfg.account &&
+		subtle.ConstantTimeCompare([]byte(pass), []byte(f.cfg.token)) == 1) { // a served fake may face a network
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
 		f.writeError(w, ex, http.StatusUnauthorized, 20003, "Authenticate")
 		return

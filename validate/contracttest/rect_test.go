@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/contractcheck/contractcheck/validate/contracttest"
 )
 
 // recT is a recording TestingT: it keeps what a test would print, so that
@@ -96,3 +98,10 @@ func logFailure(t *testing.T, rt *recT) {
 		t.Logf("the recording T got:\n%s\nlogs:\n%s", rt.Errors(), rt.Logs())
 	}
 }
+
+// The test values the entry points take.
+var (
+	_ contracttest.TestingT = (*testing.T)(nil)
+	_ contracttest.TestingT = testing.TB(nil)
+	_ contracttest.TestingT = (*recT)(nil)
+)
