@@ -1,8 +1,9 @@
 // Command benchtable prints the peer comparison of contractcheck as a
 // Markdown table: the median time, bytes and allocations of each benchmark
-// over its -count runs (benchstat's median and 95% confidence interval), the
-// ratio of each peer to contractcheck measured in the same run, the load
-// ratios, and PASS or MISS for each performance target.
+// over its runs (benchstat's median and 95% confidence interval), the ratio
+// of each peer to contractcheck (the median of the ratios of their i-th runs,
+// which make bench makes in the same round), the load ratios, and PASS or
+// MISS for each performance target.
 //
 // Usage:
 //

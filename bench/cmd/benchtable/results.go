@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
@@ -14,7 +15,8 @@ import (
 // suffix: "bench.PairContractcheck", "validate.LoadEmbedded".
 type results map[string]*samples
 
-// samples are one benchmark's measurements over its runs.
+// samples are one benchmark's measurements over its runs, in the order of
+// the runs.
 type samples struct {
 	ns, bytes, allocs []float64
 }
@@ -65,7 +67,9 @@ func summarize(values []float64) summary {
 	if len(values) == 0 {
 		return summary{}
 	}
-	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(values, &benchmath.DefaultThresholds), 0.95)
+	// NewSample sorts its values: give it a copy, to keep the order of the
+	// runs for ratio.
+	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(slices.Clone(values), &benchmath.DefaultThresholds), 0.95)
 	out := summary{median: s.Center, ok: true}
 	if len(values) > 1 {
 		out.spread = "±" + s.PctRangeString()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -146,17 +147,41 @@ func under(part, whole string, max float64) func(results) (string, bool, bool) {
 	}
 }
 
-// ratio is the median time of a over that of b, or 0 when either is missing.
+// ratio compares the times of a and b, or is 0 when either is missing. When
+// both ran equally often it is the median of the ratios of their i-th runs:
+// make bench runs every benchmark once per round, so the i-th runs of two
+// benchmarks ran close together and share the load of the machine at that
+// time. Otherwise it is the ratio of their medians.
 func ratio(res results, a, b string) float64 {
 	sa, sb := res[a], res[b]
-	if sa == nil || sb == nil {
+	if sa == nil || sb == nil || len(sa.ns) == 0 || len(sb.ns) == 0 {
 		return 0
 	}
+	if len(sa.ns) == len(sb.ns) {
+		rs := make([]float64, 0, len(sa.ns))
+		for i, na := range sa.ns {
+			if sb.ns[i] == 0 {
+				return 0
+			}
+			rs = append(rs, na/sb.ns[i])
+		}
+		return median(rs)
+	}
 	ma, mb := summarize(sa.ns), summarize(sb.ns)
-	if !ma.ok || !mb.ok || mb.median == 0 {
+	if mb.median == 0 {
 		return 0
 	}
 	return ma.median / mb.median
+}
+
+// median is the median of values, which it sorts.
+func median(values []float64) float64 {
+	slices.Sort(values)
+	n := len(values)
+	if n%2 == 1 {
+		return values[n/2]
+	}
+	return (values[n/2-1] + values[n/2]) / 2
 }
 
 // timesSlower says how a ratio of times compares: "4.30x slower", "2.00x
