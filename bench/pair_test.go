@@ -153,14 +153,14 @@ type judge func(ex *validate.Exchange) error
 
 // mustJudge fails the benchmark unless the validator accepts the example pair
 // and refuses every variant.
-func mustJudge(b testing.TB, verdict judge, variants ...variant) {
-	b.Helper()
-	if err := verdict(docsPair(b)); err != nil {
-		b.Fatalf("the validator refuses the example pair: %v", err)
+func mustJudge(tb testing.TB, verdict judge, variants ...variant) {
+	tb.Helper()
+	if err := verdict(docsPair(tb)); err != nil {
+		tb.Fatalf("the validator refuses the example pair: %v", err)
 	}
 	for _, v := range variants {
 		if verdict(v.ex) == nil {
-			b.Fatalf("the validator accepts the %s", v.name)
+			tb.Fatalf("the validator accepts the %s", v.name)
 		}
 	}
 }

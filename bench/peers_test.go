@@ -104,11 +104,11 @@ func kinDocument(data []byte) (*openapi3.T, routers.Router, error) {
 // format "uri" asserted. Defaults are not written back into the request
 // (SkipSettingDefaults: the contract has none, and re-encoding the body would
 // only cost kin time).
-func kinChecker(b testing.TB) checker {
+func kinChecker(tb testing.TB) checker {
 	defineURIFormat()
 	_, router, err := kinDocument(contracts.ScopedWebhook)
 	if err != nil {
-		b.Fatalf("kin-openapi: %v", err)
+		tb.Fatalf("kin-openapi: %v", err)
 	}
 	opts := &openapi3filter.Options{
 		MultiError:            true,
@@ -141,18 +141,18 @@ func kinChecker(b testing.TB) checker {
 // formats asserted. Every form field is given allowReserved: without it the
 // validator refuses every value holding ":" or "/", so it refuses the
 // example's Configuration.Url and then validates nothing else of the body.
-func libValidator(b testing.TB) validator.Validator {
+func libValidator(tb testing.TB) validator.Validator {
 	doc, err := libopenapi.NewDocument(contracts.ScopedWebhook)
 	if err != nil {
-		b.Fatalf("libopenapi: %v", err)
+		tb.Fatalf("libopenapi: %v", err)
 	}
 	m, err := doc.BuildV3Model()
 	if err != nil {
-		b.Fatalf("libopenapi: building the model: %v", err)
+		tb.Fatalf("libopenapi: building the model: %v", err)
 	}
 	media := m.Model.Paths.PathItems.GetOrZero(opPath).Post.RequestBody.Content.GetOrZero(formMediaType)
 	if media == nil || media.Schema == nil {
-		b.Fatalf("libopenapi: the contract has no %s request body at %s", formMediaType, opPath)
+		tb.Fatalf("libopenapi: the contract has no %s request body at %s", formMediaType, opPath)
 	}
 	enc := orderedmap.New[string, *v3.Encoding]()
 	for name := range media.Schema.Schema().Properties.KeysFromOldest() {
@@ -173,8 +173,8 @@ func libErr(what string, errs []*liberrors.ValidationError) error {
 
 // libChecker is libopenapi-validator's full validation of a pair: the request
 // (synchronously or with its default goroutines) and the response.
-func libChecker(b testing.TB, sync bool) checker {
-	v := libValidator(b)
+func libChecker(tb testing.TB, sync bool) checker {
+	v := libValidator(tb)
 	validateRequest := v.ValidateHttpRequest
 	if sync {
 		validateRequest = v.ValidateHttpRequestSync
@@ -218,25 +218,25 @@ func brokenJSON(tb testing.TB) variant {
 // response body decoded and validated. It does not validate the form's values
 // (they are strings that would need the schema to coerce them), nor status,
 // headers or content types.
-func jsonschemaPath(b testing.TB) func(reqBody, respBody []byte) error {
+func jsonschemaPath(tb testing.TB) func(reqBody, respBody []byte) error {
 	doc, err := libopenapi.NewDocument(contracts.ScopedWebhook)
 	if err != nil {
-		b.Fatalf("libopenapi: %v", err)
+		tb.Fatalf("libopenapi: %v", err)
 	}
 	raw := doc.GetSpecInfo().GetSpecJSONBytes()
 	if raw == nil {
-		b.Fatal("the contract has no JSON form")
+		tb.Fatal("the contract has no JSON form")
 	}
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft4
 	c.AssertFormat = true
 	const contractURL = "mem://contract.json"
 	if err := c.AddResource(contractURL, strings.NewReader(string(*raw))); err != nil {
-		b.Fatalf("jsonschema: %v", err)
+		tb.Fatalf("jsonschema: %v", err)
 	}
 	schema, err := c.Compile(contractURL + responseSchema)
 	if err != nil {
-		b.Fatalf("jsonschema: compiling the response schema: %v", err)
+		tb.Fatalf("jsonschema: compiling the response schema: %v", err)
 	}
 	return func(reqBody, respBody []byte) error {
 		if _, err := url.ParseQuery(string(reqBody)); err != nil {
