@@ -18,8 +18,12 @@
 // from the repository root, or by hand:
 //
 //	cd bench
-//	go test -run '^$' -bench . -benchmem -count 6 | tee bench.txt
+//	go test -c -o bench.test .
+//	for i in 1 2 3 4 5 6; do ./bench.test -test.run '^$' -test.bench . -test.benchmem; done | tee bench.txt
 //	go run ./cmd/benchtable bench.txt
+//
+// (rounds of every benchmark rather than -count, so that contractcheck and a
+// peer share the load of the machine run by run; -count output reads too).
 //
 // README.md in this directory says what each benchmark measures and how fair
 // the comparison is.
