@@ -6,7 +6,7 @@ BENCHTIME ?= 1s
 COUNT     ?= 6
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test bench fuzz clean
+.PHONY: all build demo test bench bench-peers fuzz clean
 
 all: build test
 
@@ -24,10 +24,26 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
 
-## bench: the benchmarks, COUNT runs each, summarised by benchstat
+## bench: the benchmarks, COUNT runs each, summarised by benchstat; then the
+## peer comparison (bench-peers)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./... | tee bench.txt
 	$(BENCHSTAT) bench.txt
+	$(MAKE) bench-peers
+
+## bench-peers: contractcheck against kin-openapi, libopenapi-validator,
+## jsonschema/v5 and the decoding floor (the bench module, so that the peers
+## never enter the main module), then the table of medians, ratios and targets
+## (with validate's BenchmarkLoadEmbedded from bench.txt when make bench wrote it).
+## The COUNT runs are rounds of every benchmark, so that a change in the load of
+## a shared machine shifts contractcheck and its peers alike.
+bench-peers:
+	cd bench && $(GO) test -c -o bench.test . && \
+		for i in $$(seq $(COUNT)); do \
+			./bench.test -test.run '^$$' -test.bench . -test.benchmem -test.benchtime $(BENCHTIME) || exit 1; \
+		done | tee bench.txt
+	$(BENCHSTAT) bench/bench.txt
+	cd bench && $(GO) run ./cmd/benchtable bench.txt $$(test -f ../bench.txt && echo ../bench.txt)
 
 ## fuzz: every fuzz target for FUZZTIME each; new crashers land in testdata/fuzz
 fuzz:
@@ -41,4 +57,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzFake$$' -fuzztime $(FUZZTIME) ./validate/contracttest
 
 clean:
-	rm -f contractcheck bench.txt
+	rm -f contractcheck bench.txt bench/bench.txt bench/bench.test
