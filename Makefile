@@ -19,10 +19,12 @@ build:
 demo:
 	$(GO) run ./cmd/contractcheck check testdata/recordings/traffic.har
 
-## test: vet, then every test with the race detector
+## test: vet, then every test with the race detector; then the bench module's
+## tests, which prove each peer there accepts the pair and rejects broken ones
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	cd bench && $(GO) vet ./... && $(GO) test ./...
 
 ## bench: the benchmarks, COUNT runs each, summarised by benchstat; then the
 ## peer comparison (bench-peers)
