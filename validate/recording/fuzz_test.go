@@ -2,6 +2,7 @@ package recording
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -89,4 +90,26 @@ func checkRoundTrip(t *testing.T, exchanges []*validate.Exchange) {
 		}
 		require.Equal(t, len(exchanges), i, name)
 	}
+}
+
+// FuzzHARDecoder checks that the fast HAR entry decoder, whenever it does not
+// give up, decodes an entry as encoding/json does, down to the exchange or
+// the problem it makes of it.
+func FuzzHARDecoder(f *testing.F) {
+	f.Add([]byte(goodEntry))
+	f.Add([]byte(`{"request":{"method":"GET","url":"/","headers":[{"name":"a","value":"b\"\\\/\n","comment":[1,-2.5e+3,true,null,{}]}]},` +
+		`"response":{"status":200,"headers":[],"content":{"size":-1,"text":"e30=","encoding":"base64"}},"timings":{"send":0.5}}`))
+	f.Add([]byte(`{"request":{"method":"POST","url":"/x","postData":{"params":[{"name":"a b","value":"c&d"}]}},"response":{"status":201}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var d harDecoder
+		e, ok := d.entry(raw)
+		if !ok {
+			return
+		}
+		require.True(t, json.Valid(raw), "the fast decoder took broken JSON")
+		fastEx, fastErr := e.exchange()
+		slowEx, slowErr := harExchange(raw)
+		require.Equal(t, slowErr, fastErr)
+		require.Equal(t, slowEx, fastEx)
+	})
 }

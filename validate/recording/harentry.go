@@ -55,9 +55,26 @@ type harContent struct {
 	Encoding string `json:"encoding,omitempty"`
 }
 
-// harExchange makes an exchange of the JSON text of one HAR entry. Where it
-// fails, it returns an *EntryError that names the field at fault and leaves
-// the place to the caller.
+// harFrameExchange makes an exchange of the JSON text of one HAR entry, as
+// framed. Broken JSON is a final problem: the framer may have misjudged where
+// the entry ends. Other problems name the field at fault. It leaves the place
+// to the caller.
+func harFrameExchange(raw []byte) (*validate.Exchange, *EntryError) {
+	var d harDecoder
+	if e, ok := d.entry(raw); ok {
+		return e.exchange()
+	}
+	// Something out of the ordinary: take the slow, exact way.
+	if !json.Valid(raw) {
+		err := json.Unmarshal(raw, new(json.RawMessage))
+		return nil, &EntryError{Err: fmt.Errorf("reading the entry: %w", readError(err)), final: true}
+	}
+	return harExchange(raw)
+}
+
+// harExchange makes an exchange of the JSON text of one HAR entry with
+// encoding/json. Where it fails, it returns an *EntryError that names the
+// field at fault and leaves the place to the caller.
 func harExchange(raw []byte) (*validate.Exchange, *EntryError) {
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
 	if !utf8.Valid(raw) {
@@ -67,6 +84,11 @@ func harExchange(raw []byte) (*validate.Exchange, *EntryError) {
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return nil, decodeError(raw, err)
 	}
+	return e.exchange()
+}
+
+// exchange makes an exchange of a decoded entry.
+func (e *harEntry) exchange() (*validate.Exchange, *EntryError) {
 	if e.Request == nil {
 		return nil, &EntryError{Field: "request", Err: errMissing}
 	}

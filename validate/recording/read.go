@@ -51,18 +51,25 @@ var errNotRecording = errors.New("not a HAR or NDJSON recording")
 // The sequence reads r as it goes; it can be ranged over once.
 func Read(source string, r io.Reader) iter.Seq2[*validate.Exchange, error] {
 	return func(yield func(*validate.Exchange, error) bool) {
-		limit := MaxEntryBytes
-		br := bufio.NewReaderSize(r, readBufferSize)
-		f, err := detect(br)
-		if err != nil {
-			yield(nil, &EntryError{Source: source, Entry: -1, Err: err})
-			return
-		}
-		switch f {
-		case formatHAR:
-			readHAR(source, br, limit, yield)
-		case formatNDJSON:
-			readNDJSON(source, br, limit, yield)
+		for f, err := range Frames(source, r) {
+			if err != nil {
+				if !yield(nil, err) {
+					return
+				}
+				continue
+			}
+			ex, err := f.Decode()
+			f.Release()
+			switch {
+			case err != nil:
+				if !yield(nil, err) || err.(*EntryError).Final() {
+					return
+				}
+			case ex != nil:
+				if !yield(ex, nil) {
+					return
+				}
+			}
 		}
 	}
 }
