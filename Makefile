@@ -6,7 +6,7 @@ BENCHTIME ?= 1s
 COUNT     ?= 6
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test bench fuzz clean
+.PHONY: all build demo test bench bench-audit fuzz clean
 
 all: build test
 
@@ -29,12 +29,18 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./... | tee bench.txt
 	$(BENCHSTAT) bench.txt
 
+## bench-audit: check generated HARs of 100 MiB and 1 GiB (in a temporary
+## directory, removed afterwards) and print time, MB/s and peak memory of each
+bench-audit: build
+	GO=$(GO) ./internal/auditbench/bench-audit.sh ./contractcheck
+
 ## fuzz: every fuzz target for FUZZTIME each; new crashers land in testdata/fuzz
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzReadHAR$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzReadNDJSON$$' -fuzztime $(FUZZTIME) ./validate/recording
+	$(GO) test -run '^$$' -fuzz '^FuzzHARDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
 
 clean:
 	rm -f contractcheck bench.txt

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,13 @@ import (
 // writeBenchHAR writes a HAR of n entries, cycling through the exchanges of
 // the shipped valid and demo recordings, and returns its path and size.
 func writeBenchHAR(b *testing.B, n int) (string, int64) {
+	return writeBenchRecording(b, n, "bench.har")
+}
+
+// writeBenchRecording writes a recording of n entries, cycling through the
+// exchanges of the shipped valid and demo recordings, as a HAR or (when name
+// ends in .ndjson) NDJSON, and returns its path and size.
+func writeBenchRecording(b *testing.B, n int, name string) (string, int64) {
 	b.Helper()
 	var exs []*validate.Exchange
 	for _, name := range []string{"valid.har", "traffic.har"} {
@@ -31,20 +39,29 @@ func writeBenchHAR(b *testing.B, n int) (string, int64) {
 		}
 		f.Close()
 	}
-	path := filepath.Join(b.TempDir(), "bench.har")
+	path := filepath.Join(b.TempDir(), name)
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := recording.NewHARWriter(f, "contractcheck-bench/1")
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := 0; i < n; i++ {
-		if err := w.Write(exs[i%len(exs)], start.Add(time.Duration(i)*time.Millisecond), 80*time.Millisecond); err != nil {
+	if strings.HasSuffix(name, ".ndjson") {
+		w := recording.NewNDJSONWriter(f)
+		for i := 0; i < n; i++ {
+			if err := w.Write(exs[i%len(exs)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	} else {
+		w := recording.NewHARWriter(f, "contractcheck-bench/1")
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := 0; i < n; i++ {
+			if err := w.Write(exs[i%len(exs)], start.Add(time.Duration(i)*time.Millisecond), 80*time.Millisecond); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
 			b.Fatal(err)
 		}
-	}
-	if err := w.Close(); err != nil {
-		b.Fatal(err)
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -57,7 +74,18 @@ func writeBenchHAR(b *testing.B, n int) (string, int64) {
 // BenchmarkCheckHAR runs `contractcheck check --format ndjson` end to end on
 // a HAR of 2,000 entries: reading, checking and reporting.
 func BenchmarkCheckHAR(b *testing.B) {
-	path, size := writeBenchHAR(b, 2000)
+	benchmarkCheck(b, "bench.har")
+}
+
+// BenchmarkCheckNDJSON is BenchmarkCheckHAR on the same exchanges as NDJSON.
+func BenchmarkCheckNDJSON(b *testing.B) {
+	benchmarkCheck(b, "bench.ndjson")
+}
+
+// benchmarkCheck runs `contractcheck check --format ndjson` end to end on a
+// recording of 2,000 entries named name.
+func benchmarkCheck(b *testing.B, name string) {
+	path, size := writeBenchRecording(b, 2000, name)
 	b.SetBytes(size)
 	b.ReportAllocs()
 	var stderr bytes.Buffer

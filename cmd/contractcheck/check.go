@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/report"
@@ -20,6 +21,7 @@ type checkOptions struct {
 	failOnUnmatched bool
 	quiet           bool
 	color           string
+	progress        string
 	files           []string
 }
 
@@ -30,6 +32,7 @@ type checkFlags struct {
 	format          *choice
 	failOn          *choice
 	color           *choice
+	progress        *choice
 	failOnUnmatched bool
 	quiet           bool
 }
@@ -41,10 +44,11 @@ func newCheckFlags() *checkFlags {
 		formats = append(formats, string(f))
 	}
 	f := &checkFlags{
-		fs:     newFlagSet("check"),
-		format: newChoice(string(report.FormatText), formats...),
-		failOn: newChoice(validate.SeverityError.String(), validate.SeverityError.String(), validate.SeverityWarning.String()),
-		color:  newChoice(colorAuto, colorAuto, colorAlways, colorNever),
+		fs:       newFlagSet("check"),
+		format:   newChoice(string(report.FormatText), formats...),
+		failOn:   newChoice(validate.SeverityError.String(), validate.SeverityError.String(), validate.SeverityWarning.String()),
+		color:    newChoice(colorAuto, colorAuto, colorAlways, colorNever),
+		progress: newChoice(progressAuto, progressAuto, progressAlways, progressNever),
 	}
 	f.fs.StringVar(&f.spec, "spec", "", "")
 	f.fs.Var(f.format, "format", "")
@@ -52,6 +56,7 @@ func newCheckFlags() *checkFlags {
 	f.fs.BoolVar(&f.failOnUnmatched, "fail-on-unmatched", false, "")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
 	f.fs.Var(f.color, "color", "")
+	f.fs.Var(f.progress, "progress", "")
 	return f
 }
 
@@ -71,6 +76,7 @@ func parseCheck(args []string, stdout, stderr io.Writer) (opts checkOptions, cod
 		failOnUnmatched: f.failOnUnmatched,
 		quiet:           f.quiet,
 		color:           f.color.value,
+		progress:        f.progress.value,
 		files:           files,
 	}
 	switch {
@@ -108,8 +114,13 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	c := checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched}
-	out := &sink{w: w, stderr: stderr}
-	err = c.checkAll(ctx, recordings(opts.files, stdin), out)
+	var prog *progress
+	if useProgress(opts.progress, stderr) {
+		prog = newProgress(stderr, time.Now)
+	}
+	out := &sink{w: w, stderr: prog.writer(stderr)}
+	err = c.checkAll(ctx, recordings(opts.files, stdin, prog.bytesRead()), out, prog)
+	prog.finish()
 	if err == nil || ctx.Err() != nil {
 		// Finish even when interrupted, so that the report stays well formed.
 		if ferr := w.Finish(out.summary); err == nil {

@@ -43,6 +43,10 @@ Flags:
   --color WHEN           colour the text report: auto (default: when standard
                          output is a terminal and NO_COLOR is not set), always
                          or never
+  --progress WHEN        keep a progress line on standard error (pairs, MB
+                         read, MB/s, findings and failed pairs so far, at most
+                         4 refreshes a second): auto (default: when standard
+                         error is a terminal), always or never
   -h, --help             print this help
 
 Exit status: 0 when no pair fails, 1 when a pair fails, 2 when a recording or
