@@ -7,6 +7,8 @@ import (
 	"iter"
 	"sync"
 
+	"go.yaml.in/yaml/v4"
+
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -26,10 +28,12 @@ type Frame struct {
 	// Line is the 1-based line of the recording where the entry starts.
 	Line int
 
-	format  format
-	text    *[]byte // from framePool; nil once released
-	tooLong bool    // an NDJSON line over limit, not kept
-	limit   int     // MaxEntryBytes when Frames started
+	format   format
+	text     *[]byte    // from framePool, for HAR and NDJSON; nil once released
+	node     *yaml.Node // the interaction of a cassette
+	tooLong  bool       // an NDJSON line over limit, not kept
+	limit    int        // MaxEntryBytes when Frames started
+	released bool
 }
 
 // errReleased is the problem of decoding a frame after releasing it.
@@ -49,18 +53,10 @@ func newFrame(source string, f format, limit int) *Frame {
 	return &Frame{Source: source, format: f, text: text, limit: limit}
 }
 
-// Len returns the length of the frame's text in bytes: the entry's size in
-// the recording, less the white space and separators around it.
-func (f *Frame) Len() int {
-	if f.text == nil {
-		return 0
-	}
-	return len(*f.text)
-}
-
 // Release gives the frame's buffer back for reuse. Decode may not be called
 // after it; Release may be called more than once.
 func (f *Frame) Release() {
+	f.released, f.node = true, nil
 	if f.text == nil {
 		return
 	}
@@ -77,7 +73,7 @@ func (f *Frame) Release() {
 // read past the entry (its JSON is broken) and what [Frames] yields after it
 // must be dropped. The exchange does not share memory with the frame.
 func (f *Frame) Decode() (*validate.Exchange, error) {
-	if f.text == nil {
+	if f.released {
 		return nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line, Err: errReleased}
 	}
 	var ex *validate.Exchange
@@ -87,6 +83,8 @@ func (f *Frame) Decode() (*validate.Exchange, error) {
 		ex, err = harFrameExchange(*f.text)
 	case formatNDJSON:
 		ex, err = ndjsonExchange(*f.text, f.tooLong, f.limit)
+	case formatCassette:
+		ex, err = cassetteExchange(f.node)
 	}
 	if err != nil {
 		err.Source, err.Entry, err.Line = f.Source, f.Entry, f.Line
@@ -122,6 +120,8 @@ func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 			readHAR(source, br, limit, yield)
 		case formatNDJSON:
 			readNDJSON(source, br, limit, yield)
+		case formatCassette:
+			readCassette(source, br, limit, yield)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package recording
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 	"github.com/contractcheck/contractcheck/validate"
 )
 
-// The two fuzz targets run the same checks; they differ in their seed
+// The three fuzz targets run the same checks; they differ in their seed
 // corpora, under testdata/fuzz.
 
 func FuzzReadHAR(f *testing.F) {
@@ -21,6 +22,12 @@ func FuzzReadHAR(f *testing.F) {
 
 func FuzzReadNDJSON(f *testing.F) {
 	f.Add([]byte(goodLine + "\n" + goodLine))
+	f.Fuzz(checkRead)
+}
+
+func FuzzReadCassette(f *testing.F) {
+	f.Add([]byte(cassetteOf(goodInteraction, goodInteraction)))
+	f.Add([]byte(strings.Replace(cassetteOf(goodInteraction), "version: 2", "version: 1", 1)))
 	f.Fuzz(checkRead)
 }
 
