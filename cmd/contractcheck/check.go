@@ -99,6 +99,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if done {
 		return code
 	}
+	tuneGC()
 	plan := loadPlan(opts.spec, stderr)
 	if plan == nil {
 		return exitError

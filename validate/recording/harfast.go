@@ -2,6 +2,7 @@ package recording
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 )
@@ -203,7 +204,10 @@ func (d *harDecoder) object(known []string, member func(key string) bool) bool {
 				k = j
 				break
 			}
-			if strings.EqualFold(key, name) {
+			// encoding/json matches names without regard to case, and Unicode
+			// folding can change a name's length: check it all unless the key
+			// is ASCII of another length.
+			if (len(key) == len(name) || !isASCII(key)) && strings.EqualFold(key, name) {
 				return false
 			}
 		}
@@ -221,6 +225,16 @@ func (d *harDecoder) object(known []string, member func(key string) bool) bool {
 			return false
 		}
 	}
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // space skips white space; it always returns true.
@@ -250,6 +264,30 @@ var stringStop = func() (t [256]bool) {
 	return t
 }()
 
+// SWAR constants: a byte of ones, and the high bit of every byte.
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// plainRun advances over the bytes of a string that need no attention (see
+// stringStop), eight at a time while it can.
+func (d *harDecoder) plainRun() {
+	for d.i+8 <= len(d.data) {
+		x := binary.LittleEndian.Uint64(d.data[d.i:])
+		quote, backslash := x^(swarOnes*'"'), x^(swarOnes*'\\')
+		// A byte below 0x20, or a zero byte in quote or backslash, is a stop.
+		stops := (x-swarOnes*0x20)&^x | (quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash
+		if stops&swarHigh != 0 {
+			break
+		}
+		d.i += 8
+	}
+	for d.i < len(d.data) && !stringStop[d.data[d.i]] {
+		d.i++
+	}
+}
+
 // string decodes a string.
 func (d *harDecoder) string() (string, bool) {
 	d.space()
@@ -257,9 +295,7 @@ func (d *harDecoder) string() (string, bool) {
 		return "", false
 	}
 	start := d.i
-	for d.i < len(d.data) && !stringStop[d.data[d.i]] {
-		d.i++
-	}
+	d.plainRun()
 	switch {
 	case d.i == len(d.data):
 		return "", false
@@ -303,9 +339,7 @@ func (d *harDecoder) string() (string, bool) {
 				return "", false
 			}
 			j := d.i
-			for d.i < len(d.data) && !stringStop[d.data[d.i]] {
-				d.i++
-			}
+			d.plainRun()
 			b = append(b, d.data[j:d.i]...)
 		}
 		if d.i >= len(d.data) {
