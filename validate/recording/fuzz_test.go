@@ -3,6 +3,7 @@ package recording
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -108,7 +109,7 @@ func FuzzHARDecoder(f *testing.F) {
 		`"response":{"status":200,"headers":[],"content":{"size":-1,"text":"e30=","encoding":"base64"}},"timings":{"send":0.5}}`))
 	f.Add([]byte(`{"request":{"method":"POST","url":"/x","postData":{"params":[{"name":"a b","value":"c&d"}]}},"response":{"status":201}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		var d harDecoder
+		var d fastDecoder
 		e, ok := d.entry(raw)
 		if !ok {
 			return
@@ -118,5 +119,29 @@ func FuzzHARDecoder(f *testing.F) {
 		slowEx, slowErr := harExchange(raw)
 		require.Equal(t, slowErr, fastErr)
 		require.Equal(t, slowEx, fastEx)
+	})
+}
+
+// FuzzNDJSONDecoder checks that the fast decoder, whenever it does not give up
+// on an NDJSON line, decodes it as encoding/json does, down to the exchange
+// or the problem it makes of it.
+func FuzzNDJSONDecoder(f *testing.F) {
+	f.Add([]byte(goodLine))
+	f.Add([]byte(`{"request":{"method":"GET","url":"/","headers":{"a":["b","c"],"D":"e\"\\\/\n",":x":"y","f":[]},"body_base64":"e30="},` +
+		`"response":{"status":200,"headers":{},"body":""}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var d fastDecoder
+		l, ok := d.ndjsonLine(raw)
+		if !ok {
+			return
+		}
+		require.True(t, json.Valid(raw), "the fast decoder took broken JSON")
+		var slow ndjsonLine
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		require.NoError(t, dec.Decode(&slow), "the fast decoder took what encoding/json refuses")
+		_, err := dec.Token()
+		require.Equal(t, io.EOF, err, "the fast decoder took trailing data")
+		require.Equal(t, &slow, l)
 	})
 }

@@ -60,7 +60,7 @@ type harContent struct {
 // the entry ends. Other problems name the field at fault. It leaves the place
 // to the caller.
 func harFrameExchange(raw []byte) (*validate.Exchange, *EntryError) {
-	var d harDecoder
+	var d fastDecoder
 	if e, ok := d.entry(raw); ok {
 		return e.exchange()
 	}

@@ -7,17 +7,19 @@ import (
 	"unicode/utf8"
 )
 
-// harDecoder decodes the JSON text of a HAR entry into a harEntry without
-// reflection, as encoding/json would but several times faster. It takes the
+// fastDecoder decodes the JSON text of a HAR entry into a harEntry, or an
+// NDJSON line into an ndjsonLine (ndjsonfast.go), without reflection, as
+// encoding/json would but several times faster. It takes the
 // ordinary case only: anything else (a null, a value of the wrong type, a
 // field name in another case or given twice, a \u escape, broken JSON…) makes
 // it give up, and the caller decodes the entry with encoding/json, which
-// gives the exact result and the exact error. FuzzHARDecoder checks that the
-// two agree whenever harDecoder does not give up.
+// gives the exact result and the exact error. FuzzHARDecoder and
+// FuzzNDJSONDecoder check that the two agree whenever fastDecoder does not
+// give up.
 //
 // Strings without escapes are substrings of one copy of the entry, so an
 // entry costs one allocation for all its strings.
-type harDecoder struct {
+type fastDecoder struct {
 	data  []byte
 	str   string // data as a string
 	i     int
@@ -40,7 +42,7 @@ var (
 )
 
 // entry decodes raw, or reports that it gave up.
-func (d *harDecoder) entry(raw []byte) (*harEntry, bool) {
+func (d *fastDecoder) entry(raw []byte) (*harEntry, bool) {
 	if !utf8.Valid(raw) {
 		return nil, false
 	}
@@ -61,7 +63,7 @@ func (d *harDecoder) entry(raw []byte) (*harEntry, bool) {
 	return e, ok && d.i == len(d.data)
 }
 
-func (d *harDecoder) request(r *harRequest) bool {
+func (d *fastDecoder) request(r *harRequest) bool {
 	return d.object(requestKeys, func(key string) bool {
 		var ok bool
 		switch key {
@@ -81,7 +83,7 @@ func (d *harDecoder) request(r *harRequest) bool {
 	})
 }
 
-func (d *harDecoder) response(r *harResponse) bool {
+func (d *fastDecoder) response(r *harResponse) bool {
 	return d.object(responseKeys, func(key string) bool {
 		var ok bool
 		switch key {
@@ -100,7 +102,7 @@ func (d *harDecoder) response(r *harResponse) bool {
 	})
 }
 
-func (d *harDecoder) postData(p *harPostData) bool {
+func (d *fastDecoder) postData(p *harPostData) bool {
 	return d.object(postDataKeys, func(key string) bool {
 		var ok bool
 		switch key {
@@ -119,7 +121,7 @@ func (d *harDecoder) postData(p *harPostData) bool {
 	})
 }
 
-func (d *harDecoder) content(c *harContent) bool {
+func (d *fastDecoder) content(c *harContent) bool {
 	return d.object(contentKeys, func(key string) bool {
 		var ok bool
 		switch key {
@@ -139,7 +141,7 @@ func (d *harDecoder) content(c *harContent) bool {
 }
 
 // nvs decodes an array of name-value objects.
-func (d *harDecoder) nvs() ([]harNV, bool) {
+func (d *fastDecoder) nvs() ([]harNV, bool) {
 	d.space()
 	if !d.consume('[') {
 		return nil, false
@@ -176,7 +178,7 @@ func (d *harDecoder) nvs() ([]harNV, bool) {
 // object decodes an object, calling member for each field with the decoder
 // at its value. It gives up on a field of known given twice, or in another
 // case than known gives it.
-func (d *harDecoder) object(known []string, member func(key string) bool) bool {
+func (d *fastDecoder) object(known []string, member func(key string) bool) bool {
 	d.space()
 	if !d.consume('{') {
 		return false
@@ -238,7 +240,7 @@ func isASCII(s string) bool {
 }
 
 // space skips white space; it always returns true.
-func (d *harDecoder) space() bool {
+func (d *fastDecoder) space() bool {
 	for d.i < len(d.data) && isJSONSpace(d.data[d.i]) {
 		d.i++
 	}
@@ -246,7 +248,7 @@ func (d *harDecoder) space() bool {
 }
 
 // consume consumes c if it is next.
-func (d *harDecoder) consume(c byte) bool {
+func (d *fastDecoder) consume(c byte) bool {
 	if d.i < len(d.data) && d.data[d.i] == c {
 		d.i++
 		return true
@@ -272,7 +274,7 @@ const (
 
 // plainRun advances over the bytes of a string that need no attention (see
 // stringStop), eight at a time while it can.
-func (d *harDecoder) plainRun() {
+func (d *fastDecoder) plainRun() {
 	for d.i+8 <= len(d.data) {
 		x := binary.LittleEndian.Uint64(d.data[d.i:])
 		quote, backslash := x^(swarOnes*'"'), x^(swarOnes*'\\')
@@ -289,7 +291,7 @@ func (d *harDecoder) plainRun() {
 }
 
 // string decodes a string.
-func (d *harDecoder) string() (string, bool) {
+func (d *fastDecoder) string() (string, bool) {
 	d.space()
 	if !d.consume('"') {
 		return "", false
@@ -349,7 +351,7 @@ func (d *harDecoder) string() (string, bool) {
 }
 
 // int decodes an integer of up to 18 digits, without fraction or exponent.
-func (d *harDecoder) int() (int, bool) {
+func (d *fastDecoder) int() (int, bool) {
 	d.space()
 	neg := d.consume('-')
 	start := d.i
@@ -372,7 +374,7 @@ func (d *harDecoder) int() (int, bool) {
 }
 
 // skip skips a value, checking its syntax.
-func (d *harDecoder) skip() bool {
+func (d *fastDecoder) skip() bool {
 	d.space()
 	if d.i >= len(d.data) {
 		return false
@@ -407,7 +409,7 @@ func (d *harDecoder) skip() bool {
 }
 
 // skipString skips a string, checking its escapes.
-func (d *harDecoder) skipString() bool {
+func (d *fastDecoder) skipString() bool {
 	d.i++ // the quote
 	for d.i < len(d.data) {
 		switch c := d.data[d.i]; {
@@ -429,7 +431,7 @@ func (d *harDecoder) skipString() bool {
 }
 
 // skipArray skips an array.
-func (d *harDecoder) skipArray() bool {
+func (d *fastDecoder) skipArray() bool {
 	d.i++ // the '['
 	for first := true; ; first = false {
 		d.space()
@@ -446,7 +448,7 @@ func (d *harDecoder) skipArray() bool {
 }
 
 // literal skips the literal lit.
-func (d *harDecoder) literal(lit string) bool {
+func (d *fastDecoder) literal(lit string) bool {
 	if !strings.HasPrefix(d.str[d.i:], lit) {
 		return false
 	}
@@ -455,7 +457,7 @@ func (d *harDecoder) literal(lit string) bool {
 }
 
 // skipNumber skips a number, checking its syntax.
-func (d *harDecoder) skipNumber() bool {
+func (d *fastDecoder) skipNumber() bool {
 	d.consume('-')
 	switch {
 	case d.consume('0'):
@@ -477,7 +479,7 @@ func (d *harDecoder) skipNumber() bool {
 }
 
 // digits skips decimal digits and returns how many.
-func (d *harDecoder) digits() int {
+func (d *fastDecoder) digits() int {
 	start := d.i
 	for d.i < len(d.data) && d.data[d.i] >= '0' && d.data[d.i] <= '9' {
 		d.i++

@@ -1,6 +1,8 @@
 package recording
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,7 +21,7 @@ func TestHARDecoderTakesOrdinaryEntries(t *testing.T) {
 		"spaced":        "\n{ \"request\" : " + goodEntry[len(`{"request":`):],
 		"negative size": edit(t, `"size":13`, `"size":-1`),
 	} {
-		var d harDecoder
+		var d fastDecoder
 		_, ok := d.entry([]byte(entry))
 		assert.True(t, ok, name)
 	}
@@ -37,12 +39,12 @@ func TestHARDecoderTakesOrdinaryEntries(t *testing.T) {
 		"not an object":   `5`,
 		"unclosed string": `{"request":"`,
 	} {
-		var d harDecoder
+		var d fastDecoder
 		_, ok := d.entry([]byte(entry))
 		assert.False(t, ok, name)
 	}
 	// Whatever the way, the same exchange.
-	var d harDecoder
+	var d fastDecoder
 	e, ok := d.entry([]byte(goodEntry))
 	require.True(t, ok)
 	fast, fastErr := e.exchange()
@@ -50,4 +52,33 @@ func TestHARDecoderTakesOrdinaryEntries(t *testing.T) {
 	require.Nil(t, fastErr)
 	require.Nil(t, slowErr)
 	assert.Equal(t, slow, fast)
+}
+
+// TestNDJSONDecoderTakesOrdinaryLines checks that the fast decoder does not
+// give up on the lines NDJSONWriter writes, and gives up on what it leaves to
+// encoding/json.
+func TestNDJSONDecoderTakesOrdinaryLines(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewNDJSONWriter(&buf)
+	for _, ex := range webhookExchanges(3) {
+		require.NoError(t, w.Write(ex))
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	for _, line := range append(lines, goodLine) {
+		var d fastDecoder
+		_, ok := d.ndjsonLine([]byte(line))
+		assert.True(t, ok, line)
+	}
+	for name, line := range map[string]string{
+		"unknown field": strings.Replace(goodLine, `"request":{`, `"request":{"x":1,`, 1),
+		"other case":    strings.Replace(goodLine, `"request":`, `"Request":`, 1),
+		"null":          strings.Replace(goodLine, `"request":{`, `"request":null,"x":{`, 1),
+		"number header": `{"request":{"method":"GET","url":"/","headers":{"a":1}},"response":{"status":200}}`,
+		"header twice":  `{"request":{"method":"GET","url":"/","headers":{"a":"1","a":"2"}},"response":{"status":200}}`,
+		"trailing":      goodLine + " {}",
+	} {
+		var d fastDecoder
+		_, ok := d.ndjsonLine([]byte(line))
+		assert.False(t, ok, name)
+	}
 }

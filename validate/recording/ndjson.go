@@ -114,6 +114,11 @@ func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *
 	case !utf8.Valid(line):
 		return nil, invalidUTF8Error(line)
 	}
+	var d fastDecoder
+	if l, ok := d.ndjsonLine(line); ok {
+		return l.exchange()
+	}
+	// Something out of the ordinary: take the slow, exact way.
 	var l ndjsonLine
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
