@@ -43,12 +43,8 @@ var (
 
 // entry decodes raw, or reports that it gave up.
 func (d *fastDecoder) entry(raw []byte) (*harEntry, bool) {
-	if !utf8.Valid(raw) {
-		return nil, false
-	}
-	d.data, d.str, d.i = raw, string(raw), 0
 	e := new(harEntry)
-	ok := d.object(entryKeys, func(key string) bool {
+	ok := d.document(raw, entryKeys, func(key string) bool {
 		switch key {
 		case "request":
 			e.Request = new(harRequest)
@@ -59,8 +55,19 @@ func (d *fastDecoder) entry(raw []byte) (*harEntry, bool) {
 		}
 		return d.skip()
 	})
+	return e, ok
+}
+
+// document decodes raw, which must be valid UTF-8 and one object, calling
+// member for each of its fields, and reports whether it did not give up.
+func (d *fastDecoder) document(raw []byte, known []string, member func(key string) bool) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	d.data, d.str, d.i = raw, string(raw), 0
+	ok := d.object(known, member)
 	d.space()
-	return e, ok && d.i == len(d.data)
+	return ok && d.i == len(d.data)
 }
 
 func (d *fastDecoder) request(r *harRequest) bool {

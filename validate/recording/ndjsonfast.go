@@ -1,7 +1,5 @@
 package recording
 
-import "unicode/utf8"
-
 // The fields of each object of an NDJSON line. Unlike a HAR's, other fields
 // are errors: the decoder gives up on them, and encoding/json names them.
 var (
@@ -13,12 +11,8 @@ var (
 // ndjsonLine decodes an NDJSON line as ndjsonExchange's json.Decoder would,
 // or reports that it gave up.
 func (d *fastDecoder) ndjsonLine(raw []byte) (*ndjsonLine, bool) {
-	if !utf8.Valid(raw) {
-		return nil, false
-	}
-	d.data, d.str, d.i = raw, string(raw), 0
 	l := new(ndjsonLine)
-	ok := d.object(lineKeys, func(key string) bool {
+	ok := d.document(raw, lineKeys, func(key string) bool {
 		switch key {
 		case "request":
 			l.Request = new(ndjsonRequest)
@@ -29,8 +23,7 @@ func (d *fastDecoder) ndjsonLine(raw []byte) (*ndjsonLine, bool) {
 		}
 		return false // an unknown field
 	})
-	d.space()
-	return l, ok && d.i == len(d.data)
+	return l, ok
 }
 
 func (d *fastDecoder) ndjsonRequest(r *ndjsonRequest) bool {
@@ -41,12 +34,8 @@ func (d *fastDecoder) ndjsonRequest(r *ndjsonRequest) bool {
 			r.Method, ok = d.string()
 		case "url":
 			r.URL, ok = d.string()
-		case "headers":
-			r.Headers, ok = d.headerObject()
-		case "body":
-			r.Body, ok = d.stringPointer()
-		case "body_base64":
-			r.BodyBase64, ok = d.stringPointer()
+		default:
+			ok = d.ndjsonShared(key, &r.Headers, &r.Body, &r.BodyBase64)
 		}
 		return ok
 	})
@@ -60,15 +49,26 @@ func (d *fastDecoder) ndjsonResponse(r *ndjsonResponse) bool {
 			var status int
 			status, ok = d.int()
 			r.Status = &status
-		case "headers":
-			r.Headers, ok = d.headerObject()
-		case "body":
-			r.Body, ok = d.stringPointer()
-		case "body_base64":
-			r.BodyBase64, ok = d.stringPointer()
+		default:
+			ok = d.ndjsonShared(key, &r.Headers, &r.Body, &r.BodyBase64)
 		}
 		return ok
 	})
+}
+
+// ndjsonShared decodes a field that requests and responses share: headers,
+// body or body_base64.
+func (d *fastDecoder) ndjsonShared(key string, headers *map[string]any, body, b64 **string) bool {
+	var ok bool
+	switch key {
+	case "headers":
+		*headers, ok = d.headerObject()
+	case "body":
+		*body, ok = d.stringPointer()
+	case "body_base64":
+		*b64, ok = d.stringPointer()
+	}
+	return ok
 }
 
 // stringPointer decodes a string into a new *string.
