@@ -13,7 +13,8 @@ import (
 )
 
 // Frame is one entry of a recording, found in the stream but not yet decoded:
-// the JSON text of a HAR entry or the text of an NDJSON line. [Frames] yields
+// the JSON text of a HAR entry, the text of an NDJSON line, or the parsed
+// YAML of a cassette's interaction. [Frames] yields
 // frames cheaply, on one goroutine; [Frame.Decode] does the costly part and may
 // run on another, so that a recording can be decoded on several cores while it
 // is read in order.

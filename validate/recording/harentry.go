@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -186,6 +187,7 @@ func (r *harResponse) response() (validate.Response, *EntryError) {
 // pseudo-headers.
 func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
 	header := make(http.Header, len(fields))
+	values := make([]string, len(fields)) // the first value of each name, in one allocation
 	for i, f := range fields {
 		switch {
 		case f.Name == "":
@@ -193,7 +195,13 @@ func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
 		case strings.HasPrefix(f.Name, ":"):
 			continue
 		}
-		header.Add(f.Name, f.Value)
+		key := textproto.CanonicalMIMEHeaderKey(f.Name)
+		if v, ok := header[key]; ok {
+			header[key] = append(v, f.Value) // v has no spare capacity: no aliasing
+			continue
+		}
+		values[i] = f.Value
+		header[key] = values[i : i+1 : i+1]
 	}
 	return header, nil
 }
