@@ -6,7 +6,7 @@ BENCHTIME ?= 1s
 COUNT     ?= 6
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test bench bench-peers fuzz clean
+.PHONY: all build demo test bench bench-peers bench-audit fuzz clean
 
 all: build test
 
@@ -47,6 +47,11 @@ bench-peers:
 	$(BENCHSTAT) bench/bench.txt
 	cd bench && $(GO) run ./cmd/benchtable bench.txt $$(test -f ../bench.txt && echo ../bench.txt)
 
+## bench-audit: check generated HARs of 100 MiB and 1 GiB (in a temporary
+## directory, removed afterwards) and print time, MB/s and peak memory of each
+bench-audit: build
+	GO=$(GO) ./internal/auditbench/bench-audit.sh ./contractcheck
+
 ## fuzz: every fuzz target for FUZZTIME each; new crashers land in testdata/fuzz
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./validate
@@ -57,6 +62,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./validate/baseline
 	$(GO) test -run '^$$' -fuzz '^FuzzWriters$$' -fuzztime $(FUZZTIME) ./validate/report
 	$(GO) test -run '^$$' -fuzz '^FuzzFake$$' -fuzztime $(FUZZTIME) ./validate/contracttest
+	$(GO) test -run '^$$' -fuzz '^FuzzHARDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
+	$(GO) test -run '^$$' -fuzz '^FuzzNDJSONDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
+	$(GO) test -run '^$$' -fuzz '^FuzzReadCassette$$' -fuzztime $(FUZZTIME) ./validate/recording
 
 clean:
 	rm -f contractcheck bench.txt bench/bench.txt bench/bench.test

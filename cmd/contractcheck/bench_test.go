@@ -6,16 +6,28 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/contractcheck/contractcheck/internal/ordered"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/recording"
+	"github.com/contractcheck/contractcheck/validate/report"
 )
 
 // writeBenchHAR writes a HAR of n entries, cycling through the exchanges of
 // the shipped valid and demo recordings, and returns its path and size.
 func writeBenchHAR(b *testing.B, n int) (string, int64) {
+	return writeBenchRecording(b, n, "bench.har")
+}
+
+// writeBenchRecording writes a recording of n entries, cycling through the
+// exchanges of the shipped valid and demo recordings, as a HAR or (when name
+// ends in .ndjson) NDJSON, and returns its path and size.
+func writeBenchRecording(b *testing.B, n int, name string) (string, int64) {
 	b.Helper()
 	var exs []*validate.Exchange
 	for _, name := range []string{"valid.har", "traffic.har"} {
@@ -31,20 +43,29 @@ func writeBenchHAR(b *testing.B, n int) (string, int64) {
 		}
 		f.Close()
 	}
-	path := filepath.Join(b.TempDir(), "bench.har")
+	path := filepath.Join(b.TempDir(), name)
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := recording.NewHARWriter(f, "contractcheck-bench/1")
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := 0; i < n; i++ {
-		if err := w.Write(exs[i%len(exs)], start.Add(time.Duration(i)*time.Millisecond), 80*time.Millisecond); err != nil {
+	if strings.HasSuffix(name, ".ndjson") {
+		w := recording.NewNDJSONWriter(f)
+		for i := 0; i < n; i++ {
+			if err := w.Write(exs[i%len(exs)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	} else {
+		w := recording.NewHARWriter(f, "contractcheck-bench/1")
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := 0; i < n; i++ {
+			if err := w.Write(exs[i%len(exs)], start.Add(time.Duration(i)*time.Millisecond), 80*time.Millisecond); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
 			b.Fatal(err)
 		}
-	}
-	if err := w.Close(); err != nil {
-		b.Fatal(err)
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -57,9 +78,21 @@ func writeBenchHAR(b *testing.B, n int) (string, int64) {
 // BenchmarkCheckHAR runs `contractcheck check --format ndjson` end to end on
 // a HAR of 2,000 entries: reading, checking and reporting.
 func BenchmarkCheckHAR(b *testing.B) {
-	path, size := writeBenchHAR(b, 2000)
+	benchmarkCheck(b, "bench.har")
+}
+
+// BenchmarkCheckNDJSON is BenchmarkCheckHAR on the same exchanges as NDJSON.
+func BenchmarkCheckNDJSON(b *testing.B) {
+	benchmarkCheck(b, "bench.ndjson")
+}
+
+// benchmarkCheck runs `contractcheck check --format ndjson` end to end on a
+// recording of 2,000 entries named name.
+func benchmarkCheck(b *testing.B, name string) {
+	path, size := writeBenchRecording(b, 2000, name)
 	b.SetBytes(size)
 	b.ReportAllocs()
+	cpu := cpuTime()
 	var stderr bytes.Buffer
 	for b.Loop() {
 		stderr.Reset()
@@ -67,5 +100,62 @@ func BenchmarkCheckHAR(b *testing.B) {
 			b.Fatalf("exit %d: %s", code, stderr.String())
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/2000, "ns/pair")
+	reportPerPair(b, 2000, cpu)
+}
+
+// BenchmarkPipelineHAR is BenchmarkCheckHAR without validate.Plan.Check:
+// framing, decoding on GOMAXPROCS workers, and writing each pair (as if it had
+// no findings) in order. It is what the pipeline costs around the checker, so
+// that the end-to-end speed of a faster checker can be estimated: per pair, the
+// time of this benchmark plus Check's time divided by the cores.
+func BenchmarkPipelineHAR(b *testing.B) {
+	path, size := writeBenchHAR(b, 2000)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	workers := runtime.GOMAXPROCS(0)
+	cpu := cpuTime()
+	for b.Loop() {
+		w, err := report.New(io.Discard, report.FormatNDJSON, report.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		out := &sink{w: w, stderr: io.Discard}
+		pairs := ordered.Map(context.Background(), recordings([]string{path}, nil, nil), workers, pipelineWindow*workers,
+			func(j job) report.Pair {
+				ex, err := decode(j.frame)
+				if err != nil {
+					b.Error(err)
+					return report.Pair{}
+				}
+				return report.NewPair(ex, validate.Result{Operation: "CreateConversationScopedWebhook"}, validate.SeverityError)
+			})
+		for p := range pairs {
+			if err := out.put(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if out.summary.Pairs != 2000 {
+			b.Fatalf("%d pairs, want 2000", out.summary.Pairs)
+		}
+	}
+	reportPerPair(b, 2000, cpu)
+}
+
+// cpuTime returns the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime))
+}
+
+// reportPerPair reports the wall time and the CPU time (all cores, since
+// start was taken) per pair, for n pairs an op. On a shared machine the CPU
+// time is the steadier measure: with c cores to itself, a run takes about
+// cpu-ns/pair / c per pair.
+func reportPerPair(b *testing.B, n int, start time.Duration) {
+	pairs := float64(b.N * n)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/pairs, "ns/pair")
+	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/pairs, "cpu-ns/pair")
 }

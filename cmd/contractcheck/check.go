@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/baseline"
@@ -22,6 +23,7 @@ type checkOptions struct {
 	failOnUnmatched bool
 	quiet           bool
 	color           string
+	progress        string
 	files           []string
 	rules           *ruleset.Set
 	reports         []reportFile
@@ -37,6 +39,7 @@ type checkFlags struct {
 	format          *choice
 	failOn          *choice
 	color           *choice
+	progress        *choice
 	failOnUnmatched bool
 	quiet           bool
 	settings        settingsFlags
@@ -53,10 +56,11 @@ func newCheckFlags() *checkFlags {
 		formats = append(formats, string(f))
 	}
 	f := &checkFlags{
-		fs:     newFlagSet("check"),
-		format: newChoice(string(report.FormatText), formats...),
-		failOn: newChoice(validate.SeverityError.String(), validate.SeverityError.String(), validate.SeverityWarning.String()),
-		color:  newChoice(colorAuto, colorAuto, colorAlways, colorNever),
+		fs:       newFlagSet("check"),
+		format:   newChoice(string(report.FormatText), formats...),
+		failOn:   newChoice(validate.SeverityError.String(), validate.SeverityError.String(), validate.SeverityWarning.String()),
+		color:    newChoice(colorAuto, colorAuto, colorAlways, colorNever),
+		progress: newChoice(progressAuto, progressAuto, progressAlways, progressNever),
 	}
 	f.fs.StringVar(&f.spec, "spec", "", "")
 	f.fs.Var(f.format, "format", "")
@@ -64,6 +68,7 @@ func newCheckFlags() *checkFlags {
 	f.fs.BoolVar(&f.failOnUnmatched, "fail-on-unmatched", false, "")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
 	f.fs.Var(f.color, "color", "")
+	f.fs.Var(f.progress, "progress", "")
 	f.settings.define(f.fs)
 	f.fs.Var(&f.reports, "report", "")
 	f.fs.StringVar(&f.summary, "summary", "", "")
@@ -87,6 +92,7 @@ func parseCheck(args []string, stdout, stderr io.Writer) (opts checkOptions, cod
 		failOnUnmatched: f.failOnUnmatched,
 		quiet:           f.quiet,
 		color:           f.color.value,
+		progress:        f.progress.value,
 		files:           files,
 		reports:         reports,
 		summary:         f.summary,
@@ -121,6 +127,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if done {
 		return code
 	}
+	tuneGC()
 	plan := loadPlan(opts.spec, stderr)
 	if plan == nil {
 		return exitError
@@ -152,11 +159,16 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	w = files.writer(w)
 
-	out := &sink{w: w, stderr: stderr}
+	var prog *progress
+	if useProgress(opts.progress, stderr) {
+		prog = newProgress(stderr, time.Now)
+	}
+	out := &sink{w: w, stderr: prog.writer(stderr)}
 	if opts.writeBaseline != "" {
 		out.record = baseline.NewRecorder()
 	}
-	err = c.checkAll(ctx, recordings(opts.files, stdin), out)
+	err = c.checkAll(ctx, recordings(opts.files, stdin, prog.bytesRead()), out, prog)
+	prog.finish()
 	if err == nil || ctx.Err() != nil {
 		// Finish even when interrupted, so that the report stays well formed.
 		if ferr := w.Finish(out.summary); err == nil {

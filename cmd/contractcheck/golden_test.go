@@ -25,7 +25,7 @@ const (
 	goldenDir     = "testdata/golden"
 )
 
-// TestGoldenReports checks every recording (.har, .ndjson, .jsonl) of
+// TestGoldenReports checks every recording (.har, .ndjson, .jsonl, .yaml) of
 // testdata/recordings/ in every report format (text without colour) and
 // compares each report with testdata/golden/<recording>.<format>, and the exit
 // status and standard error with testdata/golden/<recording>.exit. Run it with
@@ -62,7 +62,7 @@ func TestGoldenReports(t *testing.T) {
 
 // recordingExts are the extensions of recordings; other files beside them,
 // such as expectations (.want), are not checked.
-var recordingExts = map[string]bool{".har": true, ".ndjson": true, ".jsonl": true}
+var recordingExts = map[string]bool{".har": true, ".ndjson": true, ".jsonl": true, ".yaml": true}
 
 // listRecordings returns the recordings of testdata/recordings/, sorted.
 func listRecordings(t *testing.T) []string {

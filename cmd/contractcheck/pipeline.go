@@ -8,8 +8,11 @@ import (
 	"io/fs"
 	"iter"
 	"os"
+	"runtime"
 	"slices"
+	"sync/atomic"
 
+	"github.com/contractcheck/contractcheck/internal/ordered"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/baseline"
 	"github.com/contractcheck/contractcheck/validate/recording"
@@ -18,12 +21,12 @@ import (
 )
 
 // The checking pipeline has three stages, kept apart so that the middle one
-// can run on several goroutines:
+// runs on several goroutines (see checkAll):
 //
-//	recordings (read, in order) -> checker.pair (pure) -> sink.put (report, in order)
+//	recordings (frame, in order) -> checker.run: decode, checker.pair (pure) -> sink.put (report, in order)
 
-// item is what reading recordings yields: an exchange, or the input error of
-// an entry (or a file) that could not be read.
+// item is a decoded entry: an exchange, or the input error of an entry (or a
+// file) that could not be read.
 type item struct {
 	ex  *validate.Exchange
 	err error
@@ -32,32 +35,37 @@ type item struct {
 // stdinName is the file name that reads standard input.
 const stdinName = "-"
 
-// recordings yields the items of each file in turn, in the files' order. A file
-// that cannot be opened yields one input error of entry -1; reading goes on
-// with the next file.
-func recordings(files []string, stdin io.Reader) iter.Seq[item] {
-	return func(yield func(item) bool) {
-		for _, name := range files {
-			if !readFile(name, stdin, yield) {
+// recordings yields the jobs of each file in turn, in the files' order: a
+// frame for each entry, an input error for each problem found while framing.
+// A file that cannot be opened yields one input error of entry -1; reading
+// goes on with the next file. It adds the bytes it reads to read, when not
+// nil.
+func recordings(files []string, stdin io.Reader, read *atomic.Int64) iter.Seq[job] {
+	return func(yield func(job) bool) {
+		for i, name := range files {
+			if !readFile(i, name, stdin, read, yield) {
 				return
 			}
 		}
 	}
 }
 
-// readFile yields the items of one file and reports whether to go on.
-func readFile(name string, stdin io.Reader, yield func(item) bool) bool {
+// readFile yields the jobs of file i, name, and reports whether to go on.
+func readFile(i int, name string, stdin io.Reader, read *atomic.Int64, yield func(job) bool) bool {
 	r := stdin
 	if name != stdinName {
 		f, err := os.Open(name)
 		if err != nil {
-			return yield(item{err: &recording.EntryError{Source: name, Entry: -1, Err: openError(err)}})
+			return yield(job{file: i, err: &recording.EntryError{Source: name, Entry: -1, Err: openError(err)}})
 		}
 		defer f.Close()
 		r = f
 	}
-	for ex, err := range recording.Read(name, r) {
-		if !yield(item{ex: ex, err: err}) {
+	if read != nil {
+		r = &countingReader{r: r, n: read}
+	}
+	for frame, err := range recording.Frames(name, r) {
+		if !yield(job{file: i, frame: frame, err: err}) {
 			return false
 		}
 	}
@@ -138,16 +146,26 @@ func (s *sink) put(p report.Pair) error {
 	return s.w.WritePair(p)
 }
 
-// checkAll runs the pipeline over items until they end, the context is
+// checkAll runs the pipeline over jobs until they end, the context is
 // cancelled (it returns the context's error) or the report cannot be written.
-func (c checker) checkAll(ctx context.Context, items iter.Seq[item], out *sink) error {
-	for it := range items {
-		if err := ctx.Err(); err != nil {
+// Decoding and checking run on GOMAXPROCS workers; the sink gets the pairs in
+// the order of jobs, as if one goroutine did everything. After an input error
+// that ends a file, the rest of that file's jobs are dropped. prog, when not
+// nil, is told of every pair.
+func (c checker) checkAll(ctx context.Context, jobs iter.Seq[job], out *sink, prog *progress) error {
+	workers := runtime.GOMAXPROCS(0)
+	ended := -1 // the file whose reading has ended early, if any
+	for r := range ordered.Map(ctx, jobs, workers, pipelineWindow*workers, c.run) {
+		if r.file == ended || r.blank {
+			continue
+		}
+		if r.final {
+			ended = r.file
+		}
+		if err := out.put(r.pair); err != nil {
 			return err
 		}
-		if err := out.put(c.pair(it)); err != nil {
-			return err
-		}
+		prog.add(r.pair)
 	}
 	return ctx.Err()
 }

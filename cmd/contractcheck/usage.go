@@ -6,7 +6,7 @@ const mainUsage = `contractcheck checks recorded HTTP exchanges of Twilio Conver
 (POST /v1/Conversations/{ConversationSid}/Webhooks) against its OpenAPI contract.
 
 Usage:
-  contractcheck check [flags] FILE...   check recordings (HAR or NDJSON)
+  contractcheck check [flags] FILE...   check recordings (HAR, NDJSON, go-vcr cassettes)
   contractcheck rules [flags]           list the rules findings name
   contractcheck version                 print the version
   contractcheck help [COMMAND]          print this help, or a command's
@@ -21,9 +21,10 @@ Run 'contractcheck help COMMAND' for the flags of a command.
 // checkUsage is the usage of contractcheck check.
 const checkUsage = `Usage: contractcheck check [flags] FILE...
 
-Checks every exchange of each recording FILE (HAR or NDJSON; - reads standard
-input) against the contract and writes a report to standard output, the files
-in the order given. Flags may come before or after the files; -- ends the flags.
+Checks every exchange of each recording FILE (HAR, NDJSON or go-vcr cassette,
+told apart by content; - reads standard input) against the contract and writes
+a report to standard output, the files in the order given. Flags may come
+before or after the files; -- ends the flags.
 
 An entry that cannot be read, or a file that cannot be opened, is an input
 error: it is printed on standard error as "source#entry (line N): field:
@@ -66,6 +67,10 @@ Flags:
   --color WHEN           colour the text report: auto (default: when standard
                          output is a terminal and NO_COLOR is not set), always
                          or never
+  --progress WHEN        keep a progress line on standard error (pairs, MB
+                         read, MB/s, findings and failed pairs so far, at most
+                         4 refreshes a second): auto (default: when standard
+                         error is a terminal), always or never
   -h, --help             print this help
 
 Settings apply in this order, the last winning: the rule catalogue, the

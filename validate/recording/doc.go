@@ -2,15 +2,22 @@
 // and writes exchanges back out. It knows nothing of contracts: it turns bytes
 // into exchanges, and a [validate.Plan] checks them.
 //
-// [Read] takes a recording in either of two formats:
+// [Read] takes a recording in any of three formats:
 //
 //   - HAR 1.2 (HTTP Archive), as browsers, proxies and [HARWriter] write it.
 //     The file is streamed entry by entry, so it may be larger than memory.
 //   - NDJSON, this package's own line format, described below, as
 //     [NDJSONWriter] writes it.
+//   - go-vcr cassettes, the YAML files Go test suites keep their recorded
+//     HTTP interactions in, described below.
 //
-// It tells them apart by the keys of the first JSON object, which must show
-// within the first 64 KiB: "log" makes a HAR, "request" or "response" NDJSON.
+// It tells them apart by content, within the first 64 KiB: a JSON object
+// with the key "log" is a HAR, one with "request" or "response" NDJSON; YAML
+// with the top-level keys "version" and "interactions" a cassette.
+//
+// [Frames] does the same reading in two steps, so that entries can be decoded
+// on several goroutines while one reads the recording in order: it finds
+// each entry in the stream (a [Frame], cheap), and [Frame.Decode] decodes it.
 //
 // Every exchange Read yields carries its Source (the name given to Read), its
 // 0-based Entry index and the 1-based Line where it starts. Every problem is an
@@ -78,4 +85,17 @@
 // but several tools and [HARWriter] write for binary bodies, is decoded too.
 // HTTP/2 pseudo-headers are skipped. When a body has no Content-Type header, the
 // postData or content mimeType stands in for it.
+//
+// # go-vcr cassettes
+//
+// A cassette of gopkg.in/dnaeon/go-vcr is a YAML mapping of "version" and
+// "interactions". Version 1 is what go-vcr v1 and v2 write, version 2 what
+// v3 and v4 write; both are read with go-vcr v4's cassette types. Each
+// interaction is an entry: its index in interactions is the Entry, the line of
+// its first key the Line. Of it, Read takes request.method, request.url,
+// request.headers, request.body (or, when there is no body, request.form,
+// less the URL's query parameters, as a form-encoded body with its keys in
+// sorted order), response.code, response.headers and response.body. YAML
+// cannot be streamed: a cassette is read whole, and may be at most
+// [MaxEntryBytes] long.
 package recording

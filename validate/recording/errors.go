@@ -29,7 +29,14 @@ type EntryError struct {
 	Field string
 	// Err is the problem.
 	Err error
+
+	final bool // nothing of the recording can be read after it
 }
+
+// Final reports whether the problem leaves the rest of the recording
+// unreadable, so that nothing of the recording follows it: a problem with the
+// file itself, or an entry whose JSON breaks off or is broken.
+func (e *EntryError) Final() bool { return e.final || e.Entry < 0 }
 
 // Error returns the place and the problem, such as
 // "traffic.har#3 (line 120): response.content.text: illegal base64 data at input byte 4".

@@ -2,6 +2,9 @@ package recording
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,7 +13,7 @@ import (
 	"github.com/contractcheck/contractcheck/validate"
 )
 
-// The two fuzz targets run the same checks; they differ in their seed
+// The three fuzz targets run the same checks; they differ in their seed
 // corpora, under testdata/fuzz.
 
 func FuzzReadHAR(f *testing.F) {
@@ -20,6 +23,12 @@ func FuzzReadHAR(f *testing.F) {
 
 func FuzzReadNDJSON(f *testing.F) {
 	f.Add([]byte(goodLine + "\n" + goodLine))
+	f.Fuzz(checkRead)
+}
+
+func FuzzReadCassette(f *testing.F) {
+	f.Add([]byte(cassetteOf(goodInteraction, goodInteraction)))
+	f.Add([]byte(strings.Replace(cassetteOf(goodInteraction), "version: 2", "version: 1", 1)))
 	f.Fuzz(checkRead)
 }
 
@@ -89,4 +98,50 @@ func checkRoundTrip(t *testing.T, exchanges []*validate.Exchange) {
 		}
 		require.Equal(t, len(exchanges), i, name)
 	}
+}
+
+// FuzzHARDecoder checks that the fast HAR entry decoder, whenever it does not
+// give up, decodes an entry as encoding/json does, down to the exchange or
+// the problem it makes of it.
+func FuzzHARDecoder(f *testing.F) {
+	f.Add([]byte(goodEntry))
+	f.Add([]byte(`{"request":{"method":"GET","url":"/","headers":[{"name":"a","value":"b\"\\\/\n","comment":[1,-2.5e+3,true,null,{}]}]},` +
+		`"response":{"status":200,"headers":[],"content":{"size":-1,"text":"e30=","encoding":"base64"}},"timings":{"send":0.5}}`))
+	f.Add([]byte(`{"request":{"method":"POST","url":"/x","postData":{"params":[{"name":"a b","value":"c&d"}]}},"response":{"status":201}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var d fastDecoder
+		e, ok := d.entry(raw)
+		if !ok {
+			return
+		}
+		require.True(t, json.Valid(raw), "the fast decoder took broken JSON")
+		fastEx, fastErr := e.exchange()
+		slowEx, slowErr := harExchange(raw)
+		require.Equal(t, slowErr, fastErr)
+		require.Equal(t, slowEx, fastEx)
+	})
+}
+
+// FuzzNDJSONDecoder checks that the fast decoder, whenever it does not give up
+// on an NDJSON line, decodes it as encoding/json does, down to the exchange
+// or the problem it makes of it.
+func FuzzNDJSONDecoder(f *testing.F) {
+	f.Add([]byte(goodLine))
+	f.Add([]byte(`{"request":{"method":"GET","url":"/","headers":{"a":["b","c"],"D":"e\"\\\/\n",":x":"y","f":[]},"body_base64":"e30="},` +
+		`"response":{"status":200,"headers":{},"body":""}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var d fastDecoder
+		l, ok := d.ndjsonLine(raw)
+		if !ok {
+			return
+		}
+		require.True(t, json.Valid(raw), "the fast decoder took broken JSON")
+		var slow ndjsonLine
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		require.NoError(t, dec.Decode(&slow), "the fast decoder took what encoding/json refuses")
+		_, err := dec.Token()
+		require.Equal(t, io.EOF, err, "the fast decoder took trailing data")
+		require.Equal(t, &slow, l)
+	})
 }

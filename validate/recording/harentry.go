@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -55,9 +56,26 @@ type harContent struct {
 	Encoding string `json:"encoding,omitempty"`
 }
 
-// harExchange makes an exchange of the JSON text of one HAR entry. Where it
-// fails, it returns an *EntryError that names the field at fault and leaves
-// the place to the caller.
+// harFrameExchange makes an exchange of the JSON text of one HAR entry, as
+// framed. Broken JSON is a final problem: the framer may have misjudged where
+// the entry ends. Other problems name the field at fault. It leaves the place
+// to the caller.
+func harFrameExchange(raw []byte) (*validate.Exchange, *EntryError) {
+	var d fastDecoder
+	if e, ok := d.entry(raw); ok {
+		return e.exchange()
+	}
+	// Something out of the ordinary: take the slow, exact way.
+	if !json.Valid(raw) {
+		err := json.Unmarshal(raw, new(json.RawMessage))
+		return nil, &EntryError{Err: fmt.Errorf("reading the entry: %w", readError(err)), final: true}
+	}
+	return harExchange(raw)
+}
+
+// harExchange makes an exchange of the JSON text of one HAR entry with
+// encoding/json. Where it fails, it returns an *EntryError that names the
+// field at fault and leaves the place to the caller.
 func harExchange(raw []byte) (*validate.Exchange, *EntryError) {
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD.
 	if !utf8.Valid(raw) {
@@ -67,6 +85,11 @@ func harExchange(raw []byte) (*validate.Exchange, *EntryError) {
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return nil, decodeError(raw, err)
 	}
+	return e.exchange()
+}
+
+// exchange makes an exchange of a decoded entry.
+func (e *harEntry) exchange() (*validate.Exchange, *EntryError) {
 	if e.Request == nil {
 		return nil, &EntryError{Field: "request", Err: errMissing}
 	}
@@ -164,6 +187,7 @@ func (r *harResponse) response() (validate.Response, *EntryError) {
 // pseudo-headers.
 func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
 	header := make(http.Header, len(fields))
+	values := make([]string, len(fields)) // the first value of each name, in one allocation
 	for i, f := range fields {
 		switch {
 		case f.Name == "":
@@ -171,7 +195,13 @@ func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
 		case strings.HasPrefix(f.Name, ":"):
 			continue
 		}
-		header.Add(f.Name, f.Value)
+		key := textproto.CanonicalMIMEHeaderKey(f.Name)
+		if v, ok := header[key]; ok {
+			header[key] = append(v, f.Value) // v has no spare capacity: no aliasing
+			continue
+		}
+		values[i] = f.Value
+		header[key] = values[i : i+1 : i+1]
 	}
 	return header, nil
 }

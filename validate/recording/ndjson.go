@@ -48,30 +48,28 @@ var ndjsonFields = map[string][]string{
 	"response": {"status", "headers", "body", "body_base64"},
 }
 
-// readNDJSON yields the exchanges of the NDJSON recording that br holds, and
-// the problems found in it.
-func readNDJSON(source string, br *bufio.Reader, limit int, yield func(*validate.Exchange, error) bool) {
-	var buf []byte
+// readNDJSON yields the lines of the NDJSON recording that br holds as
+// frames, leaving out lines that hold only white space, and the problems of
+// reading it.
+func readNDJSON(source string, br *bufio.Reader, limit int, yield func(*Frame, error) bool) {
 	for entry := 0; ; entry++ {
-		line, tooLong, err := readLine(br, buf[:0], limit)
-		buf = line
+		f := newFrame(source, formatNDJSON, limit)
+		line, tooLong, err := readLine(br, *f.text, limit)
+		*f.text = line
 		if err != nil && err != io.EOF {
+			f.Release()
 			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err)})
 			return
 		}
 		if err == io.EOF && len(line) == 0 && !tooLong {
+			f.Release()
 			return
 		}
-		ex, entryErr := ndjsonExchange(line, tooLong, limit)
-		switch {
-		case entryErr != nil:
-			entryErr.Source, entryErr.Entry, entryErr.Line = source, entry, entry+1
-			if !yield(nil, entryErr) {
-				return
-			}
-		case ex != nil:
-			ex.Source, ex.Entry, ex.Line = source, entry, entry+1
-			if !yield(ex, nil) {
+		if !tooLong && len(bytes.TrimSpace(line)) == 0 {
+			f.Release()
+		} else {
+			f.Entry, f.Line, f.tooLong = entry, entry+1, tooLong
+			if !yield(f, nil) {
 				return
 			}
 		}
@@ -116,6 +114,11 @@ func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *
 	case !utf8.Valid(line):
 		return nil, invalidUTF8Error(line)
 	}
+	var d fastDecoder
+	if l, ok := d.ndjsonLine(line); ok {
+		return l.exchange()
+	}
+	// Something out of the ordinary: take the slow, exact way.
 	var l ndjsonLine
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()

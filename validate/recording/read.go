@@ -28,6 +28,7 @@ type format int
 const (
 	formatHAR format = iota + 1
 	formatNDJSON
+	formatCassette
 )
 
 // utf8BOM is the byte order mark some tools put at the start of UTF-8 text.
@@ -35,7 +36,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // errNotRecording starts the message of every recording whose format detect
 // does not recognize.
-var errNotRecording = errors.New("not a HAR or NDJSON recording")
+var errNotRecording = errors.New("not a HAR, NDJSON or go-vcr cassette recording")
 
 // Read streams the exchanges of a recording, a HAR 1.2 file or an NDJSON file
 // (see the package documentation), telling the two apart by content. source
@@ -51,18 +52,25 @@ var errNotRecording = errors.New("not a HAR or NDJSON recording")
 // The sequence reads r as it goes; it can be ranged over once.
 func Read(source string, r io.Reader) iter.Seq2[*validate.Exchange, error] {
 	return func(yield func(*validate.Exchange, error) bool) {
-		limit := MaxEntryBytes
-		br := bufio.NewReaderSize(r, readBufferSize)
-		f, err := detect(br)
-		if err != nil {
-			yield(nil, &EntryError{Source: source, Entry: -1, Err: err})
-			return
-		}
-		switch f {
-		case formatHAR:
-			readHAR(source, br, limit, yield)
-		case formatNDJSON:
-			readNDJSON(source, br, limit, yield)
+		for f, err := range Frames(source, r) {
+			if err != nil {
+				if !yield(nil, err) {
+					return
+				}
+				continue
+			}
+			ex, err := f.Decode()
+			f.Release()
+			switch {
+			case err != nil:
+				if !yield(nil, err) || err.(*EntryError).Final() {
+					return
+				}
+			case ex != nil:
+				if !yield(ex, nil) {
+					return
+				}
+			}
 		}
 	}
 }
@@ -113,7 +121,12 @@ func sniff(start []byte, atEOF bool) (f format, known bool, err error) {
 	case i == len(start):
 		return 0, false, nil
 	case start[i] != '{':
-		return 0, false, fmt.Errorf("it starts with %q, not with '{'", start[i:i+1])
+		if is, known := looksLikeCassette(start, atEOF); is {
+			return formatCassette, true, nil
+		} else if !known {
+			return 0, false, nil
+		}
+		return 0, false, fmt.Errorf("it starts with %q, not with '{' (JSON) nor with the version and interactions of a cassette", start[i:i+1])
 	}
 	dec := json.NewDecoder(bytes.NewReader(start[i:]))
 	_, err = dec.Token() // the '{'

@@ -95,7 +95,7 @@ func TestEntryErrorError(t *testing.T) {
 		{"no line, no field", &EntryError{Source: "-", Entry: 0, Err: inner},
 			"-#0: illegal base64 data at input byte 4"},
 		{"the file", &EntryError{Source: "x.har", Entry: -1, Err: errNotRecording},
-			"x.har: not a HAR or NDJSON recording"},
+			"x.har: not a HAR, NDJSON or go-vcr cassette recording"},
 		{"the file at a line", &EntryError{Source: "x.har", Entry: -1, Line: 7, Field: "log.entries", Err: errMissing},
 			"x.har (line 7): log.entries: missing"},
 	}
@@ -122,7 +122,7 @@ func TestReadDetect(t *testing.T) {
 		{"ndjson starting with the response", `{"response":{"status":201},"request":{}}`, formatNDJSON, ""},
 		{"ndjson after blank lines", "\n\n" + ndjsonLine, formatNDJSON, ""},
 		{"ndjson with an unknown field first", `{"comment":"x","request":{}}`, formatNDJSON, ""},
-		{"empty", "", 0, "not a HAR or NDJSON recording: it is empty"},
+		{"empty", "", 0, "not a HAR, NDJSON or go-vcr cassette recording: it is empty"},
 		{"only white space and a BOM", "\xEF\xBB\xBF  \n\n", 0, "it is empty"},
 		{"an array", `[{"log":{}}]`, 0, `it starts with "[", not with '{'`},
 		{"binary", "\x89PNG\r\n\x1a\n", 0, `it starts with "\x89", not with '{'`},
@@ -155,7 +155,7 @@ func TestReadDetect(t *testing.T) {
 
 func TestReadNotARecording(t *testing.T) {
 	got := readAll(t, "x.har", strings.NewReader("\x00\x01garbage"))
-	checkRows(t, "x.har", got, []row{{entry: -1, err: `x.har: not a HAR or NDJSON recording: it starts with "\x00"`}})
+	checkRows(t, "x.har", got, []row{{entry: -1, err: `x.har: not a HAR, NDJSON or go-vcr cassette recording: it starts with "\x00"`}})
 }
 
 func TestReadIOError(t *testing.T) {

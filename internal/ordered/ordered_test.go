@@ -1,0 +1,110 @@
+package ordered
+
+import (
+	"context"
+	"iter"
+	"math/rand/v2"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// count yields 0, 1, … n-1 and counts how many it has handed out.
+func count(n int, pulled *atomic.Int64) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := range n {
+			pulled.Add(1)
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+// jittery squares i after a random pause, so that workers finish out of order.
+func jittery(i int) int {
+	time.Sleep(time.Duration(rand.IntN(200)) * time.Microsecond)
+	return i * i
+}
+
+// noLeaks checks that the goroutines a test started have ended.
+func noLeaks(t *testing.T) {
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		// Map waits for its goroutines before it returns; allow the runtime a
+		// moment to count them out.
+		deadline := time.Now().Add(5 * time.Second)
+		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		assert.LessOrEqual(t, runtime.NumGoroutine(), before, "goroutines leaked")
+	})
+}
+
+func TestMapKeepsOrder(t *testing.T) {
+	for _, tt := range []struct{ n, workers, window int }{
+		{0, 4, 8}, {1, 1, 1}, {1000, 4, 8}, {1000, 8, 1}, {1000, 0, 0}, {300, 3, 100},
+	} {
+		noLeaks(t)
+		var pulled atomic.Int64
+		var got []int
+		for v := range Map(context.Background(), count(tt.n, &pulled), tt.workers, tt.window, jittery) {
+			got = append(got, v)
+		}
+		require.Len(t, got, tt.n, "%+v", tt)
+		for i, v := range got {
+			require.Equal(t, i*i, v, "%+v: result %d", tt, i)
+		}
+	}
+}
+
+func TestMapBoundsWhatIsInFlight(t *testing.T) {
+	noLeaks(t)
+	const workers, window = 4, 6
+	var pulled atomic.Int64
+	consumed := 0
+	for range Map(context.Background(), count(500, &pulled), workers, window, jittery) {
+		consumed++
+		// Pulled but not consumed: the window, the one a worker may hold while
+		// the feeder waits, and the one the feeder has pulled.
+		require.LessOrEqual(t, pulled.Load()-int64(consumed), int64(window+2))
+		if consumed%50 == 0 {
+			time.Sleep(2 * time.Millisecond) // let the feeder run ahead, if it can
+		}
+	}
+	assert.Equal(t, 500, consumed)
+}
+
+func TestMapStopsWhenTheConsumerStops(t *testing.T) {
+	noLeaks(t)
+	var pulled atomic.Int64
+	got := 0
+	for v := range Map(context.Background(), count(1_000_000, &pulled), 4, 8, jittery) {
+		require.Equal(t, got*got, v)
+		if got++; got == 20 {
+			break
+		}
+	}
+	assert.Equal(t, 20, got)
+	assert.Less(t, pulled.Load(), int64(40), "the input was read on after the consumer stopped")
+}
+
+func TestMapStopsWhenCancelled(t *testing.T) {
+	noLeaks(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var pulled atomic.Int64
+	got := 0
+	for v := range Map(ctx, count(1_000_000, &pulled), 4, 8, jittery) {
+		require.Equal(t, got*got, v)
+		if got++; got == 10 {
+			cancel()
+		}
+	}
+	assert.Less(t, got, 30, "results kept coming after cancellation")
+	assert.Less(t, pulled.Load(), int64(50))
+}

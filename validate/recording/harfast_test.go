@@ -1,0 +1,84 @@
+package recording
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestHARDecoderTakesOrdinaryEntries checks that the fast decoder does not
+// give up on the entries browsers, proxies and HARWriter write, and that it
+// gives up on what it leaves to encoding/json.
+func TestHARDecoderTakesOrdinaryEntries(t *testing.T) {
+	for name, entry := range map[string]string{
+		"good":          goodEntry,
+		"escapes":       edit(t, `"text":"Target=webhook"`, `"text":"a\"b\\c\/d\n\r\t\b\f"`),
+		"unknown keys":  edit(t, `"request":{`, `"request":{"cookies":[],"httpVersion":"HTTP/2","headersSize":-1,"bodySize":1.5e2,"x":[true,false,null,{"a":[]}],`),
+		"params":        edit(t, `"text":"Target=webhook"`, `"params":[{"name":"Target","value":"webhook"}]`),
+		"spaced":        "\n{ \"request\" : " + goodEntry[len(`{"request":`):],
+		"negative size": edit(t, `"size":13`, `"size":-1`),
+	} {
+		var d fastDecoder
+		_, ok := d.entry([]byte(entry))
+		assert.True(t, ok, name)
+	}
+	for name, entry := range map[string]string{
+		"null":            edit(t, `"method":"POST"`, `"method":null`),
+		"wrong type":      edit(t, `"status":201`, `"status":"201"`),
+		"fraction":        edit(t, `"status":201`, `"status":201.0`),
+		"other case":      edit(t, `"method":"POST"`, `"Method":"POST"`),
+		"twice":           edit(t, `"method":"POST"`, `"method":"POST","method":"GET"`),
+		"unicode escape":  edit(t, `"text":"Target=webhook"`, `"text":"\u0041"`),
+		"broken":          edit(t, `"status":201`, `"status":201,,`),
+		"trailing":        goodEntry + " x",
+		"control":         edit(t, `"text":"Target=webhook"`, "\"text\":\"a\x01\""),
+		"invalid UTF-8":   edit(t, `"text":"Target=webhook"`, "\"text\":\"\xff\""),
+		"not an object":   `5`,
+		"unclosed string": `{"request":"`,
+	} {
+		var d fastDecoder
+		_, ok := d.entry([]byte(entry))
+		assert.False(t, ok, name)
+	}
+	// Whatever the way, the same exchange.
+	var d fastDecoder
+	e, ok := d.entry([]byte(goodEntry))
+	require.True(t, ok)
+	fast, fastErr := e.exchange()
+	slow, slowErr := harExchange([]byte(goodEntry))
+	require.Nil(t, fastErr)
+	require.Nil(t, slowErr)
+	assert.Equal(t, slow, fast)
+}
+
+// TestNDJSONDecoderTakesOrdinaryLines checks that the fast decoder does not
+// give up on the lines NDJSONWriter writes, and gives up on what it leaves to
+// encoding/json.
+func TestNDJSONDecoderTakesOrdinaryLines(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewNDJSONWriter(&buf)
+	for _, ex := range webhookExchanges(3) {
+		require.NoError(t, w.Write(ex))
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	for _, line := range append(lines, goodLine) {
+		var d fastDecoder
+		_, ok := d.ndjsonLine([]byte(line))
+		assert.True(t, ok, line)
+	}
+	for name, line := range map[string]string{
+		"unknown field": strings.Replace(goodLine, `"request":{`, `"request":{"x":1,`, 1),
+		"other case":    strings.Replace(goodLine, `"request":`, `"Request":`, 1),
+		"null":          strings.Replace(goodLine, `"request":{`, `"request":null,"x":{`, 1),
+		"number header": `{"request":{"method":"GET","url":"/","headers":{"a":1}},"response":{"status":200}}`,
+		"header twice":  `{"request":{"method":"GET","url":"/","headers":{"a":"1","a":"2"}},"response":{"status":200}}`,
+		"trailing":      goodLine + " {}",
+	} {
+		var d fastDecoder
+		_, ok := d.ndjsonLine([]byte(line))
+		assert.False(t, ok, name)
+	}
+}
