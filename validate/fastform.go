@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"unicode/utf8"
 )
 
@@ -81,7 +82,7 @@ func (fs *formScan) scan(ff *fastForm, body []byte) bool {
 	fs.ff, fs.pairs = ff, fs.pairs[:0]
 	for len(body) > 0 {
 		part := body
-		if i := indexByte(body, '&'); i >= 0 {
+		if i := bytes.IndexByte(body, '&'); i >= 0 {
 			part, body = body[:i], body[i+1:]
 		} else {
 			body = nil
@@ -90,14 +91,14 @@ func (fs *formScan) scan(ff *fastForm, body []byte) bool {
 			continue
 		}
 		key, val := part, part[len(part):]
-		if i := indexByte(part, '='); i >= 0 {
+		if i := bytes.IndexByte(part, '='); i >= 0 {
 			key, val = part[:i], part[i+1:]
 		}
 		var ok bool
 		if key, ok = fs.unescape(key); !ok {
 			return false
 		}
-		field, documented := ff.index[bstr(key)]
+		field, documented := ff.lookup(key)
 		if !documented {
 			if ff.plan.open {
 				continue
@@ -112,14 +113,24 @@ func (fs *formScan) scan(ff *fastForm, body []byte) bool {
 	return true
 }
 
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
+// lookup finds a documented field by name: a few names are compared in
+// turn, more through the map.
+func (ff *fastForm) lookup(key []byte) (int, bool) {
+	if len(ff.fields) > smallTable {
+		i, ok := ff.index[bstr(key)]
+		return i, ok
+	}
+	for i, f := range ff.fields {
+		if f.name == string(key) {
+			return i, true
 		}
 	}
-	return -1
+	return 0, false
 }
+
+// smallTable is the size up to which looking a name up by comparing it with
+// each is faster than hashing it.
+const smallTable = 12
 
 // unescape decodes + and %XX as unescapeForm does, into fs.buf when there is
 // anything to decode; false when unescapeForm would report a problem.
@@ -176,7 +187,7 @@ func (fs *formScan) first(field int) ([]byte, bool) {
 
 // named returns the index of a documented field, or -1.
 func (fs *formScan) named(name string) int {
-	if i, ok := fs.ff.index[name]; ok {
+	if i, ok := fs.ff.lookup(sbytes(name)); ok {
 		return i
 	}
 	return -1

@@ -2,9 +2,13 @@ package validate
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf16"
 	"unicode/utf8"
 )
+
+// The scanner checks that the document is UTF-8 as it reads strings: outside
+// them any byte beyond ASCII is a syntax error anyway.
 
 // maxJSONDepth bounds the nesting the scanner follows; deeper documents are
 // left to encoding/json.
@@ -34,9 +38,6 @@ func (sc *jsonScanner) scanJSON(s *fastSchema, doc []byte) (v verdict, ok bool) 
 	sc.b, sc.i, sc.bad = doc, 0, false
 	for k := range sc.got {
 		sc.got[k] = span{}
-	}
-	if !utf8.Valid(doc) {
-		return verdictUnsure, false
 	}
 	sc.ws()
 	v = sc.value(s, 0)
@@ -122,6 +123,9 @@ func (sc *jsonScanner) literal(word string, s *fastSchema, judge func(*fastSchem
 func (sc *jsonScanner) str() (raw []byte, esc bool) {
 	start := sc.i + 1
 	for i := start; i < len(sc.b); i++ {
+		for i+8 <= len(sc.b) && !hasSpecial(binary.LittleEndian.Uint64(sc.b[i:])) {
+			i += 8
+		}
 		for i < len(sc.b) && !jsonSpecial[sc.b[i]] {
 			i++
 		}
@@ -154,6 +158,13 @@ func (sc *jsonScanner) str() (raw []byte, esc bool) {
 		case c < 0x20:
 			sc.fail()
 			return nil, false
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRune(sc.b[i:])
+			if r == utf8.RuneError && n <= 1 {
+				sc.fail() // not UTF-8
+				return nil, false
+			}
+			i += n - 1
 		}
 	}
 	sc.fail()
@@ -166,9 +177,20 @@ var jsonSpecial = func() (t [256]bool) {
 	for c := range 0x20 {
 		t[c] = true
 	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true // checked as UTF-8
+	}
 	t['"'], t['\\'] = true, true
 	return t
 }()
+
+// hasSpecial reports whether any of eight bytes is special in a string: a
+// control character, a quote, a backslash or a byte beyond ASCII.
+func hasSpecial(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	less := func(x uint64, n uint64) uint64 { return (x - ones*n) & ^x & highs } // a byte < n
+	return (less(x, 0x20) | less(x^(ones*'"'), 1) | less(x^(ones*'\\'), 1) | x&highs) != 0
+}
 
 // unescape decodes a string's escapes as encoding/json does (a lone
 // surrogate becomes U+FFFD), into sc.buf. The result stays valid until the
@@ -281,7 +303,7 @@ func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
 	}
 	sc.i++ // {
 	v := verdictValid
-	if s != nil && !s.allows(typeObject) {
+	if s != nil && (!s.allows(typeObject) || s.hasEnum) {
 		v, s = verdictInvalid, nil
 	}
 	var seen uint64
@@ -313,7 +335,7 @@ func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
 			var sub *fastSchema
 			extra := false
 			if s != nil {
-				if k, ok := s.props[bstr(key)]; ok {
+				if k, ok := s.prop(key); ok {
 					sub = s.propList[k]
 					dup = dup || seen&(1<<k) != 0
 					seen |= 1 << k
@@ -375,7 +397,7 @@ func (sc *jsonScanner) array(s *fastSchema, depth int) verdict {
 	}
 	sc.i++ // [
 	v := verdictValid
-	if s != nil && !s.allows(typeArray) {
+	if s != nil && (!s.allows(typeArray) || s.hasEnum) {
 		v, s = verdictInvalid, nil
 	}
 	var items *fastSchema

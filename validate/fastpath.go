@@ -25,6 +25,29 @@ type fastState struct {
 
 var fastStates = sync.Pool{New: func() any { return new(fastState) }}
 
+// maxPooledBuffer bounds the scratch a pooled fastState keeps between
+// checks, so that one huge body does not pin its memory.
+const maxPooledBuffer = 64 << 10
+
+// release returns the state to the pool, without its references to the
+// exchange.
+func (st *fastState) release() {
+	st.sc.buf, st.form.buf = st.sc.buf[:0], st.form.buf[:0]
+	if cap(st.sc.buf) > maxPooledBuffer {
+		st.sc.buf = nil
+	}
+	if cap(st.form.buf) > maxPooledBuffer {
+		st.form.buf = nil
+	}
+	if cap(st.form.pairs) > maxPooledBuffer/16 {
+		st.form.pairs = nil
+	}
+	clear(st.form.pairs)
+	st.form.pairs = st.form.pairs[:0]
+	st.sc.b, st.form.ff = nil, nil
+	fastStates.Put(st)
+}
+
 // webhookProps are the response properties the webhook's pair rules read.
 var webhookProps = [...]string{"conversation_sid", "target", "configuration", "url", "sid", "date_created", "date_updated", "account_sid"}
 
@@ -46,11 +69,7 @@ func (p *Plan) fastClean(op *operation, pathVals []string, ex *Exchange, withRes
 		return false
 	}
 	st := fastStates.Get().(*fastState)
-	defer func() {
-		st.sc.buf, st.form.buf = st.sc.buf[:0], st.form.buf[:0]
-		st.sc.b, st.form.ff = nil, nil
-		fastStates.Put(st)
-	}()
+	defer st.release()
 	c := checker{p: p, op: op, ex: ex, pathVals: pathVals}
 	if wp := op.webhook; wp != nil {
 		if v, ok := c.pathValue(pathConversation); ok && looksLikeSID(v, wp.convPrefix) && !isSID(sbytes(v), wp.convPrefix) {

@@ -37,15 +37,16 @@ type fastSchema struct {
 	hasMin, hasMax bool
 	min, max       int64 // integer bounds
 
-	props    map[string]int // property name → index in propList
-	propList []*fastSchema
-	required []int       // indexes into propList
-	closed   bool        // additionalProperties: false
-	extra    *fastSchema // additionalProperties as a schema
-	items    *fastSchema // nil allows any items
-	minItems int         // 0 when absent
-	maxItems int         // -1 when absent
-	anyValue bool        // the schema constrains nothing
+	props     map[string]int // property name → index in propList
+	propList  []*fastSchema
+	propNames []string    // by index
+	required  []int       // indexes into propList
+	closed    bool        // additionalProperties: false
+	extra     *fastSchema // additionalProperties as a schema
+	items     *fastSchema // nil allows any items
+	minItems  int         // 0 when absent
+	maxItems  int         // -1 when absent
+	anyValue  bool        // the schema constrains nothing
 
 	requiredNames []string // while compiling
 }
@@ -157,7 +158,7 @@ func (fc *fastCompiler) compile(ptr string) *fastSchema {
 		s.required = append(s.required, s.props[name])
 	}
 	s.requiredNames = nil
-	if fc.oas30 && o["nullable"] == true && s.types != 0 {
+	if _, named := o["type"].(string); fc.oas30 && named && o["nullable"] == true {
 		s.types |= typeNull
 		if s.hasEnum {
 			s.enumNil = true
@@ -179,6 +180,22 @@ func (s *fastSchema) addProp(name string, sub *fastSchema) {
 	}
 	s.props[name] = len(s.propList)
 	s.propList = append(s.propList, sub)
+	s.propNames = append(s.propNames, name)
+}
+
+// prop finds a property by name: a few names are compared in turn, more
+// through the map.
+func (s *fastSchema) prop(key []byte) (int, bool) {
+	if len(s.propNames) > smallTable {
+		k, ok := s.props[bstr(key)]
+		return k, ok
+	}
+	for k, name := range s.propNames {
+		if name == string(key) {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // setTypes reads "type": a name or a list of names.
@@ -242,7 +259,12 @@ func (s *fastSchema) boolean() verdict {
 
 // number judges a number, given as its JSON literal.
 func (s *fastSchema) number(lit []byte) verdict {
-	integral := bytes.IndexAny(lit, ".eE") < 0
+	integral := true
+	for _, c := range lit {
+		if c == '.' || c == 'e' || c == 'E' {
+			integral = false
+		}
+	}
 	v := verdictValid
 	if s.types != 0 && s.types&typeNumber == 0 {
 		switch {

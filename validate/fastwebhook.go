@@ -141,13 +141,17 @@ func (st *fastState) configurationClean(fs *formScan) bool {
 // strings, as many times each, in any order.
 func (st *fastState) sameSet(field int, got jsonValue) bool {
 	fs, sc := &st.form, &st.sc
+	var elems [16][]byte
 	n, ok := 0, true
 	isArray := sc.elements(got, func(v jsonValue) bool {
+		var s []byte
+		if s, ok = sc.text(v); ok && n < len(elems) {
+			elems[n] = s
+		}
 		n++
-		ok = v.kind() == '"'
-		return ok
+		return ok && n <= len(elems)
 	})
-	if !isArray || !ok || n != fs.count(field) {
+	if !isArray || !ok || n > len(elems) || n != fs.count(field) {
 		return false
 	}
 	// Each distinct sent value occurs as often in the response.
@@ -155,19 +159,17 @@ func (st *fastState) sameSet(field int, got jsonValue) bool {
 		if p.field != field || fs.seenBefore(i, field, p.val) {
 			continue
 		}
-		want := 0
+		want, have := 0, 0
 		for _, q := range fs.pairs[i:] {
 			if q.field == field && bytes.Equal(q.val, p.val) {
 				want++
 			}
 		}
-		have := 0
-		sc.elements(got, func(v jsonValue) bool {
-			if s, _ := sc.text(v); bytes.Equal(s, p.val) {
+		for _, e := range elems[:n] {
+			if bytes.Equal(e, p.val) {
 				have++
 			}
-			return true
-		})
+		}
 		if have != want {
 			return false
 		}
@@ -250,6 +252,10 @@ func (st *fastState) datesClean() bool {
 	us, ok2 := st.sc.text(st.prop(propDateUpdated))
 	if !ok1 || !ok2 {
 		return true
+	}
+	if len(cs) == 20 && len(us) == 20 && cs[19] == 'Z' && us[19] == 'Z' && isPlainDateTime(cs) && isPlainDateTime(us) {
+		// The same layout in UTC: the text orders as the time.
+		return bytes.Compare(us, cs) >= 0
 	}
 	created, err1 := time.Parse(time.RFC3339Nano, bstr(cs))
 	updated, err2 := time.Parse(time.RFC3339Nano, bstr(us))

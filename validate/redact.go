@@ -195,7 +195,18 @@ func redactAuthScheme(s, scheme string) string {
 
 // indexFold is strings.Index ignoring ASCII case.
 func indexFold(s, sub string) int {
+	// An ASCII letter but k and s folds only to its other case: skip the
+	// places that cannot start a match without calling EqualFold.
+	first := byte(0)
+	if len(sub) > 0 {
+		if c := sub[0] | 0x20; 'a' <= c && c <= 'z' && c != 'k' && c != 's' {
+			first = c
+		}
+	}
 	for i := 0; i+len(sub) <= len(s); i++ {
+		if first != 0 && s[i]|0x20 != first {
+			continue
+		}
 		if strings.EqualFold(s[i:i+len(sub)], sub) {
 			return i
 		}
@@ -230,9 +241,15 @@ func redactHexTokens(s string) string {
 	return b.String()
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
+func isHex(c byte) bool { return hexDigits[c] }
+
+// hexDigits marks 0-9, a-f and A-F.
+var hexDigits = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+	}
+	return t
+}()
 
 func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
