@@ -94,18 +94,17 @@ func (fs *formScan) scan(ff *fastForm, body []byte) bool {
 		if i := bytes.IndexByte(part, '='); i >= 0 {
 			key, val = part[:i], part[i+1:]
 		}
-		var ok bool
-		if key, ok = fs.unescape(key); !ok {
-			return false
+		var ok1, ok2 bool
+		key, ok1 = fs.unescape(key)
+		val, ok2 = fs.unescape(val)
+		if !ok1 || !ok2 {
+			return false // form.syntax, even for a key the form ignores
 		}
 		field, documented := ff.lookup(key)
 		if !documented {
 			if ff.plan.open {
 				continue
 			}
-			return false
-		}
-		if val, ok = fs.unescape(val); !ok {
 			return false
 		}
 		fs.pairs = append(fs.pairs, formValue{field, val})

@@ -48,6 +48,7 @@ paths:
           application/x-www-form-urlencoded:
             schema:
               type: object
+              additionalProperties: true
               required: [Name]
               properties:
                 Name: {type: string, minLength: 1, maxLength: 5}
@@ -184,7 +185,9 @@ func TestFastPathOtherContract(t *testing.T) {
 		{form: "Name=abc", resp: okResp, clean: true},
 		{form: "Name=abc&Count=10&Tags=x&Tags=y&On=true", resp: okResp, clean: true},
 		{form: "Name=%61bc+d", resp: okResp, clean: true},
-		{form: "Name=abc&Unknown=1", resp: okResp},
+		{form: "Name=abc&Unknown=1", resp: okResp, clean: true},
+		{form: "Name=abc&Unknown=%zz", resp: okResp},
+		{form: "Name=abc&Unknown=%ff", resp: okResp},
 		{form: "Count=1", resp: okResp},
 		{form: "Name=", resp: okResp},
 		{form: "Name=abcdef", resp: okResp},

@@ -34,7 +34,7 @@ func (ex *Exchange) Secrets() []string {
 	}
 	for _, h := range []http.Header{ex.Request.Header, ex.Response.Header} {
 		for _, name := range secretHeaders {
-			for _, v := range h.Values(name) {
+			for _, v := range h[name] { // the names are canonical
 				add(v)
 				scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
 				if !ok {

@@ -161,12 +161,13 @@ func requestPath(target string) string {
 // indexAnyOf is strings.IndexAny for a few ASCII characters, without
 // building a set on every call.
 func indexAnyOf(s, chars string) int {
-	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(chars, s[i]) >= 0 {
-			return i
+	first := -1
+	for i := 0; i < len(chars); i++ {
+		if j := strings.IndexByte(s, chars[i]); j >= 0 {
+			first, s = j, s[:j]
 		}
 	}
-	return -1
+	return first
 }
 
 // requestQuery returns the raw query of a recorded request target.
