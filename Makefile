@@ -33,6 +33,7 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./validate
+	$(GO) test -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime $(FUZZTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzReadHAR$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzReadNDJSON$$' -fuzztime $(FUZZTIME) ./validate/recording
 

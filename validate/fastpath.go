@@ -51,6 +51,7 @@ func (st *fastState) release() {
 // webhookProps are the response properties the webhook's pair rules read.
 var webhookProps = [...]string{"conversation_sid", "target", "configuration", "url", "sid", "date_created", "date_updated", "account_sid"}
 
+// Indexes of webhookProps, as fastState.prop takes them.
 const (
 	propConversation = iota
 	propTarget
@@ -226,7 +227,7 @@ func (op *operation) responseFor(status int) *responsePlan {
 		switch {
 		case rp.code == string(code):
 			return rp
-		case len(rp.code) == len(code) && len(code) > 0 && rp.code[0] == code[0] && rp.code[1:] == "XX":
+		case len(rp.code) == 3 && rp.code[0] == code[0] && rp.code[1:] == "XX":
 			byRange = rp
 		case rp.code == "DEFAULT":
 			def = rp
