@@ -568,7 +568,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 			continue
 		}
 		for _, raw := range vals {
-			s := strings.Trim(raw, " \t")
+			s := trimOWS(raw)
 			var v any = s
 			switch hp.kind {
 			case kindBoolean, kindInteger, kindNumber:

@@ -23,13 +23,13 @@ func (c *checker) checkCORS() {
 	origins := headerValues(h, hdrAllowOrigin)
 	creds := false
 	for _, v := range headerValues(h, hdrAllowCredentials) {
-		creds = creds || strings.Trim(v, " \t") == "true"
+		creds = creds || trimOWS(v) == "true"
 	}
 	origin := ""
 	switch len(origins) {
 	case 0:
 	case 1:
-		origin = strings.Trim(origins[0], " \t")
+		origin = trimOWS(origins[0])
 		if problem := originProblem(origin); problem != "" {
 			c.add(Finding{Rule: RuleCORSAllowOrigin, Severity: SeverityError, Location: "response.header/" + hdrAllowOrigin,
 				Message: hdrAllowOrigin + " " + problem,
@@ -96,6 +96,18 @@ func (c *checker) checkCORS() {
 				Hint: "list the " + list.what + "s explicitly", Spec: c.corsSpec(list.name)})
 		}
 	}
+}
+
+// trimOWS is strings.Trim(s, " \t"): it drops the optional whitespace
+// around a header value (RFC 9110, section 5.6.3).
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // headerValues returns the lines of a header given by its canonical name,
@@ -173,7 +185,7 @@ func originHint(v string) string {
 func varies(lines []string, field string) bool {
 	for _, line := range lines {
 		for f := range strings.SplitSeq(line, ",") {
-			f = strings.Trim(f, " \t")
+			f = trimOWS(f)
 			if f == "*" || strings.EqualFold(f, field) {
 				return true
 			}
@@ -187,7 +199,7 @@ func varies(lines []string, field string) bool {
 func badTokens(v string) []string {
 	var bad []string
 	for e := range strings.SplitSeq(v, ",") {
-		e = strings.Trim(e, " \t")
+		e = trimOWS(e)
 		if e != "" && !isToken(e) {
 			bad = append(bad, e)
 		}
@@ -208,7 +220,7 @@ func isToken(s string) bool {
 func hasWildcard(vals []string) bool {
 	for _, v := range vals {
 		for e := range strings.SplitSeq(v, ",") {
-			if strings.Trim(e, " \t") == "*" {
+			if trimOWS(e) == "*" {
 				return true
 			}
 		}

@@ -49,13 +49,8 @@ func (sc *jsonScanner) scanJSON(s *fastSchema, doc []byte) (v verdict, ok bool) 
 }
 
 func (sc *jsonScanner) ws() {
-	for sc.i < len(sc.b) {
-		switch sc.b[sc.i] {
-		case ' ', '\t', '\n', '\r':
-			sc.i++
-		default:
-			return
-		}
+	for sc.i < len(sc.b) && jsonSpace[sc.b[sc.i]] {
+		sc.i++
 	}
 }
 
@@ -183,6 +178,9 @@ var jsonSpecial = func() (t [256]bool) {
 	t['"'], t['\\'] = true, true
 	return t
 }()
+
+// jsonSpace marks JSON's whitespace.
+var jsonSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
 
 // hasSpecial reports whether any of eight bytes is special in a string: a
 // control character, a quote, a backslash or a byte beyond ASCII.

@@ -182,14 +182,19 @@ func fastMedia(media []*mediaPlan, ct string) *mediaPlan {
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
 	}
-	ct = strings.Trim(ct, " \t\n\v\f\r")
-	if ct == "" {
-		return nil
-	}
 	for i := 0; i < len(ct); i++ {
 		if ct[i] >= 0x80 {
-			return nil
+			return nil // strings.TrimSpace would also trim Unicode spaces
 		}
+	}
+	for len(ct) > 0 && asciiSpace[ct[0]] {
+		ct = ct[1:]
+	}
+	for len(ct) > 0 && asciiSpace[ct[len(ct)-1]] {
+		ct = ct[:len(ct)-1]
+	}
+	if ct == "" {
+		return nil
 	}
 	for _, m := range media {
 		if asciiEqualFold(m.mediaType, ct) {
@@ -199,6 +204,10 @@ func fastMedia(media []*mediaPlan, ct string) *mediaPlan {
 	return nil
 }
 
+// asciiSpace marks the ASCII bytes strings.TrimSpace trims.
+var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
+
+// asciiEqualFold compares ASCII strings regardless of case.
 func asciiEqualFold(a, b string) bool {
 	if len(a) != len(b) {
 		return false
@@ -257,7 +266,7 @@ func fastHeaders(rp *responsePlan, h http.Header) bool {
 			return false
 		}
 		for _, raw := range vals {
-			b := sbytes(strings.Trim(raw, " \t"))
+			b := sbytes(trimOWS(raw))
 			if !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != verdictValid {
 				return false
 			}
