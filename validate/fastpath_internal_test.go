@@ -244,3 +244,16 @@ func BenchmarkCheckOther(b *testing.B) {
 		p.Check(ex)
 	}
 }
+
+// TestFastPathSameResults compares Check and CheckRequest with the full path
+// alone on every rule case: the results are identical, findings and all.
+func TestFastPathSameResults(t *testing.T) {
+	p := embeddedPlan(t)
+	for _, rc := range ruleCases() {
+		ex := rc.exchange()
+		op, vals, _ := p.router.match(strings.ToUpper(ex.Request.Method), requestPath(ex.Request.URL))
+		require.NotNil(t, op, rc.name)
+		assert.Equal(t, p.fullCheck(op, vals, ex, true), p.Check(ex), "%s: Check", rc.name)
+		assert.Equal(t, p.fullCheck(op, vals, ex, false), p.CheckRequest(ex), "%s: CheckRequest", rc.name)
+	}
+}
