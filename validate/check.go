@@ -48,6 +48,15 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
+	if p.fastClean(op, vals, ex, withResponse) {
+		return Result{Operation: op.id}
+	}
+	return p.fullCheck(op, vals, ex, withResponse)
+}
+
+// fullCheck checks an exchange of op with every rule and returns all its
+// findings. The fast path (fastClean) answers first for clean exchanges.
+func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withResponse bool) Result {
 	c := &checker{p: p, op: op, ex: ex, pathVals: vals}
 	c.checkParams()
 	if op.webhook != nil {
@@ -559,7 +568,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 			continue
 		}
 		for _, raw := range vals {
-			s := strings.Trim(raw, " \t")
+			s := trimOWS(raw)
 			var v any = s
 			switch hp.kind {
 			case kindBoolean, kindInteger, kindNumber:

@@ -55,7 +55,9 @@ type param struct {
 	kind     valueKind
 	items    valueKind // for arrays
 	schema   *jsonschema.Schema
-	ptr      string // JSON pointer of the parameter's schema
+	ptr      string      // JSON pointer of the parameter's schema
+	canon    string      // canonical header key, for header parameters
+	fast     *fastSchema // nil when the schema is beyond the fast path
 }
 
 // bodyPlan is a compiled request body.
@@ -68,9 +70,11 @@ type bodyPlan struct {
 type mediaPlan struct {
 	mediaType string // lower case, without parameters; may hold a * wildcard
 	schema    *jsonschema.Schema
-	ptr       string    // JSON pointer of the schema, after $refs
-	form      *formPlan // for application/x-www-form-urlencoded
-	json      bool      // application/json or +json
+	ptr       string      // JSON pointer of the schema, after $refs
+	form      *formPlan   // for application/x-www-form-urlencoded
+	json      bool        // application/json or +json
+	fast      *fastSchema // the schema for the fast path; nil when beyond it
+	fastForm  *fastForm   // the form for the fast path; nil when beyond it
 }
 
 // formPlan is the field table of a form-encoded body.
@@ -103,7 +107,8 @@ type headerPlan struct {
 	required bool
 	kind     valueKind
 	schema   *jsonschema.Schema
-	ptr      string // JSON pointer of the header object
+	ptr      string      // JSON pointer of the header object
+	fast     *fastSchema // nil when the schema is beyond the fast path
 }
 
 // compileOperation compiles one operation. It returns every problem found;
@@ -160,6 +165,7 @@ func compileParams(doc *document, c *compiler, ref opRef, problem func(string, s
 			}
 			pr := &param{name: name, in: in, ptr: ptr + "/schema"}
 			pr.required, _ = o["required"].(bool)
+			pr.canon = canonicalHeader(name)
 			if _, ok := o["schema"]; ok {
 				s, err := c.compile(pr.ptr)
 				if err != nil {
@@ -168,6 +174,7 @@ func compileParams(doc *document, c *compiler, ref opRef, problem func(string, s
 				}
 				pr.schema = s
 				pr.kind, pr.items = kindsOf(doc, pr.ptr)
+				pr.fast = c.fast.compile(pr.ptr)
 			}
 			key := in + "\x00" + name
 			if j, ok := seen[key]; ok {
@@ -222,10 +229,12 @@ func compileContent(doc *document, c *compiler, ptr string, request bool, proble
 				continue
 			}
 			mp.schema = s
+			mp.fast = c.fast.compile(mtPtr + "/schema")
 		}
 		switch {
 		case mp.mediaType == formMediaType && request:
 			mp.form = newFormPlan(doc, mp.ptr)
+			mp.fastForm = newFastForm(&c.fast, mp, mtPtr+"/schema")
 		case isJSONMediaType(mp.mediaType):
 			mp.json = true
 		}
@@ -325,6 +334,7 @@ func compileResponses(doc *document, c *compiler, opPtr string, problem func(str
 				}
 				hp.schema = s
 				hp.kind, _ = kindsOf(doc, hptr+"/schema")
+				hp.fast = c.fast.compile(hptr + "/schema")
 			}
 			rp.headers = append(rp.headers, hp)
 		}

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -19,16 +20,16 @@ const (
 // because browsers apply them to every response.
 func (c *checker) checkCORS() {
 	h := c.ex.Response.Header
-	origins := h.Values(hdrAllowOrigin)
+	origins := headerValues(h, hdrAllowOrigin)
 	creds := false
-	for _, v := range h.Values(hdrAllowCredentials) {
-		creds = creds || strings.Trim(v, " \t") == "true"
+	for _, v := range headerValues(h, hdrAllowCredentials) {
+		creds = creds || trimOWS(v) == "true"
 	}
 	origin := ""
 	switch len(origins) {
 	case 0:
 	case 1:
-		origin = strings.Trim(origins[0], " \t")
+		origin = trimOWS(origins[0])
 		if problem := originProblem(origin); problem != "" {
 			c.add(Finding{Rule: RuleCORSAllowOrigin, Severity: SeverityError, Location: "response.header/" + hdrAllowOrigin,
 				Message: hdrAllowOrigin + " " + problem,
@@ -65,10 +66,10 @@ func (c *checker) checkCORS() {
 				Message: hdrAllowOrigin + " does not match the request's Origin: the browser discards the response",
 				Want:    quoteShort(reqOrigin) + " or *", Got: quoteShort(origin), Hint: hint,
 				Spec: c.corsSpec(hdrAllowOrigin)})
-		} else if !varies(c.ex.Response.Header.Values("Vary"), "Origin") {
+		} else if !varies(headerValues(c.ex.Response.Header, "Vary"), "Origin") {
 			c.add(Finding{Rule: RuleCORSVaryOrigin, Severity: SeverityWarning, Location: "response.header/Vary",
 				Message: "the response echoes the request's Origin but does not say Vary: Origin",
-				Want:    "Vary: Origin", Got: quoteShort(strings.Join(c.ex.Response.Header.Values("Vary"), ", ")),
+				Want:    "Vary: Origin", Got: quoteShort(strings.Join(headerValues(c.ex.Response.Header, "Vary"), ", ")),
 				Hint: "add Vary: Origin, so that caches keep one response per origin",
 				Spec: c.corsSpec(hdrAllowOrigin)})
 		}
@@ -78,7 +79,7 @@ func (c *checker) checkCORS() {
 		{hdrAllowHeaders, "header name"},
 		{hdrExposeHeaders, "header name"},
 	} {
-		vals := h.Values(list.name)
+		vals := headerValues(h, list.name)
 		for _, v := range vals {
 			if bad := badTokens(v); len(bad) > 0 {
 				c.add(Finding{Rule: RuleCORSTokenList, Severity: SeverityError, Location: "response.header/" + list.name,
@@ -96,6 +97,22 @@ func (c *checker) checkCORS() {
 		}
 	}
 }
+
+// trimOWS is strings.Trim(s, " \t"): it drops the optional whitespace
+// around a header value (RFC 9110, section 5.6.3).
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// headerValues returns the lines of a header given by its canonical name,
+// without canonicalizing it again.
+func headerValues(h http.Header, canon string) []string { return h[canon] }
 
 // corsSpec cites the documented header, or the responses when the matched
 // response does not document it.
@@ -167,8 +184,8 @@ func originHint(v string) string {
 // varies reports whether a response's Vary header lines name a field (or *).
 func varies(lines []string, field string) bool {
 	for _, line := range lines {
-		for _, f := range strings.Split(line, ",") {
-			f = strings.Trim(f, " \t")
+		for f := range strings.SplitSeq(line, ",") {
+			f = trimOWS(f)
 			if f == "*" || strings.EqualFold(f, field) {
 				return true
 			}
@@ -181,8 +198,8 @@ func varies(lines []string, field string) bool {
 // not tokens (RFC 9110, section 5.6.2). Empty elements are allowed.
 func badTokens(v string) []string {
 	var bad []string
-	for _, e := range strings.Split(v, ",") {
-		e = strings.Trim(e, " \t")
+	for e := range strings.SplitSeq(v, ",") {
+		e = trimOWS(e)
 		if e != "" && !isToken(e) {
 			bad = append(bad, e)
 		}
@@ -202,8 +219,8 @@ func isToken(s string) bool {
 
 func hasWildcard(vals []string) bool {
 	for _, v := range vals {
-		for _, e := range strings.Split(v, ",") {
-			if strings.Trim(e, " \t") == "*" {
+		for e := range strings.SplitSeq(v, ",") {
+			if trimOWS(e) == "*" {
 				return true
 			}
 		}

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"encoding/base64"
 	"net/http"
 	"net/url"
@@ -25,7 +26,7 @@ var secretParams = map[string]bool{
 // Bearer auth, and the password of a URL's user information. They are what
 // [Redact] hides.
 func (ex *Exchange) Secrets() []string {
-	var out []string
+	out := make([]string, 0, 4)
 	add := func(s string) {
 		if s = strings.TrimSpace(s); len(s) >= 4 {
 			out = append(out, s)
@@ -33,7 +34,7 @@ func (ex *Exchange) Secrets() []string {
 	}
 	for _, h := range []http.Header{ex.Request.Header, ex.Response.Header} {
 		for _, name := range secretHeaders {
-			for _, v := range h.Values(name) {
+			for _, v := range h[name] { // the names are canonical
 				add(v)
 				scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
 				if !ok {
@@ -42,14 +43,16 @@ func (ex *Exchange) Secrets() []string {
 				cred = strings.TrimSpace(cred)
 				add(cred)
 				if strings.EqualFold(scheme, "Basic") {
-					if raw, err := base64.StdEncoding.DecodeString(cred); err == nil {
-						if _, pass, ok := strings.Cut(string(raw), ":"); ok {
-							add(pass)
-						}
+					if pass, ok := basicPassword(cred); ok {
+						add(pass)
 					}
 				}
 			}
 		}
+	}
+	// Only an authority with an @ has user information.
+	if !strings.Contains(ex.Request.URL, "@") {
+		return out
 	}
 	if u, err := url.Parse(ex.Request.URL); err == nil && u.User != nil {
 		if pass, ok := u.User.Password(); ok {
@@ -57,6 +60,28 @@ func (ex *Exchange) Secrets() []string {
 		}
 	}
 	return out
+}
+
+// basicPassword returns the password of Basic credentials; ok is false when
+// they are not base64 or hold no colon. Short credentials are decoded on the
+// stack.
+func basicPassword(cred string) (pass string, ok bool) {
+	var buf [96]byte
+	var raw []byte
+	if n := base64.StdEncoding.DecodedLen(len(cred)); n <= len(buf) {
+		k, err := base64.StdEncoding.Decode(buf[:n], sbytes(cred))
+		if err != nil {
+			return "", false
+		}
+		raw = buf[:k]
+	} else {
+		var err error
+		if raw, err = base64.StdEncoding.DecodeString(cred); err != nil {
+			return "", false
+		}
+	}
+	_, p, ok := bytes.Cut(raw, colon)
+	return string(p), ok
 }
 
 // Redact hides secrets in s: every occurrence of one of the given secrets, the
@@ -107,11 +132,13 @@ func RedactURL(raw string, secrets []string) string {
 // redactUserinfo hides the password in "scheme://user:password@host".
 func redactUserinfo(s string) string {
 	var b strings.Builder
-	for {
-		i := strings.Index(s, "://")
+	done := 0 // s[:done] is written to b, once anything is redacted
+	for pos := 0; ; {
+		i := strings.Index(s[pos:], "://")
 		if i < 0 {
 			break
 		}
+		i += pos
 		rest := s[i+3:]
 		end := strings.IndexAny(rest, "/?# \t\r\n\"'<>")
 		if end < 0 {
@@ -121,19 +148,19 @@ func redactUserinfo(s string) string {
 		at := strings.LastIndexByte(authority, '@')
 		colon := strings.IndexByte(authority, ':')
 		if at < 0 || colon < 0 || colon > at || authority[colon+1:at] == Redacted {
-			b.WriteString(s[:i+3])
-			s = rest
+			pos = i + 3
 			continue
 		}
-		b.WriteString(s[:i+3])
+		b.WriteString(s[done : i+3])
 		b.WriteString(authority[:colon+1])
 		b.WriteString(Redacted)
-		s = rest[at:]
+		done = i + 3 + at
+		pos = done
 	}
-	if b.Len() == 0 {
+	if done == 0 {
 		return s
 	}
-	b.WriteString(s)
+	b.WriteString(s[done:])
 	return b.String()
 }
 
@@ -168,7 +195,18 @@ func redactAuthScheme(s, scheme string) string {
 
 // indexFold is strings.Index ignoring ASCII case.
 func indexFold(s, sub string) int {
+	// An ASCII letter but k and s folds only to its other case: skip the
+	// places that cannot start a match without calling EqualFold.
+	first := byte(0)
+	if len(sub) > 0 {
+		if c := sub[0] | 0x20; 'a' <= c && c <= 'z' && c != 'k' && c != 's' {
+			first = c
+		}
+	}
 	for i := 0; i+len(sub) <= len(s); i++ {
+		if first != 0 && s[i]|0x20 != first {
+			continue
+		}
 		if strings.EqualFold(s[i:i+len(sub)], sub) {
 			return i
 		}
@@ -203,9 +241,15 @@ func redactHexTokens(s string) string {
 	return b.String()
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
+func isHex(c byte) bool { return hexDigits[c] }
+
+// hexDigits marks 0-9, a-f and A-F.
+var hexDigits = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+	}
+	return t
+}()
 
 func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'

@@ -143,19 +143,31 @@ func matchSegments(segs []segment, path string) ([]string, bool) {
 func requestPath(target string) string {
 	if i := strings.Index(target, "://"); i >= 0 {
 		rest := target[i+3:]
-		j := strings.IndexAny(rest, "/?#")
+		j := indexAnyOf(rest, "/?#")
 		if j < 0 || rest[j] != '/' {
 			return "/"
 		}
 		target = rest[j:]
 	}
-	if i := strings.IndexAny(target, "?#"); i >= 0 {
+	if i := indexAnyOf(target, "?#"); i >= 0 {
 		target = target[:i]
 	}
 	if target == "" {
 		return "/"
 	}
 	return target
+}
+
+// indexAnyOf is strings.IndexAny for a few ASCII characters, without
+// building a set on every call.
+func indexAnyOf(s, chars string) int {
+	first := -1
+	for i := 0; i < len(chars); i++ {
+		if j := strings.IndexByte(s, chars[i]); j >= 0 {
+			first, s = j, s[:j]
+		}
+	}
+	return first
 }
 
 // requestQuery returns the raw query of a recorded request target.

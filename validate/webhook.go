@@ -52,6 +52,9 @@ type webhookPlan struct {
 	convPrefix string
 	convSpec   SpecPos
 	accountSID *regexp.Regexp
+	// accountPrefix is the account SID's prefix: accountSID is
+	// ^<accountPrefix>[0-9a-fA-F]{32}$, as convSID is with convPrefix.
+	accountPrefix string
 }
 
 // newWebhookPlan reads the webhook rules' anchors from the compiled operation.
@@ -59,7 +62,7 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 	wp := &webhookPlan{
 		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
 		convSID: regexp.MustCompile(`^CH[0-9a-fA-F]{32}$`), convPrefix: "CH", convSpec: op.anchors[AnchorPathParams],
-		accountSID: regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`),
+		accountSID: regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`), accountPrefix: "AC",
 	}
 	if op.body != nil {
 		if mp := formMedia(op.body.media); mp != nil {
@@ -86,7 +89,7 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 					case "conversation_sid":
 						wp.convSID, wp.convPrefix, wp.convSpec = regexp.MustCompile(pattern), m[1], doc.pos(joinPointer(ptr, "pattern"))
 					case "account_sid":
-						wp.accountSID = regexp.MustCompile(pattern)
+						wp.accountSID, wp.accountPrefix = regexp.MustCompile(pattern), m[1]
 					}
 				}
 			}

@@ -1,0 +1,63 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// FastAndFull runs the fast path and the full path separately on one
+// exchange: whether the fast path calls it clean, and every finding of the
+// full path. Tests use it to prove that the fast path never hides a finding.
+func (p *Plan) FastAndFull(ex *Exchange) (fastClean bool, full Result) {
+	op, vals, reason := p.router.match(strings.ToUpper(ex.Request.Method), requestPath(ex.Request.URL))
+	if op == nil {
+		return false, Result{Skip: reason}
+	}
+	return p.fastClean(op, vals, ex, true), p.fullCheck(op, vals, ex, true)
+}
+
+// Verdicts of ResponseSchemaVerdicts.
+const (
+	VerdictValid   = "valid"
+	VerdictInvalid = "invalid"
+	VerdictUnsure  = "unsure"
+	VerdictNotJSON = "not JSON"
+)
+
+// ResponseSchemaVerdicts judges a response body against the JSON schema of
+// operation id's response to status, twice: with the fast path's scanner and
+// with encoding/json and jsonschema/v5, the authority.
+func (p *Plan) ResponseSchemaVerdicts(id string, status int, body []byte) (fast, authority string) {
+	op := p.opByID(id)
+	var mp *mediaPlan
+	for _, m := range op.response(status).media {
+		if m.json {
+			mp = m
+		}
+	}
+	var sc jsonScanner
+	v, ok := sc.scanJSON(mp.fast, body)
+	fast = [...]string{VerdictValid, VerdictUnsure, VerdictInvalid}[v]
+	if !ok {
+		fast = VerdictNotJSON
+	}
+	if !utf8.Valid(body) {
+		return fast, VerdictNotJSON
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return fast, VerdictNotJSON
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fast, VerdictNotJSON
+	}
+	if err := mp.schema.Validate(x); err != nil {
+		return fast, VerdictInvalid
+	}
+	return fast, VerdictValid
+}

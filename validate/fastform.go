@@ -1,0 +1,273 @@
+package validate
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// fastForm is a form body's field table and schema compiled for the fast
+// path: each documented field by index, with the schema its value must meet.
+type fastForm struct {
+	plan     *formPlan
+	fields   []*formField
+	index    map[string]int // field name → index in fields
+	schemas  []*fastSchema  // per field; nil accepts any value
+	root     *fastSchema    // nil when the body has no schema
+	required []int          // field indexes
+}
+
+// newFastForm compiles a form media type for the fast path; nil when its
+// schema is beyond the fast path.
+func newFastForm(fc *fastCompiler, mp *mediaPlan, schemaPtr string) *fastForm {
+	ff := &fastForm{plan: mp.form, index: map[string]int{}}
+	for _, name := range mp.form.names {
+		ff.index[name] = len(ff.fields)
+		ff.fields = append(ff.fields, mp.form.fields[name])
+	}
+	ff.schemas = make([]*fastSchema, len(ff.fields))
+	if mp.schema == nil {
+		return ff
+	}
+	root := fc.compile(schemaPtr)
+	if root == nil || root.anyValue {
+		ff.root = root
+		return ff
+	}
+	if !root.allows(typeObject) {
+		return nil // never clean: left to the full path
+	}
+	ff.root = root
+	for i, f := range ff.fields {
+		if k, ok := root.props[f.name]; ok {
+			ff.schemas[i] = root.propList[k]
+			continue
+		}
+		if root.closed {
+			return nil
+		}
+		ff.schemas[i] = root.extra
+	}
+	for name, k := range root.props {
+		for _, r := range root.required {
+			if r != k {
+				continue
+			}
+			i, ok := ff.index[name]
+			if !ok {
+				return nil // required but not a form field: never clean
+			}
+			ff.required = append(ff.required, i)
+		}
+	}
+	return ff
+}
+
+// formValue is one documented key=value pair of a form body, decoded.
+type formValue struct {
+	field int
+	val   []byte
+}
+
+// formScan holds the documented pairs of one form body.
+type formScan struct {
+	ff    *fastForm
+	pairs []formValue
+	buf   []byte // decoded keys and values
+}
+
+// scan reads a form body as decodeForm does and keeps its documented pairs.
+// It returns false when the full path would report something about the
+// pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
+func (fs *formScan) scan(ff *fastForm, body []byte) bool {
+	fs.ff, fs.pairs = ff, fs.pairs[:0]
+	for len(body) > 0 {
+		part := body
+		if i := bytes.IndexByte(body, '&'); i >= 0 {
+			part, body = body[:i], body[i+1:]
+		} else {
+			body = nil
+		}
+		if len(part) == 0 {
+			continue
+		}
+		key, val := part, part[len(part):]
+		if i := bytes.IndexByte(part, '='); i >= 0 {
+			key, val = part[:i], part[i+1:]
+		}
+		var ok1, ok2 bool
+		key, ok1 = fs.unescape(key)
+		val, ok2 = fs.unescape(val)
+		if !ok1 || !ok2 {
+			return false // form.syntax, even for a key the form ignores
+		}
+		field, documented := ff.lookup(key)
+		if !documented {
+			if ff.plan.open {
+				continue
+			}
+			return false
+		}
+		fs.pairs = append(fs.pairs, formValue{field, val})
+	}
+	return true
+}
+
+// lookup finds a documented field by name: a few names are compared in
+// turn, more through the map.
+func (ff *fastForm) lookup(key []byte) (int, bool) {
+	if len(ff.fields) > smallTable {
+		i, ok := ff.index[bstr(key)]
+		return i, ok
+	}
+	for i, f := range ff.fields {
+		if f.name == string(key) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// smallTable is the size up to which looking a name up by comparing it with
+// each is faster than hashing it.
+const smallTable = 12
+
+// unescape decodes + and %XX as unescapeForm does, into fs.buf when there is
+// anything to decode; false when unescapeForm would report a problem.
+func (fs *formScan) unescape(s []byte) ([]byte, bool) {
+	plain := true
+	for _, c := range s {
+		if c == '%' || c == '+' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s, utf8.Valid(s)
+	}
+	start := len(fs.buf)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			fs.buf = append(fs.buf, ' ')
+		case '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return nil, false
+			}
+			fs.buf = append(fs.buf, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			fs.buf = append(fs.buf, c)
+		}
+	}
+	out := fs.buf[start:len(fs.buf):len(fs.buf)]
+	return out, utf8.Valid(out)
+}
+
+// count returns how many values a field has.
+func (fs *formScan) count(field int) int {
+	n := 0
+	for _, p := range fs.pairs {
+		if p.field == field {
+			n++
+		}
+	}
+	return n
+}
+
+// first returns a field's first value.
+func (fs *formScan) first(field int) ([]byte, bool) {
+	for _, p := range fs.pairs {
+		if p.field == field {
+			return p.val, true
+		}
+	}
+	return nil, false
+}
+
+// named returns the index of a documented field, or -1.
+func (fs *formScan) named(name string) int {
+	if i, ok := fs.ff.lookup(sbytes(name)); ok {
+		return i
+	}
+	return -1
+}
+
+// valid reports whether the full path's checkForm would find nothing in the
+// scanned pairs: each value decodes as its field's type, single fields are
+// given once, and the form meets its schema.
+func (fs *formScan) valid() bool {
+	ff := fs.ff
+	for i, f := range ff.fields {
+		n := 0
+		for _, p := range fs.pairs {
+			if p.field != i {
+				continue
+			}
+			n++
+			kind, s := f.kind, ff.schemas[i]
+			if f.kind == kindArray {
+				kind = f.items
+				if s != nil && !s.anyValue {
+					s = s.items
+				}
+			} else if n > 1 {
+				return false // form.duplicate-key
+			}
+			if !textDecodes(kind, p.val) {
+				return false
+			}
+			if judgeText(s, kind, p.val) != verdictValid {
+				return false
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if s := ff.schemas[i]; f.kind == kindArray && s != nil && !s.anyValue {
+			if !s.allows(typeArray) || n < s.minItems || s.maxItems >= 0 && n > s.maxItems {
+				return false
+			}
+		}
+	}
+	for _, i := range ff.required {
+		if fs.count(i) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// textDecodes reports whether decodeText accepts the text of a value of the
+// given kind; for numbers it accepts only plain JSON literals, a subset of
+// what decodeText takes.
+func textDecodes(kind valueKind, b []byte) bool {
+	switch kind {
+	case kindInteger:
+		return isDecimal(bstr(b))
+	case kindNumber:
+		if len(b) == 0 {
+			return false
+		}
+		sc := jsonScanner{b: b}
+		sc.number()
+		return len(b) > 0 && !sc.bad && sc.i == len(b)
+	case kindBoolean:
+		return string(b) == "true" || string(b) == "false"
+	}
+	return true
+}
+
+// judgeText judges a decoded text value of the given kind against s (nil
+// accepts any value).
+func judgeText(s *fastSchema, kind valueKind, b []byte) verdict {
+	if s == nil || s.anyValue {
+		return verdictValid
+	}
+	switch kind {
+	case kindInteger, kindNumber:
+		return s.number(b)
+	case kindBoolean:
+		return s.boolean()
+	}
+	return s.str(b)
+}

@@ -1,0 +1,315 @@
+package validate
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// The fast path answers one question about an exchange: would the full
+// check find nothing at all? It reads the bodies in place with the schemas
+// compiled into fastSchemas at Load, and applies the same rules as the full
+// path without building values or findings. It says "clean" only when it is
+// sure; for anything else (a finding, or a value it does not judge, such as a
+// schema beyond its subset or an unusual URL) the exchange takes the full
+// path, which produces exactly the findings it always did.
+
+// fastState is the scratch space of one fast check, reused through a pool so
+// that a clean check allocates nothing for it.
+type fastState struct {
+	sc   jsonScanner
+	form formScan
+	got  [len(webhookProps)]span
+}
+
+var fastStates = sync.Pool{New: func() any { return new(fastState) }}
+
+// maxPooledBuffer bounds the scratch a pooled fastState keeps between
+// checks, so that one huge body does not pin its memory.
+const maxPooledBuffer = 64 << 10
+
+// release returns the state to the pool, without its references to the
+// exchange.
+func (st *fastState) release() {
+	st.sc.buf, st.form.buf = st.sc.buf[:0], st.form.buf[:0]
+	if cap(st.sc.buf) > maxPooledBuffer {
+		st.sc.buf = nil
+	}
+	if cap(st.form.buf) > maxPooledBuffer {
+		st.form.buf = nil
+	}
+	if cap(st.form.pairs) > maxPooledBuffer/16 {
+		st.form.pairs = nil
+	}
+	clear(st.form.pairs)
+	st.form.pairs = st.form.pairs[:0]
+	st.sc.b, st.form.ff = nil, nil
+	fastStates.Put(st)
+}
+
+// webhookProps are the response properties the webhook's pair rules read.
+var webhookProps = [...]string{"conversation_sid", "target", "configuration", "url", "sid", "date_created", "date_updated", "account_sid"}
+
+// Indexes of webhookProps, as fastState.prop takes them.
+const (
+	propConversation = iota
+	propTarget
+	propConfiguration
+	propURL
+	propSID
+	propDateCreated
+	propDateUpdated
+	propAccount
+)
+
+// fastClean reports whether checking the exchange against op finds nothing.
+// false means "not sure": the caller runs the full check.
+func (p *Plan) fastClean(op *operation, pathVals []string, ex *Exchange, withResponse bool) bool {
+	if !op.fastParams(pathVals, ex.Request.Header) {
+		return false
+	}
+	st := fastStates.Get().(*fastState)
+	defer st.release()
+	c := checker{p: p, op: op, ex: ex, pathVals: pathVals}
+	if wp := op.webhook; wp != nil {
+		if v, ok := c.pathValue(pathConversation); ok && looksLikeSID(v, wp.convPrefix) && !isSID(sbytes(v), wp.convPrefix) {
+			return false
+		}
+	}
+	formOK, ok := st.requestBody(op, ex)
+	if !ok {
+		return false
+	}
+	if !withResponse {
+		return true
+	}
+	rp := op.responseFor(ex.Response.Status)
+	if rp == nil || !fastHeaders(rp, ex.Response.Header) {
+		return false
+	}
+	c.respPlan = rp
+	isObject, ok := st.responseBody(op, rp, ex.Response)
+	if !ok {
+		return false
+	}
+	c.checkCORS()
+	if len(c.findings) > 0 {
+		return false
+	}
+	if wp := op.webhook; wp != nil && isObject && strings.HasPrefix(rp.code, "2") {
+		return st.pairClean(&c, wp, formOK)
+	}
+	return true
+}
+
+// fastParams checks the path and header parameters as checkParams does. An
+// operation with query or array parameters, or a parameter schema beyond
+// the fast path, is never judged here.
+func (op *operation) fastParams(pathVals []string, h http.Header) bool {
+	for _, pr := range op.params {
+		var val string
+		found := false
+		switch pr.in {
+		case "path":
+			pathIndex := 0
+			for _, s := range op.segs {
+				if s.param == "" {
+					continue
+				}
+				if s.param == pr.name && pathIndex < len(pathVals) {
+					val, found = pathVals[pathIndex], true
+				}
+				pathIndex++
+			}
+		case "header":
+			if vals := h[pr.canon]; len(vals) > 0 {
+				val, found = vals[0], true
+			}
+		default:
+			return false
+		}
+		if !found {
+			if pr.required {
+				return false
+			}
+			continue
+		}
+		if pr.schema == nil {
+			continue
+		}
+		b := sbytes(val)
+		if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != verdictValid {
+			return false
+		}
+	}
+	return true
+}
+
+// requestBody checks the request's Content-Type and body as
+// checkRequestBody does; formOK tells that the body was read as a form.
+func (st *fastState) requestBody(op *operation, ex *Exchange) (formOK, ok bool) {
+	bp := op.body
+	if bp == nil || len(bp.media) == 0 {
+		return false, true
+	}
+	mp := fastMedia(bp.media, first(ex.Request.Header["Content-Type"]))
+	switch {
+	case mp == nil:
+		return false, false
+	case mp.form != nil:
+		if mp.fastForm == nil || !st.form.scan(mp.fastForm, ex.Request.Body) || !st.form.valid() {
+			return true, false
+		}
+		if wp := op.webhook; wp != nil && !wp.wordsClean(&st.form) {
+			return true, false
+		}
+		return true, true
+	case mp.json && mp.schema != nil:
+		if mp.fast == nil {
+			return false, false
+		}
+		st.sc.want = nil
+		v, ok := st.sc.scanJSON(mp.fast, ex.Request.Body)
+		return false, ok && v == verdictValid
+	}
+	return false, true
+}
+
+// fastMedia finds the documented media type of a Content-Type exactly, as
+// matchMedia's first pass does; nil when it is not found that way.
+func fastMedia(media []*mediaPlan, ct string) *mediaPlan {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	for i := 0; i < len(ct); i++ {
+		if ct[i] >= 0x80 {
+			return nil // strings.TrimSpace would also trim Unicode spaces
+		}
+	}
+	for len(ct) > 0 && asciiSpace[ct[0]] {
+		ct = ct[1:]
+	}
+	for len(ct) > 0 && asciiSpace[ct[len(ct)-1]] {
+		ct = ct[:len(ct)-1]
+	}
+	if ct == "" {
+		return nil
+	}
+	for _, m := range media {
+		if asciiEqualFold(m.mediaType, ct) {
+			return m
+		}
+	}
+	return nil
+}
+
+// asciiSpace marks the ASCII bytes strings.TrimSpace trims.
+var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
+
+// asciiEqualFold compares ASCII strings regardless of case.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// responseFor is op.response without formatting the status.
+func (op *operation) responseFor(status int) *responsePlan {
+	var buf [20]byte
+	code := strconv.AppendInt(buf[:0], int64(status), 10)
+	var byRange, def *responsePlan
+	for _, rp := range op.responses {
+		switch {
+		case rp.code == string(code):
+			return rp
+		case len(rp.code) == 3 && rp.code[0] == code[0] && rp.code[1:] == "XX":
+			byRange = rp
+		case rp.code == "DEFAULT":
+			def = rp
+		}
+	}
+	if byRange != nil {
+		return byRange
+	}
+	return def
+}
+
+// fastHeaders checks the documented response headers as
+// checkResponseHeaders does.
+func fastHeaders(rp *responsePlan, h http.Header) bool {
+	for _, hp := range rp.headers {
+		vals := h[hp.canon]
+		if len(vals) == 0 {
+			if hp.required {
+				return false
+			}
+			continue
+		}
+		if hp.schema == nil {
+			continue
+		}
+		if hp.fast == nil {
+			return false
+		}
+		for _, raw := range vals {
+			b := sbytes(trimOWS(raw))
+			if !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != verdictValid {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// responseBody checks the response's Content-Type and body as
+// checkResponseBody does; isObject tells that the body is a JSON object
+// (the full path's respBody).
+func (st *fastState) responseBody(op *operation, rp *responsePlan, res Response) (isObject, ok bool) {
+	if len(rp.media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
+		return false, true
+	}
+	mp := fastMedia(rp.media, first(res.Header["Content-Type"]))
+	if mp == nil {
+		return false, false
+	}
+	if !mp.json {
+		return false, true
+	}
+	if mp.schema != nil && mp.fast == nil {
+		return false, false
+	}
+	st.sc.want, st.sc.got = nil, nil
+	if op.webhook != nil {
+		st.sc.want, st.sc.got = webhookProps[:], st.got[:]
+	}
+	v, ok := st.sc.scanJSON(mp.fast, res.Body)
+	if !ok || v != verdictValid {
+		return false, false
+	}
+	for _, c := range res.Body {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return c == '{', true
+		}
+	}
+	return false, true
+}
+
+// prop returns a recorded top-level property of the response.
+func (st *fastState) prop(k int) jsonValue {
+	sp := st.got[k]
+	return jsonValue(st.sc.b[sp.start:sp.end])
+}

@@ -1,0 +1,620 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// fastSchema is a JSON Schema compiled for the fast path: the subset of
+// keywords contracts commonly use (type with nullable, enum of strings,
+// pattern, minLength, maxLength, integer minimum and maximum, format uri and
+// date-time, properties, required, additionalProperties, items, minItems,
+// maxItems), checked without decoding the instance into Go values. A schema
+// that uses anything else has no fastSchema: its values take the full path,
+// where jsonschema/v5 stays the authority.
+//
+// A fastSchema never answers "valid" when jsonschema would not; where exact
+// agreement would be costly (a number such as 1e2 for an integer, a leap
+// second) it answers "unsure" instead.
+type fastSchema struct {
+	types   jsonTypes // allowed types; 0 allows every type
+	enum    []string  // allowed strings, when hasEnum
+	enumNil bool      // null is an enum member
+	hasEnum bool
+
+	minLen, maxLen int // in runes; -1 when absent
+	pattern        *regexp.Regexp
+	sidPrefix      string // pattern is ^XX[0-9a-fA-F]{32}$ with this prefix
+	format         fastFormat
+
+	hasMin, hasMax bool
+	min, max       int64 // integer bounds
+
+	props     map[string]int // property name → index in propList
+	propList  []*fastSchema
+	propNames []string    // by index
+	required  []int       // indexes into propList
+	closed    bool        // additionalProperties: false
+	extra     *fastSchema // additionalProperties as a schema
+	items     *fastSchema // nil allows any items
+	minItems  int         // 0 when absent
+	maxItems  int         // -1 when absent
+	anyValue  bool        // the schema constrains nothing
+
+	requiredNames []string // while compiling
+}
+
+// jsonTypes is a set of JSON types.
+type jsonTypes uint8
+
+const (
+	typeNull jsonTypes = 1 << iota
+	typeBoolean
+	typeInteger // integers only; typeNumber includes them
+	typeNumber
+	typeString
+	typeArray
+	typeObject
+)
+
+// fastFormat is a format the fast path checks.
+type fastFormat uint8
+
+const (
+	formatNone fastFormat = iota
+	formatURI
+	formatDateTime
+)
+
+// verdict is what the fast path says of a value.
+type verdict uint8
+
+const (
+	verdictValid verdict = iota
+	verdictUnsure
+	verdictInvalid
+)
+
+// and combines the verdicts of two keywords that must both hold: invalid
+// wins, then unsure.
+func (v verdict) and(w verdict) verdict { return max(v, w) }
+
+// annotations are keywords that never change a verdict.
+var annotations = map[string]bool{
+	"description": true, "title": true, "example": true, "examples": true, "default": true,
+	"readOnly": true, "writeOnly": true, "deprecated": true, "externalDocs": true, "xml": true,
+	"$comment": true, "nullable": true,
+}
+
+// fastCompiler builds fastSchemas from a document's tree.
+type fastCompiler struct {
+	doc   *document
+	oas30 bool // OpenAPI 3.0: nullable adds null to a schema's type
+	busy  map[string]bool
+}
+
+// compile builds the fastSchema of the schema at ptr; nil when the schema
+// uses a keyword the fast path does not check, or refers to itself.
+func (fc *fastCompiler) compile(ptr string) *fastSchema {
+	if fc.busy[ptr] {
+		return nil
+	}
+	if fc.busy == nil {
+		fc.busy = map[string]bool{}
+	}
+	fc.busy[ptr] = true
+	defer delete(fc.busy, ptr)
+	v, ok := fc.doc.get(ptr)
+	if !ok {
+		return nil
+	}
+	if b, ok := v.(bool); ok && !fc.oas30 {
+		if b {
+			return &fastSchema{anyValue: true, minLen: -1, maxLen: -1, maxItems: -1}
+		}
+		return nil
+	}
+	o, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	if ref, ok := o["$ref"].(string); ok {
+		for k := range o {
+			if k != "$ref" && !annotations[k] && !strings.HasPrefix(k, "x-") {
+				return nil
+			}
+		}
+		target, err := localRef(ref)
+		if err != nil {
+			return nil
+		}
+		return fc.compile(target)
+	}
+	s := &fastSchema{minLen: -1, maxLen: -1, maxItems: -1}
+	for k, val := range o {
+		if annotations[k] || strings.HasPrefix(k, "x-") {
+			continue
+		}
+		if !fc.keyword(s, ptr, k, val) {
+			return nil
+		}
+	}
+	for _, name := range s.requiredNames {
+		if _, ok := s.props[name]; ok {
+			s.required = append(s.required, s.props[name])
+			continue
+		}
+		if s.closed || s.extra != nil {
+			return nil // a required key that is not a property: rare, left to jsonschema
+		}
+		s.addProp(name, &fastSchema{anyValue: true, minLen: -1, maxLen: -1, maxItems: -1})
+		s.required = append(s.required, s.props[name])
+	}
+	s.requiredNames = nil
+	if _, named := o["type"].(string); fc.oas30 && named && o["nullable"] == true {
+		s.types |= typeNull
+		if s.hasEnum {
+			s.enumNil = true
+		}
+	}
+	if s.types&typeNumber != 0 {
+		s.types |= typeInteger
+	}
+	s.anyValue = s.types == 0 && !s.hasEnum && s.minLen < 0 && s.maxLen < 0 && s.pattern == nil &&
+		s.format == formatNone && !s.hasMin && !s.hasMax && s.props == nil && s.required == nil &&
+		!s.closed && s.extra == nil && s.items == nil && s.minItems == 0 && s.maxItems < 0
+	return s
+}
+
+// addProp adds a property.
+func (s *fastSchema) addProp(name string, sub *fastSchema) {
+	if s.props == nil {
+		s.props = map[string]int{}
+	}
+	s.props[name] = len(s.propList)
+	s.propList = append(s.propList, sub)
+	s.propNames = append(s.propNames, name)
+}
+
+// prop finds a property by name: a few names are compared in turn, more
+// through the map.
+func (s *fastSchema) prop(key []byte) (int, bool) {
+	if len(s.propNames) > smallTable {
+		k, ok := s.props[bstr(key)]
+		return k, ok
+	}
+	for k, name := range s.propNames {
+		if name == string(key) {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// setTypes reads "type": a name or a list of names.
+func (s *fastSchema) setTypes(val any) bool {
+	names, ok := val.([]any)
+	if !ok {
+		names = []any{val}
+	}
+	for _, n := range names {
+		name, _ := n.(string)
+		switch name {
+		case "null":
+			s.types |= typeNull
+		case "boolean":
+			s.types |= typeBoolean
+		case "integer":
+			s.types |= typeInteger
+		case "number":
+			s.types |= typeNumber
+		case "string":
+			s.types |= typeString
+		case "array":
+			s.types |= typeArray
+		case "object":
+			s.types |= typeObject
+		default:
+			return false
+		}
+	}
+	return len(names) > 0
+}
+
+// smallInt reads a keyword's integer value.
+func smallInt(v any) (int64, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	return i, err == nil && i > -1<<53 && i < 1<<53
+}
+
+// allows reports whether the schema's type admits t.
+func (s *fastSchema) allows(t jsonTypes) bool { return s.types == 0 || s.types&t != 0 }
+
+// null judges a JSON null.
+func (s *fastSchema) null() verdict {
+	if !s.allows(typeNull) || s.hasEnum && !s.enumNil {
+		return verdictInvalid
+	}
+	return verdictValid
+}
+
+// boolean judges true or false.
+func (s *fastSchema) boolean() verdict {
+	if !s.allows(typeBoolean) || s.hasEnum {
+		return verdictInvalid
+	}
+	return verdictValid
+}
+
+// number judges a number, given as its JSON literal.
+func (s *fastSchema) number(lit []byte) verdict {
+	integral := true
+	for _, c := range lit {
+		if c == '.' || c == 'e' || c == 'E' {
+			integral = false
+		}
+	}
+	v := verdictValid
+	if s.types != 0 && s.types&typeNumber == 0 {
+		switch {
+		case s.types&typeInteger == 0:
+			return verdictInvalid
+		case !integral:
+			v = verdictUnsure // 1.0 and 1e2 are integers to jsonschema
+		}
+	}
+	if s.hasEnum {
+		return verdictInvalid
+	}
+	if s.hasMin || s.hasMax {
+		n, err := strconv.ParseInt(bstr(lit), 10, 64)
+		if !integral || err != nil {
+			return v.and(verdictUnsure)
+		}
+		if s.hasMin && n < s.min || s.hasMax && n > s.max {
+			return verdictInvalid
+		}
+	}
+	return v
+}
+
+// str judges a string, given decoded.
+func (s *fastSchema) str(b []byte) verdict {
+	if !s.allows(typeString) {
+		return verdictInvalid
+	}
+	if s.hasEnum && !s.inEnum(b) {
+		return verdictInvalid
+	}
+	if s.minLen >= 0 || s.maxLen >= 0 {
+		n := utf8.RuneCount(b)
+		if s.minLen >= 0 && n < s.minLen || s.maxLen >= 0 && n > s.maxLen {
+			return verdictInvalid
+		}
+	}
+	switch {
+	case s.sidPrefix != "":
+		if !isSID(b, s.sidPrefix) {
+			return verdictInvalid
+		}
+	case s.pattern != nil:
+		if !s.pattern.Match(b) {
+			return verdictInvalid
+		}
+	}
+	switch s.format {
+	case formatURI:
+		if !isPlainAbsoluteURL(b) {
+			return verdictUnsure
+		}
+	case formatDateTime:
+		if !isPlainDateTime(b) {
+			return verdictUnsure
+		}
+	}
+	return verdictValid
+}
+
+func (s *fastSchema) inEnum(b []byte) bool {
+	for _, e := range s.enum {
+		if string(b) == e {
+			return true
+		}
+	}
+	return false
+}
+
+// isSID matches ^XX[0-9a-fA-F]{32}$ for a two-letter prefix XX.
+func isSID(b []byte, prefix string) bool {
+	if len(b) != 34 || string(b[:2]) != prefix {
+		return false
+	}
+	for _, c := range b[2:] {
+		if !isHex(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isPlainAbsoluteURL recognises the plainest absolute URLs:
+// scheme://host[:port][/path][?query], with a host of letters, digits, dots
+// and dashes, a path of unreserved characters and slashes, a query without
+// percent escapes, and no fragment. url.Parse accepts each of them with a
+// scheme and a host, and EscapedPath returns the path as written. Other URLs
+// are not judged here.
+func isPlainAbsoluteURL(b []byte) bool {
+	i := 0
+	for i < len(b) && (isAlnum(b[i]) || i > 0 && (b[i] == '+' || b[i] == '-' || b[i] == '.')) {
+		i++
+	}
+	if i == 0 || !isLetter(b[0]) || !bytes.HasPrefix(b[i:], colonSlashes) {
+		return false
+	}
+	i += 3
+	host := i
+	for i < len(b) && (isAlnum(b[i]) || b[i] == '.' || b[i] == '-') {
+		i++
+	}
+	if i == host {
+		return false
+	}
+	if i < len(b) && b[i] == ':' {
+		i++
+		port := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == port || i-port > 5 {
+			return false
+		}
+	}
+	if i < len(b) && b[i] == '/' {
+		for i < len(b) && urlChars[b[i]]&urlPathChar != 0 {
+			i++
+		}
+	}
+	if i < len(b) && b[i] == '?' {
+		for i++; i < len(b) && urlChars[b[i]]&urlQueryChar != 0; i++ {
+		}
+	}
+	return i == len(b)
+}
+
+// The classes of urlChars.
+const (
+	urlPathChar  = 1 << iota // unreserved characters and /
+	urlQueryChar             // those and the sub-delimiters, : and @, without %
+)
+
+// urlChars classifies the bytes of plain URLs' paths and queries.
+var urlChars = func() (t [256]uint8) {
+	for c := range 256 {
+		if isAlnum(byte(c)) || strings.IndexByte("-._~/", byte(c)) >= 0 {
+			t[c] = urlPathChar | urlQueryChar
+		} else if strings.IndexByte("=&+,:;@!$'()*", byte(c)) >= 0 {
+			t[c] = urlQueryChar
+		}
+	}
+	return t
+}()
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// isPlainDateTime recognises RFC 3339 date-times in their plainest form,
+// YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm), with every field in range and no
+// leap second: jsonschema's date-time format and time.Parse with
+// time.RFC3339Nano accept each of them.
+func isPlainDateTime(b []byte) bool {
+	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return false
+	}
+	year, ok1 := digits(b[0:4])
+	month, ok2 := digits(b[5:7])
+	day, ok3 := digits(b[8:10])
+	hour, ok4 := digits(b[11:13])
+	minute, ok5 := digits(b[14:16])
+	sec, ok6 := digits(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
+		day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+		return false
+	}
+	rest := b[19:]
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case len(rest) == 1 && rest[0] == 'Z':
+		return true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		oh, ok1 := digits(rest[1:3])
+		om, ok2 := digits(rest[4:6])
+		return ok1 && ok2 && oh <= 23 && om <= 59
+	}
+	return false
+}
+
+// digits reads a fixed number of decimal digits.
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// bstr views bytes as a string without copying. The string must not outlive
+// the check, and the bytes must not change while it is in use: the fast path
+// reads an exchange's bodies and never writes them.
+func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// keyword compiles one keyword into s; false when the fast path cannot
+// check it.
+func (fc *fastCompiler) keyword(s *fastSchema, ptr, k string, val any) bool {
+	switch k {
+	case "type":
+		return s.setTypes(val)
+	case "enum":
+		list, ok := val.([]any)
+		if !ok || len(list) == 0 {
+			return false
+		}
+		s.hasEnum = true
+		for _, e := range list {
+			switch e := e.(type) {
+			case string:
+				s.enum = append(s.enum, e)
+			case nil:
+				s.enumNil = true
+			default:
+				return false
+			}
+		}
+	case "pattern":
+		p, ok := val.(string)
+		if !ok {
+			return false
+		}
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return false
+		}
+		s.pattern = re
+		if m := sidPattern.FindStringSubmatch(p); m != nil {
+			s.sidPrefix = m[1]
+		}
+	case "minLength", "maxLength", "minItems", "maxItems":
+		n, ok := smallInt(val)
+		if !ok || n < 0 {
+			return false
+		}
+		switch k {
+		case "minLength":
+			s.minLen = int(n)
+		case "maxLength":
+			s.maxLen = int(n)
+		case "minItems":
+			s.minItems = int(n)
+		default:
+			s.maxItems = int(n)
+		}
+	case "minimum", "maximum":
+		n, ok := smallInt(val)
+		if !ok {
+			return false
+		}
+		if k == "minimum" {
+			s.hasMin, s.min = true, n
+		} else {
+			s.hasMax, s.max = true, n
+		}
+	case "exclusiveMinimum", "exclusiveMaximum":
+		return val == false // draft 4's default; anything else takes the full path
+	case "format":
+		f, ok := val.(string)
+		if !ok {
+			return false
+		}
+		switch f {
+		case "uri":
+			s.format = formatURI
+		case "date-time":
+			s.format = formatDateTime
+		default:
+			if _, known := jsonschema.Formats[f]; known {
+				return false
+			}
+		}
+	case "properties":
+		props, ok := val.(map[string]any)
+		if !ok {
+			return false
+		}
+		if len(props) > 64 {
+			return false
+		}
+		s.props = make(map[string]int, len(props))
+		for name := range props {
+			sub := fc.compile(joinPointer(ptr, k, name))
+			if sub == nil {
+				return false
+			}
+			s.addProp(name, sub)
+		}
+	case "required":
+		list, ok := val.([]any)
+		if !ok {
+			return false
+		}
+		for _, e := range list {
+			name, ok := e.(string)
+			if !ok {
+				return false
+			}
+			s.requiredNames = append(s.requiredNames, name)
+		}
+	case "additionalProperties":
+		switch v := val.(type) {
+		case bool:
+			s.closed = !v
+		case map[string]any:
+			sub := fc.compile(joinPointer(ptr, k))
+			if sub == nil {
+				return false
+			}
+			if !sub.anyValue {
+				s.extra = sub
+			}
+		default:
+			return false
+		}
+	case "items":
+		if _, ok := val.(map[string]any); !ok {
+			return false
+		}
+		sub := fc.compile(joinPointer(ptr, k))
+		if sub == nil {
+			return false
+		}
+		if !sub.anyValue {
+			s.items = sub
+		}
+	default:
+		return false
+	}
+	return true
+}
