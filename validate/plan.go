@@ -127,6 +127,19 @@ func (p *Plan) Operations() []string {
 	return ids
 }
 
+// Match returns the operation that describes a request with this method and
+// target (an absolute URL, or a path with its query), named as
+// [Result.Operation] names it, or "" and the reason [Result.Skip] would give
+// when no operation does. It routes only: nothing is checked, and it does not
+// allocate for a match. Wrappers use it to leave other traffic untouched.
+func (p *Plan) Match(method, target string) (operation, reason string) {
+	op, _, reason := p.router.match(strings.ToUpper(method), requestPath(target))
+	if op == nil {
+		return "", reason
+	}
+	return op.id, ""
+}
+
 // RuleSpec returns where in the contract a rule comes from, for the
 // conversation-scoped webhook operation (or the first operation of a contract
 // without it). The zero SpecPos is returned for an unknown rule.

@@ -188,9 +188,8 @@ func newConfig(opts []Option) (*config, error) {
 }
 
 // matches reports whether an operation of the plan describes a request with
-// this method and target. It asks the plan itself, with a request that has
-// no headers and no body, so that routing stays the checker's; the findings
-// of that empty request are thrown away.
+// this method and target; routing stays the plan's ([validate.Plan.Match]).
 func (c *config) matches(method, target string) bool {
-	return !c.plan.CheckRequest(&validate.Exchange{Request: validate.Request{Method: method, URL: target}}).Skipped()
+	op, _ := c.plan.Match(method, target)
+	return op != ""
 }
