@@ -9,10 +9,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pb33f/go-yaml"
+	specschema "github.com/pb33f/jsonschema/v6"
 	"github.com/pb33f/libopenapi"
+	"github.com/pb33f/libopenapi-validator/config"
 	liberrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/pb33f/libopenapi-validator/helpers"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel"
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -61,7 +65,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		return nil, fail(1, "OpenAPI %s is not supported; want 3.0 or 3.1", info.Version)
 	}
 	if checkSpec {
-		if ok, errs := schema_validation.ValidateOpenAPIDocument(oa); !ok {
+		if ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(oa, specSchema(info.APISchema)); !ok {
 			return nil, specProblems(file, errs)
 		}
 	}
@@ -317,4 +321,25 @@ func serverBasePaths(doc *document) []string {
 		}
 	}
 	return bases
+}
+
+// specSchemas holds the compiled JSON Schema of each OpenAPI version's
+// specification (3.0, 3.1), keyed by the schema's text: compiling one takes
+// longer than loading a small contract, and a compiled schema is immutable,
+// so every Load in the process shares it.
+var specSchemas sync.Map // string -> *specschema.Schema
+
+// specSchema returns the compiled specification schema of the given text, or
+// nil when it does not compile: libopenapi-validator then compiles it itself
+// and reports why it cannot.
+func specSchema(text string) *specschema.Schema {
+	if s, ok := specSchemas.Load(text); ok {
+		return s.(*specschema.Schema)
+	}
+	s, err := helpers.NewCompiledSchema("schema", []byte(text), config.NewValidationOptions())
+	if err != nil {
+		return nil
+	}
+	actual, _ := specSchemas.LoadOrStore(text, s)
+	return actual.(*specschema.Schema)
 }
