@@ -9,14 +9,16 @@
 //	contractcheck version
 //	contractcheck help [COMMAND]
 //
-// check reads each recording (HAR or NDJSON; - is standard input), checks
-// every exchange in it and writes a report (text, json, ndjson, junit, sarif,
-// github or markdown) to standard output, and more reports to files with
-// --report FORMAT=FILE. Rule settings come from contractcheck.yaml, --config,
-// --fail-on and --rule; --baseline accepts known findings and
-// --write-baseline records them. The exit status is 0 when no pair fails, 1 when a pair fails, and 2
-// when a recording or the contract could not be read or the command line is
-// wrong; 2 wins over 1. Run "contractcheck help check" for every flag.
+// check reads each recording (HAR, NDJSON or a go-vcr cassette; - is standard
+// input), checks every exchange in it on every core and writes a report (text,
+// json, ndjson, junit, sarif, github or markdown) to standard output, in the
+// recordings' order, and more reports to files with --report FORMAT=FILE.
+// Rule settings come from contractcheck.yaml, --config, --fail-on and --rule;
+// --baseline accepts known findings and --write-baseline records them;
+// --progress shows a progress line on standard error. The exit status is 0
+// when no pair fails, 1 when a pair fails, and 2 when a recording or the
+// contract could not be read or the command line is wrong; 2 wins over 1. Run
+// "contractcheck help check" for every flag.
 package main
 
 import (
