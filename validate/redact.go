@@ -254,3 +254,55 @@ var hexDigits = func() (t [256]bool) {
 func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
 }
+
+// WithoutSecrets returns a copy of the exchange fit to be written to a
+// recording: the values of its Authorization and similar headers are
+// [Redacted], except that Basic credentials keep their user (an account SID
+// is no secret, and rule pair.account needs it) with the password redacted,
+// and its URL has its secrets hidden as [RedactURL] hides them. Bodies are
+// shared with ex, not copied.
+func (ex *Exchange) WithoutSecrets() *Exchange {
+	out := *ex
+	out.Request.URL = RedactURL(ex.Request.URL, nil)
+	out.Request.Header = headerWithoutSecrets(ex.Request.Header)
+	out.Response.Header = headerWithoutSecrets(ex.Response.Header)
+	return &out
+}
+
+// headerWithoutSecrets returns h, or a copy of it with its secret fields
+// redacted.
+func headerWithoutSecrets(h http.Header) http.Header {
+	has := false
+	for _, name := range secretHeaders {
+		if _, ok := h[name]; ok {
+			has = true
+		}
+	}
+	if !has {
+		return h
+	}
+	h = h.Clone()
+	for _, name := range secretHeaders {
+		for i, v := range h[name] {
+			h[name][i] = credentialWithoutSecret(v)
+		}
+	}
+	return h
+}
+
+// credentialWithoutSecret redacts one credential header value: "Basic" keeps
+// its user, another scheme keeps its name.
+func credentialWithoutSecret(v string) string {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || strings.ContainsAny(scheme, "=;") {
+		return Redacted
+	}
+	if strings.EqualFold(scheme, "Basic") {
+		if raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred)); err == nil {
+			if user, _, ok := strings.Cut(string(raw), ":"); ok {
+				return scheme + " " + base64.StdEncoding.EncodeToString([]byte(user+":"+Redacted))
+			}
+		}
+	}
+	return scheme + " " + Redacted
+}

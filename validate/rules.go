@@ -68,6 +68,7 @@ const (
 	RulePairDates          = "pair.dates"
 	RulePairAccount        = "pair.account"
 	RuleUnmatched          = "operation.unmatched"
+	RuleProbeRefusal       = "probe.refusal"
 )
 
 // rules is the catalogue, in the order reports list it.
@@ -132,6 +133,8 @@ var rules = []Rule{
 		"A resource created under another account than the one that authenticated.", AnchorResponseSchema},
 	{RuleUnmatched, SeverityError, "Every exchange is one of an operation the contract describes (only with --fail-on-unmatched).",
 		"By default exchanges of operations the contract does not describe are skipped.", AnchorOperation},
+	{RuleProbeRefusal, SeverityError, "A request made to break one constraint of the contract is refused with a 4xx status (contractcheck probe only).",
+		"contractcheck probe sends requests that each break one documented constraint (a missing Target, an unknown enum value, a bad SID, a non-integer, a JSON body); a server that accepts one would create a webhook the contract forbids.", AnchorResponses},
 }
 
 var ruleIndex = func() map[string]int {
