@@ -49,14 +49,15 @@ type checkFlags struct {
 	writeBaseline   string
 }
 
-// newCheckFlags defines the flags of check, with their defaults.
-func newCheckFlags() *checkFlags {
+// newCheckFlags defines the flags of check, with their defaults, in a flag
+// set named for command: probe takes them too.
+func newCheckFlags(command string) *checkFlags {
 	formats := make([]string, 0, len(report.Formats()))
 	for _, f := range report.Formats() {
 		formats = append(formats, string(f))
 	}
 	f := &checkFlags{
-		fs:       newFlagSet("check"),
+		fs:       newFlagSet(command),
 		format:   newChoice(string(report.FormatText), formats...),
 		failOn:   newChoice(validate.SeverityError.String(), validate.SeverityError.String(), validate.SeverityWarning.String()),
 		color:    newChoice(colorAuto, colorAuto, colorAlways, colorNever),
@@ -80,11 +81,24 @@ func newCheckFlags() *checkFlags {
 // parseCheck parses the command line of check. When done, the command must
 // return code (help was printed, or a usage error).
 func parseCheck(args []string, stdout, stderr io.Writer) (opts checkOptions, code int, done bool) {
-	f := newCheckFlags()
+	f := newCheckFlags("check")
 	files, code, done := parseCommand(f.fs, args, stdout, stderr)
 	if done {
 		return opts, code, true
 	}
+	switch {
+	case len(files) == 0:
+		return opts, usageError(stderr, "check", errors.New("no recording given (use - to read standard input)")), true
+	case countOf(files, stdinName) > 1:
+		return opts, usageError(stderr, "check", errors.New("standard input (-) can be read only once")), true
+	}
+	return f.options(files, stderr)
+}
+
+// options turns the parsed flags into the options of a run, reading the rule
+// settings. When done, the command must return code.
+func (f *checkFlags) options(files []string, stderr io.Writer) (opts checkOptions, code int, done bool) {
+	command := f.fs.Name()
 	reports, err := parseReportFlags(f.reports)
 	opts = checkOptions{
 		spec:            f.spec,
@@ -101,19 +115,15 @@ func parseCheck(args []string, stdout, stderr io.Writer) (opts checkOptions, cod
 	}
 	switch {
 	case err != nil:
-		return opts, usageError(stderr, "check", err), true
-	case len(files) == 0:
-		return opts, usageError(stderr, "check", errors.New("no recording given (use - to read standard input)")), true
-	case countOf(files, stdinName) > 1:
-		return opts, usageError(stderr, "check", errors.New("standard input (-) can be read only once")), true
+		return opts, usageError(stderr, command, err), true
 	case opts.quiet && opts.format != report.FormatText:
-		return opts, usageError(stderr, "check", fmt.Errorf("--quiet applies to the text format only, not %s", opts.format)), true
+		return opts, usageError(stderr, command, fmt.Errorf("--quiet applies to the text format only, not %s", opts.format)), true
 	}
 	failOn := ""
 	if flagGiven(f.fs, "fail-on") {
 		failOn = f.failOn.value
 	}
-	if opts.rules, err = loadSettings("check", f.settings, failOn, stderr); err != nil {
+	if opts.rules, err = loadSettings(command, f.settings, failOn, stderr); err != nil {
 		return opts, exitError, true
 	}
 	opts.failOn, _ = opts.rules.FailOn()
@@ -132,12 +142,37 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if plan == nil {
 		return exitError
 	}
-	c := checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched, rules: opts.rules}
+	var prog *progress
+	if useProgress(opts.progress, stderr) {
+		prog = newProgress(stderr, time.Now)
+	}
+	rr, code := openReports(opts, plan, stdout, prog.writer(stderr))
+	if rr == nil {
+		return code
+	}
+	err := rr.c.checkAll(ctx, recordings(opts.files, stdin, prog.bytesRead()), rr.out, prog)
+	prog.finish()
+	return rr.finish(ctx, err, opts, stderr)
+}
+
+// reportRun is the reporting side of a run of check or probe: the checker
+// of the run's settings, and the sink that writes every report.
+type reportRun struct {
+	c     checker
+	out   *sink
+	files outputs
+}
+
+// openReports opens the reports of a run: the one on stdout, the --report
+// files and the --summary; input errors are printed on stderr. When it
+// returns nil, the command must return code.
+func openReports(opts checkOptions, plan *validate.Plan, stdout, stderr io.Writer) (*reportRun, int) {
+	rr := &reportRun{c: checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched, rules: opts.rules}}
 	var err error
 	if opts.baseline != "" {
-		if c.baseline, err = baseline.Read(opts.baseline); err != nil {
+		if rr.c.baseline, err = baseline.Read(opts.baseline); err != nil {
 			fmt.Fprintf(stderr, "contractcheck: %v\n", err)
-			return exitError
+			return nil, exitError
 		}
 	}
 	ropts := report.Options{
@@ -149,36 +184,33 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	w, err := report.New(stdout, opts.format, ropts)
 	if err != nil {
 		fmt.Fprintf(stderr, "contractcheck: %v\n", err)
-		return exitError
+		return nil, exitError
 	}
-	var files outputs
-	defer files.close()
-	if err := files.open(opts.reports, opts.summary, ropts); err != nil {
+	if err := rr.files.open(opts.reports, opts.summary, ropts); err != nil {
+		rr.files.close()
 		fmt.Fprintf(stderr, "contractcheck: %v\n", err)
-		return exitError
+		return nil, exitError
 	}
-	w = files.writer(w)
-
-	var prog *progress
-	if useProgress(opts.progress, stderr) {
-		prog = newProgress(stderr, time.Now)
-	}
-	out := &sink{w: w, stderr: prog.writer(stderr)}
+	rr.out = &sink{w: rr.files.writer(w), stderr: stderr}
 	if opts.writeBaseline != "" {
-		out.record = baseline.NewRecorder()
+		rr.out.record = baseline.NewRecorder()
 	}
-	err = c.checkAll(ctx, recordings(opts.files, stdin, prog.bytesRead()), out, prog)
-	prog.finish()
+	return rr, exitOK
+}
+
+// finish ends the reports after the pairs, err being what stopped them, and
+// returns the exit status.
+func (rr *reportRun) finish(ctx context.Context, err error, opts checkOptions, stderr io.Writer) int {
 	if err == nil || ctx.Err() != nil {
 		// Finish even when interrupted, so that the report stays well formed.
-		if ferr := w.Finish(out.summary); err == nil {
+		if ferr := rr.out.w.Finish(rr.out.summary); err == nil {
 			err = ferr
 		}
 	}
-	if cerr := files.close(); err == nil {
+	if cerr := rr.files.close(); err == nil {
 		err = cerr
 	}
-	return c.exitStatus(ctx, err, opts, out, stderr)
+	return rr.c.exitStatus(ctx, err, opts, rr.out, stderr)
 }
 
 // exitStatus ends a run of check: it reports stale baseline entries, writes

@@ -5,6 +5,9 @@
 // Usage:
 //
 //	contractcheck check [flags] FILE...
+//	contractcheck probe --base-url URL [flags]
+//	contractcheck serve [--addr 127.0.0.1:4010] [--record FILE]
+//	contractcheck proxy --listen ADDR --upstream URL [--record FILE] [--enforce]
 //	contractcheck rules [--spec FILE] [--config FILE] [--rule RULE=LEVEL]... [--format text|json]
 //	contractcheck version
 //	contractcheck help [COMMAND]
@@ -17,14 +20,21 @@
 // --baseline accepts known findings and --write-baseline records them;
 // --progress shows a progress line on standard error. The exit status is 0
 // when no pair fails, 1 when a pair fails, and 2 when a recording or the
-// contract could not be read or the command line is wrong; 2 wins over 1. Run
-// "contractcheck help check" for every flag.
+// contract could not be read or the command line is wrong; 2 wins over 1.
+//
+// probe checks a live server by sending it the contract's example, a valid
+// request per Target and negative requests that must be refused; serve fakes
+// the endpoint (the fake of validate/contracttest) as a process; proxy is a
+// reverse proxy that checks, records and, with --enforce, refuses the
+// exchanges that pass it. Run
+// "contractcheck help COMMAND" for the flags of a command.
 package main
 
 import (
 	"context"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 func main() {
@@ -34,10 +44,10 @@ func main() {
 	os.Exit(code)
 }
 
-// signalContext returns a context cancelled by the first interrupt; a second
-// interrupt kills the process as usual.
+// signalContext returns a context cancelled by the first interrupt or
+// SIGTERM; a second one kills the process as usual.
 func signalContext() (context.Context, context.CancelFunc) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
 		stop()

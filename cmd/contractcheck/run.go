@@ -29,6 +29,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch name {
 	case "check":
 		return runCheck(ctx, rest, stdin, stdout, stderr)
+	case "probe":
+		return runProbe(ctx, rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
+	case "proxy":
+		return runProxy(ctx, rest, stdout, stderr)
 	case "rules":
 		return runRules(rest, stdout, stderr)
 	case "version", "--version", "-version":

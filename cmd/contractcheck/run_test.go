@@ -92,8 +92,11 @@ func TestEveryFlagDocumented(t *testing.T) {
 		usage string
 		fs    *flag.FlagSet
 	}{
-		{checkUsage, newCheckFlags().fs},
+		{checkUsage, newCheckFlags("check").fs},
 		{rulesUsage, newRulesFlags().fs},
+		{probeUsage, newProbeFlags().fs},
+		{serveUsage, newServeFlags().fs},
+		{proxyUsage, newProxyFlags().fs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fs.Name(), func(t *testing.T) {
@@ -128,7 +131,7 @@ func TestParseInterspersed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f := newCheckFlags()
+			f := newCheckFlags("check")
 			got, err := parseInterspersed(f.fs, tt.args)
 			require.NoError(t, err)
 			assert.Equal(t, tt.positional, got)
@@ -136,7 +139,7 @@ func TestParseInterspersed(t *testing.T) {
 			assert.Equal(t, tt.quiet, f.quiet)
 		})
 	}
-	_, err := parseInterspersed(newCheckFlags().fs, []string{"a.har", "-h"})
+	_, err := parseInterspersed(newCheckFlags("check").fs, []string{"a.har", "-h"})
 	assert.ErrorIs(t, err, errHelp)
 }
 

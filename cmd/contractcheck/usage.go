@@ -7,6 +7,9 @@ const mainUsage = `contractcheck checks recorded HTTP exchanges of Twilio Conver
 
 Usage:
   contractcheck check [flags] FILE...   check recordings (HAR, NDJSON, go-vcr cassettes)
+  contractcheck probe --base-url URL    check a live server by sending it requests
+  contractcheck serve [flags]           fake the endpoint, for development and demos
+  contractcheck proxy --upstream URL    check every exchange through a reverse proxy
   contractcheck rules [flags]           list the rules findings name
   contractcheck version                 print the version
   contractcheck help [COMMAND]          print this help, or a command's
@@ -116,13 +119,161 @@ Prints the version of contractcheck and of the Go toolchain that built it.
 // helpUsage is the usage of contractcheck help.
 const helpUsage = `Usage: contractcheck help [COMMAND]
 
-Prints the usage of contractcheck, or of COMMAND (check, rules, version, help).
+Prints the usage of contractcheck, or of COMMAND (check, probe, serve, proxy,
+rules, version, help).
 `
 
 // commandUsage maps each command to its usage.
 var commandUsage = map[string]string{
 	"check":   checkUsage,
+	"probe":   probeUsage,
+	"serve":   serveUsage,
+	"proxy":   proxyUsage,
 	"rules":   rulesUsage,
 	"version": versionUsage,
 	"help":    helpUsage,
 }
+
+// probeUsage is the usage of contractcheck probe.
+const probeUsage = `Usage: contractcheck probe --base-url URL [flags]
+
+Checks a live server of the operation (a staging service, a fake, a gateway)
+by sending it requests and checking what comes back. The requests are written
+from the contract: its own example of the body, one valid request per Target
+(webhook, trigger, studio), and negative requests that each break one
+documented constraint (a missing Target, an unknown Target or
+Configuration.Method, a bad Configuration.FlowSid, a non-integer
+Configuration.ReplayAfter, a JSON body) and must be refused with a 4xx. Each
+answer is checked like a recorded pair; a negative request the server does
+not refuse is a finding of rule probe.refusal. The report and the exit status
+are those of check; a line per request goes to standard error.
+
+WARNING: against Twilio itself, or a service that acts on requests, every
+valid request CREATES A WEBHOOK on the account (four of them per run): probe
+a test account or conversation, and delete them afterwards. --dry-run prints
+the requests without sending them.
+
+Credentials are sent with HTTP Basic auth, from --account-sid and
+--auth-token or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN; they are never
+printed, and the recording keeps the account SID but not the token.
+
+Flags:
+  --base-url URL         the server, such as http://127.0.0.1:4010 or
+                         https://conversations.twilio.com; a path in it is a
+                         prefix of every request's path (a gateway's)
+  --conversation SID     the conversation the requests address (default
+                         CH00000000000000000000000000000000); a unique name
+                         works too
+  --account-sid SID      the account to authenticate as (default
+                         $TWILIO_ACCOUNT_SID)
+  --auth-token TOKEN     its auth token (default $TWILIO_AUTH_TOKEN)
+  --timeout DURATION     how long to wait for each answer (default 10s)
+  --record FILE          write the exchanges to FILE as a HAR
+  --dry-run              print the requests, credentials redacted, and send
+                         nothing
+  --spec FILE            write and check the requests from the OpenAPI 3
+                         contract in FILE instead of the built-in one
+  --format FORMAT        report format, as for check: text (default), json,
+                         ndjson, junit, sarif, github or markdown
+  --report FORMAT=FILE   also write a report in FORMAT to FILE; may be repeated
+  --summary FILE         append a Markdown summary to FILE
+  --fail-on SEVERITY     lowest severity that fails a pair: error (default) or
+                         warning
+  --rule RULE=LEVEL      set a rule to off, warning or error; may be repeated
+  --config FILE          read the settings from FILE (default:
+                         contractcheck.yaml in the working directory)
+  --baseline FILE        accept the findings FILE lists
+  --write-baseline FILE  write every finding of this run to FILE as a baseline
+  --fail-on-unmatched    accepted for symmetry with check (every request of a
+                         probe is of the operation)
+  --quiet                print the summary line only, and no line per request
+  --color WHEN           colour the text report: auto (default), always or
+                         never
+  --progress WHEN        accepted for symmetry with check; a probe is short
+  -h, --help             print this help
+
+Exit status: 0 when every answer keeps the contract, 1 when one does not, 2
+when the server cannot be reached or does not answer in time, the contract or
+the settings cannot be read, or the command line is wrong (2 wins over 1).
+`
+
+// serveUsage is the usage of contractcheck serve.
+const serveUsage = `Usage: contractcheck serve [flags]
+
+Serves a fake of the endpoint POST /v1/Conversations/{ConversationSid}/Webhooks
+(the fake of validate/contracttest), for local development and demos: a
+request that keeps the contract gets a 201 whose body keeps it too (a fresh
+WH SID, the path's conversation, the configuration echoed, RFC 3339 dates,
+CORS headers); one that breaks it gets the 400 Twilio returns (JSON code,
+message, more_info, status). Each exchange is logged as a line on standard
+output. SIGINT or SIGTERM stops it cleanly: exchanges in flight finish and
+the recording is completed.
+
+Flags:
+  --addr ADDR            the address to listen on (default 127.0.0.1:4010; port
+                         0 picks a free one, and the address is printed on
+                         standard error)
+  --record FILE          append each exchange to FILE, a HAR, credentials
+                         redacted
+  --spec FILE            fake the operation as the OpenAPI 3 contract in FILE
+                         describes it instead of the built-in one
+  --account-sid SID      require HTTP Basic auth as this account (an AC SID);
+                         without it any credentials are taken
+  --auth-token TOKEN     the auth token required with --account-sid
+  --allow-origin ORIGIN  the origin the CORS headers allow (default *, as
+                         Twilio); another is echoed with credentials allowed
+  --quiet                log no line per exchange
+  -h, --help             print this help
+
+Exit status: 0 after a clean stop, 2 when the address cannot be listened on,
+the contract cannot be read, the recording cannot be written, or the command
+line is wrong.
+`
+
+// proxyUsage is the usage of contractcheck proxy.
+const proxyUsage = `Usage: contractcheck proxy --upstream URL [flags]
+
+A reverse proxy that checks every exchange as it passes: requests to
+--listen go to --upstream, answers come back, bodies and headers (CORS
+headers included) forwarded byte for byte. The findings of each failing
+exchange stream to standard error as check's text report, and to --ndjson as
+one JSON line per exchange; SIGINT or SIGTERM stops it cleanly, after the
+exchanges in flight, with the summary line, and completes the recording.
+
+At most --max-body bytes of a request or response body are read into memory:
+a larger body is passed through unchanged and its exchange reported as not
+checked (skipped).
+
+With --enforce, a request that breaks the contract is not forwarded: it is
+answered 400 with an RFC 9457 problem document (application/problem+json,
+with the findings); a response that breaks it is answered 502 with one
+instead of being passed on.
+
+Flags:
+  --listen ADDR          the address to listen on (default 127.0.0.1:4011)
+  --upstream URL         where requests go, such as http://127.0.0.1:4010; a
+                         path in it is a prefix of every request's path
+  --record FILE          write each exchange to FILE, a HAR, credentials
+                         redacted
+  --ndjson FILE          write a report line per exchange to FILE (the ndjson
+                         format of check)
+  --max-body SIZE        the most bytes of a body checked (default 1MiB;
+                         such as 65536, 512KiB, 4MiB)
+  --enforce              refuse exchanges that break the contract (400 for a
+                         request, 502 for a response) instead of forwarding
+  --quiet                print only the findings and the summary line on
+                         standard error, no line per refused or unchecked
+                         exchange
+  --spec FILE            check against the OpenAPI 3 contract in FILE instead
+                         of the built-in one
+  --fail-on SEVERITY     lowest severity that fails a pair: error (default) or
+                         warning
+  --rule RULE=LEVEL      set a rule to off, warning or error; may be repeated
+  --config FILE          read the settings from FILE (default:
+                         contractcheck.yaml in the working directory)
+  -h, --help             print this help
+
+Exit status: 0 after a clean stop when no exchange failed, 1 when one did, 2
+when the address cannot be listened on, the contract, the settings or a file
+cannot be read or written, or the command line is wrong.
+`

@@ -134,6 +134,7 @@ func New(opts Options) (*Proxy, error) {
 		// Ask for no encoding the client did not: what the client gets must
 		// be what the upstream sent it.
 		t.DisableCompression = true
+		t.MaxIdleConnsPerHost = 64 // a proxy sends everything to one host
 		opts.Transport = t
 	}
 	p := &Proxy{opts: opts}

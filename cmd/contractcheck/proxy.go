@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/proxy"
+	"github.com/contractcheck/contractcheck/validate/report"
+)
+
+// proxyFlags are the flags of contractcheck proxy.
+type proxyFlags struct {
+	fs       *flag.FlagSet
+	listen   string
+	upstream string
+	record   string
+	ndjson   string
+	maxBody  string
+	enforce  bool
+	quiet    bool
+	spec     string
+	failOn   *choice
+	settings settingsFlags
+}
+
+// newProxyFlags defines the flags of proxy, with their defaults.
+func newProxyFlags() *proxyFlags {
+	f := &proxyFlags{fs: newFlagSet("proxy"),
+		failOn: newChoice(validate.SeverityError.String(), validate.SeverityError.String(), validate.SeverityWarning.String())}
+	f.fs.StringVar(&f.listen, "listen", "127.0.0.1:4011", "")
+	f.fs.StringVar(&f.upstream, "upstream", "", "")
+	f.fs.StringVar(&f.record, "record", "", "")
+	f.fs.StringVar(&f.ndjson, "ndjson", "", "")
+	f.fs.StringVar(&f.maxBody, "max-body", "1MiB", "")
+	f.fs.BoolVar(&f.enforce, "enforce", false, "")
+	f.fs.BoolVar(&f.quiet, "quiet", false, "")
+	f.fs.StringVar(&f.spec, "spec", "", "")
+	f.fs.Var(f.failOn, "fail-on", "")
+	f.settings.define(f.fs)
+	return f
+}
+
+// parseSize parses a byte count: digits, optionally followed by KiB, MiB or
+// GiB (or KB, MB, GB, also powers of 1024 here) or B.
+func parseSize(s string) (int64, error) {
+	num := strings.TrimRight(s, "KMGiBkmgb")
+	unit := strings.ToLower(s[len(num):])
+	mult := map[string]int64{"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
+		"g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}[unit]
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || mult == 0 || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 1048576, 512KiB or 1MiB", s)
+	}
+	return n * mult, nil
+}
+
+// runProxy runs contractcheck proxy: a reverse proxy to the upstream that
+// checks every exchange as it passes and streams the findings.
+func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f := newProxyFlags()
+	rest, code, done := parseCommand(f.fs, args, stdout, stderr)
+	if done {
+		return code
+	}
+	if len(rest) > 0 {
+		return usageError(stderr, "proxy", fmt.Errorf("proxy takes no arguments, got %q", rest[0]))
+	}
+	upstream, err := parseBaseURL("--upstream", f.upstream)
+	if err != nil {
+		return usageError(stderr, "proxy", err)
+	}
+	maxBody, err := parseSize(f.maxBody)
+	if err != nil {
+		return usageError(stderr, "proxy", fmt.Errorf("--max-body: %w", err))
+	}
+	failOn := ""
+	if flagGiven(f.fs, "fail-on") {
+		failOn = f.failOn.value
+	}
+	rules, err := loadSettings("proxy", f.settings, failOn, stderr)
+	if err != nil {
+		return exitError
+	}
+	plan := loadPlan(f.spec, stderr)
+	if plan == nil {
+		return exitError
+	}
+	sev, _ := rules.FailOn()
+	st, err := newProxyStream(plan, checker{plan: plan, failOn: sev, rules: rules}, f, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "contractcheck proxy: %v\n", err)
+		return exitError
+	}
+	p, err := proxy.New(proxy.Options{Plan: plan, Upstream: upstream, MaxBody: maxBody, Enforce: f.enforce, OnExchange: st.exchange})
+	if err != nil {
+		st.close()
+		return usageError(stderr, "proxy", err)
+	}
+	ln, err := listen(f.listen)
+	if err != nil {
+		st.close()
+		fmt.Fprintf(stderr, "contractcheck proxy: %v\n", err)
+		return exitError
+	}
+	mode := "checking"
+	if f.enforce {
+		mode = "enforcing"
+	}
+	fmt.Fprintf(stderr, "contractcheck proxy: listening on http://%s, forwarding to %s, %s %s (Ctrl-C stops)\n", ln.Addr(), upstream.Redacted(), mode, plan.File())
+	err = serveUntilDone(ctx, newServer(p), ln)
+	if cerr := st.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "contractcheck proxy: %v\n", err)
+		return exitError
+	}
+	if st.out.summary.Failed > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+// proxyStream reports and records the exchanges of a proxy as they pass:
+// a text report on standard error, NDJSON to --ndjson, the HAR of --record.
+type proxyStream struct {
+	c      checker
+	rec    *harRecorder
+	ndjson *os.File
+	stderr io.Writer
+	quiet  bool
+
+	mu   sync.Mutex // serialises the sink
+	out  *sink
+	werr error // the first error writing a report or the recording
+}
+
+// newProxyStream opens the reports and the recording of a proxy.
+func newProxyStream(plan *validate.Plan, c checker, f *proxyFlags, stderr io.Writer) (*proxyStream, error) {
+	st := &proxyStream{c: c, stderr: stderr, quiet: f.quiet}
+	ropts := report.Options{Contract: plan.File(), Color: useColor(colorAuto, stderr, os.Getenv("NO_COLOR")), ToolVersion: versionString()}
+	text, err := report.New(stderr, report.FormatText, ropts)
+	if err != nil {
+		return nil, err
+	}
+	writers := []report.Writer{text}
+	if f.ndjson != "" {
+		if st.ndjson, err = os.Create(f.ndjson); err != nil {
+			return nil, fmt.Errorf("creating the NDJSON report: %w", err)
+		}
+		ropts.Color = false
+		w, err := report.New(st.ndjson, report.FormatNDJSON, ropts)
+		if err != nil {
+			st.ndjson.Close()
+			return nil, err
+		}
+		writers = append(writers, w)
+	}
+	if st.rec, err = newHARRecorder(f.record); err != nil {
+		if st.ndjson != nil {
+			st.ndjson.Close()
+		}
+		return nil, err
+	}
+	st.out = &sink{w: report.Multi(writers...), stderr: stderr}
+	return st, nil
+}
+
+// exchange reports and records one exchange; the proxy calls it from its
+// handlers' goroutines.
+func (st *proxyStream) exchange(e proxy.Exchange) {
+	ex := e.Exchange
+	res := e.Result
+	if e.NotChecked != "" {
+		res = validate.Result{Skip: "not checked: " + e.NotChecked}
+	}
+	p := st.c.result(ex, res)
+	rerr := st.rec.record(ex, e.Started, e.Elapsed)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.quiet && e.Action != proxy.Forwarded {
+		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s %s: %s\n", ex.Entry, ex.Request.Method, validate.RedactURL(requestTarget(ex.Request.URL), nil), actionText(e))
+	} else if !st.quiet && e.NotChecked != "" {
+		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s %s: not checked: %s\n", ex.Entry, ex.Request.Method, validate.RedactURL(requestTarget(ex.Request.URL), nil), e.NotChecked)
+	}
+	if err := errors.Join(rerr, st.out.put(p)); err != nil && st.werr == nil {
+		st.werr = err
+		fmt.Fprintf(st.stderr, "contractcheck proxy: %v\n", err)
+	}
+}
+
+// actionText says what the proxy did with an exchange it did not forward.
+func actionText(e proxy.Exchange) string {
+	switch e.Action {
+	case proxy.RefusedRequest:
+		return "refused with 400: the request breaks the contract"
+	case proxy.RefusedResponse:
+		return "answered 502: the upstream's response breaks the contract"
+	case proxy.UpstreamFailed:
+		return "answered 502: " + e.NotChecked
+	}
+	return e.Action.String()
+}
+
+// close finishes the reports (the summary line on standard error) and the
+// recording.
+func (st *proxyStream) close() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	err := st.werr
+	if ferr := st.out.w.Finish(st.out.summary); err == nil {
+		err = ferr
+	}
+	if rerr := st.rec.close(); err == nil {
+		err = rerr
+	}
+	if st.ndjson != nil {
+		if cerr := st.ndjson.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("closing the NDJSON report: %w", cerr)
+		}
+	}
+	return err
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/contracttest"
+)
+
+// serveFlags are the flags of contractcheck serve.
+type serveFlags struct {
+	fs             *flag.FlagSet
+	addr           string
+	record         string
+	spec           string
+	account, token string
+	origin         string
+	quiet          bool
+}
+
+// newServeFlags defines the flags of serve, with their defaults.
+func newServeFlags() *serveFlags {
+	f := &serveFlags{fs: newFlagSet("serve")}
+	f.fs.StringVar(&f.addr, "addr", "127.0.0.1:4010", "")
+	f.fs.StringVar(&f.record, "record", "", "")
+	f.fs.StringVar(&f.spec, "spec", "", "")
+	f.fs.StringVar(&f.account, "account-sid", "", "")
+	f.fs.StringVar(&f.token, "auth-token", "", "")
+	f.fs.StringVar(&f.origin, "allow-origin", "*", "")
+	f.fs.BoolVar(&f.quiet, "quiet", false, "")
+	return f
+}
+
+// runServe runs contractcheck serve: the fake endpoint of contracttest as a
+// process, until interrupted.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f := newServeFlags()
+	rest, code, done := parseCommand(f.fs, args, stdout, stderr)
+	if done {
+		return code
+	}
+	switch {
+	case len(rest) > 0:
+		return usageError(stderr, "serve", fmt.Errorf("serve takes no arguments, got %q", rest[0]))
+	case (f.account == "") != (f.token == ""):
+		return usageError(stderr, "serve", errors.New("--account-sid and --auth-token go together"))
+	}
+	plan := loadPlan(f.spec, stderr)
+	if plan == nil {
+		return exitError
+	}
+	rec, err := newHARRecorder(f.record)
+	if err != nil {
+		fmt.Fprintf(stderr, "contractcheck serve: %v\n", err)
+		return exitError
+	}
+	lg := &exchangeLog{w: stdout, quiet: f.quiet, rec: rec, stderr: stderr}
+	opts := []contracttest.Option{contracttest.WithPlan(plan), contracttest.AllowOrigin(f.origin), contracttest.Observe(lg.call)}
+	if f.account != "" {
+		opts = append(opts, contracttest.Credentials(f.account, f.token))
+	}
+	fake, err := contracttest.NewFake(opts...)
+	if err != nil {
+		rec.close()
+		return usageError(stderr, "serve", err)
+	}
+	ln, err := listen(f.addr)
+	if err != nil {
+		rec.close()
+		fmt.Fprintf(stderr, "contractcheck serve: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(stderr, "contractcheck serve: faking POST /v1/Conversations/{ConversationSid}/Webhooks of %s on http://%s (Ctrl-C stops)\n", plan.File(), ln.Addr())
+	err = serveUntilDone(ctx, newServer(fake), ln)
+	if cerr := rec.close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = lg.err()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "contractcheck serve: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(stderr, "contractcheck serve: stopped after %s\n", count(lg.count(), "exchange"))
+	return exitOK
+}
+
+// exchangeLog writes a line per exchange the fake answers, and records it.
+type exchangeLog struct {
+	w      io.Writer
+	stderr io.Writer
+	quiet  bool
+	rec    *harRecorder
+
+	mu       sync.Mutex
+	n        int
+	firstErr error
+}
+
+// call logs and records one call of the fake.
+func (l *exchangeLog) call(c contracttest.Call) {
+	now := time.Now()
+	line := exchangeLine(now, c.Exchange, c.Findings)
+	err := l.rec.record(c.Exchange, now, 0)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n++
+	if err != nil && l.firstErr == nil {
+		l.firstErr = err
+		fmt.Fprintf(l.stderr, "contractcheck serve: %v\n", err)
+	}
+	if !l.quiet {
+		fmt.Fprintln(l.w, line)
+	}
+}
+
+func (l *exchangeLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.n
+}
+
+func (l *exchangeLog) err() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.firstErr
+}
+
+// exchangeLine is the log line of an exchange: its time, request line and
+// status, then the webhook created, or what the request breaks.
+func exchangeLine(now time.Time, ex *validate.Exchange, findings []validate.Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s -> %d", now.UTC().Format(time.RFC3339), ex.Request.Method,
+		validate.RedactURL(requestTarget(ex.Request.URL), nil), ex.Response.Status)
+	if ex.Response.Status == 201 {
+		var created struct {
+			Sid    string `json:"sid"`
+			Target string `json:"target"`
+		}
+		if json.Unmarshal(ex.Response.Body, &created) == nil && created.Sid != "" {
+			fmt.Fprintf(&b, " created %s (target %s)", created.Sid, created.Target)
+		}
+	}
+	for i, f := range findings {
+		if i == 2 {
+			fmt.Fprintf(&b, "; and %d more", len(findings)-i)
+			break
+		}
+		sep := ";"
+		if i == 0 {
+			sep = ":"
+		}
+		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, f.Rule, f.Location)
+	}
+	return b.String()
+}
+
+// requestTarget is the path and query of a request target, absolute or not.
+func requestTarget(target string) string {
+	if i := strings.Index(target, "://"); i >= 0 {
+		rest := target[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			return rest[j:]
+		}
+		return "/"
+	}
+	return target
+}
