@@ -22,6 +22,7 @@ import (
 	twclient "github.com/twilio/twilio-go/client"
 	conversations "github.com/twilio/twilio-go/rest/conversations/v1"
 
+	"github.com/contractcheck/contractcheck/internal/badserver"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/recording"
 )
@@ -160,21 +161,7 @@ func TestServeAndProbe(t *testing.T) {
 }
 
 func TestProbeBrokenServer(t *testing.T) {
-	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		conv := strings.Split(r.URL.Path, "/")[3]
-		sid := "WH0123456789abcdef0123456789abcdef"
-		body, _ := json.Marshal(map[string]any{
-			"account_sid": testAccount, "conversation_sid": conv, "sid": sid, "target": r.PostForm.Get("Target"),
-			"configuration": map[string]any{}, "date_created": "2026-01-02T03:04:05Z", "date_updated": "2026-01-02T03:04:05Z",
-			"url": "https://conversations.twilio.com/v1/Conversations/" + conv + "/Webhooks/" + sid,
-		})
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Access-Control-Allow-Credentials", "true")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write(body)
-	}))
+	broken := httptest.NewServer(http.HandlerFunc(badserver.AcceptAll))
 	defer broken.Close()
 	res := runArgs(t, "", "probe", "--base-url", broken.URL, "--format", "ndjson")
 	require.Equal(t, exitFail, res.code, res.stderr)

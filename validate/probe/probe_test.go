@@ -2,19 +2,18 @@ package probe_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/contractcheck/contractcheck/internal/badserver"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/contracttest"
 	"github.com/contractcheck/contractcheck/validate/probe"
@@ -127,27 +126,8 @@ func TestProbeFake(t *testing.T) {
 	assert.Len(t, srv.Calls(), 10)
 }
 
-// broken answers every POST with 201 and a body that keeps the schema, and
-// allows the origin * with credentials.
-func broken(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
-	conv := strings.Split(r.URL.Path, "/")[3]
-	sid := "WH0123456789abcdef0123456789abcdef"
-	body, _ := json.Marshal(map[string]any{
-		"account_sid": "AC0123456789abcdef0123456789abcdef", "conversation_sid": conv, "sid": sid,
-		"target": r.PostForm.Get("Target"), "configuration": map[string]any{},
-		"date_created": "2026-01-02T03:04:05Z", "date_updated": "2026-01-02T03:04:05Z",
-		"url": "https://conversations.twilio.com/v1/Conversations/" + conv + "/Webhooks/" + sid,
-	})
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	w.Header().Set("Access-Control-Allow-Credentials", "true")
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
-	_, _ = w.Write(body)
-}
-
 func TestProbeBroken(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(broken))
+	srv := httptest.NewServer(http.HandlerFunc(badserver.AcceptAll))
 	defer srv.Close()
 	got := run(t, srv.URL, probe.Client{})
 	for _, name := range []string{"example.create", "valid.webhook", "valid.trigger", "valid.studio"} {

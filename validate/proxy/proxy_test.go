@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/contractcheck/contractcheck/internal/badserver"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/contracttest"
 	"github.com/contractcheck/contractcheck/validate/proxy"
@@ -161,25 +162,9 @@ func TestProxy(t *testing.T) {
 	}
 }
 
-// brokenCORS answers 201 with a body that keeps the schema and CORS
-// headers that break the Fetch standard.
-func brokenCORS(w http.ResponseWriter, r *http.Request) {
-	sid := "WH0123456789abcdef0123456789abcdef"
-	body, _ := json.Marshal(map[string]any{
-		"account_sid": "AC0123456789abcdef0123456789abcdef", "conversation_sid": "CH0123456789abcdef0123456789abcdef", "sid": sid,
-		"target": "webhook", "configuration": map[string]any{}, "date_created": "2026-01-02T03:04:05Z", "date_updated": "2026-01-02T03:04:05Z",
-		"url": "https://conversations.twilio.com" + path + "/" + sid,
-	})
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	w.Header().Set("Access-Control-Allow-Credentials", "true")
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
-	_, _ = w.Write(body)
-}
-
 func TestProxyRefusesResponse(t *testing.T) {
 	for _, enforce := range []bool{false, true} {
-		base, rec, _ := setup(t, http.HandlerFunc(brokenCORS), enforce, 0)
+		base, rec, _ := setup(t, http.HandlerFunc(badserver.AcceptAll), enforce, 0)
 		resp, body := post(t, base, validForm)
 		e := rec.wait(t, 1)[0]
 		assert.Equal(t, []string{validate.RuleCORSCredentials}, rulesOf(e.Result.Findings))
