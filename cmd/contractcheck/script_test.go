@@ -16,7 +16,12 @@ import (
 
 // TestMain lets the test binary run as the contractcheck command of the
 // scripts.
+// With CONTRACTCHECK_MAIN=1 in its environment it is the command itself, for
+// tests that signal a process (see TestSignals).
 func TestMain(m *testing.M) {
+	if os.Getenv("CONTRACTCHECK_MAIN") == "1" {
+		main()
+	}
 	testscript.Main(m, map[string]func(){"contractcheck": main})
 }
 
