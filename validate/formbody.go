@@ -204,7 +204,7 @@ func formText(v any) string {
 		return x.String()
 	case nil:
 		return ""
-	case bool, float64, int, int64:
+	case bool:
 		return fmt.Sprint(x)
 	}
 	b, _ := json.Marshal(v)

@@ -8,9 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -75,13 +73,11 @@ func (r *harRecorder) close() error {
 // is told to stop.
 const shutdownGrace = 10 * time.Second
 
-// serveUntilDone serves srv on ln until ctx is cancelled or SIGTERM arrives
-// (SIGINT cancels ctx in main), then shuts it down gracefully: it stops
-// accepting, waits up to shutdownGrace for exchanges in flight, and returns.
-// It returns the server's error, nil after a clean stop.
+// serveUntilDone serves srv on ln until ctx is cancelled (main cancels it on
+// SIGINT or SIGTERM), then shuts it down gracefully: it stops accepting,
+// waits up to shutdownGrace for exchanges in flight, and returns. It returns
+// the server's error, nil after a clean stop.
 func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) error {
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

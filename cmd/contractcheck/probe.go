@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -72,7 +73,7 @@ func parseProbe(args []string, stdout, stderr io.Writer) (opts probeOptions, cod
 		return opts, usageError(stderr, "probe", fmt.Errorf("--timeout %s: want a positive duration, such as 10s", f.timeout)), true
 	}
 	opts = probeOptions{base: base, conversation: f.conversation, timeout: f.timeout, record: f.record, dryRun: f.dryRun,
-		account: firstNonEmpty(f.account, os.Getenv("TWILIO_ACCOUNT_SID")), token: firstNonEmpty(f.token, os.Getenv("TWILIO_AUTH_TOKEN"))}
+		account: cmp.Or(f.account, os.Getenv("TWILIO_ACCOUNT_SID")), token: cmp.Or(f.token, os.Getenv("TWILIO_AUTH_TOKEN"))}
 	if (opts.account == "") != (opts.token == "") {
 		return opts, usageError(stderr, "probe", errors.New("give both the account SID and the auth token (--account-sid and --auth-token, or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), or neither")), true
 	}
@@ -97,15 +98,6 @@ func parseBaseURL(flag, s string) (*url.URL, error) {
 		return nil, fmt.Errorf("%s %q: a base URL has no query or fragment", flag, s)
 	}
 	return u, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // runProbe runs contractcheck probe: it sends each case to the server,

@@ -187,9 +187,9 @@ func (st *proxyStream) exchange(e proxy.Exchange) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if !st.quiet && e.Action != proxy.Forwarded {
-		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s %s: %s\n", ex.Entry, ex.Request.Method, validate.RedactURL(requestTarget(ex.Request.URL), nil), actionText(e))
+		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: %s\n", ex.Entry, p.Request(), actionText(e))
 	} else if !st.quiet && e.NotChecked != "" {
-		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s %s: not checked: %s\n", ex.Entry, ex.Request.Method, validate.RedactURL(requestTarget(ex.Request.URL), nil), e.NotChecked)
+		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: not checked: %s\n", ex.Entry, p.Request(), e.NotChecked)
 	}
 	if err := errors.Join(rerr, st.out.put(p)); err != nil && st.werr == nil {
 		st.werr = err

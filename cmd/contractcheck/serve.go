@@ -13,6 +13,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/contracttest"
+	"github.com/contractcheck/contractcheck/validate/report"
 )
 
 // serveFlags are the flags of contractcheck serve.
@@ -109,7 +110,7 @@ type exchangeLog struct {
 // call logs and records one call of the fake.
 func (l *exchangeLog) call(c contracttest.Call) {
 	now := time.Now()
-	line := exchangeLine(now, c.Exchange, c.Findings)
+	line := exchangeLine(now, report.NewPair(c.Exchange, validate.Result{Operation: c.Operation, Findings: c.Findings}, validate.SeverityError), c.Exchange.Response.Body)
 	err := l.rec.record(c.Exchange, now, 0)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -136,17 +137,18 @@ func (l *exchangeLog) err() error {
 }
 
 // exchangeLine is the log line of an exchange: its time, request line and
-// status, then the webhook created, or what the request breaks.
-func exchangeLine(now time.Time, ex *validate.Exchange, findings []validate.Finding) string {
+// status, then the webhook created (from the response body), or what the
+// request breaks.
+func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s -> %d", now.UTC().Format(time.RFC3339), ex.Request.Method,
-		validate.RedactURL(requestTarget(ex.Request.URL), nil), ex.Response.Status)
-	if ex.Response.Status == 201 {
+	fmt.Fprintf(&b, "%s %s -> %d", now.UTC().Format(time.RFC3339), p.Request(), p.Status)
+	findings := p.Findings
+	if p.Status == 201 {
 		var created struct {
 			Sid    string `json:"sid"`
 			Target string `json:"target"`
 		}
-		if json.Unmarshal(ex.Response.Body, &created) == nil && created.Sid != "" {
+		if json.Unmarshal(body, &created) == nil && created.Sid != "" {
 			fmt.Fprintf(&b, " created %s (target %s)", created.Sid, created.Target)
 		}
 	}
@@ -162,16 +164,4 @@ func exchangeLine(now time.Time, ex *validate.Exchange, findings []validate.Find
 		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, f.Rule, f.Location)
 	}
 	return b.String()
-}
-
-// requestTarget is the path and query of a request target, absolute or not.
-func requestTarget(target string) string {
-	if i := strings.Index(target, "://"); i >= 0 {
-		rest := target[i+3:]
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			return rest[j:]
-		}
-		return "/"
-	}
-	return target
 }

@@ -91,7 +91,7 @@ func (j *junitWriter) testcase(p Pair) {
 	case p.Verdict == VerdictInputError:
 		name = strings.TrimPrefix(p.RefLine(), p.Source)
 	default:
-		name = "#" + strconv.Itoa(p.Entry) + " " + p.Method + " " + pathAndQuery(p.URL)
+		name = "#" + strconv.Itoa(p.Entry) + " " + p.Request()
 	}
 	b.WriteString(`    <testcase classname="` + xmlAttr(p.Source) + `" name="` + xmlAttr(name) + `"`)
 	switch p.Verdict {
@@ -163,7 +163,7 @@ func (j *junitWriter) Finish(Summary) error {
 // pairHeader is the first line of a pair in the text report:
 // "source#entry METHOD /path -> status".
 func pairHeader(p Pair) string {
-	return p.Ref() + " " + p.Method + " " + pathAndQuery(p.URL) + " -> " + strconv.Itoa(p.Status)
+	return p.Ref() + " " + p.Request() + " -> " + strconv.Itoa(p.Status)
 }
 
 // findingsText renders findings as the text report does, without colour.

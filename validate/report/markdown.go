@@ -119,7 +119,7 @@ func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
 		fmt.Fprintf(b, "- **%s**: input error: %s\n", mdText(p.RefLine()), mdText(p.Error))
 		return
 	}
-	fmt.Fprintf(b, "- **%s** %s → %s\n", mdText(p.Ref()), mdCode(p.Method+" "+pathAndQuery(p.URL)), strconv.Itoa(p.Status))
+	fmt.Fprintf(b, "- **%s** %s → %s\n", mdText(p.Ref()), mdCode(p.Request()), strconv.Itoa(p.Status))
 	for _, f := range p.Findings {
 		fmt.Fprintf(b, "  - %s %s %s: %s", f.Severity, mdCode(f.Rule), mdCode(f.Location), mdText(f.Message))
 		if f.Hint != "" {

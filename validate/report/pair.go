@@ -132,6 +132,13 @@ func NewInputError(source string, entry, line int, field string, err error) Pair
 	}
 }
 
+// Request is the pair's request line as reports show it: the method, then
+// the path and query of the (redacted) URL, such as
+// "POST /v1/Conversations/CH…/Webhooks".
+func (p Pair) Request() string {
+	return p.Method + " " + pathAndQuery(p.URL)
+}
+
 // Ref names the pair as "source#entry", or "source" alone when the whole
 // source is at fault.
 func (p Pair) Ref() string {

@@ -215,7 +215,7 @@ func (s *sarifWriter) result(p Pair, f validate.Finding) sarifResult {
 	if p.Shape != "" {
 		r.PartialFingerprints = map[string]string{fingerprintKey: p.Fingerprint(f)}
 	}
-	r.Properties = map[string]string{"location": f.Location, "request": p.Method + " " + pathAndQuery(p.URL)}
+	r.Properties = map[string]string{"location": f.Location, "request": p.Request()}
 	if p.Operation != "" {
 		r.Properties["operation"] = p.Operation
 	}

@@ -57,7 +57,7 @@ func (t *textWriter) WritePair(p Pair) error {
 		t.line(0, t.paint(ansiBold, clean(p.RefLine())))
 		t.line(2, t.paint(ansiMagenta, "input error")+": "+clean(p.Error))
 	} else {
-		t.line(0, t.paint(ansiBold, clean(p.Ref()+" "+p.Method+" "+pathAndQuery(p.URL)+" -> "+strconv.Itoa(p.Status))))
+		t.line(0, t.paint(ansiBold, clean(p.Ref()+" "+p.Request()+" -> "+strconv.Itoa(p.Status))))
 		for _, f := range p.Findings {
 			t.finding(f)
 		}
