@@ -14,11 +14,12 @@ import (
 
 // checker holds the state of checking one exchange.
 type checker struct {
-	p        *Plan
-	op       *operation
-	ex       *Exchange
-	secrets  []string // the exchange's credentials, read when the first finding is added
-	findings []Finding
+	p           *Plan
+	op          *operation
+	ex          *Exchange
+	secrets     []string // the exchange's credentials (see checker.redact)
+	haveSecrets bool     // whether secrets has been read
+	findings    []Finding
 
 	pathVals []string            // path parameter values, in template order
 	form     map[string][]string // documented form keys and their decoded values
@@ -77,14 +78,13 @@ func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withRespons
 // add records a finding, with the exchange's secrets redacted from every
 // string it holds.
 func (c *checker) add(f Finding) {
-	if c.findings == nil {
-		c.secrets = c.ex.Secrets()
-	}
-	f.Message = Redact(f.Message, c.secrets)
-	f.Want = Redact(f.Want, c.secrets)
-	f.Got = Redact(f.Got, c.secrets)
-	f.Hint = Redact(f.Hint, c.secrets)
-	f.Location = Redact(f.Location, c.secrets)
+	// The values were redacted whole before they were shortened and quoted
+	// (checker.quote); this hides what the rest of the text may hold.
+	f.Message = c.redact(f.Message)
+	f.Want = c.redact(f.Want)
+	f.Got = c.redact(f.Got)
+	f.Hint = c.redact(f.Hint)
+	f.Location = c.redact(f.Location)
 	c.findings = append(c.findings, f)
 }
 
@@ -211,7 +211,7 @@ func (c *checker) checkRequestBody() {
 		mp = formMedia(bp.media)
 	}
 	if mp == nil {
-		got := quoteShort(ct)
+		got := c.quote(ct)
 		if ct == "" {
 			got = "no Content-Type"
 		}
@@ -309,7 +309,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			c.add(Finding{Rule: RuleFormSyntax, Severity: SeverityError, Location: loc,
 				Message: "the form body is not well formed: " + pair.problem,
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
-				Got:     quoteShort(pair.raw),
+				Got:     c.quote(pair.raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
 				Spec:    c.op.anchors[AnchorRequestBody]})
 		}
@@ -349,7 +349,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			c.add(Finding{Rule: RuleFormDuplicateKey, Severity: SeverityError, Location: loc,
 				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.kind),
 				Want:    "one " + key,
-				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(quoteAll(truncateList(vals, 5)), ", ")),
+				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(c.quoteAll(truncateList(vals, 5)), ", ")),
 				Hint:    "send it once; only array fields repeat their key",
 				Spec:    c.p.doc.pos(f.ptr)})
 		}
@@ -380,9 +380,9 @@ func truncateList(s []string, n int) []string {
 // unknownKey reports a form key the contract does not document.
 func (c *checker) unknownKey(fp *formPlan, key string) {
 	f := Finding{Rule: RuleFormUnknownKey, Severity: SeverityError, Location: "request.body#/" + escapeToken(key),
-		Message: fmt.Sprintf("%s is not a field of this operation", quoteShort(key)),
+		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + strings.Join(fp.names, ", "),
-		Got:     quoteShort(key),
+		Got:     c.quote(key),
 		Spec:    c.op.anchors[AnchorRequestSchema]}
 	near := suggest(key, fp.names)
 	switch {
@@ -427,8 +427,8 @@ func (c *checker) decodeText(kind valueKind, s, loc, name, schemaPtr string) (v 
 		return s, true
 	}
 	c.add(Finding{Rule: RuleType, Severity: SeverityError, Location: loc,
-		Message: fmt.Sprintf("%s is %s, not %s", name, quoteShort(s), want),
-		Want:    want, Got: quoteShort(s), Hint: hint, Spec: c.p.doc.pos(schemaPtr)})
+		Message: fmt.Sprintf("%s is %s, not %s", name, c.quote(s), want),
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(schemaPtr)})
 	return nil, false
 }
 
@@ -473,7 +473,7 @@ func (c *checker) decodeJSON(body []byte, section, rule string, spec SpecPos) (a
 	bad := func(msg, hint string) (any, bool) {
 		c.add(Finding{Rule: rule, Severity: SeverityError, Location: section,
 			Message: "the body is not well-formed JSON: " + msg,
-			Want:    "a JSON document", Got: describeBody(body), Hint: hint, Spec: spec})
+			Want:    "a JSON document", Got: c.describeBody(body), Hint: hint, Spec: spec})
 		return nil, false
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -502,14 +502,14 @@ func (c *checker) decodeJSON(body []byte, section, rule string, spec SpecPos) (a
 }
 
 // describeBody summarises a body for a finding's got.
-func describeBody(b []byte) string {
+func (c *checker) describeBody(b []byte) string {
 	if len(b) == 0 {
 		return "an empty body"
 	}
 	if !utf8.Valid(b) {
 		return fmt.Sprintf("%s of binary data", plural(len(b), "byte", "bytes"))
 	}
-	return fmt.Sprintf("%s (%s)", quoteShort(string(b)), plural(len(b), "byte", "bytes"))
+	return fmt.Sprintf("%s (%s)", c.quote(string(b)), plural(len(b), "byte", "bytes"))
 }
 
 // checkResponse checks the response's status, documented headers and body.
@@ -524,7 +524,7 @@ func (c *checker) checkResponse() {
 		c.add(Finding{Rule: RuleResponseStatus, Severity: SeverityError, Location: "response.status",
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-			Hint: statusHint(res), Spec: c.op.anchors[AnchorResponses]})
+			Hint: c.statusHint(res), Spec: c.op.anchors[AnchorResponses]})
 		return
 	}
 	c.respPlan = rp
@@ -534,16 +534,16 @@ func (c *checker) checkResponse() {
 
 // statusHint quotes the server's own explanation of an error response, as
 // Twilio's error bodies carry it.
-func statusHint(res Response) string {
+func (c *checker) statusHint(res Response) string {
 	var e struct {
 		Message string `json:"message"`
 		Code    any    `json:"code"`
 	}
 	if json.Unmarshal(res.Body, &e) == nil && e.Message != "" {
 		if e.Code != nil {
-			return fmt.Sprintf("the server says: %s (code %v)", quoteShort(e.Message), e.Code)
+			return fmt.Sprintf("the server says: %s (code %v)", c.quote(e.Message), e.Code)
 		}
-		return "the server says: " + quoteShort(e.Message)
+		return "the server says: " + c.quote(e.Message)
 	}
 	if res.Status == 0 {
 		return "no response was recorded"
@@ -610,8 +610,8 @@ func (c *checker) headerValue(hp *headerPlan, s, loc string) (any, bool) {
 		hint = "an empty value is not a boolean: send true, or leave the header out"
 	}
 	c.add(Finding{Rule: RuleHeaderType, Severity: SeverityError, Location: loc,
-		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, quoteShort(s), hp.kind, want),
-		Want:    want, Got: quoteShort(s), Hint: hint, Spec: c.p.doc.pos(hp.ptr + "/schema")})
+		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, c.quote(s), hp.kind, want),
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(hp.ptr + "/schema")})
 	return nil, false
 }
 
@@ -626,7 +626,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 	mt := normalizeMediaType(ct)
 	mp := matchMedia(rp.media, mt)
 	if mp == nil {
-		got := quoteShort(ct)
+		got := c.quote(ct)
 		if ct == "" {
 			got = "no Content-Type"
 		}

@@ -3,6 +3,7 @@ package validate
 import (
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -322,6 +323,56 @@ func TestUnknownKeyHints(t *testing.T) {
 		assert.Contains(t, fs[0].Hint, hint, key)
 		if key == "Target[]" {
 			assert.NotContains(t, fs[0].Hint, "arrays", "Target is not an array")
+		}
+	}
+}
+
+// TestCheckRedactsBeforeShortening: a value is redacted whole before it is
+// shortened or quoted, so that no part of a secret survives the eliding of a
+// long value, nor the escaping of its quotes.
+func TestCheckRedactsBeforeShortening(t *testing.T) {
+	p := embeddedPlan(t)
+	const password = `pa"ss\wo'rd<1>`
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(testAccount+":"+password))
+	for name, change := range map[string]func(*Exchange){
+		"a 401 echoing the token in a long message": func(ex *Exchange) {
+			ex.Response.Status = 401
+			ex.Response.Body = []byte(`{"code": 20003, "message": "Authenticate: the AuthToken ` + testToken + ` is not valid for this account, check the credentials", "status": 401}`)
+		},
+		"a 401 echoing the token at the cut": func(ex *Exchange) {
+			ex.Response.Status = 401
+			ex.Response.Body = []byte(`{"message": "` + strings.Repeat("x", 24) + " AuthTok: " + testToken + " " + strings.Repeat("y", 60) + `"}`)
+		},
+		"the password in a long form value": func(ex *Exchange) {
+			ex.Request.Body = []byte("Target=webhook&Configuration.Url=" + strings.Repeat("a", 30) + url.QueryEscape(password) + strings.Repeat("b", 70))
+		},
+		"the password in a response body": func(ex *Exchange) {
+			ex.Response.Status = 403
+			ex.Response.Body = []byte(`{"message": "wrong password ` + strings.NewReplacer(`"`, `\"`, `\`, `\\`).Replace(password) + `"}`)
+		},
+		"the password in a JSON value": func(ex *Exchange) {
+			ex.Response.Body = []byte(strings.Replace(docsResp, `"target": "webhook"`, `"target": {"p": "`+strings.NewReplacer(`"`, `\"`, `\`, `\\`).Replace(password)+`"}`, 1))
+		},
+		"a token in Configuration.Url": func(ex *Exchange) {
+			ex.Request.Body = []byte("Target=webhook&Configuration.Url=%2Fhook%3Ftoken%3Dhooksecret99")
+		},
+		"a signature in the response's configuration.url": func(ex *Exchange) {
+			ex.Response.Body = []byte(strings.Replace(docsResp, `"url": "https://example.com"`, `"url": "https://example.com/?signature=hooksecret99"`, 1))
+		},
+		"a token in a percent-encoded parameter": func(ex *Exchange) {
+			ex.Request.Body = []byte("Target=webhook&Configuration.Url=" + url.QueryEscape("https://example.com/cb?state=https%3A%2F%2Fx%2F%3Ftoken%3D"+testToken))
+		},
+	} {
+		ex := docsExchange()
+		ex.Request.Header.Set("Authorization", auth)
+		change(ex)
+		res := p.Check(ex)
+		require.NotEmpty(t, res.Findings, name)
+		for _, f := range res.Findings {
+			s := f.String() + f.Got + f.Hint + f.Want
+			for _, secret := range []string{testToken[:8], testToken[12:20], testToken[24:], "hooksecret99", `pa"ss`, `pa\"ss`, `wo'rd`, "ss\\\\wo", "ss%5Cwo"} {
+				assert.NotContains(t, s, secret, "%s: %s", name, f)
+			}
 		}
 	}
 }

@@ -34,7 +34,7 @@ func (c *checker) checkCORS() {
 			c.add(Finding{Rule: RuleCORSAllowOrigin, Severity: SeverityError, Location: "response.header/" + hdrAllowOrigin,
 				Message: hdrAllowOrigin + " " + problem,
 				Want:    "one origin (scheme://host[:port]), * or null",
-				Got:     quoteShort(origins[0]),
+				Got:     c.quote(origins[0]),
 				Hint:    originHint(origin),
 				Spec:    c.corsSpec(hdrAllowOrigin)})
 			origin = ""
@@ -43,7 +43,7 @@ func (c *checker) checkCORS() {
 		c.add(Finding{Rule: RuleCORSAllowOrigin, Severity: SeverityError, Location: "response.header/" + hdrAllowOrigin,
 			Message: fmt.Sprintf("%s is sent %d times; browsers combine the lines into one value, which matches no origin", hdrAllowOrigin, len(origins)),
 			Want:    "one header line with one origin, * or null",
-			Got:     quoteShort(strings.Join(origins, ", ")),
+			Got:     c.quote(strings.Join(origins, ", ")),
 			Hint:    "send the header once, with the request's origin when it is allowed",
 			Spec:    c.corsSpec(hdrAllowOrigin)})
 	}
@@ -64,12 +64,12 @@ func (c *checker) checkCORS() {
 			}
 			c.add(Finding{Rule: RuleCORSOriginMatch, Severity: SeverityError, Location: "response.header/" + hdrAllowOrigin,
 				Message: hdrAllowOrigin + " does not match the request's Origin: the browser discards the response",
-				Want:    quoteShort(reqOrigin) + " or *", Got: quoteShort(origin), Hint: hint,
+				Want:    c.quote(reqOrigin) + " or *", Got: c.quote(origin), Hint: hint,
 				Spec: c.corsSpec(hdrAllowOrigin)})
 		} else if !varies(headerValues(c.ex.Response.Header, "Vary"), "Origin") {
 			c.add(Finding{Rule: RuleCORSVaryOrigin, Severity: SeverityWarning, Location: "response.header/Vary",
 				Message: "the response echoes the request's Origin but does not say Vary: Origin",
-				Want:    "Vary: Origin", Got: quoteShort(strings.Join(headerValues(c.ex.Response.Header, "Vary"), ", ")),
+				Want:    "Vary: Origin", Got: c.quote(strings.Join(headerValues(c.ex.Response.Header, "Vary"), ", ")),
 				Hint: "add Vary: Origin, so that caches keep one response per origin",
 				Spec: c.corsSpec(hdrAllowOrigin)})
 		}
@@ -83,16 +83,16 @@ func (c *checker) checkCORS() {
 		for _, v := range vals {
 			if bad := badTokens(v); len(bad) > 0 {
 				c.add(Finding{Rule: RuleCORSTokenList, Severity: SeverityError, Location: "response.header/" + list.name,
-					Message: fmt.Sprintf("%s is not a comma-separated list of %ss: %s", list.name, list.what, strings.Join(quoteAll(bad), ", ")),
+					Message: fmt.Sprintf("%s is not a comma-separated list of %ss: %s", list.name, list.what, strings.Join(c.quoteAll(bad), ", ")),
 					Want:    "tokens separated by commas, such as " + tokenExample(list.name),
-					Got:     quoteShort(v), Hint: tokenHint(bad),
+					Got:     c.quote(v), Hint: tokenHint(bad),
 					Spec: c.corsSpec(list.name)})
 			}
 		}
 		if creds && hasWildcard(vals) {
 			c.add(Finding{Rule: RuleCORSCredentials, Severity: SeverityError, Location: "response.header/" + list.name,
 				Message: list.name + " holds * while credentials are allowed: for credentialed requests browsers read * as a literal name, not a wildcard",
-				Want:    "the " + list.what + "s listed by name", Got: quoteShort(strings.Join(vals, ", ")),
+				Want:    "the " + list.what + "s listed by name", Got: c.quote(strings.Join(vals, ", ")),
 				Hint: "list the " + list.what + "s explicitly", Spec: c.corsSpec(list.name)})
 		}
 	}

@@ -265,11 +265,10 @@ func (st *fastState) datesClean() bool {
 // basicUserBytes is basicUser, decoding into buf; ok is false when buf is too
 // small.
 func basicUserBytes(auth string, buf []byte) (user []byte, ok bool) {
-	scheme, cred, found := strings.Cut(strings.TrimSpace(auth), " ")
+	scheme, cred, found := splitCredentials(auth)
 	if !found || !strings.EqualFold(scheme, "Basic") {
 		return nil, true
 	}
-	cred = strings.TrimSpace(cred)
 	if base64.StdEncoding.DecodedLen(len(cred)) > len(buf) {
 		return nil, false
 	}

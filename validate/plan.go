@@ -161,7 +161,7 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 		Location: "request",
 		Message:  "no operation of the contract describes this exchange: " + res.Skip,
 		Want:     "an operation of " + p.doc.file,
-		Got:      ex.Request.Method + " " + RedactURL(requestPath(ex.Request.URL), ex.Secrets()),
+		Got:      ex.Request.Method + " " + Redact(requestPath(ex.Request.URL), ex.Secrets()),
 		Hint:     "check the method and path, or load a contract that describes this operation with --spec",
 		Spec:     p.RuleSpec(RuleUnmatched),
 	}

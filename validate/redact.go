@@ -3,8 +3,12 @@ package validate
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -14,17 +18,41 @@ const Redacted = "[REDACTED]"
 // secretHeaders are header fields whose values are credentials.
 var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-Auth-Token", "X-Twilio-Signature"}
 
-// secretParams are query and form parameter names whose values are credentials,
-// compared case-insensitively.
+// secretParams are the names of parameters whose values are credentials,
+// wherever they appear (a URL's query, a form, a JSON member, a message):
+// compared case-insensitively and without their - and _ (so "api-key",
+// "API_KEY" and "apikey" are one name).
 var secretParams = map[string]bool{
-	"authtoken": true, "auth_token": true, "token": true, "access_token": true, "api_key": true, "apikey": true,
-	"password": true, "passwd": true, "secret": true, "client_secret": true, "signature": true, "sig": true,
+	"authtoken": true, "token": true, "accesstoken": true, "refreshtoken": true, "idtoken": true, "sessiontoken": true,
+	"apikey": true, "key": true, "privatekey": true, "password": true, "passwd": true, "secret": true, "clientsecret": true,
+	"signature": true, "sig": true, "xamzsignature": true, "xamzsecuritytoken": true, "sessionid": true, "jsessionid": true,
+}
+
+// isSecretName reports whether a parameter name is one of secretParams.
+func isSecretName(name string) bool {
+	if len(name) > 32 {
+		return false
+	}
+	var buf [32]byte
+	n := 0
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c == '-' || c == '_':
+		case 'A' <= c && c <= 'Z':
+			buf[n] = c + 'a' - 'A'
+			n++
+		default:
+			buf[n] = c
+			n++
+		}
+	}
+	return secretParams[string(buf[:n])]
 }
 
 // Secrets returns the credentials an exchange carries: the values of its
 // Authorization and similar headers, the password of Basic auth, the token of
-// Bearer auth, and the password of a URL's user information. They are what
-// [Redact] hides.
+// Bearer auth, and the password of a URL's user information, longest first.
+// They are what [Redact] hides.
 func (ex *Exchange) Secrets() []string {
 	out := make([]string, 0, 4)
 	add := func(s string) {
@@ -36,11 +64,10 @@ func (ex *Exchange) Secrets() []string {
 		for _, name := range secretHeaders {
 			for _, v := range h[name] { // the names are canonical
 				add(v)
-				scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
+				scheme, cred, ok := splitCredentials(v)
 				if !ok {
 					continue
 				}
-				cred = strings.TrimSpace(cred)
 				add(cred)
 				if strings.EqualFold(scheme, "Basic") {
 					if pass, ok := basicPassword(cred); ok {
@@ -51,15 +78,33 @@ func (ex *Exchange) Secrets() []string {
 		}
 	}
 	// Only an authority with an @ has user information.
-	if !strings.Contains(ex.Request.URL, "@") {
-		return out
-	}
-	if u, err := url.Parse(ex.Request.URL); err == nil && u.User != nil {
-		if pass, ok := u.User.Password(); ok {
-			add(pass)
+	if strings.Contains(ex.Request.URL, "@") {
+		if u, err := url.Parse(ex.Request.URL); err == nil && u.User != nil {
+			if pass, ok := u.User.Password(); ok {
+				add(pass)
+			}
 		}
 	}
+	sortLongestFirst(out)
 	return out
+}
+
+// sortLongestFirst orders secrets so that a secret is replaced before any
+// shorter one it contains.
+func sortLongestFirst(secrets []string) {
+	slices.SortStableFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+}
+
+// splitCredentials splits an Authorization value into its scheme and its
+// credentials at the first run of HTTP white space (spaces and tabs, RFC
+// 9110's OWS); ok is false when there is none.
+func splitCredentials(v string) (scheme, cred string, ok bool) {
+	v = strings.Trim(v, " \t")
+	i := strings.IndexAny(v, " \t")
+	if i < 0 {
+		return v, "", false
+	}
+	return v[:i], strings.Trim(v[i:], " \t"), true
 }
 
 // basicPassword returns the password of Basic credentials; ok is false when
@@ -84,49 +129,189 @@ func basicPassword(cred string) (pass string, ok bool) {
 	return string(p), ok
 }
 
-// Redact hides secrets in s: every occurrence of one of the given secrets, the
-// password of any URL's user information, the credential after "Basic " or
-// "Bearer ", and any run of exactly 32 hexadecimal digits that is not part of
-// a longer word (the shape of a Twilio auth token; SIDs keep their hex digits,
-// which follow a two-letter prefix).
+// Redact hides secrets in s, and is the one function every value goes
+// through before contractcheck shows it (whole: before it is shortened or
+// quoted). It replaces with [Redacted]:
+//
+//   - every occurrence of one of the given secrets, and of the forms it
+//     takes once quoted or escaped (Go and JSON string escapes, percent- and
+//     HTML-encoding);
+//   - the password of any URL's user information;
+//   - the credentials after an authorization scheme ("Basic", "Bearer") and
+//     white space;
+//   - the value of every parameter named like a credential (token, password,
+//     secret, signature, api-key, key, x-amz-signature, sessionid, ...): "name=value"
+//     in a query, a form or a cookie, and the JSON member "name": "value";
+//   - any run of exactly 32 hexadecimal digits that is not part of a longer
+//     word (the shape of a Twilio auth token; SIDs keep their hex digits,
+//     which follow a two-letter prefix);
+//   - any percent-encoded text (a query parameter's value, a path segment)
+//     in which, once decoded (layer after layer), one of the above appears.
+//
+// Redact(Redact(s)) is Redact(s).
 func Redact(s string, secrets []string) string {
-	for _, secret := range secrets {
-		if secret != "" && strings.Contains(s, secret) {
-			s = strings.ReplaceAll(s, secret, Redacted)
-		}
+	if !slices.IsSortedFunc(secrets, func(a, b string) int { return len(b) - len(a) }) {
+		secrets = slices.Clone(secrets)
+		sortLongestFirst(secrets)
 	}
+	s = redactExact(s, secrets)
+	s = redactEncoded(s, secrets)
+	return redactShapes(s)
+}
+
+// RedactURL is [Redact], which hides what a URL can hold (the password of
+// its user information, credential-named query parameters) wherever it
+// appears; it is kept for callers that say they redact a URL.
+func RedactURL(raw string, secrets []string) string { return Redact(raw, secrets) }
+
+// redactShapes hides what has the shape of a credential, whatever the
+// exchange: the steps of [Redact] but the exact secrets and the decoding.
+func redactShapes(s string) string {
 	s = redactUserinfo(s)
-	s = redactAuthScheme(s, "Basic ")
-	s = redactAuthScheme(s, "Bearer ")
+	s = redactAuthScheme(s, "Basic")
+	s = redactAuthScheme(s, "Bearer")
+	s = redactParams(s)
+	s = redactJSONMembers(s)
 	return redactHexTokens(s)
 }
 
-// RedactURL returns a URL with secrets hidden: the password of its user
-// information, values of query parameters named like credentials (token,
-// password, secret, signature, ...) and whatever [Redact] hides.
-func RedactURL(raw string, secrets []string) string {
-	s := Redact(raw, secrets)
-	q := strings.IndexByte(s, '?')
-	if q < 0 {
+// redactExact replaces the secrets, and their escaped forms where s holds
+// the characters that start an escape.
+func redactExact(s string, secrets []string) string {
+	escaped := strings.ContainsAny(s, "\\%&+")
+	for _, secret := range secrets {
+		if secret == "" {
+			continue
+		}
+		if strings.Contains(s, secret) {
+			s = strings.ReplaceAll(s, secret, Redacted)
+		}
+		if escaped && needsEscape(secret) {
+			for _, v := range escapedForms(secret) {
+				if v != secret && strings.Contains(s, v) {
+					s = strings.ReplaceAll(s, v, Redacted)
+				}
+			}
+		}
+	}
+	return s
+}
+
+// needsEscape reports whether a secret has a character that some quoting or
+// escaping changes.
+func needsEscape(secret string) bool {
+	for i := 0; i < len(secret); i++ {
+		if c := secret[i]; !isAlnum(c) && c != '-' && c != '.' && c != '~' {
+			return true
+		}
+	}
+	return false
+}
+
+// escapedForms returns the forms a secret takes inside a Go or JSON string
+// literal, once percent-encoded (as a query value or a path) and once
+// escaped for HTML or XML.
+func escapedForms(secret string) []string {
+	q := strconv.Quote(secret)
+	forms := []string{q[1 : len(q)-1], url.QueryEscape(secret), url.PathEscape(secret), html.EscapeString(secret)}
+	var b bytes.Buffer
+	for _, escapeHTML := range []bool{true, false} {
+		b.Reset()
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(escapeHTML)
+		if enc.Encode(secret) == nil {
+			j := bytes.TrimSpace(b.Bytes())
+			forms = append(forms, string(j[1:len(j)-1]))
+		}
+	}
+	return forms
+}
+
+// maxDecodeLayers bounds how many layers of percent-encoding redactEncoded
+// takes off one piece of text.
+const maxDecodeLayers = 8
+
+// redactEncoded hides percent-encoded pieces of s that hide a secret: each
+// run of text between the delimiters of URLs and prose that holds a %XX
+// escape is decoded, layer after layer, and replaced whole when a layer
+// holds a secret or the shape of one.
+func redactEncoded(s string, secrets []string) string {
+	if !strings.Contains(s, "%") {
 		return s
 	}
-	frag := ""
-	query := s[q+1:]
-	if h := strings.IndexByte(query, '#'); h >= 0 {
-		query, frag = query[:h], query[h:]
-	}
-	parts := strings.Split(query, "&")
-	for i, p := range parts {
-		k, _, ok := strings.Cut(p, "=")
-		name, err := url.QueryUnescape(k)
-		if err != nil {
-			name = k
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if isPieceDelim(s[i]) {
+			i++
+			continue
 		}
-		if ok && secretParams[strings.ToLower(name)] {
-			parts[i] = k + "=" + Redacted
+		j := i
+		for j < len(s) && !isPieceDelim(s[j]) {
+			j++
+		}
+		if piece := s[i:j]; hidesSecret(piece, secrets) {
+			b.WriteString(s[last:i])
+			b.WriteString(Redacted)
+			last = j
+		}
+		i = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// isPieceDelim reports whether c ends a piece of text redactEncoded decodes:
+// the delimiters of a URL's path and query, white space and quotes.
+func isPieceDelim(c byte) bool {
+	switch c {
+	case '/', '?', '#', '&', '=', ';', ',', ' ', '\t', '\r', '\n', '"', '\'', '<', '>', '\\':
+		return true
+	}
+	return false
+}
+
+// hidesSecret reports whether percent-decoding piece, once or more, shows
+// a secret or the shape of one.
+func hidesSecret(piece string, secrets []string) bool {
+	for range maxDecodeLayers {
+		decoded, ok := percentDecode(piece)
+		if !ok {
+			return false
+		}
+		if redactExact(decoded, secrets) != decoded || redactShapes(decoded) != decoded {
+			return true
+		}
+		piece = decoded
+	}
+	return false
+}
+
+// percentDecode decodes the %XX escapes of s, leaving a % that starts no
+// escape as it is; ok is false when s has no escape.
+func percentDecode(s string) (string, bool) {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			if b == nil {
+				b = make([]byte, 0, len(s))
+				b = append(b, s[:i]...)
+			}
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		if b != nil {
+			b = append(b, s[i])
 		}
 	}
-	return s[:q+1] + strings.Join(parts, "&") + frag
+	if b == nil {
+		return s, false
+	}
+	return string(b), true
 }
 
 // redactUserinfo hides the password in "scheme://user:password@host".
@@ -164,8 +349,9 @@ func redactUserinfo(s string) string {
 	return b.String()
 }
 
-// redactAuthScheme hides the credential after an authorization scheme name
-// such as "Basic ", up to the next space or quote.
+// redactAuthScheme hides the credentials after an authorization scheme name
+// such as "Basic" and white space, up to the next white space, quote or
+// separator.
 func redactAuthScheme(s, scheme string) string {
 	var b strings.Builder
 	for {
@@ -174,17 +360,28 @@ func redactAuthScheme(s, scheme string) string {
 			break
 		}
 		rest := s[i+len(scheme):]
-		end := strings.IndexAny(rest, " \t\r\n\"',;")
-		if end < 0 {
-			end = len(rest)
+		ws := 0
+		for ws < len(rest) && (rest[ws] == ' ' || rest[ws] == '\t') {
+			ws++
 		}
-		b.WriteString(s[:i+len(scheme)])
-		if end > 0 && rest[:end] != Redacted {
+		if ws == 0 || i > 0 && isAlnum(s[i-1]) {
+			// Not the scheme: a word that starts or ends like it.
+			b.WriteString(s[:i+len(scheme)])
+			s = rest
+			continue
+		}
+		cred := rest[ws:]
+		end := strings.IndexAny(cred, " \t\r\n\"',;\\")
+		if end < 0 {
+			end = len(cred)
+		}
+		b.WriteString(s[:i+len(scheme)+ws])
+		if end > 0 && cred[:end] != Redacted {
 			b.WriteString(Redacted)
 		} else {
-			b.WriteString(rest[:end])
+			b.WriteString(cred[:end])
 		}
-		s = rest[end:]
+		s = cred[end:]
 	}
 	if b.Len() == 0 {
 		return s
@@ -212,6 +409,124 @@ func indexFold(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+// isNameByte reports whether c can be part of a parameter's name as
+// redactParams reads it (a percent-encoded name included).
+func isNameByte(c byte) bool { return isAlnum(c) || c == '-' || c == '.' || c == '%' }
+
+// redactParams hides the value of every "name=value" whose name is one of
+// secretParams, wherever it is: a query, a form, a cookie, a message. The
+// value ends at the next &, #, ;, white space, quote or backslash.
+func redactParams(s string) string {
+	if !strings.Contains(s, "=") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := strings.IndexByte(s, '='); i >= 0; {
+		start := i
+		for start > 0 && isNameByte(s[start-1]) {
+			start--
+		}
+		end := i + 1
+		for end < len(s) && !isValueEnd(s[end]) {
+			end++
+		}
+		if start < i && end > i+1 && s[i+1:end] != Redacted && isSecretName(paramName(s[start:i])) {
+			b.WriteString(s[last : i+1])
+			b.WriteString(Redacted)
+			last = end
+		}
+		next := strings.IndexByte(s[i+1:], '=')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// paramName decodes a percent-encoded parameter name; one that does not
+// decode is taken as written.
+func paramName(raw string) string {
+	if strings.IndexByte(raw, '%') < 0 {
+		return raw
+	}
+	if name, err := url.PathUnescape(raw); err == nil {
+		return name
+	}
+	return raw
+}
+
+// isValueEnd reports whether c ends the value of a parameter.
+func isValueEnd(c byte) bool {
+	switch c {
+	case '&', '#', ';', ' ', '\t', '\r', '\n', '"', '\'', '<', '>', '\\':
+		return true
+	}
+	return false
+}
+
+// redactJSONMembers hides the string value of every JSON member whose name
+// is one of secretParams: "password": "..." becomes "password": "[REDACTED]".
+func redactJSONMembers(s string) string {
+	if !strings.Contains(s, `"`) || !strings.Contains(s, ":") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '"' {
+			continue
+		}
+		// A name: "name" then white space, a colon, white space and a quote.
+		j := i + 1
+		for j < len(s) && isNameByte(s[j]) {
+			j++
+		}
+		if j == i+1 || j >= len(s) || s[j] != '"' || !isSecretName(s[i+1:j]) {
+			continue
+		}
+		k := skipJSONSpace(s, j+1)
+		if k >= len(s) || s[k] != ':' {
+			continue
+		}
+		k = skipJSONSpace(s, k+1)
+		if k >= len(s) || s[k] != '"' {
+			continue
+		}
+		end := k + 1
+		for end < len(s) && s[end] != '"' {
+			if s[end] == '\\' {
+				end++
+			}
+			end++
+		}
+		end = min(end, len(s))
+		if end > k+1 && s[k+1:end] != Redacted {
+			b.WriteString(s[last : k+1])
+			b.WriteString(Redacted)
+			last = end
+		}
+		i = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func skipJSONSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+		i++
+	}
+	return i
 }
 
 // redactHexTokens hides runs of exactly 32 hex digits that stand alone.
@@ -259,11 +574,11 @@ func isAlnum(c byte) bool {
 // recording: the values of its Authorization and similar headers are
 // [Redacted], except that Basic credentials keep their user (an account SID
 // is no secret, and rule pair.account needs it) with the password redacted,
-// and its URL has its secrets hidden as [RedactURL] hides them. Bodies are
+// and its URL has its secrets hidden as [Redact] hides them. Bodies are
 // shared with ex, not copied.
 func (ex *Exchange) WithoutSecrets() *Exchange {
 	out := *ex
-	out.Request.URL = RedactURL(ex.Request.URL, nil)
+	out.Request.URL = Redact(ex.Request.URL, nil)
 	out.Request.Header = headerWithoutSecrets(ex.Request.Header)
 	out.Response.Header = headerWithoutSecrets(ex.Response.Header)
 	return &out
@@ -293,12 +608,12 @@ func headerWithoutSecrets(h http.Header) http.Header {
 // credentialWithoutSecret redacts one credential header value: "Basic" keeps
 // its user, another scheme keeps its name.
 func credentialWithoutSecret(v string) string {
-	scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
+	scheme, cred, ok := splitCredentials(v)
 	if !ok || strings.ContainsAny(scheme, "=;") {
 		return Redacted
 	}
 	if strings.EqualFold(scheme, "Basic") {
-		if raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred)); err == nil {
+		if raw, err := base64.StdEncoding.DecodeString(cred); err == nil {
 			if user, _, ok := strings.Cut(string(raw), ":"); ok {
 				return scheme + " " + base64.StdEncoding.EncodeToString([]byte(user+":"+Redacted))
 			}

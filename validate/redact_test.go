@@ -25,6 +25,35 @@ func TestRedact(t *testing.T) {
 		{"Authorization: Basic QUM6dG9r", nil, "Authorization: Basic [REDACTED]"},
 		{"bearer eyJhbGciOi.payload.sig", nil, "bearer [REDACTED]"},
 		{"my password is hunter22!", []string{"hunter22"}, "my password is [REDACTED]!"},
+		// Basic and Bearer after any HTTP white space, but not inside a word.
+		{"Authorization: Basic\tQUM6dG9r", nil, "Authorization: Basic\t[REDACTED]"},
+		{"Basic \t QUM6dG9r;", nil, "Basic \t [REDACTED];"},
+		{"the Basic-auth user", nil, "the Basic-auth user"},
+		{"Basicly fine", nil, "Basicly fine"},
+		// Credential-named parameters, wherever they are.
+		{`"/hook?token=abc123"`, nil, `"/hook?token=[REDACTED]"`},
+		{"https://example.com/h?signature=c2lnbmF0dXJl&x=1", nil, "https://example.com/h?signature=[REDACTED]&x=1"},
+		{`parse "https://example.com/%zz?token=abc123": invalid URL escape "%zz"`, nil, `parse "https://example.com/%zz?token=[REDACTED]": invalid URL escape "%zz"`},
+		{"/a?api-key=k1&apikey=k2&key=k3&X-Amz-Signature=k4&SessionId=k5&API_KEY=k6", nil,
+			"/a?api-key=[REDACTED]&apikey=[REDACTED]&key=[REDACTED]&X-Amz-Signature=[REDACTED]&SessionId=[REDACTED]&API_KEY=[REDACTED]"},
+		{"/a?Auth%54oken=abc", nil, "/a?Auth%54oken=[REDACTED]"},
+		{"/a?monkey=banana&keys=1&token=", nil, "/a?monkey=banana&keys=1&token="},
+		{"session=abcd; Path=/", nil, "session=abcd; Path=/"},
+		{"sessionid=abcd; Path=/", nil, "sessionid=[REDACTED]; Path=/"},
+		{`{"password": "pa\"ss", "user": "u"}`, nil, `{"password": "[REDACTED]", "user": "u"}`},
+		// A token inside a percent-encoded value, one layer or two.
+		{"/cb?state=https%3A%2F%2Fx%2F%3Ftoken%3D" + token, nil, "/cb?state=[REDACTED]"},
+		{"/cb?state=https%253A%252F%252Fx%252F%253Ftoken%253Dabc", nil, "/cb?state=[REDACTED]"},
+		{"/cb?next=%2F" + token + "&a=b", nil, "/cb?next=[REDACTED]&a=b"},
+		{"/cb?next=https%3A%2F%2Fexample.com%2Fa&b=c%20d", nil, "/cb?next=https%3A%2F%2Fexample.com%2Fa&b=c%20d"},
+		// A secret with quotes and backslashes, in its escaped forms too.
+		{`a pa"ss\wd b`, []string{`pa"ss\wd`}, "a [REDACTED] b"},
+		{`"a pa\"ss\\wd b"`, []string{`pa"ss\wd`}, `"a [REDACTED] b"`},
+		{`a pa%22ss%5Cwd b`, []string{`pa"ss\wd`}, "a [REDACTED] b"},
+		{`a pa&#34;ss\wd b`, []string{`pa"ss\wd`}, "a [REDACTED] b"},
+		{`{"m":"pa\u003css"}`, []string{`pa<ss`}, `{"m":"[REDACTED]"}`},
+		// The longer secret goes first, whatever the order given.
+		{"xx abcdefgh xx", []string{"abcd", "abcdefgh"}, "xx [REDACTED] xx"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, Redact(tt.in, tt.secrets), tt.in)
@@ -37,6 +66,14 @@ func TestRedactURL(t *testing.T) {
 		RedactURL("https://x.example/a?AuthToken=abc&Page=2&sig=zz", nil))
 	assert.Equal(t, "/a?b=1#frag", RedactURL("/a?b=1#frag", nil))
 	assert.Equal(t, "https://AC:[REDACTED]@h/p", RedactURL("https://AC:tok@h/p", nil))
+}
+
+func TestExchangeSecretsTab(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte("ACxyz:tabbed-token"))
+	ex := &Exchange{Request: Request{Header: http.Header{"Authorization": {"Basic\t" + basic}}}}
+	assert.Contains(t, ex.Secrets(), "tabbed-token")
+	assert.Equal(t, "Basic "+base64.StdEncoding.EncodeToString([]byte("ACxyz:"+Redacted)), ex.WithoutSecrets().Request.Header.Get("Authorization"))
+	assert.Equal(t, "ACxyz", basicUser("Basic\t"+basic))
 }
 
 func TestExchangeSecrets(t *testing.T) {

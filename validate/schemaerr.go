@@ -54,7 +54,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 		loc = section + "#" + e.InstanceLocation
 	}
 	name := fieldName(section, e.InstanceLocation)
-	f := Finding{Severity: SeverityError, Location: loc, Spec: doc.pos(kwPtr), Got: show(value)}
+	f := Finding{Severity: SeverityError, Location: loc, Spec: doc.pos(kwPtr), Got: c.show(value)}
 
 	switch kw {
 	case "type":
@@ -62,7 +62,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 		f.Rule = RuleType
 		f.Message = fmt.Sprintf("%s is %s; the contract says %s", name, article(jsonTypeOf(value)), want)
 		f.Want = want
-		f.Got = jsonTypeOf(value) + " " + show(value)
+		f.Got = jsonTypeOf(value) + " " + c.show(value)
 		f.Hint = typeHint(value, want, name)
 	case "enum", "const":
 		f.Rule = RuleEnum
@@ -75,7 +75,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 			}
 		}
 		f.Want = "one of " + strings.Join(options, ", ")
-		f.Message = fmt.Sprintf("%s is %s, which the contract does not list", name, show(value))
+		f.Message = fmt.Sprintf("%s is %s, which the contract does not list", name, c.show(value))
 		f.Hint = enumHint(value, schema)
 	case "pattern", "minLength", "maxLength":
 		if m := sidPattern.FindStringSubmatch(str(schema["pattern"])); m != nil {
@@ -152,13 +152,14 @@ func (c *checker) sidFinding(loc, name, prefix string, value any, spec SpecPos) 
 	}
 	s, ok := value.(string)
 	if !ok {
-		f.Got = show(value)
+		f.Got = c.show(value)
 		f.Message = fmt.Sprintf("%s is not %s SID", name, sidArticle(prefix))
 		return f
 	}
-	f.Got = fmt.Sprintf("%s (%s)", quoteShort(s), plural(len(s), "character", "characters"))
+	shown := c.redact(s)
+	f.Got = fmt.Sprintf("%s (%s)", quoteShort(shown), plural(len(s), "character", "characters"))
 	f.Message = fmt.Sprintf("%s is not %s SID", name, sidArticle(prefix))
-	f.Hint = sidHint(s, prefix)
+	f.Hint = sidHint(s, shown, prefix)
 	return f
 }
 
@@ -171,10 +172,14 @@ func sidArticle(prefix string) string {
 	return "a " + prefix
 }
 
-// sidHint says what is wrong with a would-be SID.
-func sidHint(s, prefix string) string {
+// sidHint says what is wrong with a would-be SID; shown is s redacted, and
+// the hint quotes s only when that hid nothing.
+func sidHint(s, shown, prefix string) string {
 	switch {
 	case len(s) >= 2 && strings.EqualFold(s[:2], prefix) && s[:2] != prefix:
+		if shown != s {
+			return "the prefix is upper case: write " + prefix
+		}
 		return "the prefix is upper case: " + prefix + s[2:min(len(s), 6)] + "…"
 	case len(s) >= 2 && s[:2] != prefix && isUpperLetter(s[0]) && isUpperLetter(s[1]):
 		return fmt.Sprintf("it starts with %s, the prefix of another kind of resource; this field takes %s SID", s[:2], sidArticle(prefix))

@@ -3,6 +3,7 @@ package validate
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -150,7 +151,7 @@ func (wp *webhookPlan) checkWords(c *checker) {
 		if problem := absoluteURLProblem(vals[0]); problem != "" {
 			c.add(Finding{Rule: RuleConfigURL, Severity: SeverityError, Location: "request.body#/" + fieldURL,
 				Message: fieldURL + " " + problem,
-				Want:    "an absolute URL, such as https://example.com/hooks", Got: quoteShort(vals[0]),
+				Want:    "an absolute URL, such as https://example.com/hooks", Got: c.quote(vals[0]),
 				Hint: absoluteURLHint(vals[0]), Spec: wp.fields[fieldURL]})
 		}
 	}
@@ -182,7 +183,12 @@ func absoluteURLProblem(s string) string {
 	case s == "":
 		return "is empty"
 	case err != nil:
-		return "is not a URL: " + strings.TrimPrefix(err.Error(), "parse "+quoteShort(s)+": ")
+		// Not err itself: it quotes the whole URL, which Got shows redacted.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return "is not a URL: " + err.Error()
 	case u.Scheme == "":
 		return "is not absolute: it has no scheme"
 	case u.Host == "":
@@ -222,14 +228,14 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	if convIsSID && respConv != "" && respConv != pathConv {
 		c.add(Finding{Rule: RulePairConversation, Severity: SeverityError, Location: "response.body#/conversation_sid",
 			Message: "the webhook was created on another conversation than the request's path names",
-			Want:    quoteShort(pathConv) + " (the request's path)", Got: quoteShort(respConv),
+			Want:    c.quote(pathConv) + " (the request's path)", Got: c.quote(respConv),
 			Spec: wp.props["conversation_sid"]})
 	}
 	if c.formOK {
 		if target, ok := body["target"].(string); ok && len(c.form[fieldTarget]) > 0 && target != c.form[fieldTarget][0] {
 			c.add(Finding{Rule: RulePairTarget, Severity: SeverityError, Location: "response.body#/target",
 				Message: "the response's target is not the request's Target",
-				Want:    quoteShort(c.form[fieldTarget][0]) + " (the request's Target)", Got: quoteShort(target),
+				Want:    c.quote(c.form[fieldTarget][0]) + " (the request's Target)", Got: c.quote(target),
 				Spec: wp.props["target"]})
 		}
 		wp.checkConfiguration(c, body["configuration"])
@@ -240,7 +246,7 @@ func (wp *webhookPlan) checkPair(c *checker) {
 		if acct, ok := body["account_sid"].(string); ok && acct != user {
 			c.add(Finding{Rule: RulePairAccount, Severity: SeverityError, Location: "response.body#/account_sid",
 				Message: "the webhook belongs to another account than the one that authenticated",
-				Want:    quoteShort(user) + " (the Basic-auth user)", Got: quoteShort(acct),
+				Want:    c.quote(user) + " (the Basic-auth user)", Got: c.quote(acct),
 				Spec: wp.props["account_sid"]})
 		}
 	}
@@ -261,7 +267,7 @@ func (wp *webhookPlan) checkConfiguration(c *checker, cfg any) {
 		if !isObj {
 			c.add(Finding{Rule: RulePairConfiguration, Severity: SeverityError, Location: "response.body#/configuration",
 				Message: fmt.Sprintf("the response's configuration is %s, so it cannot state the configuration the request set", article(jsonTypeOf(cfg))),
-				Want:    "an object with the request's configuration", Got: show(cfg),
+				Want:    "an object with the request's configuration", Got: c.show(cfg),
 				Spec: wp.props["configuration"]})
 			return
 		}
@@ -270,13 +276,13 @@ func (wp *webhookPlan) checkConfiguration(c *checker, cfg any) {
 			continue
 		}
 		if !e.compare(sent, got) {
-			want := quoteShort(sent[0])
+			want := c.quote(sent[0])
 			if e.field == fieldFilters || e.field == fieldTriggers {
-				want = show(anySlice(sent))
+				want = c.show(anySlice(sent))
 			}
 			c.add(Finding{Rule: RulePairConfiguration, Severity: SeverityError, Location: "response.body#/configuration/" + e.prop,
 				Message: fmt.Sprintf("configuration.%s does not agree with the request's %s", e.prop, e.field),
-				Want:    want + " (the request's " + e.field + ")", Got: show(got),
+				Want:    want + " (the request's " + e.field + ")", Got: c.show(got),
 				Spec: wp.props["configuration"]})
 		}
 	}
@@ -370,7 +376,7 @@ func (wp *webhookPlan) checkURL(c *checker, body map[string]any, pathConv string
 	}
 	c.add(Finding{Rule: RulePairURL, Severity: SeverityError, Location: "response.body#/url",
 		Message: "the response's url is not the address of the webhook it created",
-		Want:    "a URL ending in " + want, Got: quoteShort(raw),
+		Want:    "a URL ending in " + want, Got: c.quote(raw),
 		Spec: wp.props["url"]})
 }
 
@@ -394,11 +400,11 @@ func (wp *webhookPlan) checkDates(c *checker, body map[string]any) {
 
 // basicUser returns the user of a Basic Authorization header value.
 func basicUser(auth string) string {
-	scheme, cred, ok := strings.Cut(strings.TrimSpace(auth), " ")
+	scheme, cred, ok := splitCredentials(auth)
 	if !ok || !strings.EqualFold(scheme, "Basic") {
 		return ""
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+	raw, err := base64.StdEncoding.DecodeString(cred)
 	if err != nil {
 		return ""
 	}

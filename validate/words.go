@@ -11,41 +11,86 @@ import (
 // maxShown is how many bytes of a value findings show before eliding it.
 const maxShown = 80
 
-// quoteShort quotes a value for a message, eliding the middle of a long one.
-func quoteShort(s string) string {
-	if len(s) > maxShown {
-		cut := maxShown / 2
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		tail := len(s) - maxShown/2
-		for tail < len(s) && !utf8.RuneStart(s[tail]) {
-			tail++
-		}
-		s = s[:cut] + "…" + s[tail:]
+// shorten elides the middle of a value longer than maxShown bytes, at rune
+// boundaries.
+func shorten(s string) string {
+	if len(s) <= maxShown {
+		return s
 	}
-	return strconv.Quote(s)
+	cut := maxShown / 2
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	tail := len(s) - maxShown/2
+	for tail < len(s) && !utf8.RuneStart(s[tail]) {
+		tail++
+	}
+	return s[:cut] + "…" + s[tail:]
 }
 
-// show renders a JSON value for a finding's got or want.
-func show(v any) string {
+// quoteShort quotes a value for a message, eliding the middle of a long one.
+// It is for values that hold no secret, such as the contract's; a value of
+// an exchange goes through checker.quote, which redacts it first.
+func quoteShort(s string) string { return strconv.Quote(shorten(s)) }
+
+// show renders a JSON value of the contract for a finding's want; a value
+// of an exchange goes through checker.show.
+func show(v any) string { return render(v, nil) }
+
+// redact hides the exchange's secrets in s (see [Redact]). Every value of
+// the exchange a finding shows goes through it whole, before it is
+// shortened or quoted.
+func (c *checker) redact(s string) string {
+	if !c.haveSecrets {
+		c.secrets, c.haveSecrets = c.ex.Secrets(), true
+	}
+	return Redact(s, c.secrets)
+}
+
+// quote redacts a value of the exchange, then shortens and quotes it.
+func (c *checker) quote(s string) string { return quoteShort(c.redact(s)) }
+
+// quoteAll quotes values of the exchange, each as [checker.quote] does.
+func (c *checker) quoteAll(vals []string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = c.quote(v)
+	}
+	return out
+}
+
+// show renders a JSON value of the exchange for a finding's got: redacted
+// (a string before it is quoted, any other value once encoded), then
+// shortened.
+func (c *checker) show(v any) string { return render(v, c.redact) }
+
+// render renders a JSON value for a finding, passing its text through redact
+// (when not nil) before shortening it.
+func render(v any, redact func(string) string) string {
+	if redact == nil {
+		redact = func(s string) string { return s }
+	}
 	switch t := v.(type) {
 	case nil:
 		return "null"
 	case string:
-		return quoteShort(t)
+		return quoteShort(redact(t))
 	case json.Number:
-		return t.String()
+		return redact(t.String())
 	case bool:
 		return strconv.FormatBool(t)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Sprint(v)
+		return redact(fmt.Sprint(v))
 	}
-	s := string(b)
+	s := redact(string(b))
 	if len(s) > maxShown {
-		s = s[:maxShown] + "…"
+		cut := maxShown
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

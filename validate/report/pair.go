@@ -92,7 +92,7 @@ func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severit
 		Entry:     ex.Entry,
 		Line:      ex.Line,
 		Method:    ex.Request.Method,
-		URL:       validate.RedactURL(ex.Request.URL, secrets),
+		URL:       validate.Redact(ex.Request.URL, secrets),
 		Status:    ex.Response.Status,
 		Operation: res.Operation,
 		Findings:  normalize(res.Findings),
