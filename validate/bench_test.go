@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"strings"
 	"sync"
 	"testing"
 )
@@ -78,13 +79,17 @@ func TestCheckConcurrently(t *testing.T) {
 }
 
 // FuzzCheck feeds arbitrary request and response bodies and headers through
-// the checker: it must never panic, and every finding must name a rule of the
-// catalogue and a place in the exchange.
+// the checker: it must never panic, every finding must name a rule of the
+// catalogue and a place in the exchange, and no finding may show the
+// exchange's auth token (its Basic-auth password), whatever the bodies and
+// headers hold around it.
 func FuzzCheck(f *testing.F) {
 	f.Add(docsBody, docsResp, "application/x-www-form-urlencoded", "application/json", "*", "true")
 	f.Add("Target=%zz&&=", `{"sid": null, "configuration": []}`, "", "application/json", "https://a, b", "yes")
 	f.Add("Configuration.ReplayAfter=99999999999999999999999", `[1, 2]`, "text/plain", "text/html", "", "")
 	f.Add("Configuration.Filters[]=a&configuration.url=b", `{"url": "x", "sid": "WH`, "application/json", "application/json;x", "null", "TRUE")
+	f.Add("Target=webhook&Configuration.Url=%2Fhook%3Ftoken%3D"+testToken, `{"message": "the AuthToken `+testToken+` is not valid for this account, check the credentials"}`,
+		"", "application/json", "Bearer "+testToken, testToken)
 	p := embeddedPlan(f)
 	f.Fuzz(func(t *testing.T, reqBody, respBody, reqCT, respCT, acao, acac string) {
 		ex := docsExchange()
@@ -101,6 +106,9 @@ func FuzzCheck(f *testing.F) {
 			}
 			if f.Location == "" || f.Message == "" || f.Spec.Line <= 0 {
 				t.Fatalf("incomplete finding %+v", f)
+			}
+			if s := f.String() + f.Got + f.Want + f.Hint; strings.Contains(s, testToken) {
+				t.Fatalf("the auth token survived in %q", s)
 			}
 		}
 	})

@@ -2,7 +2,12 @@ package validate
 
 import (
 	"encoding/base64"
+	"fmt"
+	"html"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -116,4 +121,80 @@ func TestWithoutSecrets(t *testing.T) {
 		ex := &Exchange{Request: Request{Header: http.Header{"Authorization": {in}}}}
 		assert.Equal(t, want, ex.WithoutSecrets().Request.Header.Get("Authorization"), in)
 	}
+}
+
+// secretAlphabet is what FuzzRedact builds secrets from: printable ASCII
+// with the characters that quoting escapes, but without those of
+// [Redacted], so that a replacement can never spell a secret.
+const secretAlphabet = `abcdefghijklmnopqrstuvwxyz0123456789"\'%&<>+ _-.~!$*(),:`
+
+// FuzzRedact plants a secret in arbitrary text and checks that Redact hides
+// it, whatever surrounds it: an exact secret (raw, Go- or JSON-quoted,
+// percent- or HTML-encoded), a 32-hex token standing alone, the value of a
+// credential-named parameter, Basic credentials after white space, and a
+// token inside layers of percent-encoding.
+func FuzzRedact(f *testing.F) {
+	f.Add("the server says: ", " is not valid", uint8(0), uint8(0), `pa"ss\word`)
+	f.Add(strings.Repeat("x", 39), strings.Repeat("y", 60), uint8(1), uint8(0), "")
+	f.Add("/hook", "&x=1", uint8(2), uint8(3), "abc123")
+	f.Add(`parse "https://example.com/a`, `": invalid`, uint8(2), uint8(1), "tok")
+	f.Add("Authorization:", "", uint8(3), uint8(1), "ACxyz:pa\tss")
+	f.Add("/cb", "#frag", uint8(4), uint8(2), "")
+	f.Add("%3D%2", "%", uint8(1), uint8(5), "")
+	f.Fuzz(func(t *testing.T, prefix, suffix string, kind, variant uint8, seed string) {
+		var secret string
+		for i := 0; i < len(seed) && len(secret) < 24; i++ {
+			secret += string(secretAlphabet[int(seed[i])%len(secretAlphabet)])
+		}
+		for len(secret) < 6 {
+			secret += string(secretAlphabet[len(secret)*7%26])
+		}
+		hex := fmt.Sprintf("%032x", []byte(secret)[:6]) // 12 digits, padded to 32 with zeros
+		hex = hex[len(hex)-32:]
+		delims := ` /:;"'<>,()[]{}`
+		delim := string(delims[int(variant)%len(delims)])
+		var planted string
+		var secrets, mustGo []string
+		switch kind % 5 {
+		case 0: // an exact secret, in one of its forms
+			q := strconv.Quote(secret)
+			forms := []string{secret, q[1 : len(q)-1], url.QueryEscape(secret), url.PathEscape(secret), html.EscapeString(secret)}
+			planted = forms[int(variant)%len(forms)]
+			secrets, mustGo = []string{secret}, forms
+		case 1: // a 32-hex token standing alone
+			planted = delim + hex + delim
+			mustGo = []string{hex}
+		case 2: // a credential-named parameter
+			names := []string{"token", "AuthToken", "api-key", "apikey", "key", "X-Amz-Signature", "sessionid", "password", "client_secret"}
+			value := strings.Map(func(r rune) rune {
+				if isValueEnd(byte(r)) || r == '%' {
+					return 'v'
+				}
+				return r
+			}, secret)
+			name := names[int(variant)%len(names)]
+			planted = "?" + name + "=" + value + "&"
+			mustGo = []string{name + "=" + value}
+		case 3: // Basic credentials after white space
+			cred := base64.StdEncoding.EncodeToString([]byte(secret))
+			planted = " Basic" + []string{" ", "\t", " \t "}[int(variant)%3] + cred + delim
+			mustGo = []string{cred}
+		case 4: // a token inside layers of percent-encoding
+			v := "https://x/?token=" + hex
+			for range 1 + int(variant)%3 {
+				v = url.QueryEscape(v)
+			}
+			planted = "?state=" + v + "&"
+			mustGo = []string{hex}
+		}
+		out := Redact(prefix+planted+suffix, secrets)
+		for _, s := range mustGo {
+			if strings.Contains(out, s) {
+				t.Fatalf("%q survived in %q", s, out)
+			}
+		}
+		if again := Redact(out, secrets); again != out {
+			t.Fatalf("Redact is not idempotent:\n%q\n%q", out, again)
+		}
+	})
 }
