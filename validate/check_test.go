@@ -277,7 +277,7 @@ func TestCheckRedactsSecrets(t *testing.T) {
 			assert.NotContains(t, s, secret)
 		}
 	}
-	u := p.Unmatched(ex, Result{Skip: "x"})
+	u := p.Unmatched(ex, Result{Skip: "the contract describes no operation at /v1/" + testToken})
 	assert.NotContains(t, u.String(), testToken)
 }
 
@@ -375,4 +375,13 @@ func TestCheckRedactsBeforeShortening(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFindingStringIsOneLine: Finding.String escapes what the exchange put
+// in a finding, so that a log line is the finding's alone.
+func TestFindingStringIsOneLine(t *testing.T) {
+	f := Finding{Rule: RuleFormUnknownKey, Severity: SeverityError, Location: "request.body#/X\n::error::forged",
+		Message: "\x1b[2Jgone", Want: "a\u202eb", Got: "c\rd", Hint: "\u2066e\u2069", Spec: SpecPos{File: "c.yaml", Line: 1}}
+	s := f.String()
+	assert.Equal(t, `error form.unknown-key request.body#/X\n::error::forged: \x1b[2Jgone (want a\u202eb, got c\rd); hint: \u2066e\u2069 [c.yaml:1]`, s)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/contractcheck/contractcheck/internal/escape"
 )
 
 // Severity says how much a finding matters: a [SeverityError] breaks the contract, a
@@ -123,18 +125,21 @@ type Finding struct {
 	Spec SpecPos `json:"spec"`
 }
 
-// String renders the finding on one line, for logs and test failures.
+// String renders the finding on one line, for logs and test failures. The
+// values are escaped: control characters (line breaks included) and
+// Unicode's invisible and bidirectional controls are shown as Go escapes,
+// so that the line is the finding's alone.
 func (f Finding) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s: %s", f.Severity, f.Rule, f.Location, f.Message)
+	fmt.Fprintf(&b, "%s %s %s: %s", f.Severity, escape.Line(f.Rule), escape.Line(f.Location), escape.Line(f.Message))
 	if f.Want != "" || f.Got != "" {
-		fmt.Fprintf(&b, " (want %s, got %s)", f.Want, f.Got)
+		fmt.Fprintf(&b, " (want %s, got %s)", escape.Line(f.Want), escape.Line(f.Got))
 	}
 	if f.Hint != "" {
-		b.WriteString("; hint: " + f.Hint)
+		b.WriteString("; hint: " + escape.Line(f.Hint))
 	}
 	if f.Spec.File != "" {
-		b.WriteString(" [" + f.Spec.String() + "]")
+		b.WriteString(" [" + escape.Line(f.Spec.String()) + "]")
 	}
 	return b.String()
 }

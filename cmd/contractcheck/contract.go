@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -39,7 +40,7 @@ func loadPlan(spec string, stderr io.Writer) *validate.Plan {
 		file = name
 	}
 	for _, p := range loadErr.Problems {
-		fmt.Fprintf(stderr, "%s: %s\n", position(file, p.Line, p.Column), p.Message)
+		fmt.Fprintf(stderr, "%s: %s\n", escape.LineStart(position(file, p.Line, p.Column)), escape.Line(p.Message))
 	}
 	return nil
 }

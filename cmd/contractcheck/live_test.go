@@ -447,3 +447,31 @@ func TestProxyLoad(t *testing.T) {
 	assert.Equal(t, map[string]int{validate.RuleSIDFormat: 1000, validate.RuleResponseStatus: 1000}, rules)
 	assert.Contains(t, px.stderr.String(), "10000 pairs: 9000 passed, 1000 failed")
 }
+
+// TestLiveLogsForgeNoLines sends a request whose form key holds a line
+// break, an ESC and a bidi control through proxy to serve: neither the
+// proxy's standard error (its text report and its lines) nor serve's log
+// gets a line of the request's making, and each exchange of serve's log is
+// one line.
+func TestLiveLogsForgeNoLines(t *testing.T) {
+	srv := start(t, "serve", "--addr", "127.0.0.1:0")
+	px := start(t, "proxy", "--listen", "127.0.0.1:0", "--upstream", "http://"+srv.addr)
+	forged := "Target=webhook&Configuration.Url=https%3A%2F%2Fexample.com&X%0A%20%20%20%20::error%20file%3Dtraffic.har::forged%1B%5B2J%E2%80%AE=1"
+	for range 2 {
+		resp, err := http.Post("http://"+px.addr+"/v1/Conversations/CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b/Webhooks?x=%1B%5B31m%0A::error::q",
+			"application/x-www-form-urlencoded", strings.NewReader(forged))
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	px.wait(t)
+	srv.wait(t)
+	for name, out := range map[string]string{"proxy's stderr": px.stderr.String(), "serve's log": srv.stdout.String()} {
+		assert.NotContains(t, out, "\x1b", name)
+		assert.NotContains(t, out, "\u202e", name)
+		for _, line := range strings.Split(out, "\n") {
+			assert.False(t, strings.HasPrefix(strings.TrimLeft(line, " \t"), "::"), "%s: %q", name, line)
+		}
+	}
+	assert.Contains(t, px.stderr.String(), `X\n    ::error file=traffic.har::forged\x1b[2J\u202e`)
+	assert.Len(t, strings.Split(strings.TrimSuffix(srv.stdout.String(), "\n"), "\n"), 2, "serve logs one line per exchange:\n%s", srv.stdout)
+}

@@ -158,7 +158,7 @@ func probeAll(ctx context.Context, client *probe.Client, plan *validate.Plan, ca
 		}
 		res := probe.Judge(plan, c, ex)
 		if !quiet {
-			fmt.Fprintf(stderr, "contractcheck probe: %-42s %s %s -> %d (%s)\n", c.Name, c.Method, ex.Request.URL, ex.Response.Status, probeVerdict(c, ex.Response.Status, res))
+			fmt.Fprintf(stderr, "contractcheck probe: %-42s %s %s -> %d (%s)\n", c.Name, c.Method, shown(ex.Request.URL), ex.Response.Status, probeVerdict(c, ex.Response.Status, res))
 		}
 		if err := rr.out.put(rr.c.result(ex, res)); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/proxy"
 	"github.com/contractcheck/contractcheck/validate/report"
@@ -187,9 +188,9 @@ func (st *proxyStream) exchange(e proxy.Exchange) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if !st.quiet && e.Action != proxy.Forwarded {
-		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: %s\n", ex.Entry, p.Request(), actionText(e))
+		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: %s\n", ex.Entry, escape.Line(p.Request()), shown(actionText(e)))
 	} else if !st.quiet && e.NotChecked != "" {
-		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: not checked: %s\n", ex.Entry, p.Request(), e.NotChecked)
+		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: not checked: %s\n", ex.Entry, escape.Line(p.Request()), shown(e.NotChecked))
 	}
 	if err := errors.Join(rerr, st.out.put(p)); err != nil && st.werr == nil {
 		st.werr = err

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/contracttest"
 	"github.com/contractcheck/contractcheck/validate/report"
@@ -138,10 +139,11 @@ func (l *exchangeLog) err() error {
 
 // exchangeLine is the log line of an exchange: its time, request line and
 // status, then the webhook created (from the response body), or what the
-// request breaks.
+// request breaks. The values from the exchange are redacted and escaped
+// ([escape.Line]), so that an exchange is one line of the log.
 func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s -> %d", now.UTC().Format(time.RFC3339), p.Request(), p.Status)
+	fmt.Fprintf(&b, "%s %s -> %d", now.UTC().Format(time.RFC3339), escape.Line(p.Request()), p.Status)
 	findings := p.Findings
 	if p.Status == 201 {
 		var created struct {
@@ -149,7 +151,7 @@ func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 			Target string `json:"target"`
 		}
 		if json.Unmarshal(body, &created) == nil && created.Sid != "" {
-			fmt.Fprintf(&b, " created %s (target %s)", created.Sid, created.Target)
+			fmt.Fprintf(&b, " created %s (target %s)", shown(created.Sid), shown(created.Target))
 		}
 	}
 	for i, f := range findings {
@@ -161,7 +163,11 @@ func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 		if i == 0 {
 			sep = ":"
 		}
-		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, f.Rule, f.Location)
+		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, escape.Line(f.Rule), escape.Line(f.Location))
 	}
 	return b.String()
 }
+
+// shown is a value of an exchange as a log line shows it: redacted, then
+// escaped.
+func shown(s string) string { return escape.Line(validate.Redact(s, nil)) }

@@ -88,7 +88,7 @@ func (cl *Client) Send(ctx context.Context, c Case) (*Outcome, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBody
 	}
-	where := c.Method + " " + req.URL.Redacted()
+	where := c.Method + " " + validate.Redact(req.URL.String(), nil)
 	started := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {

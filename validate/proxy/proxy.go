@@ -217,7 +217,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, whole, err := readUpTo(r.Body, p.opts.MaxBody)
 	if err != nil {
-		st.notChecked = "reading the request body: " + err.Error()
+		st.notChecked = "reading the request body: " + validate.Redact(err.Error(), st.ex.Secrets())
 		p.problem(w, st, http.StatusBadRequest, "The request body could not be read", st.notChecked, nil)
 		st.action = RefusedRequest
 		return
@@ -301,7 +301,7 @@ func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	st.action, st.checked = UpstreamFailed, false
-	st.notChecked = "the upstream failed: " + err.Error()
+	st.notChecked = "the upstream failed: " + validate.Redact(err.Error(), st.ex.Secrets())
 	st.ex.Response = validate.Response{}
 	p.problem(w, st, http.StatusBadGateway, "The upstream could not be reached", st.notChecked, nil)
 }

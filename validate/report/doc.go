@@ -14,6 +14,13 @@
 // first failing pairs.
 //
 // Secrets never reach a report: [NewPair] redacts the URL with
-// [validate.RedactURL], and the findings of a [validate.Plan] are redacted
-// already.
+// [validate.Redact], and the findings of a [validate.Plan] are redacted
+// already, each value whole before it was shortened or quoted.
+//
+// No value forges a line: the text, JUnit, GitHub and Markdown reports show
+// every value of a recording on its own line with its control characters
+// (line breaks included) and Unicode's invisible and bidirectional controls
+// written as Go escapes (\n, \x1b, \u202e), and a line never starts with a
+// workflow command's "::" but for the GitHub report's own commands, whose
+// data and properties are escaped as the Actions runner expects.
 package report

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -31,7 +32,7 @@ func NewGitHub(w io.Writer) Writer { return &githubWriter{w: w} }
 func (g *githubWriter) WritePair(p Pair) error {
 	g.buf.Reset()
 	if p.Verdict == VerdictInputError {
-		g.command("error", p, "input error", p.RefLine()+": "+p.Error)
+		g.command("error", p, "input error", escape.Line(p.RefLine()+": "+p.Error))
 	}
 	for _, f := range p.Findings {
 		cmd := "error"
@@ -40,7 +41,7 @@ func (g *githubWriter) WritePair(p Pair) error {
 		}
 		msg := findingMessage(pairHeader(p), f)
 		if f.Spec.File != "" {
-			msg += "\ncontract: " + f.Spec.String()
+			msg += "\ncontract: " + escape.Line(f.Spec.String())
 		}
 		g.command(cmd, p, f.Rule, msg)
 	}
@@ -53,17 +54,18 @@ func (g *githubWriter) WritePair(p Pair) error {
 	return nil
 }
 
-// command writes one workflow command about pair p.
+// command writes one workflow command about pair p. msg is made of values
+// that went through [escape.Line], on lines of its own making.
 func (g *githubWriter) command(cmd string, p Pair, title, msg string) {
 	var props []string
 	if p.Source != "" && p.Source != "-" {
-		props = append(props, "file="+escapeProperty(clean(p.Source)))
+		props = append(props, "file="+escapeProperty(escape.Line(p.Source)))
 	}
 	if p.Line > 0 {
 		props = append(props, "line="+strconv.Itoa(p.Line))
 	}
-	props = append(props, "title="+escapeProperty(clean(title)))
-	g.buf.WriteString("::" + cmd + " " + strings.Join(props, ",") + "::" + escapeData(clean(msg)) + "\n")
+	props = append(props, "title="+escapeProperty(escape.Line(title)))
+	g.buf.WriteString("::" + cmd + " " + strings.Join(props, ",") + "::" + escapeData(msg) + "\n")
 }
 
 // Finish writes the summary line.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -93,7 +94,7 @@ func (j *junitWriter) testcase(p Pair) {
 	default:
 		name = "#" + strconv.Itoa(p.Entry) + " " + p.Request()
 	}
-	b.WriteString(`    <testcase classname="` + xmlAttr(p.Source) + `" name="` + xmlAttr(name) + `"`)
+	b.WriteString(`    <testcase classname="` + xmlAttr(escape.Line(p.Source)) + `" name="` + xmlAttr(escape.Line(name)) + `"`)
 	switch p.Verdict {
 	case VerdictFail:
 		j.counts.failures++
@@ -108,15 +109,15 @@ func (j *junitWriter) testcase(p Pair) {
 		if n := len(p.Findings); n > 1 {
 			msg += " (and " + plural(n-1, "more finding") + ")"
 		}
-		b.WriteString(">\n      <failure type=\"" + xmlAttr(first.Rule) + `" message="` + xmlAttr(msg) + `">`)
-		b.WriteString(xmlText(pairHeader(p) + "\n" + findingsText(p.Findings)))
+		b.WriteString(">\n      <failure type=\"" + xmlAttr(escape.Line(first.Rule)) + `" message="` + xmlAttr(escape.Line(msg)) + `">`)
+		b.WriteString(xmlText(escape.LineStart(pairHeader(p)) + "\n" + findingsText(p.Findings)))
 		b.WriteString("</failure>\n    </testcase>\n")
 	case VerdictSkip:
 		j.counts.skipped++
-		b.WriteString(">\n      <skipped message=\"" + xmlAttr(p.Reason) + "\"/>\n    </testcase>\n")
+		b.WriteString(">\n      <skipped message=\"" + xmlAttr(escape.Line(p.Reason)) + "\"/>\n    </testcase>\n")
 	case VerdictInputError:
 		j.counts.errors++
-		b.WriteString(">\n      <error type=\"input-error\" message=\"" + xmlAttr(p.Error) + "\"/>\n    </testcase>\n")
+		b.WriteString(">\n      <error type=\"input-error\" message=\"" + xmlAttr(escape.Line(p.Error)) + "\"/>\n    </testcase>\n")
 	default:
 		if len(p.Findings) == 0 {
 			b.WriteString("/>\n")
@@ -132,7 +133,7 @@ func (j *junitWriter) closeSuite() error {
 	c := j.counts
 	j.buf.Reset()
 	fmt.Fprintf(&j.buf, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n",
-		xmlAttr(j.source), c.tests, c.failures, c.errors, c.skipped)
+		xmlAttr(escape.Line(j.source)), c.tests, c.failures, c.errors, c.skipped)
 	j.open = false
 	if _, err := j.w.Write(j.buf.Bytes()); err != nil {
 		return err

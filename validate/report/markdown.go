@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -132,10 +133,10 @@ func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
 	}
 }
 
-// mdText escapes text for Markdown on one line: HTML and Markdown syntax
-// lose their meaning, line breaks become spaces.
+// mdText escapes text for Markdown on one line: control characters are
+// escaped ([escape.Line]), HTML and Markdown syntax lose their meaning.
 func mdText(s string) string {
-	s = strings.Join(strings.Fields(clean(s)), " ")
+	s = strings.Join(strings.Fields(escape.Line(s)), " ")
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
@@ -158,7 +159,7 @@ func mdText(s string) string {
 // mdCode renders s as inline code; a | (which would end a table cell) and
 // backticks are replaced, since code spans cannot escape them.
 func mdCode(s string) string {
-	s = strings.Join(strings.Fields(clean(s)), " ")
+	s = strings.Join(strings.Fields(escape.Line(s)), " ")
 	s = strings.NewReplacer("`", "'", "|", "¦").Replace(s)
 	return "`" + s + "`"
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/fingerprint"
 )
@@ -166,10 +167,10 @@ func redactReason(reason, rawURL, redactedURL string, secrets []string) string {
 }
 
 // InputErrorLine tells the input error of an input-error pair on one line,
-// "source#entry (line N): field: message", with control characters escaped
-// so that it is safe to print on a terminal.
+// "source#entry (line N): field: message", escaped ([escape.LineStart]) so
+// that it is safe to print on a terminal or in a CI log.
 func (p Pair) InputErrorLine() string {
-	return clean(p.RefLine() + ": " + p.Error)
+	return escape.LineStart(p.RefLine() + ": " + p.Error)
 }
 
 // fails reports whether a finding has a severity at or above failOn.

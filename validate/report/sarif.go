@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -273,16 +274,17 @@ func sarifLevel(s validate.Severity) string {
 }
 
 // findingMessage tells a finding in a few lines: the pair, its location, the
-// message, and the want, got and hint that it has.
+// message, and the want, got and hint that it has, each escaped to stay on
+// its line ([escape.Line]).
 func findingMessage(header string, f validate.Finding) string {
 	var b strings.Builder
-	b.WriteString(header + ": " + f.Location + ": " + f.Message)
+	b.WriteString(escape.Line(header + ": " + f.Location + ": " + f.Message))
 	for _, kv := range [...]struct{ key, val string }{{"want", f.Want}, {"got", f.Got}, {"hint", f.Hint}} {
 		if kv.val != "" {
-			b.WriteString("\n" + kv.key + ": " + kv.val)
+			b.WriteString("\n" + kv.key + ": " + escape.Line(kv.val))
 		}
 	}
-	return clean(b.String())
+	return b.String()
 }
 
 // uriOf turns a file name into a relative URI reference, escaping what a URI

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -54,10 +55,10 @@ func (t *textWriter) WritePair(p Pair) error {
 		t.buf.WriteByte('\n')
 	}
 	if p.Verdict == VerdictInputError {
-		t.line(0, t.paint(ansiBold, clean(p.RefLine())))
-		t.line(2, t.paint(ansiMagenta, "input error")+": "+clean(p.Error))
+		t.line(0, t.paint(ansiBold, escape.LineStart(p.RefLine())))
+		t.line(2, t.paint(ansiMagenta, "input error")+": "+escape.Line(p.Error))
 	} else {
-		t.line(0, t.paint(ansiBold, clean(p.Ref()+" "+p.Request()+" -> "+strconv.Itoa(p.Status))))
+		t.line(0, t.paint(ansiBold, escape.LineStart(pairHeader(p))))
 		for _, f := range p.Findings {
 			t.finding(f)
 		}
@@ -78,25 +79,31 @@ func (t *textWriter) finding(f validate.Finding) {
 	case validate.SeverityWarning:
 		sev = t.paint(ansiYellow, sev)
 	}
-	head := sev + " " + t.paint(ansiCyan, clean(f.Rule))
+	head := sev + " " + t.paint(ansiCyan, escape.Line(f.Rule))
 	if f.Location != "" {
-		head += " " + clean(f.Location)
+		head += " " + escape.Line(f.Location)
 	}
 	t.line(2, head)
+	if f.Message != "" {
+		t.line(4, escape.LineStart(f.Message)) // the message begins its line
+	}
 	for _, kv := range [...]struct{ key, val string }{
-		{"", f.Message}, {"want: ", f.Want}, {"got:  ", f.Got}, {"hint: ", f.Hint}, {"contract: ", f.Spec.String()},
+		{"want: ", f.Want}, {"got:  ", f.Got}, {"hint: ", f.Hint}, {"contract: ", f.Spec.String()},
 	} {
 		if kv.val != "" {
-			t.line(4, kv.key+clean(kv.val))
+			t.line(4, kv.key+escape.Line(kv.val))
 		}
 	}
 }
 
-// line writes s indented, continuing its own line breaks at the same indent.
+// line writes s on a line of its own, indented. Every value in s went
+// through [escape.Line] (or [escape.LineStart] where it begins the line), so
+// that s holds no line break and no control character of the recording.
 func (t *textWriter) line(indent int, s string) {
-	pad := strings.Repeat(" ", indent)
-	t.buf.WriteString(pad)
-	t.buf.WriteString(strings.ReplaceAll(s, "\n", "\n"+pad+"  "))
+	for range indent {
+		t.buf.WriteByte(' ')
+	}
+	t.buf.WriteString(s)
 	t.buf.WriteByte('\n')
 }
 
@@ -146,10 +153,10 @@ func pathAndQuery(u string) string {
 	return u
 }
 
-// clean makes text from a recording safe for a terminal: control characters
-// other than line breaks and tabs (an ESC could recolour or rewrite the
-// screen) are shown as Go escapes such as \x1b, and bytes that are not UTF-8
-// become U+FFFD (XML and the CI formats require UTF-8).
+// clean makes a document of several lines, whose values went through
+// [escape.Line], safe for XML: control characters other than line breaks and
+// tabs are shown as Go escapes such as \x1b, and bytes that are not UTF-8
+// become U+FFFD (XML requires UTF-8).
 func clean(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
