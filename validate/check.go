@@ -20,6 +20,8 @@ type checker struct {
 	secrets     []string // the exchange's credentials (see checker.redact)
 	haveSecrets bool     // whether secrets has been read
 	findings    []Finding
+	perRule     map[string]int // the findings of each rule in findings
+	omitted     map[string]int // the findings of each rule left out by the caps
 
 	pathVals []string            // path parameter values, in template order
 	form     map[string][]string // documented form keys and their decoded values
@@ -72,12 +74,35 @@ func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withRespons
 		}
 	}
 	sortFindings(c.findings)
-	return Result{Operation: op.id, Findings: c.findings}
+	return Result{Operation: op.id, Findings: c.findings, Omitted: c.omitted}
+}
+
+// room reports whether a finding of rule may still be added under the caps
+// (MaxFindingsPerRule, MaxFindingsPerPair); when it may not, the finding is
+// counted as omitted. Checks that can find something for every key or item
+// of a body ask first, so that what is left out is never built.
+func (c *checker) room(rule string) bool {
+	n := c.perRule[rule]
+	if n == 0 || n < MaxFindingsPerRule && len(c.findings) < MaxFindingsPerPair {
+		return true
+	}
+	if c.omitted == nil {
+		c.omitted = map[string]int{}
+	}
+	c.omitted[rule]++
+	return false
 }
 
 // add records a finding, with the exchange's secrets redacted from every
-// string it holds.
+// string it holds, or counts it as omitted when the caps are reached.
 func (c *checker) add(f Finding) {
+	if !c.room(f.Rule) {
+		return
+	}
+	if c.perRule == nil {
+		c.perRule = map[string]int{}
+	}
+	c.perRule[f.Rule]++
 	// The values were redacted whole before they were shortened and quoted
 	// (checker.quote); this hides what the rest of the text may hold.
 	f.Message = c.redact(f.Message)
@@ -301,7 +326,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	unknown := map[string]bool{}
 	var order []string // documented keys in the order first seen
 	for _, pair := range decodeForm(string(body)) {
-		if pair.problem != "" {
+		if pair.problem != "" && c.room(RuleFormSyntax) {
 			loc := "request.body"
 			if !pair.inKey {
 				loc += "#/" + escapeToken(pair.key)
@@ -345,7 +370,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			instance[key] = items
 			continue
 		}
-		if len(vals) > 1 {
+		if len(vals) > 1 && c.room(RuleFormDuplicateKey) {
 			c.add(Finding{Rule: RuleFormDuplicateKey, Severity: SeverityError, Location: loc,
 				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.kind),
 				Want:    "one " + key,
@@ -379,6 +404,9 @@ func truncateList(s []string, n int) []string {
 
 // unknownKey reports a form key the contract does not document.
 func (c *checker) unknownKey(fp *formPlan, key string) {
+	if !c.room(RuleFormUnknownKey) {
+		return
+	}
 	f := Finding{Rule: RuleFormUnknownKey, Severity: SeverityError, Location: "request.body#/" + escapeToken(key),
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + strings.Join(fp.names, ", "),
@@ -425,6 +453,9 @@ func (c *checker) decodeText(kind valueKind, s, loc, name, schemaPtr string) (v 
 		}
 	default:
 		return s, true
+	}
+	if !c.room(RuleType) {
+		return nil, false
 	}
 	c.add(Finding{Rule: RuleType, Severity: SeverityError, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s", name, c.quote(s), want),

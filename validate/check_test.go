@@ -2,6 +2,7 @@ package validate
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -384,4 +385,67 @@ func TestFindingStringIsOneLine(t *testing.T) {
 		Message: "\x1b[2Jgone", Want: "a\u202eb", Got: "c\rd", Hint: "\u2066e\u2069", Spec: SpecPos{File: "c.yaml", Line: 1}}
 	s := f.String()
 	assert.Equal(t, `error form.unknown-key request.body#/X\n::error::forged: \x1b[2Jgone (want a\u202eb, got c\rd); hint: \u2066e\u2069 [c.yaml:1]`, s)
+}
+
+// TestCheckCapsFindings: a body of a thousand unknown keys and bad escapes
+// gives MaxFindingsPerRule findings of each rule; the others are counted in
+// Omitted, by rule, and never built.
+func TestCheckCapsFindings(t *testing.T) {
+	p := embeddedPlan(t)
+	var b strings.Builder
+	b.WriteString(docsBody)
+	for i := range 1000 {
+		fmt.Fprintf(&b, "&k%04d=1", i)
+	}
+	for i := range 300 {
+		fmt.Fprintf(&b, "&Configuration.Filters=%%zz%d", i)
+	}
+	ex := docsExchange()
+	ex.Request.Body = []byte(b.String())
+	res := p.Check(ex)
+	count := map[string]int{}
+	for _, f := range res.Findings {
+		count[f.Rule]++
+	}
+	assert.Equal(t, MaxFindingsPerRule, count[RuleFormUnknownKey])
+	assert.Equal(t, 1000-MaxFindingsPerRule, res.Omitted[RuleFormUnknownKey])
+	assert.Equal(t, MaxFindingsPerRule, count[RuleFormSyntax])
+	assert.Equal(t, 300-MaxFindingsPerRule, res.Omitted[RuleFormSyntax])
+	for rule := range res.Omitted {
+		assert.Positive(t, count[rule], "%s: every rule left out has a finding shown", rule)
+	}
+	assert.Len(t, res.Omitted, 2)
+	assert.Equal(t, 1000+300-2*MaxFindingsPerRule, res.OmittedCount())
+	assert.Equal(t, res, p.Check(ex), "the same findings are kept every time")
+
+	ex.Request.Body = []byte(docsBody)
+	assert.Nil(t, p.Check(ex).Omitted, "nothing is left out of a clean pair")
+}
+
+// TestCapPerPair: past MaxFindingsPerPair findings a rule keeps only its
+// first finding, so that every rule that fires is shown.
+func TestCapPerPair(t *testing.T) {
+	c := &checker{ex: &Exchange{}}
+	rules := []string{RuleFormUnknownKey, RuleFormSyntax, RuleType, RuleEnum, RuleSIDFormat, RulePattern, RuleLength, RuleFormat}
+	for _, rule := range rules {
+		for i := range 30 {
+			c.add(Finding{Rule: rule, Location: fmt.Sprint("request.body#/", i)})
+		}
+	}
+	per := map[string]int{}
+	for _, f := range c.findings {
+		per[f.Rule]++
+	}
+	assert.Len(t, c.findings, MaxFindingsPerPair+3, "5 rules of 20, then the first finding of the 3 others")
+	omitted := 0
+	for i, rule := range rules {
+		want := MaxFindingsPerRule
+		if i >= MaxFindingsPerPair/MaxFindingsPerRule {
+			want = 1
+		}
+		assert.Equal(t, want, per[rule], rule)
+		assert.Equal(t, 30-want, c.omitted[rule], rule)
+		omitted += c.omitted[rule]
+	}
+	assert.Equal(t, len(rules)*30, len(c.findings)+omitted)
 }

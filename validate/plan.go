@@ -35,8 +35,38 @@ type Result struct {
 	// Skip says why the exchange was not checked, when Operation is "".
 	Skip string
 	// Findings are the problems found, in a stable order: the request's path,
-	// headers and body, then the response's status, headers and body.
+	// headers and body, then the response's status, headers and body. They
+	// are capped ([MaxFindingsPerRule], [MaxFindingsPerPair]).
 	Findings []Finding
+	// Omitted counts, by rule ID, the findings the caps left out of Findings:
+	// they were counted as they were found, never built. Every rule it names
+	// has a finding in Findings, which tells the rule's severity and where
+	// its findings start. Nil when nothing was left out.
+	Omitted map[string]int
+}
+
+// The caps on the findings of one exchange, so that its report stays
+// bounded whatever the exchange holds (a megabyte of unknown form keys would
+// otherwise give a hundred thousand findings).
+const (
+	// MaxFindingsPerRule is how many findings of one rule a [Result] holds;
+	// the others are counted in Result.Omitted.
+	MaxFindingsPerRule = 20
+	// MaxFindingsPerPair is how many findings a [Result] holds in all, but
+	// that every rule that fires keeps its first finding, so that the
+	// findings shown name every rule broken and decide the verdict alone:
+	// a Result holds at most MaxFindingsPerPair findings plus one per rule
+	// of the catalogue.
+	MaxFindingsPerPair = 100
+)
+
+// OmittedCount is the number of findings the caps left out of Findings.
+func (r Result) OmittedCount() int {
+	n := 0
+	for _, k := range r.Omitted {
+		n += k
+	}
+	return n
 }
 
 // Skipped reports whether no operation of the contract describes the exchange.

@@ -111,7 +111,7 @@ type exchangeLog struct {
 // call logs and records one call of the fake.
 func (l *exchangeLog) call(c contracttest.Call) {
 	now := time.Now()
-	line := exchangeLine(now, report.NewPair(c.Exchange, validate.Result{Operation: c.Operation, Findings: c.Findings}, validate.SeverityError), c.Exchange.Response.Body)
+	line := exchangeLine(now, report.NewPair(c.Exchange, validate.Result{Operation: c.Operation, Findings: c.Findings, Omitted: c.Omitted}, validate.SeverityError), c.Exchange.Response.Body)
 	err := l.rec.record(c.Exchange, now, 0)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -154,9 +154,10 @@ func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 			fmt.Fprintf(&b, " created %s (target %s)", shown(created.Sid), shown(created.Target))
 		}
 	}
+	more := p.OmittedCount() // left out by the caps
 	for i, f := range findings {
 		if i == 2 {
-			fmt.Fprintf(&b, "; and %d more", len(findings)-i)
+			more += len(findings) - i
 			break
 		}
 		sep := ";"
@@ -164,6 +165,9 @@ func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 			sep = ":"
 		}
 		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, escape.Line(f.Rule), escape.Line(f.Location))
+	}
+	if more > 0 {
+		fmt.Fprintf(&b, "; and %d more", more)
 	}
 	return b.String()
 }

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -108,19 +110,45 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 // all before the verdict.
 func (c checker) result(ex *validate.Exchange, res validate.Result) report.Pair {
 	if c.rules != nil {
-		res.Findings = c.rules.Apply(res.Findings)
+		res = c.rules.ApplyResult(res)
 	}
 	var shape string
 	var suppressed []validate.Finding
+	suppressedMore := 0
 	if len(res.Findings) > 0 {
 		shape = fingerprint.Shape(ex)
 		if c.baseline != nil {
 			res.Findings, suppressed = c.baseline.Filter(res.Findings, res.Operation, shape)
+			res.Omitted, suppressedMore = omittedAccepted(res.Omitted, res.Findings)
 		}
 	}
 	p := report.NewPair(ex, res, c.failOn)
-	p.Shape, p.Suppressed = shape, suppressed
+	p.Shape, p.Suppressed, p.SuppressedMore = shape, suppressed, suppressedMore
 	return p
+}
+
+// omittedAccepted splits the findings the caps left out after a baseline
+// accepted some of those shown: the omitted findings of a rule none of whose
+// findings is left in findings follow them and are accepted too (counted in
+// accepted); the others stay.
+func omittedAccepted(omitted map[string]int, findings []validate.Finding) (left map[string]int, accepted int) {
+	for rule, n := range omitted {
+		if slices.ContainsFunc(findings, func(f validate.Finding) bool { return f.Rule == rule }) {
+			continue
+		}
+		if left == nil {
+			left = maps.Clone(omitted)
+		}
+		delete(left, rule)
+		accepted += n
+	}
+	if left == nil {
+		return omitted, 0
+	}
+	if len(left) == 0 {
+		left = nil
+	}
+	return left, accepted
 }
 
 // reportStale prints the entries of the baseline that no finding matched.

@@ -59,6 +59,9 @@ type Call struct {
 	// serve (another path or method; a CORS preflight aside), the finding
 	// of rule operation.unmatched.
 	Findings []validate.Finding
+	// Omitted counts, by rule, the findings the caps left out of Findings
+	// (see [validate.Result]).
+	Omitted map[string]int
 }
 
 // Form returns the request's form body as url.ParseQuery decodes it, for
@@ -164,7 +167,7 @@ func (f *Fake) answer(w http.ResponseWriter, r *http.Request, call *Call, bodyEr
 		f.writeError(w, ex, http.StatusNotFound, 20404, "The requested resource "+r.URL.Path+" was not found")
 		return
 	}
-	call.Operation, call.Findings = res.Operation, res.Findings
+	call.Operation, call.Findings, call.Omitted = res.Operation, res.Findings, res.Omitted
 	user, pass, hasAuth := r.BasicAuth()
 	if f.cfg.account != "" && !(hasAuth && user == f.cfg.account &&
 		subtle.ConstantTimeCompare([]byte(pass), []byte(f.cfg.token)) == 1) { // a served fake may face a network

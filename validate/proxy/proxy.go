@@ -218,7 +218,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, whole, err := readUpTo(r.Body, p.opts.MaxBody)
 	if err != nil {
 		st.notChecked = "reading the request body: " + validate.Redact(err.Error(), st.ex.Secrets())
-		p.problem(w, st, http.StatusBadRequest, "The request body could not be read", st.notChecked, nil)
+		p.problem(w, st, http.StatusBadRequest, "The request body could not be read", st.notChecked, validate.Result{})
 		st.action = RefusedRequest
 		return
 	}
@@ -235,7 +235,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		res := p.opts.Plan.CheckRequest(st.ex)
 		if hasError(res.Findings, "") {
 			st.result, st.checked, st.action = res, true, RefusedRequest
-			p.problem(w, st, http.StatusBadRequest, "The request breaks the contract", detail(res.Findings), res.Findings)
+			p.problem(w, st, http.StatusBadRequest, "The request breaks the contract", detail(res), res)
 			return
 		}
 	}
@@ -291,19 +291,14 @@ func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 	st := r.Context().Value(stateKey{}).(*state)
 	if errors.Is(err, errRefused) {
 		st.action = RefusedResponse
-		var resp []validate.Finding
-		for _, f := range st.result.Findings {
-			if strings.HasPrefix(f.Location, "response") {
-				resp = append(resp, f)
-			}
-		}
+		resp := responseSide(st.result)
 		p.problem(w, st, http.StatusBadGateway, "The upstream's response breaks the contract", detail(resp), resp)
 		return
 	}
 	st.action, st.checked = UpstreamFailed, false
 	st.notChecked = "the upstream failed: " + validate.Redact(err.Error(), st.ex.Secrets())
 	st.ex.Response = validate.Response{}
-	p.problem(w, st, http.StatusBadGateway, "The upstream could not be reached", st.notChecked, nil)
+	p.problem(w, st, http.StatusBadGateway, "The upstream could not be reached", st.notChecked, validate.Result{})
 }
 
 // Problem is the RFC 9457 problem document a proxy answers with when it
@@ -320,17 +315,23 @@ type Problem struct {
 	Detail string `json:"detail"`
 	// Instance is the request's path.
 	Instance string `json:"instance"`
-	// Findings are what the contract found (an extension member).
+	// Findings are what the contract found (an extension member), capped
+	// as a [validate.Result]'s are.
 	Findings []validate.Finding `json:"findings,omitempty"`
+	// Omitted counts, by rule, the findings the caps left out of Findings
+	// (an extension member; see [validate.Result]).
+	Omitted map[string]int `json:"omitted,omitempty"`
 }
 
 // ProblemType is the type of every problem document of a proxy.
 const ProblemType = "https://github.com/contractcheck/contractcheck#the-rules"
 
-// problem answers with a problem document and records it as the response.
-func (p *Proxy) problem(w http.ResponseWriter, st *state, status int, title, detail string, findings []validate.Finding) {
+// problem answers with a problem document, listing the findings of res,
+// and records it as the response.
+func (p *Proxy) problem(w http.ResponseWriter, st *state, status int, title, detail string, res validate.Result) {
 	path := st.path
-	body, err := json.Marshal(Problem{Type: ProblemType, Title: title, Status: status, Detail: detail, Instance: path, Findings: findings})
+	body, err := json.Marshal(Problem{Type: ProblemType, Title: title, Status: status, Detail: detail, Instance: path,
+		Findings: res.Findings, Omitted: res.Omitted})
 	if err != nil {
 		body = []byte(`{"title":"internal error"}`)
 	}
@@ -353,12 +354,31 @@ func hasError(findings []validate.Finding, prefix string) bool {
 	return false
 }
 
-// detail is the sentence of a problem document: its first error finding.
-func detail(findings []validate.Finding) string {
-	for _, f := range findings {
+// responseSide is the part of res about the response: its findings located
+// there, and the omitted findings of their rules.
+func responseSide(res validate.Result) validate.Result {
+	var out validate.Result
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Location, "response") {
+			out.Findings = append(out.Findings, f)
+			if n := res.Omitted[f.Rule]; n > 0 && out.Omitted[f.Rule] == 0 {
+				if out.Omitted == nil {
+					out.Omitted = map[string]int{}
+				}
+				out.Omitted[f.Rule] = n
+			}
+		}
+	}
+	return out
+}
+
+// detail is the sentence of a problem document: its first error finding,
+// and how many more there were, those the caps left out included.
+func detail(res validate.Result) string {
+	for _, f := range res.Findings {
 		if f.Severity == validate.SeverityError {
 			d := f.Location + ": " + f.Message
-			if n := len(findings) - 1; n > 0 {
+			if n := len(res.Findings) - 1 + res.OmittedCount(); n > 0 {
 				d += fmt.Sprintf(" (and %d more finding", n)
 				if n > 1 {
 					d += "s"

@@ -376,3 +376,25 @@ func TestProxyChecksGzip(t *testing.T) {
 	assert.Empty(t, e.Result.Findings)
 	assert.Contains(t, string(e.Exchange.Response.Body), `"sid":"WH`, "the check saw the decoded body")
 }
+
+// TestProxyProblemCapsFindings: a request body of thousands of unknown keys
+// is refused with a problem document of capped findings that says how many
+// more there were, not with one finding per key.
+func TestProxyProblemCapsFindings(t *testing.T) {
+	base, rec, _ := setup(t, nil, true, 0)
+	var b strings.Builder
+	b.WriteString(validForm)
+	for i := range 5000 {
+		b.WriteString("&k" + strconv.Itoa(i) + "=1")
+	}
+	resp, body := post(t, base, b.String())
+	assert.Equal(t, 400, resp.StatusCode)
+	var pd proxy.Problem
+	require.NoError(t, json.Unmarshal(body, &pd))
+	assert.Len(t, pd.Findings, validate.MaxFindingsPerRule)
+	assert.Equal(t, map[string]int{validate.RuleFormUnknownKey: 5000 - validate.MaxFindingsPerRule}, pd.Omitted)
+	assert.Contains(t, pd.Detail, "(and 4999 more findings)")
+	assert.Less(t, len(body), 16<<10, "the problem document is bounded")
+	e := rec.wait(t, 1)[0]
+	assert.Equal(t, 5000-validate.MaxFindingsPerRule, e.Result.Omitted[validate.RuleFormUnknownKey])
+}

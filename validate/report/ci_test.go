@@ -290,3 +290,31 @@ func TestSARIFSuppressed(t *testing.T) {
 	assert.Equal(t, "external", r.Suppressions[0].Kind)
 	sarifschema.Validate(t, []byte(out))
 }
+
+// TestOmittedInEveryFormat: every format says how many findings the caps
+// left out of a pair, and the summary counts them.
+func TestOmittedInEveryFormat(t *testing.T) {
+	ex := exchange(0, "https://conversations.twilio.com/v1/Conversations/"+testConv+"/Webhooks", 201)
+	ex.Source, ex.Line = "big.har", 5
+	p := NewPair(ex, validate.Result{Operation: testOp, Findings: []validate.Finding{findingUnknownKey, findingTargetFit},
+		Omitted: map[string]int{validate.RuleFormUnknownKey: 99976, validate.RuleConfigTarget: 3}}, validate.SeverityError)
+	s := summaryOf([]Pair{p})
+	assert.Equal(t, 1+99976, s.Errors)
+	assert.Equal(t, 1+3, s.Warnings)
+	more := "and 99979 more findings not shown (config.target-fit: 3, form.unknown-key: 99976); a pair shows at most 20 findings of a rule and 100 in all"
+	assert.Equal(t, more, p.MoreText())
+	for format, want := range map[Format]string{
+		FormatText:     "\n  " + more + "\n",
+		FormatJSON:     `"omitted": {`,
+		FormatNDJSON:   `"omitted":{"config.target-fit":3,"form.unknown-key":99976}`,
+		FormatJUnit:    `(and 99980 more findings)`,
+		FormatSARIF:    `"text": "big.har#0 POST /v1/Conversations/` + testConv + `/Webhooks -> 201: ` + more + `"`,
+		FormatGitHub:   "\n::notice file=big.har,line=5,title=findings not shown::big.har#0 POST /v1/Conversations/" + testConv + "/Webhooks -> 201: " + more + "\n",
+		FormatMarkdown: "| `form.unknown-key` | error | 99977 | 1 |",
+	} {
+		out := render(t, format, Options{}, []Pair{p})
+		assert.Contains(t, out, want, "%s", format)
+	}
+	assert.Contains(t, render(t, FormatJUnit, Options{}, []Pair{p}), more)
+	assert.Contains(t, render(t, FormatMarkdown, Options{}, []Pair{p}), "  - and 99979 more findings not shown")
+}

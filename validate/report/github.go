@@ -22,8 +22,9 @@ type githubWriter struct {
 //
 //	::error file=traffic.har,line=12,title=form.unknown-key::traffic.har#1 POST /v1/… -> 201: request.body#/Configuration.Ur: …
 //
-// per finding (::warning for a warning), one per input error, and the
-// summary line at the end. The file is left out for standard input and the
+// per finding (::warning for a warning), one per input error, a ::notice
+// saying how many findings of a pair the caps left out, and the summary line
+// at the end. The file is left out for standard input and the
 // line when the reader does not know it. Values are escaped as the runner
 // expects (%, CR, LF, and in properties : and ,).
 func NewGitHub(w io.Writer) Writer { return &githubWriter{w: w} }
@@ -44,6 +45,9 @@ func (g *githubWriter) WritePair(p Pair) error {
 			msg += "\ncontract: " + escape.Line(f.Spec.String())
 		}
 		g.command(cmd, p, f.Rule, msg)
+	}
+	if more := p.MoreText(); more != "" {
+		g.command("notice", p, "findings not shown", escape.Line(pairHeader(p)+": "+more))
 	}
 	if g.buf.Len() == 0 {
 		return nil

@@ -106,11 +106,11 @@ func (j *junitWriter) testcase(p Pair) {
 			}
 		}
 		msg := first.Rule + ": " + first.Message
-		if n := len(p.Findings); n > 1 {
+		if n := len(p.Findings) + p.OmittedCount(); n > 1 {
 			msg += " (and " + plural(n-1, "more finding") + ")"
 		}
 		b.WriteString(">\n      <failure type=\"" + xmlAttr(escape.Line(first.Rule)) + `" message="` + xmlAttr(escape.Line(msg)) + `">`)
-		b.WriteString(xmlText(escape.LineStart(pairHeader(p)) + "\n" + findingsText(p.Findings)))
+		b.WriteString(xmlText(escape.LineStart(pairHeader(p)) + "\n" + findingsText(p)))
 		b.WriteString("</failure>\n    </testcase>\n")
 	case VerdictSkip:
 		j.counts.skipped++
@@ -123,7 +123,7 @@ func (j *junitWriter) testcase(p Pair) {
 			b.WriteString("/>\n")
 			return
 		}
-		b.WriteString(">\n      <system-out>" + xmlText(findingsText(p.Findings)) + "</system-out>\n    </testcase>\n")
+		b.WriteString(">\n      <system-out>" + xmlText(findingsText(p)) + "</system-out>\n    </testcase>\n")
 	}
 }
 
@@ -167,12 +167,14 @@ func pairHeader(p Pair) string {
 	return p.Ref() + " " + p.Request() + " -> " + strconv.Itoa(p.Status)
 }
 
-// findingsText renders findings as the text report does, without colour.
-func findingsText(findings []validate.Finding) string {
+// findingsText renders the findings of a pair as the text report does,
+// without colour, and how many the caps left out.
+func findingsText(p Pair) string {
 	var t textWriter
-	for _, f := range findings {
+	for _, f := range p.Findings {
 		t.finding(f)
 	}
+	t.more(p)
 	return t.buf.String()
 }
 

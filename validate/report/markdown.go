@@ -58,6 +58,11 @@ func (m *markdownWriter) WritePair(p Pair) error {
 			c.pairs++
 		}
 	}
+	for rule, n := range p.Omitted {
+		if c := m.byRule[rule]; c != nil { // the rule has a finding in p
+			c.findings += n
+		}
+	}
 	if p.Verdict == VerdictFail || p.Verdict == VerdictInputError {
 		if len(m.failing) < markdownPairs {
 			m.failing = append(m.failing, p)
@@ -130,6 +135,9 @@ func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
 			b.WriteString(" — contract " + mdCode(f.Spec.String()))
 		}
 		b.WriteByte('\n')
+	}
+	if more := p.MoreText(); more != "" {
+		b.WriteString("  - " + mdText(more) + "\n")
 	}
 }
 

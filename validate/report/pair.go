@@ -1,6 +1,9 @@
 package report
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,8 +56,13 @@ type Pair struct {
 	// Error is the input error of an input-error pair.
 	Error string `json:"error,omitempty"`
 	// Findings are the problems found, in the checker's order; never nil in
-	// pairs made by [NewPair] or [NewInputError].
+	// pairs made by [NewPair] or [NewInputError]. The checker caps them
+	// ([validate.MaxFindingsPerRule], [validate.MaxFindingsPerPair]).
 	Findings []validate.Finding `json:"findings"`
+	// Omitted counts, by rule, the findings the caps left out of Findings
+	// ([validate.Result].Omitted); every report says how many there were.
+	// Their severity is that of their rule's findings in Findings.
+	Omitted map[string]int `json:"omitted,omitempty"`
 
 	// Shape is the request's shape ([fingerprint.Shape]) when the pair has
 	// findings, or suppressed ones, and "" otherwise; with Operation it
@@ -65,6 +73,48 @@ type Pair struct {
 	// Findings, do not count towards the verdict, and only the summary counts
 	// them.
 	Suppressed []validate.Finding `json:"-"`
+	// SuppressedMore counts the findings the caps left out of Suppressed:
+	// the omitted findings of rules whose every finding shown the baseline
+	// accepted. Only the summary counts them.
+	SuppressedMore int `json:"-"`
+}
+
+// OmittedCount is the number of findings the caps left out of the pair's
+// Findings.
+func (p Pair) OmittedCount() int {
+	n := 0
+	for _, k := range p.Omitted {
+		n += k
+	}
+	return n
+}
+
+// MoreText says how many findings the caps left out of the pair, by rule,
+// such as "and 980 more findings not shown (form.unknown-key: 980); a pair
+// shows at most 20 findings of a rule and 100 in all", or "" when none was.
+func (p Pair) MoreText() string {
+	n := p.OmittedCount()
+	if n == 0 {
+		return ""
+	}
+	rules := slices.Sorted(maps.Keys(p.Omitted))
+	parts := make([]string, len(rules))
+	for i, r := range rules {
+		parts[i] = r + ": " + strconv.Itoa(p.Omitted[r])
+	}
+	return fmt.Sprintf("and %s not shown (%s); a pair shows at most %d findings of a rule and %d in all",
+		plural(n, "more finding"), strings.Join(parts, ", "), validate.MaxFindingsPerRule, validate.MaxFindingsPerPair)
+}
+
+// severityOf is the severity of the pair's findings of rule: that of its
+// first finding in Findings, or the rule's default.
+func (p Pair) severityOf(rule string) validate.Severity {
+	for _, f := range p.Findings {
+		if f.Rule == rule {
+			return f.Severity
+		}
+	}
+	return defaultSeverity(rule)
 }
 
 // Fingerprint returns the fingerprint of one of the pair's findings
@@ -97,6 +147,7 @@ func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severit
 		Status:    ex.Response.Status,
 		Operation: res.Operation,
 		Findings:  normalize(res.Findings),
+		Omitted:   res.Omitted,
 	}
 	switch {
 	case fails(p.Findings, failOn):

@@ -108,7 +108,7 @@ type sarifWriter struct {
 	started   bool
 	results   int
 	ruleIndex map[string]int
-	notes     []sarifNotification // the input errors, for the invocation
+	notes     []sarifNotification // the input errors and the findings not shown, for the invocation
 	buf       bytes.Buffer
 	enc       *json.Encoder
 }
@@ -166,6 +166,11 @@ func (s *sarifWriter) WritePair(p Pair) error {
 	}
 	if p.Verdict == VerdictInputError {
 		n := sarifNotification{Level: "error", Message: sarifMessage{p.InputErrorLine()}}
+		n.Locations = []sarifLocation{s.pairLocation(p, "")}
+		s.notes = append(s.notes, n)
+	}
+	if more := p.MoreText(); more != "" {
+		n := sarifNotification{Level: "warning", Message: sarifMessage{escape.Line(pairHeader(p) + ": " + more)}}
 		n.Locations = []sarifLocation{s.pairLocation(p, "")}
 		s.notes = append(s.notes, n)
 	}

@@ -15,7 +15,7 @@ type Summary struct {
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
 	// Errors and Warnings count the findings of each severity, in pairs of
-	// any verdict.
+	// any verdict, those the caps left out of the pairs' reports included.
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	// InputErrors counts the pairs that could not be read.
@@ -38,14 +38,22 @@ func (s *Summary) Add(p Pair) {
 	case VerdictInputError:
 		s.InputErrors++
 	}
-	s.Suppressed += len(p.Suppressed)
+	s.Suppressed += len(p.Suppressed) + p.SuppressedMore
 	for _, f := range p.Findings {
-		switch f.Severity {
-		case validate.SeverityError:
-			s.Errors++
-		case validate.SeverityWarning:
-			s.Warnings++
-		}
+		s.count(f.Severity, 1)
+	}
+	for rule, n := range p.Omitted {
+		s.count(p.severityOf(rule), n)
+	}
+}
+
+// count adds n findings of severity sev.
+func (s *Summary) count(sev validate.Severity, n int) {
+	switch sev {
+	case validate.SeverityError:
+		s.Errors += n
+	case validate.SeverityWarning:
+		s.Warnings += n
 	}
 }
 

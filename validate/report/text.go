@@ -62,6 +62,7 @@ func (t *textWriter) WritePair(p Pair) error {
 		for _, f := range p.Findings {
 			t.finding(f)
 		}
+		t.more(p)
 	}
 	t.wrote = true
 	if _, err := t.w.Write(t.buf.Bytes()); err != nil {
@@ -93,6 +94,13 @@ func (t *textWriter) finding(f validate.Finding) {
 		if kv.val != "" {
 			t.line(4, kv.key+escape.Line(kv.val))
 		}
+	}
+}
+
+// more writes how many findings the caps left out of the pair, if any.
+func (t *textWriter) more(p Pair) {
+	if more := p.MoreText(); more != "" {
+		t.line(2, more)
 	}
 }
 

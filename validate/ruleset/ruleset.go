@@ -145,6 +145,29 @@ func (s *Set) Apply(findings []validate.Finding) []validate.Finding {
 	return findings
 }
 
+// ApplyResult returns res under the settings: its findings as [Set.Apply]
+// returns them, and its omitted findings less those of rules set to off.
+// It never writes into res.
+func (s *Set) ApplyResult(res validate.Result) validate.Result {
+	res.Findings = s.Apply(res.Findings)
+	for rule := range res.Omitted {
+		if st, ok := s.rules[rule]; ok && st.level == LevelOff {
+			omitted := make(map[string]int, len(res.Omitted))
+			for r, n := range res.Omitted {
+				if st, ok := s.rules[r]; !ok || st.level != LevelOff {
+					omitted[r] = n
+				}
+			}
+			res.Omitted = omitted
+			if len(omitted) == 0 {
+				res.Omitted = nil
+			}
+			break
+		}
+	}
+	return res
+}
+
 // ParseRuleFlag parses the value of --rule, "ID=LEVEL", such as
 // "cors.vary-origin=off".
 func ParseRuleFlag(v string) (id string, level Level, err error) {

@@ -172,3 +172,18 @@ func TestClosest(t *testing.T) {
 		assert.Equal(t, tt.want, closest(tt.in, ids), tt.in)
 	}
 }
+
+func TestApplyResult(t *testing.T) {
+	res := validate.Result{Operation: "op",
+		Findings: []validate.Finding{{Rule: validate.RuleFormUnknownKey, Severity: validate.SeverityError}, {Rule: validate.RuleConfigTarget, Severity: validate.SeverityWarning}},
+		Omitted:  map[string]int{validate.RuleFormUnknownKey: 7, validate.RuleConfigTarget: 2}}
+	s := New()
+	assert.Equal(t, res, s.ApplyResult(res), "no setting changes nothing")
+	require.NoError(t, s.SetRule(validate.RuleConfigTarget, LevelOff, "--rule"))
+	got := s.ApplyResult(res)
+	assert.Equal(t, map[string]int{validate.RuleFormUnknownKey: 7}, got.Omitted)
+	assert.Len(t, got.Findings, 1)
+	assert.Len(t, res.Omitted, 2, "res is not written into")
+	require.NoError(t, s.SetRule(validate.RuleFormUnknownKey, LevelOff, "--rule"))
+	assert.Nil(t, s.ApplyResult(res).Omitted)
+}
