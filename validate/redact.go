@@ -227,6 +227,30 @@ func escapedForms(secret string) []string {
 	return forms
 }
 
+// spans rebuilds a string with some of its spans replaced by [Redacted],
+// copying it only when one is.
+type spans struct {
+	s    string
+	b    strings.Builder
+	last int // s[:last] is written to b
+}
+
+// hide replaces s[i:j], which follows the spans hidden before.
+func (r *spans) hide(i, j int) {
+	r.b.WriteString(r.s[r.last:i])
+	r.b.WriteString(Redacted)
+	r.last = j
+}
+
+// String returns s with the spans hidden.
+func (r *spans) String() string {
+	if r.last == 0 {
+		return r.s
+	}
+	r.b.WriteString(r.s[r.last:])
+	return r.b.String()
+}
+
 // maxDecodeLayers bounds how many layers of percent-encoding redactEncoded
 // takes off one piece of text.
 const maxDecodeLayers = 8
@@ -239,8 +263,7 @@ func redactEncoded(s string, secrets []string) string {
 	if !strings.Contains(s, "%") {
 		return s
 	}
-	var b strings.Builder
-	last := 0
+	r := spans{s: s}
 	for i := 0; i < len(s); {
 		if isPieceDelim(s[i]) {
 			i++
@@ -251,17 +274,11 @@ func redactEncoded(s string, secrets []string) string {
 			j++
 		}
 		if piece := s[i:j]; hidesSecret(piece, secrets) {
-			b.WriteString(s[last:i])
-			b.WriteString(Redacted)
-			last = j
+			r.hide(i, j)
 		}
 		i = j
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return r.String()
 }
 
 // isPieceDelim reports whether c ends a piece of text redactEncoded decodes:
@@ -422,8 +439,7 @@ func redactParams(s string) string {
 	if !strings.Contains(s, "=") {
 		return s
 	}
-	var b strings.Builder
-	last := 0
+	r := spans{s: s}
 	for i := strings.IndexByte(s, '='); i >= 0; {
 		start := i
 		for start > 0 && isNameByte(s[start-1]) {
@@ -434,9 +450,7 @@ func redactParams(s string) string {
 			end++
 		}
 		if start < i && end > i+1 && s[i+1:end] != Redacted && isSecretName(paramName(s[start:i])) {
-			b.WriteString(s[last : i+1])
-			b.WriteString(Redacted)
-			last = end
+			r.hide(i+1, end)
 		}
 		next := strings.IndexByte(s[i+1:], '=')
 		if next < 0 {
@@ -444,11 +458,7 @@ func redactParams(s string) string {
 		}
 		i += 1 + next
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return r.String()
 }
 
 // paramName decodes a percent-encoded parameter name; one that does not
@@ -478,8 +488,7 @@ func redactJSONMembers(s string) string {
 	if !strings.Contains(s, `"`) || !strings.Contains(s, ":") {
 		return s
 	}
-	var b strings.Builder
-	last := 0
+	r := spans{s: s}
 	for i := 0; i < len(s); i++ {
 		if s[i] != '"' {
 			continue
@@ -509,17 +518,11 @@ func redactJSONMembers(s string) string {
 		}
 		end = min(end, len(s))
 		if end > k+1 && s[k+1:end] != Redacted {
-			b.WriteString(s[last : k+1])
-			b.WriteString(Redacted)
-			last = end
+			r.hide(k+1, end)
 		}
 		i = end
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return r.String()
 }
 
 func skipJSONSpace(s string, i int) int {
@@ -531,8 +534,7 @@ func skipJSONSpace(s string, i int) int {
 
 // redactHexTokens hides runs of exactly 32 hex digits that stand alone.
 func redactHexTokens(s string) string {
-	var b strings.Builder
-	last := 0
+	r := spans{s: s}
 	for i := 0; i < len(s); {
 		if !isHex(s[i]) {
 			i++
@@ -543,17 +545,11 @@ func redactHexTokens(s string) string {
 			j++
 		}
 		if j-i == 32 && (i == 0 || !isAlnum(s[i-1])) && (j == len(s) || !isAlnum(s[j])) {
-			b.WriteString(s[last:i])
-			b.WriteString(Redacted)
-			last = j
+			r.hide(i, j)
 		}
 		i = j
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return r.String()
 }
 
 func isHex(c byte) bool { return hexDigits[c] }
