@@ -34,6 +34,7 @@ type Frame struct {
 	node     *yaml.Node // the interaction of a cassette
 	tooLong  bool       // an NDJSON line over limit, not kept
 	limit    int        // MaxEntryBytes when Frames started
+	end      int64      // the offset in the recording just past the entry; 0 when unknown
 	released bool
 }
 
@@ -88,13 +89,23 @@ func (f *Frame) Decode() (*validate.Exchange, error) {
 		ex, err = cassetteExchange(f.node)
 	}
 	if err != nil {
-		err.Source, err.Entry, err.Line = f.Source, f.Entry, f.Line
+		err.Source, err.Entry, err.Line, err.offset = f.Source, f.Entry, f.Line, f.end
 		return nil, err
 	}
 	if ex != nil {
 		ex.Source, ex.Entry, ex.Line = f.Source, f.Entry, f.Line
 	}
 	return ex, nil
+}
+
+// Size returns how many bytes of text the frame holds: the JSON of a HAR
+// entry or an NDJSON line; 0 for a cassette's interaction, parsed with the
+// whole cassette, and once released.
+func (f *Frame) Size() int {
+	if f.text == nil {
+		return 0
+	}
+	return len(*f.text)
 }
 
 // Frames streams the entries of a recording, a HAR 1.2 file or an NDJSON file
@@ -111,16 +122,16 @@ func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 	return func(yield func(*Frame, error) bool) {
 		limit := MaxEntryBytes
 		br := bufio.NewReaderSize(r, readBufferSize)
-		f, err := detect(br)
+		f, start, err := detect(br)
 		if err != nil {
 			yield(nil, &EntryError{Source: source, Entry: -1, Err: err, final: true})
 			return
 		}
 		switch f {
 		case formatHAR:
-			readHAR(source, br, limit, yield)
+			readHAR(source, br, start, limit, yield)
 		case formatNDJSON:
-			readNDJSON(source, br, limit, yield)
+			readNDJSON(source, br, start, limit, yield)
 		case formatCassette:
 			readCassette(source, br, limit, yield)
 		}

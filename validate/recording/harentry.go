@@ -67,10 +67,37 @@ func harFrameExchange(raw []byte) (*validate.Exchange, *EntryError) {
 	}
 	// Something out of the ordinary: take the slow, exact way.
 	if !json.Valid(raw) {
+		if err := tooDeep(raw); err != nil {
+			return nil, err // valid JSON: the framer was right, and reading goes on
+		}
 		err := json.Unmarshal(raw, new(json.RawMessage))
+		if isDepthError(err) {
+			// Broken beyond encoding/json's depth: say where it breaks.
+			err = fmt.Errorf("invalid JSON: %w", validJSON(raw))
+		}
 		return nil, &EntryError{Err: fmt.Errorf("reading the entry: %w", readError(err)), final: true}
 	}
 	return harExchange(raw)
+}
+
+// maxDecodeDepth is how deep encoding/json nests values; it refuses deeper
+// ones.
+const maxDecodeDepth = 10000
+
+// tooDeep returns the problem of doc, which encoding/json refuses, when doc
+// is valid JSON nested deeper than encoding/json goes: an entry that is not
+// read, but after which reading goes on. It returns nil when doc is broken.
+func tooDeep(doc []byte) *EntryError {
+	if validJSON(doc) != nil {
+		return nil
+	}
+	return &EntryError{Err: fmt.Errorf("the entry is valid JSON nested deeper than %d levels, more than the decoder reads", maxDecodeDepth)}
+}
+
+// isDepthError reports whether err is encoding/json's refusal of a value
+// nested too deep.
+func isDepthError(err error) bool {
+	return err != nil && strings.HasSuffix(err.Error(), "exceeded max depth")
 }
 
 // harExchange makes an exchange of the JSON text of one HAR entry with

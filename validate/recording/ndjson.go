@@ -51,14 +51,16 @@ var ndjsonFields = map[string][]string{
 // readNDJSON yields the lines of the NDJSON recording that br holds as
 // frames, leaving out lines that hold only white space, and the problems of
 // reading it.
-func readNDJSON(source string, br *bufio.Reader, limit int, yield func(*Frame, error) bool) {
+func readNDJSON(source string, br *bufio.Reader, off int64, limit int, yield func(*Frame, error) bool) {
 	for entry := 0; ; entry++ {
 		f := newFrame(source, formatNDJSON, limit)
-		line, tooLong, err := readLine(br, *f.text, limit)
+		line, n, tooLong, err := readLine(br, *f.text, limit)
 		*f.text = line
+		off += n
+		f.end = off
 		if err != nil && err != io.EOF {
 			f.Release()
-			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err)})
+			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err), offset: off})
 			return
 		}
 		if err == io.EOF && len(line) == 0 && !tooLong {
@@ -79,13 +81,15 @@ func readNDJSON(source string, br *bufio.Reader, limit int, yield func(*Frame, e
 	}
 }
 
-// readLine reads the next line, without its "\n", appending it to buf. A line
-// longer than limit, not counting its "\r\n" or "\n", is read to its end but
-// not kept: it comes back empty, with
-// tooLong set. At the end of br, err is io.EOF, maybe with a last line.
-func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong bool, err error) {
+// readLine reads the next line, without its "\n", appending it to buf, and
+// returns it and how many bytes it read. A line longer than limit, not
+// counting its "\r\n" or "\n", is read to its end but not kept: it comes back
+// empty, with tooLong set. At the end of br, err is io.EOF, maybe with a last
+// line.
+func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, n int64, tooLong bool, err error) {
 	for {
 		chunk, err := br.ReadSlice('\n')
+		n += int64(len(chunk))
 		if !tooLong {
 			buf = append(buf, chunk...)
 			if len(buf) > limit+len("\r\n") {
@@ -97,7 +101,7 @@ func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong boo
 			if len(bytes.TrimSuffix(line, []byte{'\r'})) > limit {
 				tooLong, line = true, line[:0]
 			}
-			return line, tooLong, err
+			return line, n, tooLong, err
 		}
 	}
 }
@@ -119,6 +123,11 @@ func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *
 		return l.exchange()
 	}
 	// Something out of the ordinary: take the slow, exact way.
+	if !json.Valid(line) {
+		if err := tooDeep(line); err != nil {
+			return nil, err
+		}
+	}
 	var l ndjsonLine
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
