@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -74,6 +75,13 @@ func readCassette(source string, br *bufio.Reader, limit int, yield func(*Frame,
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line, msg := yamlErrorPlace(err)
 		fileError(line, "", fmt.Errorf("invalid YAML: %s", msg))
+		return
+	}
+	// Decoding an interaction expands its aliases: count what they stand for
+	// first, on the parsed tree.
+	var aerr *yamlalias.Error
+	if errors.As(yamlalias.CheckV4(&doc), &aerr) {
+		fileError(aerr.Line, "", aerr)
 		return
 	}
 	root := &doc

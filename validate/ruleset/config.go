@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -88,6 +89,10 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		return nil, malformed(file, err)
 	default:
 		return nil, &ConfigError{file, next.Line, errors.New("the configuration must be one YAML document")}
+	}
+	var aerr *yamlalias.Error
+	if errors.As(yamlalias.CheckV3(&doc), &aerr) {
+		return nil, &ConfigError{file, aerr.Line, aerr}
 	}
 	if len(doc.Content) == 0 {
 		return cfg, nil

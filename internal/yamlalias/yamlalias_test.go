@@ -1,0 +1,87 @@
+package yamlalias
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	pbyaml "github.com/pb33f/go-yaml"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	yamlv3 "go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
+)
+
+// bomb is a billion laughs of levels levels of fan out 9.
+func bomb(levels int) string {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [l,l,l,l,l,l,l,l,l]\n")
+	for i := 1; i < levels; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d,", i-1), 9), ","))
+	}
+	return b.String()
+}
+
+func check(t *testing.T, doc string) error {
+	t.Helper()
+	var n yaml.Node
+	require.NoError(t, yaml.Unmarshal([]byte(doc), &n))
+	err := CheckV4(&n)
+	// The other YAML packages' trees give the same answer.
+	var n3 yamlv3.Node
+	require.NoError(t, yamlv3.Unmarshal([]byte(doc), &n3))
+	assert.Equal(t, err, CheckV3(&n3))
+	var pb pbyaml.Node
+	require.NoError(t, pbyaml.Unmarshal([]byte(doc), &pb))
+	assert.Equal(t, err, CheckPB33F(&pb))
+	return err
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		line int  // of the refusal; 0 for none
+		loop bool // a loop, not the budget
+	}{
+		{name: "no aliases", doc: "a: 1\nb: [1, 2, {c: d}]\n"},
+		{name: "a shared block", doc: "base: &base {type: string, maxLength: 34}\na: *base\nb: {<<: *base, pattern: x}\n"},
+		{name: "aliases of aliases within the budget", doc: bomb(5)},
+		{name: "the billion laughs", doc: bomb(9), line: 6},
+		{name: "a wide fan", doc: "list: &l [" + strings.Repeat("x,", 9999) + "x]\n" +
+			"uses: [" + strings.TrimSuffix(strings.Repeat("*l,", 20000), ",") + "]\n", line: 2},
+		{name: "a loop", doc: "a: &a [1, *a]\n", line: 1, loop: true},
+		{name: "a loop through a mapping", doc: "a: &a {b: {c: *a}}\n", line: 1, loop: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			err := check(t, tt.doc)
+			if tt.line == 0 {
+				assert.NoError(t, err)
+				return
+			}
+			var aerr *Error
+			require.ErrorAs(t, err, &aerr)
+			assert.Equal(t, tt.line, aerr.Line)
+			assert.Equal(t, tt.loop, aerr.Loop)
+			assert.Less(t, time.Since(start), 5*time.Second, "the refusal is found without expanding")
+		})
+	}
+}
+
+// TestCheckBudget checks the edge of the budget: aliases standing for
+// exactly Budget nodes pass, one more is refused.
+func TestCheckBudget(t *testing.T) {
+	// An anchored sequence of k scalars stands for k+1 nodes.
+	doc := func(total int) string {
+		const per = 999 // nodes per alias: a sequence of 998 scalars
+		n := total / per
+		return "s: &s [" + strings.TrimSuffix(strings.Repeat("x,", per-1), ",") + "]\n" +
+			"u: [" + strings.TrimSuffix(strings.Repeat("*s,", n), ",") + "]\n" +
+			"r: &r [" + strings.TrimSuffix(strings.Repeat("x,", total-n*per), ",") + "]\n"
+	}
+	assert.NoError(t, check(t, doc(Budget-1)+"v: *r\n"))
+	assert.Error(t, check(t, doc(Budget-1)+"v: [*r, *r]\n"))
+}
