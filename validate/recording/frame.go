@@ -137,3 +137,56 @@ func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 		}
 	}
 }
+
+// textBlock is the size of the blocks in which entryText keeps a large
+// text.
+const textBlock = 1 << 20
+
+// entryText collects the text of one entry as it is read in pieces: in the
+// frame's buffer while it is small, then in blocks, joined once at the end.
+// A large entry so costs twice its size in allocations, where appending to one
+// slice would cost about five times (a slice grows by a quarter at a time),
+// and its text ends up in a slice of exactly its size.
+type entryText struct {
+	buf    []byte   // the text while it is at most maxPooledFrame bytes
+	blocks [][]byte // the rest, once it is not
+	n      int      // the length of the text
+}
+
+// add appends p to the text.
+func (t *entryText) add(p []byte) {
+	t.n += len(p)
+	if t.blocks == nil && len(t.buf)+len(p) <= maxPooledFrame {
+		t.buf = append(t.buf, p...)
+		return
+	}
+	for len(p) > 0 {
+		if len(t.blocks) == 0 || len(t.blocks[len(t.blocks)-1]) == textBlock {
+			t.blocks = append(t.blocks, make([]byte, 0, textBlock))
+		}
+		last := &t.blocks[len(t.blocks)-1]
+		k := min(len(p), textBlock-len(*last))
+		*last = append(*last, p[:k]...)
+		p = p[k:]
+	}
+}
+
+// drop empties the text, keeping buf for reuse.
+func (t *entryText) drop() {
+	t.buf, t.blocks, t.n = t.buf[:0], nil, 0
+}
+
+// text returns the text: buf itself while it is small, a new slice of the
+// text's length otherwise.
+func (t *entryText) text() []byte {
+	if t.blocks == nil {
+		return t.buf
+	}
+	out := make([]byte, 0, t.n)
+	out = append(out, t.buf...)
+	for _, b := range t.blocks {
+		out = append(out, b...)
+	}
+	t.blocks = nil
+	return out
+}

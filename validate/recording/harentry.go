@@ -46,6 +46,8 @@ type harPostData struct {
 	Text     string  `json:"text,omitempty"`
 	Params   []harNV `json:"params,omitempty"`
 	Encoding string  `json:"encoding,omitempty"`
+
+	textBytes []byte // Text, as the fast decoder gives it
 }
 
 // harContent is a response body.
@@ -54,6 +56,8 @@ type harContent struct {
 	MimeType string `json:"mimeType"`
 	Text     string `json:"text,omitempty"`
 	Encoding string `json:"encoding,omitempty"`
+
+	textBytes []byte // Text, as the fast decoder gives it
 }
 
 // harFrameExchange makes an exchange of the JSON text of one HAR entry, as
@@ -159,8 +163,8 @@ func (p *harPostData) body() ([]byte, string, *EntryError) {
 	switch {
 	case p == nil:
 		return nil, "", nil
-	case p.Text != "":
-		body, err := decodeText(p.Text, p.Encoding, "request.postData")
+	case p.Text != "" || len(p.textBytes) > 0:
+		body, err := decodeText(p.Text, p.textBytes, p.Encoding, "request.postData")
 		return body, p.MimeType, err
 	case len(p.Params) > 0:
 		mimeType := p.MimeType
@@ -202,7 +206,7 @@ func (r *harResponse) response() (validate.Response, *EntryError) {
 	if err != nil {
 		return validate.Response{}, err
 	}
-	body, err := decodeText(r.Content.Text, r.Content.Encoding, "response.content")
+	body, err := decodeText(r.Content.Text, r.Content.textBytes, r.Content.Encoding, "response.content")
 	if err != nil {
 		return validate.Response{}, err
 	}
@@ -234,15 +238,28 @@ func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
 }
 
 // decodeText returns the body held in the text of field (a postData or a
-// content), decoded as its encoding says.
-func decodeText(text, encoding, field string) ([]byte, *EntryError) {
+// content), decoded as its encoding says. The text is text, or textBytes
+// when that is not empty (what the fast decoder gives, which becomes the
+// body as it is).
+func decodeText(text string, textBytes []byte, encoding, field string) ([]byte, *EntryError) {
 	switch {
-	case text == "":
+	case text == "" && len(textBytes) == 0:
 		return nil, nil
+	case encoding == "" && len(textBytes) > 0:
+		return textBytes, nil
 	case encoding == "":
 		return []byte(text), nil
 	case strings.EqualFold(encoding, "base64"):
-		body, err := base64.StdEncoding.DecodeString(text)
+		var body []byte
+		var err error
+		if len(textBytes) > 0 {
+			body = make([]byte, base64.StdEncoding.DecodedLen(len(textBytes)))
+			var n int
+			n, err = base64.StdEncoding.Decode(body, textBytes)
+			body = body[:n]
+		} else {
+			body, err = base64.StdEncoding.DecodeString(text)
+		}
 		if err != nil {
 			return nil, &EntryError{Field: field + ".text", Err: err}
 		}

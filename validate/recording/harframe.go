@@ -61,7 +61,7 @@ func (h *harReader) frameEntry() error {
 	h.entry++
 	f := newFrame(h.source, formatHAR, h.limit)
 	f.Entry, f.Line = entry, line
-	text := (*f.text)[:0]
+	text := entryText{buf: (*f.text)[:0]}
 	tooLarge := false
 	var s valueScanner
 	for {
@@ -86,17 +86,18 @@ func (h *harReader) frameEntry() error {
 		h.line += bytes.Count(p, newline)
 		h.r += len(p)
 		if !tooLarge {
-			if len(text)+len(p) > h.limit {
-				tooLarge, text = true, text[:0]
+			if text.n+len(p) > h.limit {
+				tooLarge = true
+				text.drop()
 			} else {
-				text = append(text, p...)
+				text.add(p)
 			}
 		}
 		if n >= 0 {
 			break
 		}
 	}
-	*f.text, f.end = text, h.pos()
+	*f.text, f.end = text.text(), h.pos()
 	if tooLarge {
 		f.Release()
 		return h.emit(nil, &EntryError{Source: h.source, Entry: entry, Line: line,

@@ -31,6 +31,8 @@ type ndjsonRequest struct {
 	Headers    map[string]any `json:"headers,omitempty"`
 	Body       *string        `json:"body,omitempty"`
 	BodyBase64 *string        `json:"body_base64,omitempty"`
+
+	bodyBytes []byte // Body, as the fast decoder gives it (Body then points to "")
 }
 
 type ndjsonResponse struct {
@@ -38,6 +40,8 @@ type ndjsonResponse struct {
 	Headers    map[string]any `json:"headers,omitempty"`
 	Body       *string        `json:"body,omitempty"`
 	BodyBase64 *string        `json:"body_base64,omitempty"`
+
+	bodyBytes []byte // Body, as the fast decoder gives it (Body then points to "")
 }
 
 // ndjsonFields lists the fields of each object of a line, for naming an
@@ -87,17 +91,20 @@ func readNDJSON(source string, br *bufio.Reader, off int64, limit int, yield fun
 // empty, with tooLong set. At the end of br, err is io.EOF, maybe with a last
 // line.
 func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, n int64, tooLong bool, err error) {
+	text := entryText{buf: buf}
 	for {
 		chunk, err := br.ReadSlice('\n')
 		n += int64(len(chunk))
 		if !tooLong {
-			buf = append(buf, chunk...)
-			if len(buf) > limit+len("\r\n") {
-				tooLong, buf = true, buf[:0]
+			if text.n+len(chunk) > limit+len("\r\n") {
+				tooLong = true
+				text.drop()
+			} else {
+				text.add(chunk)
 			}
 		}
 		if err != bufio.ErrBufferFull {
-			line = bytes.TrimSuffix(buf, newline)
+			line = bytes.TrimSuffix(text.text(), newline)
 			if len(bytes.TrimSuffix(line, []byte{'\r'})) > limit {
 				tooLong, line = true, line[:0]
 			}
@@ -204,7 +211,7 @@ func (r *ndjsonRequest) request() (validate.Request, *EntryError) {
 	if err != nil {
 		return validate.Request{}, err
 	}
-	body, err := ndjsonBody(r.Body, r.BodyBase64, "request")
+	body, err := ndjsonBody(r.Body, r.bodyBytes, r.BodyBase64, "request")
 	if err != nil {
 		return validate.Request{}, err
 	}
@@ -223,7 +230,7 @@ func (r *ndjsonResponse) response() (validate.Response, *EntryError) {
 	if err != nil {
 		return validate.Response{}, err
 	}
-	body, err := ndjsonBody(r.Body, r.BodyBase64, "response")
+	body, err := ndjsonBody(r.Body, r.bodyBytes, r.BodyBase64, "response")
 	if err != nil {
 		return validate.Response{}, err
 	}
@@ -283,8 +290,8 @@ func headerValues(array []any) ([]string, *EntryError) {
 }
 
 // ndjsonBody returns the body of the request or response at field, held as
-// text or as base64.
-func ndjsonBody(text, b64 *string, field string) ([]byte, *EntryError) {
+// text (or as textBytes, when the fast decoder gave them) or as base64.
+func ndjsonBody(text *string, textBytes []byte, b64 *string, field string) ([]byte, *EntryError) {
 	switch {
 	case text != nil && b64 != nil:
 		return nil, &EntryError{Field: field + ".body_base64", Err: errors.New("body is set too; want one of body and body_base64")}
@@ -297,6 +304,8 @@ func ndjsonBody(text, b64 *string, field string) ([]byte, *EntryError) {
 			return nil, nil
 		}
 		return body, nil
+	case len(textBytes) > 0:
+		return textBytes, nil
 	case text != nil && *text != "":
 		return []byte(*text), nil
 	}

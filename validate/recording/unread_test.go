@@ -2,6 +2,7 @@ package recording
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -215,4 +216,54 @@ func TestReadHARSkippedFieldsAreChecked(t *testing.T) {
 	var buf bytes.Buffer
 	buf.WriteString(`{"log":{"` + strings.Repeat("k", 1000) + `":1,"entries":[` + goodEntry + `]}}`)
 	checkRows(t, "k.har", readAll(t, "k.har", &buf), []row{{entry: 0, line: 1}})
+}
+
+// TestEntryText checks that a text collected in pieces comes back whole,
+// small or large.
+func TestEntryText(t *testing.T) {
+	for _, size := range []int{0, 10, maxPooledFrame, maxPooledFrame + 1, 3*textBlock + 17} {
+		want := bytes.Repeat([]byte("0123456789abcdef"), size/16+1)[:size]
+		var text entryText
+		for p := want; len(p) > 0; {
+			k := min(len(p), 1+len(p)/3, 70000)
+			text.add(p[:k])
+			p = p[k:]
+		}
+		got := text.text()
+		assert.Equal(t, string(want), string(got), "size %d", size)
+		if size > maxPooledFrame {
+			assert.Equal(t, size, cap(got), "a large text has a slice of its size")
+		}
+	}
+}
+
+// TestDecoderLargeEntries checks that entries over sharedStringMax, whose
+// strings the fast decoder copies one by one, and whose bodies it gives as
+// bytes, decode as encoding/json decodes them.
+func TestDecoderLargeEntries(t *testing.T) {
+	pad := strings.Repeat(`ab\"c\\d/`, sharedStringMax/8)
+	entry := edit(t, `"text":"{\"sid\":\"WH1\"}"`, `"text":"{\"sid\":\"WH1\",\"pad\":\"`+pad+`\"}"`)
+	entry = strings.Replace(entry, `"text":"Target=webhook"`, `"text":"Target=webhook&x=`+strings.Repeat("y", sharedStringMax)+`"`, 1)
+	require.Greater(t, len(entry), 2*sharedStringMax)
+	var d fastDecoder
+	e, ok := d.entry([]byte(entry))
+	require.True(t, ok, "the fast decoder takes it")
+	fastEx, fastErr := e.exchange()
+	slowEx, slowErr := harExchange([]byte(entry))
+	require.Nil(t, slowErr)
+	require.Nil(t, fastErr)
+	assert.Equal(t, slowEx, fastEx)
+
+	line := strings.Replace(goodLine, `\"}"}}`, `\",\"pad\":\"`+pad+`\"}"}}`, 1)
+	require.Greater(t, len(line), sharedStringMax)
+	var ld fastDecoder
+	l, ok := ld.ndjsonLine([]byte(line))
+	require.True(t, ok, "the fast decoder takes it")
+	fastEx, fastErr = l.exchange()
+	var slow ndjsonLine
+	require.NoError(t, json.Unmarshal([]byte(line), &slow))
+	slowEx, slowErr = slow.exchange()
+	require.Nil(t, slowErr)
+	require.Nil(t, fastErr)
+	assert.Equal(t, slowEx, fastEx)
 }
