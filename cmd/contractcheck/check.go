@@ -138,7 +138,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return code
 	}
 	tuneGC()
-	plan := loadPlan(opts.spec, stderr)
+	plan := loadPlan(ctx, opts.spec, stderr)
 	if plan == nil {
 		return exitError
 	}
@@ -150,7 +150,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if rr == nil {
 		return code
 	}
-	err := rr.c.checkAll(ctx, recordings(opts.files, stdin, prog.bytesRead()), rr.out, prog)
+	err := rr.c.checkAll(ctx, recordings(ctx, opts.files, stdin, prog.bytesRead()), rr.out, prog)
 	prog.finish()
 	return rr.finish(ctx, err, opts, stderr)
 }

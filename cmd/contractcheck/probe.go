@@ -107,7 +107,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if done {
 		return code
 	}
-	plan := loadPlan(opts.spec, stderr)
+	plan := loadPlan(ctx, opts.spec, stderr)
 	if plan == nil {
 		return exitError
 	}

@@ -89,7 +89,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return exitError
 	}
-	plan := loadPlan(f.spec, stderr)
+	plan := loadPlan(ctx, f.spec, stderr)
 	if plan == nil {
 		return exitError
 	}

@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case (f.account == "") != (f.token == ""):
 		return usageError(stderr, "serve", errors.New("--account-sid and --auth-token go together"))
 	}
-	plan := loadPlan(f.spec, stderr)
+	plan := loadPlan(ctx, f.spec, stderr)
 	if plan == nil {
 		return exitError
 	}
