@@ -89,6 +89,9 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return exitError
 	}
+	if err := overlap(liveOutputs("--record", f.record, "--ndjson", f.ndjson), settingsInputs(f.spec, configFile(f.settings))); err != nil {
+		return usageError(stderr, "proxy", err)
+	}
 	plan := loadPlan(ctx, f.spec, stderr)
 	if plan == nil {
 		return exitError
