@@ -85,3 +85,65 @@ func TestCheckBudget(t *testing.T) {
 	assert.NoError(t, check(t, doc(Budget-1)+"v: *r\n"))
 	assert.Error(t, check(t, doc(Budget-1)+"v: [*r, *r]\n"))
 }
+
+// FuzzCheck checks Check against the expansion it stands for: a document
+// is refused exactly when expanding its aliases one by one (stopping past the
+// budget, or at a loop) adds more than Budget nodes or loops.
+func FuzzCheck(f *testing.F) {
+	for _, doc := range []string{bomb(5), bomb(7), "a: &a [1, *a]\n", "a: &a {b: 1}\nc: [*a, *a]\nd: {<<: *a}\n", "- &x [&y [1], *y]\n- *x\n"} {
+		f.Add([]byte(doc))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var n yaml.Node
+		if yaml.Unmarshal(data, &n) != nil {
+			return
+		}
+		err := CheckV4(&n)
+		over := naiveOver(&n)
+		if over {
+			require.Error(t, err)
+		} else {
+			require.NoError(t, err)
+		}
+	})
+}
+
+// naiveOver expands the aliases of the tree under root one by one and
+// reports whether they add more than Budget nodes or loop.
+func naiveOver(root *yaml.Node) bool {
+	used := 0
+	open := map[*yaml.Node]bool{}
+	var expand func(n *yaml.Node) bool // counts n's nodes into used; true once over or looping
+	expand = func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		if open[n] {
+			return true
+		}
+		open[n] = true
+		defer delete(open, n)
+		if used++; used > Budget {
+			return true
+		}
+		for _, c := range n.Content {
+			if expand(c) {
+				return true
+			}
+		}
+		return false
+	}
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode {
+			return expand(n.Alias)
+		}
+		for _, c := range n.Content {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(root)
+}
