@@ -29,6 +29,6 @@ for kind in ${KINDS:-comment entries ndjson}; do
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/time")
 	pairs=$(tail -n 1 "$dir/report" | sed 's/ pairs\{0,1\}:.*//')
 	awk -v k="$kind" -v b="$bytes" -v p="$pairs" -v w="$wall" -v r="$rss" 'BEGIN {
-		printf "%-8s %12d %8s %9.2f %11.1f\n", k, b, p, w, r / 1024 }'
+		printf "%-8s %12.0f %8s %9.2f %11.1f\n", k, b, p, w, r / 1024 }'
 	rm -f "$file"
 done
