@@ -21,19 +21,8 @@ func loadPlan(ctx context.Context, spec string, stderr io.Writer) *validate.Plan
 	if spec == "" {
 		plan, err = validate.Embedded()
 	} else {
-		type loaded struct {
-			plan *validate.Plan
-			err  error
-		}
-		done := make(chan loaded, 1)
-		go func() {
-			p, err := validate.LoadFile(spec)
-			done <- loaded{p, err}
-		}()
-		select {
-		case l := <-done:
-			plan, err = l.plan, l.err
-		case <-ctx.Done():
+		plan, err = await(ctx, func() (*validate.Plan, error) { return validate.LoadFile(spec) }, nil)
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			fmt.Fprintln(stderr, "contractcheck: interrupted while loading the contract")
 			return nil
 		}

@@ -102,29 +102,38 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // openRecording opens the file name for reading in a way ctx can
-// interrupt: opening a FIFO blocks until a writer opens it too, so the file
-// is opened on a goroutine of its own, left behind (and the file closed once
-// it opens) when ctx is cancelled first.
+// interrupt: opening a FIFO blocks until a writer opens it too.
 func openRecording(ctx context.Context, name string) (*os.File, error) {
-	type opened struct {
-		f   *os.File
+	return await(ctx, func() (*os.File, error) { return os.Open(name) }, func(f *os.File) {
+		if f != nil {
+			f.Close()
+		}
+	})
+}
+
+// await runs f on a goroutine of its own and returns what it returns, or
+// ctx's error as soon as ctx is cancelled: f is then left behind to finish
+// (or to block until the process ends), and discard, when not nil, is given
+// what it returns in the end.
+func await[T any](ctx context.Context, f func() (T, error), discard func(T)) (T, error) {
+	type result struct {
+		v   T
 		err error
 	}
-	done := make(chan opened, 1)
+	done := make(chan result, 1)
 	go func() {
-		f, err := os.Open(name)
-		done <- opened{f, err}
+		v, err := f()
+		done <- result{v, err}
 	}()
 	select {
-	case o := <-done:
-		return o.f, o.err
+	case r := <-done:
+		return r.v, r.err
 	case <-ctx.Done():
-		go func() {
-			if o := <-done; o.f != nil {
-				o.f.Close()
-			}
-		}()
-		return nil, ctx.Err()
+		if discard != nil {
+			go func() { discard((<-done).v) }()
+		}
+		var zero T
+		return zero, ctx.Err()
 	}
 }
 
