@@ -143,3 +143,22 @@ func TestProxyStopKeepsExchangesInFlight(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, exs[0].Response.Status)
 	assert.Contains(t, stderr, "\n1 pair: 0 passed, 0 failed, 1 skipped", "in the summary")
 }
+
+// TestServeStopKeepsExchangesInFlight checks that serve, stopped while a
+// client is still sending its request, records that exchange too.
+func TestServeStopKeepsExchangesInFlight(t *testing.T) {
+	old := shutdownGrace
+	shutdownGrace = 300 * time.Millisecond
+	t.Cleanup(func() { shutdownGrace = old })
+	har := filepath.Join(t.TempDir(), "served.har")
+	srv := start(t, "serve", "--addr", "127.0.0.1:0", "--record", har, "--read-timeout", "0")
+	conn, err := net.Dial("tcp", srv.addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nTarget=web", faultPath)
+	time.Sleep(100 * time.Millisecond) // the request is in flight, its body unfinished
+	code := srv.wait(t)
+	assert.Equal(t, exitOK, code, srv.stderr.String())
+	assert.Contains(t, srv.stderr.String(), "stopped after 1 exchange")
+	assert.Len(t, readHAR(t, har), 1, "recorded")
+}
