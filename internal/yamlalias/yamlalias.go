@@ -10,16 +10,12 @@
 //
 // The node trees of the YAML packages contractcheck uses
 // (go.yaml.in/yaml/v3 and v4, github.com/pb33f/go-yaml) have the same shape
-// but are distinct types: the caller describes its tree with a [Tree].
+// but are distinct types: the caller describes its tree with a [Tree]. (The
+// package imports none of them, so that importing validate does not bring
+// in all three.)
 package yamlalias
 
-import (
-	"fmt"
-
-	pbyaml "github.com/pb33f/go-yaml"
-	yamlv3 "go.yaml.in/yaml/v3"
-	yamlv4 "go.yaml.in/yaml/v4"
-)
+import "fmt"
 
 // Budget is the most nodes that the aliases of one document may stand for,
 // in all: each alias counts the nodes of what it names, the aliases in that
@@ -138,43 +134,3 @@ func (c *counter[N]) size(n N) (int64, error) {
 	}
 	return total, nil
 }
-
-// The trees of the YAML packages contractcheck parses with.
-var (
-	treeV3 = Tree[*yamlv3.Node]{
-		Content:  func(n *yamlv3.Node) []*yamlv3.Node { return n.Content },
-		Alias:    func(n *yamlv3.Node) *yamlv3.Node { return aliasOf(n.Kind == yamlv3.AliasNode, n.Alias) },
-		Anchored: func(n *yamlv3.Node) bool { return n.Anchor != "" },
-		Line:     func(n *yamlv3.Node) int { return n.Line },
-	}
-	treeV4 = Tree[*yamlv4.Node]{
-		Content:  func(n *yamlv4.Node) []*yamlv4.Node { return n.Content },
-		Alias:    func(n *yamlv4.Node) *yamlv4.Node { return aliasOf(n.Kind == yamlv4.AliasNode, n.Alias) },
-		Anchored: func(n *yamlv4.Node) bool { return n.Anchor != "" },
-		Line:     func(n *yamlv4.Node) int { return n.Line },
-	}
-	treePB33F = Tree[*pbyaml.Node]{
-		Content:  func(n *pbyaml.Node) []*pbyaml.Node { return n.Content },
-		Alias:    func(n *pbyaml.Node) *pbyaml.Node { return aliasOf(n.Kind == pbyaml.AliasNode, n.Alias) },
-		Anchored: func(n *pbyaml.Node) bool { return n.Anchor != "" },
-		Line:     func(n *pbyaml.Node) int { return n.Line },
-	}
-)
-
-// aliasOf returns target when the node is an alias, nil otherwise.
-func aliasOf[N any](isAlias bool, target *N) *N {
-	if isAlias {
-		return target
-	}
-	return nil
-}
-
-// CheckV3 is [Check] of a go.yaml.in/yaml/v3 tree (configuration files).
-func CheckV3(root *yamlv3.Node) error { return Check(root, treeV3) }
-
-// CheckV4 is [Check] of a go.yaml.in/yaml/v4 tree (go-vcr cassettes).
-func CheckV4(root *yamlv4.Node) error { return Check(root, treeV4) }
-
-// CheckPB33F is [Check] of a github.com/pb33f/go-yaml tree, the YAML package
-// of libopenapi (contracts).
-func CheckPB33F(root *pbyaml.Node) error { return Check(root, treePB33F) }
