@@ -27,7 +27,10 @@ const checkUsage = `Usage: contractcheck check [flags] FILE...
 Checks every exchange of each recording FILE (HAR, NDJSON or go-vcr cassette,
 told apart by content; - reads standard input) against the contract and writes
 a report to standard output, the files in the order given. Flags may come
-before or after the files; -- ends the flags.
+before or after the files; -- ends the flags. A --report, --summary or
+--write-baseline that would overwrite a recording, the contract, the
+configuration, the baseline or another output is refused (exit 2) before
+anything is written.
 
 An entry that cannot be read, or a file that cannot be opened, is an input
 error: it is printed on standard error as "source#entry (line N): field:
