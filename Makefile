@@ -6,7 +6,7 @@ BENCHTIME ?= 1s
 COUNT     ?= 6
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test bench bench-peers bench-audit fuzz clean
+.PHONY: all build demo test bench bench-peers bench-audit bench-worst fuzz clean
 
 all: build test
 
@@ -52,6 +52,12 @@ bench-peers:
 bench-audit: build
 	GO=$(GO) ./internal/auditbench/bench-audit.sh ./contractcheck
 
+## bench-worst: check the worst cases for memory (a 1 GiB log.comment, 64
+## entries of 60 MiB, 64 NDJSON lines of 60 MiB; about 9 GB in a temporary
+## directory, removed afterwards) and print time and peak memory of each
+bench-worst: build
+	GO=$(GO) ./internal/auditbench/bench-worst.sh ./contractcheck
+
 ## fuzz: every fuzz target for FUZZTIME each; new crashers land in testdata/fuzz
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./validate
@@ -66,9 +72,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzFake$$' -fuzztime $(FUZZTIME) ./validate/contracttest
 	$(GO) test -run '^$$' -fuzz '^FuzzHARDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzNDJSONDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
+	$(GO) test -run '^$$' -fuzz '^FuzzJSONScanner$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCassette$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzProxy$$' -fuzztime $(FUZZTIME) ./validate/proxy
 	$(GO) test -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) ./internal/escape
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/yamlalias
 
 clean:
 	rm -f contractcheck bench.txt bench/bench.txt bench/bench.test

@@ -3,6 +3,7 @@ package validate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -20,6 +21,8 @@ import (
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel"
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/contractcheck/contractcheck/internal/yamlalias"
 )
 
 // schemaURL is the URL under which a contract's schemas are compiled; the
@@ -33,8 +36,49 @@ const schemaURL = "mem://contract.json"
 // document that is not OpenAPI 3, breaks the specification, or holds a schema
 // that does not compile is refused with a [*LoadError] listing every problem
 // with its line.
+//
+// A YAML document whose aliases stand for more than 100,000 nodes
+// (yamlalias.Budget) is refused before it is parsed further: libopenapi
+// expands aliases, and a few hundred bytes of them can stand for billions of
+// nodes.
 func Load(file string, data []byte) (*Plan, error) {
+	if err := checkAliases(file, data); err != nil {
+		return nil, err
+	}
 	return load(file, data, true)
+}
+
+// yamlTree describes libopenapi's YAML nodes to yamlalias.
+var yamlTree = yamlalias.Tree[*yaml.Node]{
+	Content: func(n *yaml.Node) []*yaml.Node { return n.Content },
+	Alias: func(n *yaml.Node) *yaml.Node {
+		if n.Kind != yaml.AliasNode {
+			return nil
+		}
+		return n.Alias
+	},
+	Anchored: func(n *yaml.Node) bool { return n.Anchor != "" },
+	Line:     func(n *yaml.Node) int { return n.Line },
+}
+
+// checkAliases refuses a YAML document whose aliases expand past the budget
+// of yamlalias, counting them on the parsed node tree without expanding
+// them. JSON has no aliases, and a document that is not YAML is left to
+// libopenapi to report.
+func checkAliases(file string, data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return nil
+	}
+	err := yamlalias.Check(&root, yamlTree)
+	var aerr *yamlalias.Error
+	if !errors.As(err, &aerr) {
+		return nil
+	}
+	return &LoadError{File: file, Problems: []Problem{{Line: aerr.Line, Message: aerr.Error()}}}
 }
 
 // load is Load with the specification check optional: the embedded contract

@@ -120,17 +120,24 @@ func BenchmarkPipelineHAR(b *testing.B) {
 			b.Fatal(err)
 		}
 		out := &sink{w: w, stderr: io.Discard}
-		pairs := ordered.Map(context.Background(), recordings([]string{path}, nil, nil), workers, pipelineWindow*workers,
-			func(j job) report.Pair {
+		pairs := ordered.Map(context.Background(), recordings(context.Background(), []string{path}, nil, nil), workers, pipelineWindow*workers,
+			func(j job) *report.Pair {
+				if j.end {
+					return nil
+				}
 				ex, err := decode(j.frame)
 				if err != nil {
 					b.Error(err)
-					return report.Pair{}
+					return &report.Pair{}
 				}
-				return report.NewPair(ex, validate.Result{Operation: "CreateConversationScopedWebhook"}, validate.SeverityError)
+				p := report.NewPair(ex, validate.Result{Operation: "CreateConversationScopedWebhook"}, validate.SeverityError)
+				return &p
 			})
 		for p := range pairs {
-			if err := out.put(p); err != nil {
+			if p == nil {
+				continue
+			}
+			if err := out.put(*p); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -92,12 +92,14 @@ func parseCheck(args []string, stdout, stderr io.Writer) (opts checkOptions, cod
 	case countOf(files, stdinName) > 1:
 		return opts, usageError(stderr, "check", errors.New("standard input (-) can be read only once")), true
 	}
-	return f.options(files, stderr)
+	return f.options(files, nil, stderr)
 }
 
 // options turns the parsed flags into the options of a run, reading the rule
-// settings. When done, the command must return code.
-func (f *checkFlags) options(files []string, stderr io.Writer) (opts checkOptions, code int, done bool) {
+// settings, and refuses outputs that would overwrite an input or each other
+// (extra are the command's other outputs). When done, the command must return
+// code.
+func (f *checkFlags) options(files []string, extra []runFile, stderr io.Writer) (opts checkOptions, code int, done bool) {
 	command := f.fs.Name()
 	reports, err := parseReportFlags(f.reports)
 	opts = checkOptions{
@@ -127,7 +129,40 @@ func (f *checkFlags) options(files []string, stderr io.Writer) (opts checkOption
 		return opts, exitError, true
 	}
 	opts.failOn, _ = opts.rules.FailOn()
+	if err := overlap(append(opts.outputs(), extra...), opts.inputs(f.settings)); err != nil {
+		return opts, usageError(stderr, command, err), true
+	}
 	return opts, exitOK, false
+}
+
+// outputs lists the files a run writes.
+func (opts checkOptions) outputs() []runFile {
+	var out []runFile
+	for _, r := range opts.reports {
+		out = append(out, runFile{what: fmt.Sprintf("--report %s=%s", r.format, r.file), name: r.file})
+	}
+	if opts.summary != "" {
+		out = append(out, runFile{what: "--summary " + opts.summary, name: opts.summary})
+	}
+	if opts.writeBaseline != "" {
+		out = append(out, runFile{what: "--write-baseline " + opts.writeBaseline, name: opts.writeBaseline, baseline: true})
+	}
+	return out
+}
+
+// inputs lists the files a run reads.
+func (opts checkOptions) inputs(s settingsFlags) []runFile {
+	var in []runFile
+	for _, name := range opts.files {
+		if name != stdinName {
+			in = append(in, runFile{what: "the recording " + name, name: name})
+		}
+	}
+	in = append(in, settingsInputs(opts.spec, configFile(s))...)
+	if opts.baseline != "" {
+		in = append(in, runFile{what: "the baseline (--baseline) " + opts.baseline, name: opts.baseline, baseline: true})
+	}
+	return in
 }
 
 // runCheck runs contractcheck check: it reads each recording, checks every
@@ -138,7 +173,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return code
 	}
 	tuneGC()
-	plan := loadPlan(opts.spec, stderr)
+	plan := loadPlan(ctx, opts.spec, stderr)
 	if plan == nil {
 		return exitError
 	}
@@ -150,7 +185,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if rr == nil {
 		return code
 	}
-	err := rr.c.checkAll(ctx, recordings(opts.files, stdin, prog.bytesRead()), rr.out, prog)
+	err := rr.c.checkAll(ctx, recordings(ctx, opts.files, stdin, prog.bytesRead()), rr.out, prog)
 	prog.finish()
 	return rr.finish(ctx, err, opts, stderr)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,16 +12,21 @@ import (
 
 // loadPlan compiles the contract: the file spec, or the built-in contract
 // when spec is "". When the contract cannot be used it prints why on stderr,
-// every problem with its file:line, and returns nil.
-func loadPlan(spec string, stderr io.Writer) *validate.Plan {
-	var (
-		plan *validate.Plan
-		err  error
-	)
+// every problem with its file:line, and returns nil. When ctx is cancelled
+// (SIGINT, SIGTERM) before the contract in spec is compiled, it says so and
+// returns nil at once: the compiling goroutine is left behind, and ends with
+// the process. (The built-in contract compiles in a millisecond or two.)
+func loadPlan(ctx context.Context, spec string, stderr io.Writer) *validate.Plan {
+	var plan *validate.Plan
+	var err error
 	if spec == "" {
 		plan, err = validate.Embedded()
 	} else {
-		plan, err = validate.LoadFile(spec)
+		plan, err = await(ctx, func() (*validate.Plan, error) { return validate.LoadFile(spec) }, nil)
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			fmt.Fprintln(stderr, "contractcheck: interrupted while loading the contract")
+			return nil
+		}
 	}
 	if err == nil {
 		return plan

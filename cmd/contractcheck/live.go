@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -70,14 +71,44 @@ func (r *harRecorder) close() error {
 }
 
 // shutdownGrace is how long a server waits for exchanges in flight when it
-// is told to stop.
-const shutdownGrace = 10 * time.Second
+// is told to stop, before it cuts them short.
+var shutdownGrace = 10 * time.Second
+
+// cutShortGrace is how long exchanges cut short have to be answered and
+// recorded before their connections are closed.
+const cutShortGrace = 2 * time.Second
+
+// errStopping is why the exchanges still in flight after shutdownGrace are
+// cut short: the cause of their contexts' cancellation.
+var errStopping = errors.New("the server is stopping (SIGINT or SIGTERM)")
+
+// Defaults of --read-timeout and --upstream-timeout.
+const (
+	defaultReadTimeout     = 30 * time.Second
+	defaultUpstreamTimeout = 30 * time.Second
+)
 
 // serveUntilDone serves srv on ln until ctx is cancelled (main cancels it on
-// SIGINT or SIGTERM), then shuts it down gracefully: it stops accepting,
-// waits up to shutdownGrace for exchanges in flight, and returns. It returns
-// the server's error, nil after a clean stop.
+// SIGINT or SIGTERM), then shuts it down gracefully: it stops accepting and
+// waits up to shutdownGrace for the exchanges in flight. Those still in
+// flight then are cut short (their requests' contexts are cancelled with
+// errStopping, so that a proxy answers 503 instead of waiting for its
+// upstream) and, after cutShortGrace, their connections closed. Either way
+// it returns only once every handler has returned, so that every exchange
+// has been recorded before the caller closes its recording. It returns the
+// server's error, nil after a clean stop.
 func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) error {
+	var inFlight sync.WaitGroup
+	h := srv.Handler
+	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inFlight.Add(1)
+		defer inFlight.Done()
+		h.ServeHTTP(w, r)
+	})
+	base, cutShort := context.WithCancelCause(context.Background())
+	defer cutShort(nil)
+	srv.BaseContext = func(net.Listener) context.Context { return base }
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -88,6 +119,16 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) erro
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Cut the rest short: answered and recorded, not lost.
+		cutShort(errStopping)
+		cctx, cancel := context.WithTimeout(context.Background(), cutShortGrace)
+		defer cancel()
+		if err = srv.Shutdown(cctx); errors.Is(err, context.DeadlineExceeded) {
+			err = srv.Close() // a client that sends its body too slowly
+		}
+	}
+	inFlight.Wait()
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}
@@ -107,7 +148,16 @@ func listen(addr string) (net.Listener, error) {
 }
 
 // newServer is the http.Server of a live command, with timeouts that keep a
-// slow client from holding it.
-func newServer(h http.Handler) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+// slow client from holding it: readTimeout bounds reading a whole request,
+// headers and body (0 for no bound).
+func newServer(h http.Handler, readTimeout time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: readTimeout, IdleTimeout: 60 * time.Second}
+}
+
+// checkTimeout refuses a negative duration given to flag.
+func checkTimeout(flag string, d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("%s %s: want a duration such as 30s, or 0 for none", flag, d)
+	}
+	return nil
 }

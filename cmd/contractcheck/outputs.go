@@ -121,3 +121,94 @@ func (o *outputs) close() error {
 func (o *outputs) writer(main report.Writer) report.Writer {
 	return report.Multi(append([]report.Writer{main}, o.writers...)...)
 }
+
+// runFile is a file a run reads or writes, as the command line names it.
+type runFile struct {
+	what     string // how the command line names it, such as "--report json=t.har"
+	name     string
+	baseline bool // --baseline or --write-baseline
+}
+
+// sameFile reports whether a and b are one file: by identity when both exist
+// (os.SameFile sees through hard and symbolic links and through spellings of
+// a path), by resolved absolute path otherwise. Devices, FIFOs and other files
+// that are not regular are never the same: writing to /dev/null or
+// /dev/stdout twice destroys nothing.
+func sameFile(a, b string) bool {
+	ai, aerr := os.Stat(a)
+	bi, berr := os.Stat(b)
+	switch {
+	case aerr == nil && !ai.Mode().IsRegular(), berr == nil && !bi.Mode().IsRegular():
+		return false
+	case aerr == nil && berr == nil:
+		return os.SameFile(ai, bi)
+	case aerr == nil || berr == nil:
+		return false // one exists, the other does not
+	}
+	return resolvedPath(a) == resolvedPath(b)
+}
+
+// resolvedPath is the absolute path of name, its directory's symbolic links
+// resolved.
+func resolvedPath(name string) string {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return filepath.Clean(name)
+	}
+	dir, base := filepath.Split(abs)
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		return filepath.Join(d, base)
+	}
+	return abs
+}
+
+// overlap returns the problem of a command line whose outputs would destroy
+// one of its inputs or each other, before anything is written: a report
+// written over the recording it reports on, a summary appended to a JUnit
+// report, a baseline written over a report. Writing the baseline that was
+// read (--baseline F --write-baseline F) is allowed: the baseline is read
+// whole before anything is written, and written again only after a complete
+// run, which is how a baseline is refreshed.
+func overlap(outputs, inputs []runFile) error {
+	for i, out := range outputs {
+		for _, other := range outputs[:i] {
+			if sameFile(out.name, other.name) {
+				return fmt.Errorf("%s and %s write to the same file", other.what, out.what)
+			}
+		}
+		for _, in := range inputs {
+			if in.baseline && out.baseline {
+				continue
+			}
+			if sameFile(out.name, in.name) {
+				return fmt.Errorf("%s would overwrite %s, which this run reads; write it to another file", out.what, in.what)
+			}
+		}
+	}
+	return nil
+}
+
+// settingsInputs lists the contract and the configuration a command reads
+// ("" for none).
+func settingsInputs(spec, config string) []runFile {
+	var in []runFile
+	if spec != "" {
+		in = append(in, runFile{what: "the contract (--spec) " + spec, name: spec})
+	}
+	if config != "" {
+		in = append(in, runFile{what: "the configuration " + config, name: config})
+	}
+	return in
+}
+
+// liveOutputs lists the files of serve and proxy: --record and --ndjson
+// (flag names and files, "" for a file not asked for).
+func liveOutputs(flagFiles ...string) []runFile {
+	var out []runFile
+	for i := 0; i+1 < len(flagFiles); i += 2 {
+		if name := flagFiles[i+1]; name != "" {
+			out = append(out, runFile{what: flagFiles[i] + " " + name, name: name})
+		}
+	}
+	return out
+}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync/atomic"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -17,25 +19,44 @@ import (
 const pipelineWindow = 16
 
 // job is the work of the pipeline's middle stage: the frame of one entry to
-// decode and check, or an input error found while framing.
+// decode and check, an input error found while framing, or the end of a
+// file.
 type job struct {
 	file  int // the index of the recording in the command line
 	frame *recording.Frame
 	err   error
+	end   bool  // the file has ended
+	size  int64 // with end: the file's size in bytes, -1 when not known
+}
+
+// weight is what a job holds in memory until it is done: the text of its
+// entry, and a little besides.
+func (j job) weight() int64 {
+	const overhead = 1 << 10
+	if j.frame == nil {
+		return overhead
+	}
+	return int64(j.frame.Size()) + overhead
 }
 
 // result is what the middle stage makes of a job.
 type result struct {
 	file  int
 	pair  report.Pair
-	final bool // the pair is an input error after which its file is not read on
-	blank bool // the frame held no exchange (an NDJSON line of white space)
+	fault *recording.EntryError // the input error after which its file is not read on
+	entry bool                  // the job was an entry (or the problem of one)
+	blank bool                  // the frame held no exchange (an NDJSON line of white space)
+	end   bool                  // the file has ended
+	size  int64                 // with end: the file's size
 }
 
 // run decodes and checks one job. It is pure, like pair, and runs on many
 // goroutines at once.
 func (c checker) run(j job) result {
-	r := result{file: j.file}
+	r := result{file: j.file, end: j.end, size: j.size}
+	if j.end {
+		return r
+	}
 	it := item{err: j.err}
 	if j.frame != nil {
 		it.ex, it.err = decode(j.frame)
@@ -45,7 +66,10 @@ func (c checker) run(j job) result {
 		}
 	}
 	var entryErr *recording.EntryError
-	r.final = errors.As(it.err, &entryErr) && entryErr.Final()
+	if errors.As(it.err, &entryErr) && entryErr.Final() {
+		r.fault = entryErr
+	}
+	r.entry = j.frame != nil || entryErr != nil && entryErr.Entry >= 0
 	r.pair = c.pair(it)
 	return r
 }
@@ -75,4 +99,113 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+// openRecording opens the file name for reading in a way ctx can
+// interrupt: opening a FIFO blocks until a writer opens it too.
+func openRecording(ctx context.Context, name string) (*os.File, error) {
+	return await(ctx, func() (*os.File, error) { return os.Open(name) }, func(f *os.File) {
+		if f != nil {
+			f.Close()
+		}
+	})
+}
+
+// await runs f on a goroutine of its own and returns what it returns, or
+// ctx's error as soon as ctx is cancelled: f is then left behind to finish
+// (or to block until the process ends), and discard, when not nil, is given
+// what it returns in the end.
+func await[T any](ctx context.Context, f func() (T, error), discard func(T)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		if discard != nil {
+			go func() { discard((<-done).v) }()
+		}
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// interruptible returns r, or, when r is a file that may block a read for
+// good (a FIFO, a pipe, a terminal; not a regular file), a reader that reads
+// it on a goroutine of its own and returns ctx's error once ctx is
+// cancelled, leaving the goroutine behind, blocked, until the process ends.
+// The reader it returns must be closed.
+func interruptible(ctx context.Context, r io.Reader) io.Reader {
+	f, ok := r.(*os.File)
+	if !ok {
+		return r
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		return r
+	}
+	ir := &interruptibleReader{ctx: ctx, r: r, asks: make(chan int), answers: make(chan readAnswer, 1), buf: make([]byte, 64<<10)}
+	go ir.serve()
+	return ir
+}
+
+// interruptibleReader reads through a goroutine that does the reads.
+type interruptibleReader struct {
+	ctx     context.Context
+	r       io.Reader
+	asks    chan int        // how many bytes to read; closed by Close
+	answers chan readAnswer // what a read gave, in buf
+	buf     []byte          // written by serve between an ask and its answer
+	closed  bool
+}
+
+type readAnswer struct {
+	n   int
+	err error
+}
+
+// serve does the reads asked for.
+func (ir *interruptibleReader) serve() {
+	for n := range ir.asks {
+		k, err := ir.r.Read(ir.buf[:n])
+		ir.answers <- readAnswer{k, err}
+	}
+}
+
+// Read reads from the underlying reader, unless ctx is cancelled first.
+func (ir *interruptibleReader) Read(p []byte) (int, error) {
+	if ir.closed {
+		return 0, ir.ctx.Err()
+	}
+	select {
+	case ir.asks <- min(len(p), len(ir.buf)):
+	case <-ir.ctx.Done():
+		ir.Close()
+		return 0, ir.ctx.Err()
+	}
+	select {
+	case a := <-ir.answers:
+		return copy(p, ir.buf[:a.n]), a.err
+	case <-ir.ctx.Done():
+		// buf may still be written by the read in progress: never touch it
+		// again.
+		ir.Close()
+		return 0, ir.ctx.Err()
+	}
+}
+
+// Close ends the reading goroutine once its read in progress, if any, is
+// done.
+func (ir *interruptibleReader) Close() error {
+	if !ir.closed {
+		ir.closed = true
+		close(ir.asks)
+	}
+	return nil
 }

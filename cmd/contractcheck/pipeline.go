@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"iter"
-	"os"
 	"runtime"
 	"slices"
 	"sync/atomic"
@@ -36,14 +35,15 @@ type item struct {
 const stdinName = "-"
 
 // recordings yields the jobs of each file in turn, in the files' order: a
-// frame for each entry, an input error for each problem found while framing.
-// A file that cannot be opened yields one input error of entry -1; reading
-// goes on with the next file. It adds the bytes it reads to read, when not
-// nil.
-func recordings(files []string, stdin io.Reader, read *atomic.Int64) iter.Seq[job] {
+// frame for each entry, an input error for each problem found while framing,
+// and a last job that marks the end of the file. A file that cannot be opened
+// yields one input error of entry -1; reading goes on with the next file. It
+// adds the bytes it reads to read, when not nil. Opening and reading stop
+// when ctx is cancelled, even on a FIFO or a pipe that nobody writes to.
+func recordings(ctx context.Context, files []string, stdin io.Reader, read *atomic.Int64) iter.Seq[job] {
 	return func(yield func(job) bool) {
 		for i, name := range files {
-			if !readFile(i, name, stdin, read, yield) {
+			if !readFile(ctx, i, name, stdin, read, yield) {
 				return
 			}
 		}
@@ -51,16 +51,26 @@ func recordings(files []string, stdin io.Reader, read *atomic.Int64) iter.Seq[jo
 }
 
 // readFile yields the jobs of file i, name, and reports whether to go on.
-func readFile(i int, name string, stdin io.Reader, read *atomic.Int64, yield func(job) bool) bool {
+func readFile(ctx context.Context, i int, name string, stdin io.Reader, read *atomic.Int64, yield func(job) bool) bool {
 	r := stdin
 	if name != stdinName {
-		f, err := os.Open(name)
+		f, err := openRecording(ctx, name)
 		if err != nil {
-			return yield(job{file: i, err: &recording.EntryError{Source: name, Entry: -1, Err: openError(err)}})
+			if ctx.Err() != nil {
+				return false
+			}
+			return yield(job{file: i, err: &recording.EntryError{Source: name, Entry: -1, Err: openError(err)}}) &&
+				yield(job{file: i, end: true, size: -1})
 		}
 		defer f.Close()
 		r = f
 	}
+	r = interruptible(ctx, r)
+	if ir, ok := r.(*interruptibleReader); ok {
+		defer ir.Close()
+	}
+	tally := recording.NewTally(r)
+	r = tally
 	if read != nil {
 		r = &countingReader{r: r, n: read}
 	}
@@ -69,7 +79,13 @@ func readFile(i int, name string, stdin io.Reader, read *atomic.Int64, yield fun
 			return false
 		}
 	}
-	return true
+	// The size of the file, for a problem that ended it early to say what it
+	// left unread: counted already when the file was read to its end.
+	size := int64(-1)
+	if ctx.Err() == nil {
+		size, _ = tally.Size()
+	}
+	return yield(job{file: i, end: true, size: size})
 }
 
 // openError is why a file could not be opened, without the file name the
@@ -146,26 +162,58 @@ func (s *sink) put(p report.Pair) error {
 	return s.w.WritePair(p)
 }
 
+// pipelineBudget is the most bytes of entries in flight between the reader
+// and the sink: one entry of the largest size the readers take. Entries of a
+// few KiB are bounded by pipelineWindow long before; a large one waits until
+// the entries before it are done, so that a recording of many 60 MB entries
+// holds one or two of them at a time, not a window of them.
+var pipelineBudget = int64(recording.MaxEntryBytes)
+
 // checkAll runs the pipeline over jobs until they end, the context is
 // cancelled (it returns the context's error) or the report cannot be written.
 // Decoding and checking run on GOMAXPROCS workers; the sink gets the pairs in
 // the order of jobs, as if one goroutine did everything. After an input error
-// that ends a file, the rest of that file's jobs are dropped. prog, when not
+// that ends a file, the rest of that file's jobs are dropped, and the error
+// says, once the file has ended, how much of it was not read. prog, when not
 // nil, is told of every pair.
 func (c checker) checkAll(ctx context.Context, jobs iter.Seq[job], out *sink, prog *progress) error {
 	workers := runtime.GOMAXPROCS(0)
-	ended := -1 // the file whose reading has ended early, if any
-	for r := range ordered.Map(ctx, jobs, workers, pipelineWindow*workers, c.run) {
-		if r.file == ended || r.blank {
-			continue
-		}
-		if r.final {
-			ended = r.file
-		}
-		if err := out.put(r.pair); err != nil {
+	budget := ordered.Budget[job]{Max: pipelineBudget, Weight: job.weight}
+	put := func(p report.Pair) error {
+		if err := out.put(p); err != nil {
 			return err
 		}
-		prog.add(r.pair)
+		prog.add(p)
+		return nil
+	}
+	var ended *result // the input error that ended its file, held until the file's end
+	dropped := 0      // the entries of that file after it
+	for r := range ordered.MapBudget(ctx, jobs, workers, pipelineWindow*workers, budget, c.run) {
+		switch {
+		case ended != nil && r.file == ended.file && r.end:
+			ended.fault.NoteUnread(r.size, dropped)
+			if err := put(inputErrorPair(ended.fault)); err != nil {
+				return err
+			}
+			ended = nil
+		case ended != nil && r.file == ended.file:
+			if r.entry {
+				dropped++
+			}
+		case r.end, r.blank:
+		case r.fault != nil:
+			r := r
+			ended, dropped = &r, 0
+		default:
+			if err := put(r.pair); err != nil {
+				return err
+			}
+		}
+	}
+	if ended != nil { // interrupted before the file's end
+		if err := put(ended.pair); err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }

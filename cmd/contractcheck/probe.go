@@ -77,7 +77,11 @@ func parseProbe(args []string, stdout, stderr io.Writer) (opts probeOptions, cod
 	if (opts.account == "") != (opts.token == "") {
 		return opts, usageError(stderr, "probe", errors.New("give both the account SID and the auth token (--account-sid and --auth-token, or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), or neither")), true
 	}
-	opts.checkOptions, code, done = f.options(nil, stderr)
+	var extra []runFile
+	if opts.record != "" {
+		extra = append(extra, runFile{what: "--record " + opts.record, name: opts.record})
+	}
+	opts.checkOptions, code, done = f.options(nil, extra, stderr)
 	return opts, code, done
 }
 
@@ -107,7 +111,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if done {
 		return code
 	}
-	plan := loadPlan(opts.spec, stderr)
+	plan := loadPlan(ctx, opts.spec, stderr)
 	if plan == nil {
 		return exitError
 	}

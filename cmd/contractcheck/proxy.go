@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
@@ -19,17 +20,19 @@ import (
 
 // proxyFlags are the flags of contractcheck proxy.
 type proxyFlags struct {
-	fs       *flag.FlagSet
-	listen   string
-	upstream string
-	record   string
-	ndjson   string
-	maxBody  string
-	enforce  bool
-	quiet    bool
-	spec     string
-	failOn   *choice
-	settings settingsFlags
+	fs              *flag.FlagSet
+	listen          string
+	upstream        string
+	record          string
+	ndjson          string
+	maxBody         string
+	enforce         bool
+	readTimeout     time.Duration
+	upstreamTimeout time.Duration
+	quiet           bool
+	spec            string
+	failOn          *choice
+	settings        settingsFlags
 }
 
 // newProxyFlags defines the flags of proxy, with their defaults.
@@ -42,6 +45,8 @@ func newProxyFlags() *proxyFlags {
 	f.fs.StringVar(&f.ndjson, "ndjson", "", "")
 	f.fs.StringVar(&f.maxBody, "max-body", "1MiB", "")
 	f.fs.BoolVar(&f.enforce, "enforce", false, "")
+	f.fs.DurationVar(&f.readTimeout, "read-timeout", defaultReadTimeout, "")
+	f.fs.DurationVar(&f.upstreamTimeout, "upstream-timeout", defaultUpstreamTimeout, "")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
 	f.fs.StringVar(&f.spec, "spec", "", "")
 	f.fs.Var(f.failOn, "fail-on", "")
@@ -82,6 +87,13 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return usageError(stderr, "proxy", fmt.Errorf("--max-body: %w", err))
 	}
+	if err := errors.Join(checkTimeout("--read-timeout", f.readTimeout), checkTimeout("--upstream-timeout", f.upstreamTimeout)); err != nil {
+		return usageError(stderr, "proxy", err)
+	}
+	upstreamTimeout := f.upstreamTimeout
+	if upstreamTimeout == 0 {
+		upstreamTimeout = -1 // none
+	}
 	failOn := ""
 	if flagGiven(f.fs, "fail-on") {
 		failOn = f.failOn.value
@@ -90,7 +102,10 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return exitError
 	}
-	plan := loadPlan(f.spec, stderr)
+	if err := overlap(liveOutputs("--record", f.record, "--ndjson", f.ndjson), settingsInputs(f.spec, configFile(f.settings))); err != nil {
+		return usageError(stderr, "proxy", err)
+	}
+	plan := loadPlan(ctx, f.spec, stderr)
 	if plan == nil {
 		return exitError
 	}
@@ -100,7 +115,8 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "contractcheck proxy: %v\n", err)
 		return exitError
 	}
-	p, err := proxy.New(proxy.Options{Plan: plan, Upstream: upstream, MaxBody: maxBody, Enforce: f.enforce, OnExchange: st.exchange})
+	p, err := proxy.New(proxy.Options{Plan: plan, Upstream: upstream, MaxBody: maxBody, Enforce: f.enforce,
+		UpstreamTimeout: upstreamTimeout, OnExchange: st.exchange})
 	if err != nil {
 		st.close()
 		return usageError(stderr, "proxy", err)
@@ -116,7 +132,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		mode = "enforcing"
 	}
 	fmt.Fprintf(stderr, "contractcheck proxy: listening on http://%s, forwarding to %s, %s %s (Ctrl-C stops)\n", ln.Addr(), upstream.Redacted(), mode, plan.File())
-	err = serveUntilDone(ctx, newServer(p), ln)
+	err = serveUntilDone(ctx, newServer(p, f.readTimeout), ln)
 	if cerr := st.close(); err == nil {
 		err = cerr
 	}
@@ -179,18 +195,24 @@ func newProxyStream(plan *validate.Plan, c checker, f *proxyFlags, stderr io.Wri
 // handlers' goroutines.
 func (st *proxyStream) exchange(e proxy.Exchange) {
 	ex := e.Exchange
-	res := e.Result
-	if e.NotChecked != "" {
-		res = validate.Result{Skip: "not checked: " + e.NotChecked}
+	p := st.c.result(ex, e.Result)
+	if e.NotChecked != "" && p.Verdict == report.VerdictPass {
+		// What was checked is clean, but not everything was: not a pass.
+		p.Verdict, p.Reason = report.VerdictSkip, "not fully checked: "+e.NotChecked
+	} else if e.NotChecked != "" && p.Verdict == report.VerdictSkip && e.Result.Operation == "" && p.Reason == "" {
+		p.Reason = "not checked: " + e.NotChecked
 	}
-	p := st.c.result(ex, res)
 	rerr := st.rec.record(ex, e.Started, e.Elapsed)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if !st.quiet && e.Action != proxy.Forwarded {
 		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: %s\n", ex.Entry, escape.Line(p.Request()), shown(actionText(e)))
 	} else if !st.quiet && e.NotChecked != "" {
-		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: not checked: %s\n", ex.Entry, escape.Line(p.Request()), shown(e.NotChecked))
+		what := "not checked"
+		if e.Result.Operation != "" {
+			what = "not fully checked (headers checked)"
+		}
+		fmt.Fprintf(st.stderr, "contractcheck proxy: #%d %s: %s: %s\n", ex.Entry, escape.Line(p.Request()), what, shown(e.NotChecked))
 	}
 	if err := errors.Join(rerr, st.out.put(p)); err != nil && st.werr == nil {
 		st.werr = err
@@ -205,8 +227,11 @@ func actionText(e proxy.Exchange) string {
 		return "refused with 400: the request breaks the contract"
 	case proxy.RefusedResponse:
 		return "answered 502: the upstream's response breaks the contract"
-	case proxy.UpstreamFailed:
-		return "answered 502: " + e.NotChecked
+	case proxy.UpstreamFailed, proxy.UpstreamTimedOut, proxy.Stopped, proxy.RefusedTooLarge, proxy.ClientFailed:
+		if status := e.Exchange.Response.Status; status != 0 {
+			return fmt.Sprintf("answered %d: %s", status, e.NotChecked)
+		}
+		return e.NotChecked
 	}
 	return e.Action.String()
 }

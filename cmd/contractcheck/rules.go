@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -50,7 +51,7 @@ func newRulesFlags() *rulesFlags {
 }
 
 // runRules prints the rule catalogue.
-func runRules(args []string, stdout, stderr io.Writer) int {
+func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f := newRulesFlags()
 	positional, code, done := parseCommand(f.fs, args, stdout, stderr)
 	if done {
@@ -63,7 +64,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitError
 	}
-	plan := loadPlan(f.spec, stderr)
+	plan := loadPlan(ctx, f.spec, stderr)
 	if plan == nil {
 		return exitError
 	}

@@ -36,7 +36,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "proxy":
 		return runProxy(ctx, rest, stdout, stderr)
 	case "rules":
-		return runRules(rest, stdout, stderr)
+		return runRules(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		return runVersion(rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":

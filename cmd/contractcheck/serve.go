@@ -26,6 +26,7 @@ type serveFlags struct {
 	account, token string
 	origin         string
 	quiet          bool
+	readTimeout    time.Duration
 }
 
 // newServeFlags defines the flags of serve, with their defaults.
@@ -38,6 +39,7 @@ func newServeFlags() *serveFlags {
 	f.fs.StringVar(&f.token, "auth-token", "", "")
 	f.fs.StringVar(&f.origin, "allow-origin", "*", "")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
+	f.fs.DurationVar(&f.readTimeout, "read-timeout", defaultReadTimeout, "")
 	return f
 }
 
@@ -55,7 +57,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case (f.account == "") != (f.token == ""):
 		return usageError(stderr, "serve", errors.New("--account-sid and --auth-token go together"))
 	}
-	plan := loadPlan(f.spec, stderr)
+	if err := checkTimeout("--read-timeout", f.readTimeout); err != nil {
+		return usageError(stderr, "serve", err)
+	}
+	if err := overlap(liveOutputs("--record", f.record), settingsInputs(f.spec, "")); err != nil {
+		return usageError(stderr, "serve", err)
+	}
+	plan := loadPlan(ctx, f.spec, stderr)
 	if plan == nil {
 		return exitError
 	}
@@ -81,7 +89,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitError
 	}
 	fmt.Fprintf(stderr, "contractcheck serve: faking POST /v1/Conversations/{ConversationSid}/Webhooks of %s on http://%s (Ctrl-C stops)\n", plan.File(), ln.Addr())
-	err = serveUntilDone(ctx, newServer(fake), ln)
+	err = serveUntilDone(ctx, newServer(fake, f.readTimeout), ln)
 	if cerr := rec.close(); err == nil {
 		err = cerr
 	}

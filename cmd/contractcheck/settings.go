@@ -56,13 +56,7 @@ var errSettings = errors.New("bad settings")
 // the command must exit with exitError.
 func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writer) (*ruleset.Set, error) {
 	set := ruleset.New()
-	file := s.config
-	if file == "" {
-		if _, err := os.Stat(ruleset.DefaultConfigFile); err == nil {
-			file = ruleset.DefaultConfigFile
-		}
-	}
-	if file != "" {
+	if file := configFile(s); file != "" {
 		cfg, err := ruleset.ReadConfig(file)
 		if err == nil {
 			err = cfg.Apply(set)
@@ -91,6 +85,18 @@ func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writ
 		}
 	}
 	return set, nil
+}
+
+// configFile is the configuration file a run reads: --config, or
+// contractcheck.yaml in the working directory when it exists; "" for none.
+func configFile(s settingsFlags) string {
+	if s.config != "" {
+		return s.config
+	}
+	if _, err := os.Stat(ruleset.DefaultConfigFile); err == nil {
+		return ruleset.DefaultConfigFile
+	}
+	return ""
 }
 
 // flagGiven reports whether the flag name was set on the command line.

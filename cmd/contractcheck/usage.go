@@ -27,7 +27,10 @@ const checkUsage = `Usage: contractcheck check [flags] FILE...
 Checks every exchange of each recording FILE (HAR, NDJSON or go-vcr cassette,
 told apart by content; - reads standard input) against the contract and writes
 a report to standard output, the files in the order given. Flags may come
-before or after the files; -- ends the flags.
+before or after the files; -- ends the flags. A --report, --summary or
+--write-baseline that would overwrite a recording, the contract, the
+configuration, the baseline or another output is refused (exit 2) before
+anything is written.
 
 An entry that cannot be read, or a file that cannot be opened, is an input
 error: it is printed on standard error as "source#entry (line N): field:
@@ -223,6 +226,8 @@ Flags:
   --allow-origin ORIGIN  the origin the CORS headers allow (default *, as
                          Twilio); another is echoed with credentials allowed
   --quiet                log no line per exchange
+  --read-timeout D       the most time a client may take to send a request,
+                         headers and body (default 30s; 0 for no limit)
   -h, --help             print this help
 
 Exit status: 0 after a clean stop, 2 when the address cannot be listened on,
@@ -241,13 +246,23 @@ one JSON line per exchange; SIGINT or SIGTERM stops it cleanly, after the
 exchanges in flight, with the summary line, and completes the recording.
 
 At most --max-body bytes of a request or response body are read into memory:
-a larger body is passed through unchanged and its exchange reported as not
-checked (skipped).
+a larger body is passed through unchanged, the rest of its exchange (status,
+headers, CORS) is checked, and the exchange is reported as not fully checked
+(skipped when nothing checked fails), never as passed. So is an answer
+encoded in a way the proxy does not decode (gzip it decodes).
 
 With --enforce, a request that breaks the contract is not forwarded: it is
 answered 400 with an RFC 9457 problem document (application/problem+json,
-with the findings); a response that breaks it is answered 502 with one
-instead of being passed on.
+with the findings); a request body over --max-body, which cannot be checked,
+is answered 413; a response that breaks it is answered 502 with one instead
+of being passed on.
+
+A client has --read-timeout to send a whole request (a body trickled in is
+cut off: 408); the upstream has --upstream-timeout to answer (then 504). A
+client that goes away, and an upstream answer that breaks off, are told on
+standard error and recorded as what happened. On SIGINT or SIGTERM the
+exchanges in flight have 10s to finish; those still waiting are then
+answered 503, and all of them are recorded.
 
 Flags:
   --listen ADDR          the address to listen on (default 127.0.0.1:4011)
@@ -260,7 +275,13 @@ Flags:
   --max-body SIZE        the most bytes of a body checked (default 1MiB;
                          such as 65536, 512KiB, 4MiB)
   --enforce              refuse exchanges that break the contract (400 for a
-                         request, 502 for a response) instead of forwarding
+                         request, 413 for a request body over --max-body, 502
+                         for a response) instead of forwarding
+  --read-timeout D       the most time a client may take to send a request,
+                         headers and body (default 30s; 0 for no limit)
+  --upstream-timeout D   the most time the upstream may take to answer, its
+                         headers and the checked part of its body (default
+                         30s; 0 for no limit)
   --quiet                print only the findings and the summary line on
                          standard error, no line per refused or unchecked
                          exchange

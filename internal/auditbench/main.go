@@ -10,6 +10,11 @@
 // the documentation's example. It streams: its memory does not grow with
 // BYTES.
 //
+//	auditbench worst -kind comment|entries|ndjson [-size BYTES] [-n N] -o FILE
+//
+// writes a worst case for memory: a HAR whose log.comment is 1 GiB, a HAR
+// of 64 entries of 60 MiB, or NDJSON of 64 lines of 60 MiB (see worst.go).
+//
 //	auditbench measure -- COMMAND [ARGS...]
 //
 // runs COMMAND and prints on stderr "WALL_SECONDS MAXRSS_KIB CPU_SECONDS EXIT"
@@ -42,13 +47,15 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: auditbench gen -size BYTES -o FILE | auditbench measure -- COMMAND [ARGS...]")
+		return errors.New("usage: auditbench gen -size BYTES -o FILE | auditbench worst -kind KIND -o FILE | auditbench measure -- COMMAND [ARGS...]")
 	}
 	switch args[0] {
 	case "gen":
 		return gen(args[1:])
 	case "measure":
 		return measure(args[1:])
+	case "worst":
+		return worst(args[1:])
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }

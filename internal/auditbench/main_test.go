@@ -43,3 +43,29 @@ func TestGen(t *testing.T) {
 	}
 	assert.Greater(t, n, 80)
 }
+
+// TestWorst checks that worst writes each kind at about the size asked
+// for, and that every entry of it reads.
+func TestWorst(t *testing.T) {
+	for _, kind := range []string{"comment", "entries", "ndjson"} {
+		out := filepath.Join(t.TempDir(), kind)
+		require.NoError(t, run([]string{"worst", "-kind", kind, "-size", "64KiB", "-n", "3", "-root", filepath.Join("..", ".."), "-o", out}), kind)
+		f, err := os.Open(out)
+		require.NoError(t, err)
+		n := 0
+		for _, err := range recording.Read(kind, f) {
+			require.NoError(t, err, kind)
+			n++
+		}
+		f.Close()
+		want := 3
+		if kind == "comment" {
+			want = 100
+		}
+		assert.Equal(t, want, n, kind)
+		st, err := os.Stat(out)
+		require.NoError(t, err)
+		assert.Greater(t, st.Size(), int64(64<<10), kind)
+	}
+	assert.Error(t, run([]string{"worst", "-kind", "nope", "-root", filepath.Join("..", ".."), "-o", filepath.Join(t.TempDir(), "x")}))
+}

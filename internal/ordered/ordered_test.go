@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -107,4 +108,60 @@ func TestMapStopsWhenCancelled(t *testing.T) {
 	}
 	assert.Less(t, got, 30, "results kept coming after cancellation")
 	assert.Less(t, pulled.Load(), int64(50))
+}
+
+// TestMapBudgetBoundsWeight checks that the inputs in flight never weigh
+// more than the budget, and that an input heavier than the budget goes in
+// alone.
+func TestMapBudgetBoundsWeight(t *testing.T) {
+	noLeaks(t)
+	const limit = 150
+	weights := make([]int64, 400)
+	for i := range weights {
+		weights[i] = 1 + rand.Int64N(100)
+		if i%37 == 0 {
+			weights[i] = 3 * limit // a heavy one
+		}
+	}
+	var mu sync.Mutex
+	var inFlight int64 // the weight of inputs started and not yet consumed
+	over := 0
+	f := func(i int) int {
+		mu.Lock()
+		if weights[i] > limit && inFlight > 0 || weights[i] <= limit && inFlight+weights[i] > limit {
+			over++
+		}
+		inFlight += weights[i]
+		mu.Unlock()
+		return jittery(i)
+	}
+	budget := Budget[int]{Max: limit, Weight: func(i int) int64 { return weights[i] }}
+	var pulled atomic.Int64
+	n := 0
+	for v := range MapBudget(context.Background(), count(len(weights), &pulled), 4, 64, budget, f) {
+		require.Equal(t, n*n, v)
+		mu.Lock()
+		inFlight -= weights[n]
+		mu.Unlock()
+		n++
+	}
+	assert.Equal(t, len(weights), n)
+	assert.Zero(t, over, "inputs went in past the budget")
+}
+
+// TestMapBudgetStopsWhenCancelled checks that a feeder waiting for the
+// budget stops when the context is cancelled.
+func TestMapBudgetStopsWhenCancelled(t *testing.T) {
+	noLeaks(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	budget := Budget[int]{Max: 10, Weight: func(int) int64 { return 10 }}
+	var pulled atomic.Int64
+	n := 0
+	for range MapBudget(ctx, count(1000, &pulled), 2, 8, budget, func(i int) int { return i }) {
+		if n++; n == 3 {
+			cancel()
+		}
+	}
+	assert.Less(t, pulled.Load(), int64(10))
 }

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -22,6 +24,10 @@ import (
 // told otherwise.
 const DefaultMaxBody = 1 << 20
 
+// DefaultUpstreamTimeout is how long a Proxy waits for the upstream's
+// answer, unless told otherwise.
+const DefaultUpstreamTimeout = 30 * time.Second
+
 // Options configure a [Proxy].
 type Options struct {
 	// Plan is the contract; required.
@@ -31,12 +37,20 @@ type Options struct {
 	Upstream *url.URL
 	// MaxBody is the most bytes of a request or response body read into
 	// memory to check; 0 for DefaultMaxBody. A longer body is streamed
-	// through unchanged, and its exchange is not checked.
+	// through unchanged: the rest of its exchange (headers, status) is
+	// checked, and the exchange is reported as not fully checked. Under
+	// Enforce a longer request body is refused instead (413).
 	MaxBody int64
 	// Enforce refuses exchanges that break the contract instead of
-	// forwarding them: a request with an error finding is answered 400, an
-	// upstream answer with one on its response side 502.
+	// forwarding them: a request with an error finding is answered 400, a
+	// request whose body is longer than MaxBody 413, an upstream answer with
+	// an error finding on its response side 502.
 	Enforce bool
+	// UpstreamTimeout is the most time the upstream has to answer a
+	// request: from forwarding it to having the answer's headers and the
+	// part of its body that is checked. Past it the client is answered 504.
+	// 0 for DefaultUpstreamTimeout; negative for no limit.
+	UpstreamTimeout time.Duration
 	// Transport sends the requests upstream; nil for a clone of
 	// http.DefaultTransport.
 	Transport http.RoundTripper
@@ -65,10 +79,27 @@ const (
 	// UpstreamFailed: the upstream could not be reached or failed to
 	// answer; the client got 502 with a problem document.
 	UpstreamFailed
+	// RefusedTooLarge: under Enforce the request body was longer than
+	// MaxBody, so that the request could not be checked; it was answered 413
+	// with a problem document and never forwarded.
+	RefusedTooLarge
+	// UpstreamTimedOut: the upstream did not answer within UpstreamTimeout;
+	// the client got 504 with a problem document.
+	UpstreamTimedOut
+	// ClientFailed: the client did not see the exchange through: it went
+	// away while sending its request or while waiting for the answer, or
+	// sent its body too slowly for the server's read timeout (answered 408
+	// when it may still be there). NotChecked says which.
+	ClientFailed
+	// Stopped: the server stopped (the request's context was cancelled for
+	// a cause other than the client going away, such as SIGTERM) before the
+	// upstream answered; the client got 503 with a problem document.
+	Stopped
 )
 
 // String names the action: "forwarded", "refused-request",
-// "refused-response" or "upstream-failed".
+// "refused-response", "upstream-failed", "refused-too-large",
+// "upstream-timed-out", "client-failed" or "stopped".
 func (a Action) String() string {
 	switch a {
 	case Forwarded:
@@ -79,6 +110,14 @@ func (a Action) String() string {
 		return "refused-response"
 	case UpstreamFailed:
 		return "upstream-failed"
+	case RefusedTooLarge:
+		return "refused-too-large"
+	case UpstreamTimedOut:
+		return "upstream-timed-out"
+	case ClientFailed:
+		return "client-failed"
+	case Stopped:
+		return "stopped"
 	}
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
@@ -92,12 +131,17 @@ type Exchange struct {
 	// body that was not read whole is nil.
 	Exchange *validate.Exchange
 	// Result is what the plan found: [validate.Plan.Check] of the exchange
-	// as forwarded, [validate.Plan.CheckRequest] of a refused request, and
-	// a skipped result when the exchange was not checked.
+	// as forwarded, [validate.Plan.CheckRequest] of a refused request,
+	// [validate.Plan.CheckUnread] of an exchange with a body too large to
+	// hold or encoded in a way the proxy does not decode (its headers are
+	// checked all the same), and a skipped result when the exchange was not
+	// checked at all.
 	Result validate.Result
 	// Action is what the proxy did.
 	Action Action
-	// NotChecked says why the exchange was not checked, "" when it was.
+	// NotChecked says why the exchange was not checked, or not fully (then
+	// Result has an Operation and the findings of what was checked); "" when
+	// it was checked whole.
 	NotChecked string
 	// Started is when the request arrived; Elapsed how long until its
 	// answer was written.
@@ -125,6 +169,9 @@ func New(opts Options) (*Proxy, error) {
 	}
 	if opts.MaxBody == 0 {
 		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.UpstreamTimeout == 0 {
+		opts.UpstreamTimeout = DefaultUpstreamTimeout
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -158,6 +205,10 @@ func New(opts Options) (*Proxy, error) {
 		FlushInterval:  -1,
 		ModifyResponse: p.modifyResponse,
 		ErrorHandler:   p.errorHandler,
+		// What goes wrong while an answer streams through (the upstream's
+		// body breaks off, the client goes away) is told in the exchange's
+		// NotChecked, in the proxy's words, not logged in ReverseProxy's.
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	return p, nil
 }
@@ -174,7 +225,24 @@ type state struct {
 	notChecked string
 	result     validate.Result
 	checked    bool
-	skip       string // why the exchange is not of the contract; its bodies are not read
+	skip       string          // why the exchange is not of the contract; its bodies are not read
+	unread     validate.Bodies // the bodies not read whole
+	timer      *time.Timer     // the upstream's time to answer
+	clientErr  error           // the first error writing the answer to the client
+	streamErr  error           // the first error reading the upstream's answer while it streams through
+}
+
+// errUpstreamTimeout is the cause of an exchange's context being cancelled
+// when the upstream took too long.
+var errUpstreamTimeout = errors.New("the upstream did not answer in time")
+
+// notChecked adds to what was not checked of the exchange.
+func (st *state) addNotChecked(why string) {
+	if st.notChecked == "" {
+		st.notChecked = why
+	} else {
+		st.notChecked += "; " + why
+	}
 }
 
 type stateKey struct{}
@@ -195,10 +263,18 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	st.ex.Request = validate.Request{Method: r.Method, URL: scheme + "://" + r.Host + r.URL.RequestURI(), Header: hdr}
 	defer func() {
-		if !st.checked && st.notChecked == "" {
+		// Runs when ReverseProxy aborts a broken stream (it panics with
+		// http.ErrAbortHandler) too: such an exchange is told all the same.
+		switch {
+		case st.clientErr != nil && st.action == Forwarded:
+			st.action = ClientFailed
+			st.addNotChecked("the client went away while the answer was being sent")
+		case st.streamErr != nil:
+			st.addNotChecked("the upstream's answer broke off: " + st.streamErr.Error())
+		case !st.checked && st.notChecked == "":
 			st.notChecked = "the exchange did not complete"
 		}
-		if st.notChecked != "" {
+		if !st.checked {
 			st.result = validate.Result{Skip: st.notChecked}
 		}
 		if p.opts.OnExchange != nil {
@@ -207,19 +283,17 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
-	w = &noSniff{ResponseWriter: w}
+	w = &noSniff{ResponseWriter: w, st: st}
 	if op, reason := p.opts.Plan.Match(r.Method, st.ex.Request.URL); op == "" {
 		// Not the contract's: pass it untouched, streaming both ways.
 		st.skip, st.checked = reason, true
 		st.result = validate.Result{Skip: reason}
-		p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+		p.forward(w, r, st)
 		return
 	}
 	body, whole, err := readUpTo(r.Body, p.opts.MaxBody)
 	if err != nil {
-		st.notChecked = "reading the request body: " + validate.Redact(err.Error(), st.ex.Secrets())
-		p.problem(w, st, http.StatusBadRequest, "The request body could not be read", st.notChecked, validate.Result{})
-		st.action = RefusedRequest
+		p.clientFailed(w, st, err)
 		return
 	}
 	if whole {
@@ -228,10 +302,17 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 	} else {
+		st.unread |= validate.RequestBody
 		st.notChecked = fmt.Sprintf("the request body is longer than the most checked (%d bytes)", p.opts.MaxBody)
 		r.Body = &joined{Reader: io.MultiReader(bytes.NewReader(body), r.Body), c: r.Body}
 	}
-	if p.opts.Enforce && whole {
+	if p.opts.Enforce && !whole {
+		// What cannot be checked is not let through: its headers are.
+		st.result, st.checked, st.action = p.opts.Plan.CheckUnread(st.ex, validate.RequestBody), true, RefusedTooLarge
+		p.problem(w, st, http.StatusRequestEntityTooLarge, "The request body is too large to check", st.notChecked, st.result)
+		return
+	}
+	if p.opts.Enforce {
 		res := p.opts.Plan.CheckRequest(st.ex)
 		if hasError(res.Findings, "") {
 			st.result, st.checked, st.action = res, true, RefusedRequest
@@ -239,7 +320,39 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+	p.forward(w, r, st)
+}
+
+// forward sends the request upstream, giving the upstream UpstreamTimeout
+// to answer.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, st *state) {
+	ctx, cancel := context.WithCancelCause(r.Context())
+	defer cancel(nil)
+	if p.opts.UpstreamTimeout > 0 {
+		st.timer = time.AfterFunc(p.opts.UpstreamTimeout, func() { cancel(errUpstreamTimeout) })
+		defer st.timer.Stop()
+	}
+	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(ctx, stateKey{}, st)))
+}
+
+// answered stops the upstream's clock: its answer is in. It reports false
+// when the clock ran out first.
+func (st *state) answered() bool {
+	return st.timer == nil || st.timer.Stop()
+}
+
+// clientFailed answers a request whose body could not be read: the client
+// went away while sending it, or sent it too slowly.
+func (p *Proxy) clientFailed(w http.ResponseWriter, st *state, err error) {
+	st.action = ClientFailed
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		st.notChecked = "the client sent its request body too slowly: the server's read timeout passed (" + validate.Redact(err.Error(), st.ex.Secrets()) + ")"
+		p.problem(w, st, http.StatusRequestTimeout, "The request body came too slowly", st.notChecked, validate.Result{})
+		return
+	}
+	st.notChecked = "the client went away while sending its request body (" + validate.Redact(err.Error(), st.ex.Secrets()) + ")"
+	p.problem(w, st, http.StatusBadRequest, "The request body could not be read", st.notChecked, validate.Result{})
 }
 
 // modifyResponse reads the upstream's answer (up to MaxBody), checks the
@@ -248,34 +361,38 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	st := resp.Request.Context().Value(stateKey{}).(*state)
 	st.ex.Response = validate.Response{Status: resp.StatusCode, Header: resp.Header.Clone()}
 	if st.skip != "" || resp.StatusCode == http.StatusSwitchingProtocols {
+		if !st.answered() {
+			return errUpstreamTimeout
+		}
 		if st.skip == "" {
 			st.notChecked = "the connection was upgraded"
 		}
 		return nil
 	}
 	body, whole, err := readUpTo(resp.Body, p.opts.MaxBody)
+	if !st.answered() {
+		return errUpstreamTimeout
+	}
 	if err != nil {
 		return fmt.Errorf("reading the upstream's answer: %w", err)
 	}
-	if !whole {
-		resp.Body = &joined{Reader: io.MultiReader(bytes.NewReader(body), resp.Body), c: resp.Body}
-		if st.notChecked == "" {
-			st.notChecked = fmt.Sprintf("the response body is longer than the most checked (%d bytes)", p.opts.MaxBody)
+	if whole {
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		decoded, why := decodeBody(body, resp.Header.Get("Content-Encoding"), p.opts.MaxBody)
+		if why != "" {
+			st.unread |= validate.ResponseBody
+			st.addNotChecked(why)
 		}
-		return nil
+		st.ex.Response.Body = decoded
+	} else {
+		resp.Body = &joined{Reader: io.MultiReader(bytes.NewReader(body), &watched{r: resp.Body, err: &st.streamErr}), c: resp.Body}
+		st.unread |= validate.ResponseBody
+		st.addNotChecked(fmt.Sprintf("the response body is longer than the most checked (%d bytes)", p.opts.MaxBody))
 	}
-	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if st.notChecked != "" {
-		return nil
-	}
-	decoded, why := decodeBody(body, resp.Header.Get("Content-Encoding"), p.opts.MaxBody)
-	if why != "" {
-		st.notChecked = why
-		return nil
-	}
-	st.ex.Response.Body = decoded
-	st.result, st.checked = p.opts.Plan.Check(st.ex), true
+	// Headers are always checked, CORS among them; a body that is not held is
+	// not judged either way.
+	st.result, st.checked = p.opts.Plan.CheckUnread(st.ex, st.unread), true
 	if p.opts.Enforce && hasError(st.result.Findings, "response") {
 		return errRefused
 	}
@@ -295,10 +412,26 @@ func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 		p.problem(w, st, http.StatusBadGateway, "The upstream's response breaks the contract", detail(resp), resp)
 		return
 	}
-	st.action, st.checked = UpstreamFailed, false
-	st.notChecked = "the upstream failed: " + validate.Redact(err.Error(), st.ex.Secrets())
-	st.ex.Response = validate.Response{}
-	p.problem(w, st, http.StatusBadGateway, "The upstream could not be reached", st.notChecked, validate.Result{})
+	st.checked, st.ex.Response = false, validate.Response{}
+	ctx := r.Context()
+	switch cause := context.Cause(ctx); {
+	case errors.Is(err, errUpstreamTimeout) || cause == errUpstreamTimeout:
+		st.action = UpstreamTimedOut
+		st.notChecked = fmt.Sprintf("the upstream did not answer within %s", p.opts.UpstreamTimeout)
+		p.problem(w, st, http.StatusGatewayTimeout, "The upstream did not answer in time", st.notChecked, validate.Result{})
+	case ctx.Err() != nil && cause == context.Canceled:
+		// Nobody is left to answer.
+		st.action = ClientFailed
+		st.notChecked = "the client went away before the upstream answered"
+	case ctx.Err() != nil:
+		st.action = Stopped
+		st.notChecked = "the exchange was cut short before the upstream answered: " + validate.Redact(cause.Error(), st.ex.Secrets())
+		p.problem(w, st, http.StatusServiceUnavailable, "The proxy is stopping", st.notChecked, validate.Result{})
+	default:
+		st.action = UpstreamFailed
+		st.notChecked = "the upstream failed: " + validate.Redact(err.Error(), st.ex.Secrets())
+		p.problem(w, st, http.StatusBadGateway, "The upstream could not be reached", st.notChecked, validate.Result{})
+	}
 }
 
 // Problem is the RFC 9457 problem document a proxy answers with when it
@@ -437,9 +570,11 @@ func decodeBody(body []byte, encoding string, limit int64) (decoded []byte, why 
 }
 
 // noSniff keeps net/http from adding a Content-Type the upstream did not
-// send: a proxy passes the header fields on as they were.
+// send: a proxy passes the header fields on as they were. It keeps the
+// first error writing to the client.
 type noSniff struct {
 	http.ResponseWriter
+	st    *state
 	wrote bool
 }
 
@@ -459,7 +594,11 @@ func (n *noSniff) Write(p []byte) (int, error) {
 	if !n.wrote {
 		n.WriteHeader(http.StatusOK)
 	}
-	return n.ResponseWriter.Write(p)
+	k, err := n.ResponseWriter.Write(p)
+	if err != nil && n.st.clientErr == nil {
+		n.st.clientErr = err
+	}
+	return k, err
 }
 
 // Unwrap gives http.ResponseController the writer underneath, for Flush.
@@ -473,3 +612,17 @@ type joined struct {
 }
 
 func (j *joined) Close() error { return j.c.Close() }
+
+// watched reads r and keeps its first error but the end.
+type watched struct {
+	r   io.Reader
+	err *error
+}
+
+func (w *watched) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if err != nil && err != io.EOF && *w.err == nil {
+		*w.err = err
+	}
+	return n, err
+}

@@ -230,7 +230,7 @@ func TestProxyLargeBodies(t *testing.T) {
 		w.Header().Set("X-Len", strconv.FormatInt(n, 10))
 		_, _ = w.Write(big)
 	})
-	base, rec, _ := setup(t, echo, true, 1024)
+	base, rec, _ := setup(t, echo, false, 1024)
 	resp, body := post(t, base, validForm+"&Target="+string(big))
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, sha256.Sum256(big), sha256.Sum256(body), "the response streams through intact")
@@ -238,15 +238,95 @@ func TestProxyLargeBodies(t *testing.T) {
 	assert.Equal(t, hex.EncodeToString(sent[:]), resp.Header.Get("X-Sum"), "the request streams through intact")
 	e := rec.wait(t, 1)[0]
 	assert.Contains(t, e.NotChecked, "request body is longer than the most checked (1024 bytes)")
-	assert.True(t, e.Result.Skipped())
+	assert.Contains(t, e.NotChecked, "response body is longer than the most checked (1024 bytes)")
 	assert.Nil(t, e.Exchange.Request.Body)
 	assert.Equal(t, proxy.Forwarded, e.Action)
+	// What could be checked without the bodies was: the status, the headers.
+	assert.Equal(t, "CreateConversationScopedWebhook", e.Result.Operation)
+	assert.Equal(t, []string{"response.status"}, rulesOf(e.Result.Findings))
 
 	resp, body = post(t, base, validForm)
 	assert.Equal(t, len(big), len(body))
 	e = rec.wait(t, 2)[1]
 	assert.Contains(t, e.NotChecked, "response body is longer")
 	assert.Equal(t, 200, resp.StatusCode)
+}
+
+// TestProxyEnforceRefusesWhatItCannotCheck checks that under Enforce a
+// request body longer than MaxBody is answered 413 and never forwarded.
+func TestProxyEnforceRefusesWhatItCannotCheck(t *testing.T) {
+	base, rec, calls := setup(t, nil, true, 1024)
+	resp, body := post(t, base, validForm+"&Configuration.Filters="+strings.Repeat("x", 2000))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+	var pd proxy.Problem
+	require.NoError(t, json.Unmarshal(body, &pd))
+	assert.Equal(t, "The request body is too large to check", pd.Title)
+	assert.Contains(t, pd.Detail, "longer than the most checked (1024 bytes)")
+	e := rec.wait(t, 1)[0]
+	assert.Equal(t, proxy.RefusedTooLarge, e.Action)
+	assert.Equal(t, "refused-too-large", e.Action.String())
+	assert.Zero(t, calls.Load(), "never forwarded")
+	assert.Equal(t, http.StatusRequestEntityTooLarge, e.Exchange.Response.Status)
+}
+
+// TestProxyChecksHeadersOfUnreadAnswers checks that an answer whose body is
+// too large to hold, or encoded in a way the proxy does not decode, still
+// has its headers checked: a CORS problem is found, refused under Enforce,
+// and the exchange is never reported clean.
+func TestProxyChecksHeadersOfUnreadAnswers(t *testing.T) {
+	fake, err := contracttest.NewFake()
+	require.NoError(t, err)
+	badCORS := func(encoding string, pad int) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			fake.ServeHTTP(rec, r)
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			if encoding != "" {
+				w.Header().Set("Content-Encoding", encoding)
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+			_, _ = w.Write(bytes.Repeat([]byte(" "), pad))
+		})
+	}
+	for _, tt := range []struct {
+		name     string
+		upstream http.Handler
+		why      string
+	}{
+		{"a body over MaxBody", badCORS("", 4096), "the response body is longer than the most checked (2048 bytes)"},
+		{"a br body", badCORS("br", 0), `the response body is encoded as "br", which the proxy does not decode`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			base, rec, _ := setup(t, tt.upstream, false, 2048)
+			resp, _ := post(t, base, validForm)
+			assert.Equal(t, 201, resp.StatusCode, "watching: passed on")
+			e := rec.wait(t, 1)[0]
+			assert.Equal(t, proxy.Forwarded, e.Action)
+			assert.Contains(t, e.NotChecked, tt.why)
+			assert.Equal(t, []string{"cors.credentials-wildcard"}, rulesOf(e.Result.Findings))
+
+			base, rec, _ = setup(t, tt.upstream, true, 2048)
+			resp, body := post(t, base, validForm)
+			assert.Equal(t, http.StatusBadGateway, resp.StatusCode, "enforcing: refused")
+			assert.Contains(t, string(body), "cors.credentials-wildcard")
+			assert.Equal(t, proxy.RefusedResponse, rec.wait(t, 1)[0].Action)
+		})
+	}
+	// A clean answer that was not read whole is not called clean.
+	base, rec, _ := setup(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "br")
+		fake.ServeHTTP(w, r)
+	}), false, 0)
+	post(t, base, validForm)
+	e := rec.wait(t, 1)[0]
+	assert.Empty(t, e.Result.Findings)
+	assert.Contains(t, e.NotChecked, `encoded as "br"`)
 }
 
 func TestProxyUpstreamDown(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -76,6 +77,13 @@ func readCassette(source string, br *bufio.Reader, limit int, yield func(*Frame,
 		fileError(line, "", fmt.Errorf("invalid YAML: %s", msg))
 		return
 	}
+	// Decoding an interaction expands its aliases: count what they stand for
+	// first, on the parsed tree.
+	var aerr *yamlalias.Error
+	if errors.As(yamlalias.Check(&doc, yamlTree), &aerr) {
+		fileError(aerr.Line, "", aerr)
+		return
+	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
@@ -110,6 +118,19 @@ func readCassette(source string, br *bufio.Reader, limit int, yield func(*Frame,
 			return
 		}
 	}
+}
+
+// yamlTree describes a cassette's YAML nodes to yamlalias.
+var yamlTree = yamlalias.Tree[*yaml.Node]{
+	Content: func(n *yaml.Node) []*yaml.Node { return n.Content },
+	Alias: func(n *yaml.Node) *yaml.Node {
+		if n.Kind != yaml.AliasNode {
+			return nil
+		}
+		return n.Alias
+	},
+	Anchored: func(n *yaml.Node) bool { return n.Anchor != "" },
+	Line:     func(n *yaml.Node) int { return n.Line },
 }
 
 // mappingValue returns the value of key in the mapping node m, or nil.

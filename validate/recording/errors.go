@@ -30,7 +30,8 @@ type EntryError struct {
 	// Err is the problem.
 	Err error
 
-	final bool // nothing of the recording can be read after it
+	final  bool  // nothing of the recording can be read after it
+	offset int64 // the offset in the recording where reading stopped, past the entry at fault; 0 when unknown
 }
 
 // Final reports whether the problem leaves the rest of the recording
@@ -62,6 +63,61 @@ func (e *EntryError) Error() string {
 // Unwrap returns Err.
 func (e *EntryError) Unwrap() error { return e.Err }
 
+// NoteUnread adds to a final problem ([EntryError.Final]) what of the
+// recording was left unread after it, so that its message says so, such as
+// "...; the rest of the recording was not read: 5120 bytes, 3 entries".
+// size is the size of the recording in bytes, or -1 when it is not known;
+// entries is how many entries were found after the problem and dropped. [Read]
+// does this itself; a consumer of [Frames], which drops what follows a final
+// problem, calls it when the recording has ended. It does nothing for a
+// problem that is not final, or where the recording was not read at all.
+func (e *EntryError) NoteUnread(size int64, entries int) {
+	var u *unreadError
+	if !e.Final() || e.offset <= 0 || errors.As(e.Err, &u) {
+		return
+	}
+	rest := int64(-1)
+	if size >= 0 {
+		rest = max(size-e.offset, 0)
+	}
+	if rest == 0 && entries == 0 {
+		return
+	}
+	e.Err = &unreadError{err: e.Err, bytes: rest, entries: entries}
+}
+
+// unreadError is a final problem, with what of the recording it left unread.
+type unreadError struct {
+	err     error
+	bytes   int64 // -1 when not known
+	entries int
+}
+
+func (u *unreadError) Error() string {
+	var b strings.Builder
+	b.WriteString(u.err.Error())
+	b.WriteString("; the rest of the recording was not read")
+	switch {
+	case u.bytes >= 0 && u.entries > 0:
+		fmt.Fprintf(&b, ": %d bytes, %d %s", u.bytes, u.entries, plural(u.entries, "entry", "entries"))
+	case u.bytes >= 0:
+		fmt.Fprintf(&b, ": %d bytes", u.bytes)
+	case u.entries > 0:
+		fmt.Fprintf(&b, ": %d %s and maybe more", u.entries, plural(u.entries, "entry", "entries"))
+	}
+	return b.String()
+}
+
+func (u *unreadError) Unwrap() error { return u.err }
+
+// plural picks the singular or the plural of a noun for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // errMissing is the problem of a required field that is absent or empty.
 var errMissing = errors.New("missing")
 
@@ -75,6 +131,12 @@ func decodeError(doc []byte, err error) *EntryError {
 		return &EntryError{
 			Field: fieldAt(doc, typeErr.Offset-1),
 			Err:   fmt.Errorf("want %s, got %s", jsonKindOf(typeErr.Type), article(typeErr.Value)),
+		}
+	}
+	if isDepthError(err) {
+		// Broken beyond encoding/json's depth: say where it breaks.
+		if serr := validJSON(doc); serr != nil {
+			err = serr
 		}
 	}
 	return &EntryError{Err: fmt.Errorf("invalid JSON: %w", err)}

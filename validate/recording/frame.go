@@ -34,6 +34,7 @@ type Frame struct {
 	node     *yaml.Node // the interaction of a cassette
 	tooLong  bool       // an NDJSON line over limit, not kept
 	limit    int        // MaxEntryBytes when Frames started
+	end      int64      // the offset in the recording just past the entry; 0 when unknown
 	released bool
 }
 
@@ -88,13 +89,23 @@ func (f *Frame) Decode() (*validate.Exchange, error) {
 		ex, err = cassetteExchange(f.node)
 	}
 	if err != nil {
-		err.Source, err.Entry, err.Line = f.Source, f.Entry, f.Line
+		err.Source, err.Entry, err.Line, err.offset = f.Source, f.Entry, f.Line, f.end
 		return nil, err
 	}
 	if ex != nil {
 		ex.Source, ex.Entry, ex.Line = f.Source, f.Entry, f.Line
 	}
 	return ex, nil
+}
+
+// Size returns how many bytes of text the frame holds: the JSON of a HAR
+// entry or an NDJSON line; 0 for a cassette's interaction, parsed with the
+// whole cassette, and once released.
+func (f *Frame) Size() int {
+	if f.text == nil {
+		return 0
+	}
+	return len(*f.text)
 }
 
 // Frames streams the entries of a recording, a HAR 1.2 file or an NDJSON file
@@ -111,18 +122,71 @@ func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 	return func(yield func(*Frame, error) bool) {
 		limit := MaxEntryBytes
 		br := bufio.NewReaderSize(r, readBufferSize)
-		f, err := detect(br)
+		f, start, err := detect(br)
 		if err != nil {
 			yield(nil, &EntryError{Source: source, Entry: -1, Err: err, final: true})
 			return
 		}
 		switch f {
 		case formatHAR:
-			readHAR(source, br, limit, yield)
+			readHAR(source, br, start, limit, yield)
 		case formatNDJSON:
-			readNDJSON(source, br, limit, yield)
+			readNDJSON(source, br, start, limit, yield)
 		case formatCassette:
 			readCassette(source, br, limit, yield)
 		}
 	}
+}
+
+// textBlock is the size of the blocks in which entryText keeps a large
+// text.
+const textBlock = 1 << 20
+
+// entryText collects the text of one entry as it is read in pieces: in the
+// frame's buffer while it is small, then in blocks, joined once at the end.
+// A large entry so costs twice its size in allocations, where appending to one
+// slice would cost about five times (a slice grows by a quarter at a time),
+// and its text ends up in a slice of exactly its size.
+type entryText struct {
+	buf    []byte   // the text while it is at most maxPooledFrame bytes
+	blocks [][]byte // the rest, once it is not
+	n      int      // the length of the text
+}
+
+// add appends p to the text.
+func (t *entryText) add(p []byte) {
+	t.n += len(p)
+	if t.blocks == nil && len(t.buf)+len(p) <= maxPooledFrame {
+		t.buf = append(t.buf, p...)
+		return
+	}
+	for len(p) > 0 {
+		if len(t.blocks) == 0 || len(t.blocks[len(t.blocks)-1]) == textBlock {
+			t.blocks = append(t.blocks, make([]byte, 0, textBlock))
+		}
+		last := &t.blocks[len(t.blocks)-1]
+		k := min(len(p), textBlock-len(*last))
+		*last = append(*last, p[:k]...)
+		p = p[k:]
+	}
+}
+
+// drop empties the text, keeping buf for reuse.
+func (t *entryText) drop() {
+	t.buf, t.blocks, t.n = t.buf[:0], nil, 0
+}
+
+// text returns the text: buf itself while it is small, a new slice of the
+// text's length otherwise.
+func (t *entryText) text() []byte {
+	if t.blocks == nil {
+		return t.buf
+	}
+	out := make([]byte, 0, t.n)
+	out = append(out, t.buf...)
+	for _, b := range t.blocks {
+		out = append(out, b...)
+	}
+	t.blocks = nil
+	return out
 }

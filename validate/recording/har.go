@@ -1,65 +1,50 @@
 package recording
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
-// This file walks a HAR file with an encoding/json Decoder, token by token,
-// down to log.entries; harframe.go frames the entries (finds where each
-// starts and ends) without decoding them, and the decoder takes over again
-// after the array. harentry.go turns an entry into an exchange.
+// This file walks a HAR file byte by byte, through a buffer of fixed size,
+// down to log.entries: every other field (log.comment, log.pages, unknown
+// keys…) is read past with a jsonScanner, which checks its syntax as
+// encoding/json would but holds none of it, so that a field of any size
+// costs no memory. harframe.go frames the entries (finds where each starts and
+// ends) without decoding them; harentry.go turns an entry into an exchange.
 
 // errStopped says that the consumer of Frames stopped ranging.
 var errStopped = errors.New("stopped by the consumer")
 
-// decoderReadSize is the most countingReader gives the decoder at once. The
-// decoder reads ahead by no more than this, and positions are found by
-// counting newlines in what it has read ahead.
-const decoderReadSize = 16 << 10
-
 // newline is what lines end with.
 var newline = []byte{'\n'}
 
-// countingReader is the input of the JSON decoder. It counts the newlines it
-// hands out, so that the line of a decoder offset can be found from them and
-// the bytes the decoder has buffered, without keeping the offsets of past
-// newlines.
-type countingReader struct {
-	r        io.Reader
-	newlines int // newlines handed out, plus those before the first byte
-}
+// maxKeyBytes is the longest object key the reader keeps to compare: the
+// keys it looks for ("log", "entries") are short, and a longer key is read
+// past like a value.
+const maxKeyBytes = 256
 
-// Read reads from the underlying reader, at most decoderReadSize bytes.
-func (c *countingReader) Read(p []byte) (int, error) {
-	p = p[:min(len(p), decoderReadSize)]
-	n, err := c.r.Read(p)
-	c.newlines += bytes.Count(p[:n], newline)
-	return n, err
-}
-
-// harReader reads the entries of one HAR file.
+// harReader reads the top-level object of one HAR file.
 type harReader struct {
 	source string
 	yield  func(*Frame, error) bool
-	limit  int       // MaxEntryBytes, when Frames started
-	rest   io.Reader // the file, from where cr has got to
-	cr     *countingReader
-	dec    *json.Decoder
+	limit  int // MaxEntryBytes, when Frames started
 	entry  int // the index of the next entry
+
+	src  io.Reader
+	buf  []byte // a read buffer of fixed size
+	r, w int    // buf[r:w] is read but not consumed
+	off  int64  // the offset in the file of buf[0]
+	line int    // the 1-based line of buf[r]
+	err  error  // the error of the last read, once buf is empty
 }
 
-// readHAR yields the entries of the HAR file that br holds as frames, and the
-// problems found in it.
-func readHAR(source string, br *bufio.Reader, limit int, yield func(*Frame, error) bool) {
-	h := &harReader{source: source, yield: yield, limit: limit, rest: br}
-	h.cr = &countingReader{r: br}
-	h.dec = json.NewDecoder(h.cr)
+// readHAR yields the entries of the HAR file that src holds, from offset
+// start of the file on, as frames, and the problems found in it.
+func readHAR(source string, src io.Reader, start int64, limit int, yield func(*Frame, error) bool) {
+	h := &harReader{source: source, yield: yield, limit: limit, src: src, buf: make([]byte, readBufferSize), off: start, line: 1}
 	if err := h.readTop(); err != nil && err != errStopped {
 		if entryErr, ok := err.(*EntryError); ok {
 			entryErr.final = true
@@ -68,36 +53,75 @@ func readHAR(source string, br *bufio.Reader, limit int, yield func(*Frame, erro
 	}
 }
 
+// pos returns the offset in the file of buf[r].
+func (h *harReader) pos() int64 { return h.off + int64(h.r) }
+
+// fill reads more of src into buf, which must have been consumed. It returns
+// false at the end of src or on a read error, kept in err.
+func (h *harReader) fill() bool {
+	if h.err != nil {
+		return false
+	}
+	h.off += int64(h.w)
+	h.r, h.w = 0, 0
+	for h.w == 0 {
+		n, err := h.src.Read(h.buf)
+		h.w = n
+		if n == 0 && err == nil {
+			continue
+		}
+		if err != nil {
+			h.err = err
+			return n > 0
+		}
+	}
+	return true
+}
+
+// skipSpace consumes white space and returns the next byte, not consumed;
+// ok is false at the end of src.
+func (h *harReader) skipSpace() (c byte, ok bool) {
+	for {
+		for h.r < h.w {
+			c := h.buf[h.r]
+			if !isJSONSpace(c) {
+				return c, true
+			}
+			if c == '\n' {
+				h.line++
+			}
+			h.r++
+		}
+		if !h.fill() {
+			return 0, false
+		}
+	}
+}
+
 // readTop reads the top-level object, which holds log and maybe other keys.
 func (h *harReader) readTop() error {
-	if err := h.expectDelim('{', ""); err != nil {
+	if err := h.open('{', ""); err != nil {
 		return err
 	}
 	sawLog := false
-	for h.dec.More() {
-		key, err := h.key("")
-		if err != nil {
-			return err
-		}
+	err := h.object("", func(key string) error {
 		if key != "log" {
-			if err := h.skip(key); err != nil {
-				return err
-			}
-			continue
+			return h.skip(key)
 		}
 		sawLog = true
-		if err := h.readLog(); err != nil {
-			return err
-		}
-	}
-	if err := h.expectDelim('}', ""); err != nil {
+		return h.readLog()
+	})
+	if err != nil {
 		return err
 	}
-	if t, err := h.dec.Token(); err != io.EOF {
-		if err == nil {
-			err = fmt.Errorf("found %s after the HAR object", describeJSON(t))
+	if c, ok := h.skipSpace(); ok {
+		if kind := jsonKindAt(c); kind != "" {
+			return h.fileError("", fmt.Errorf("found %s after the HAR object", kind))
 		}
-		return h.fileError("", err)
+		return h.syntaxError("", c, "looking for beginning of value")
+	}
+	if h.err != io.EOF {
+		return h.fileError("", h.err)
 	}
 	if !sawLog {
 		return h.fileError("log", errMissing)
@@ -107,30 +131,21 @@ func (h *harReader) readTop() error {
 
 // readLog reads the log object, which holds entries and maybe other keys.
 func (h *harReader) readLog() error {
-	if err := h.expectDelim('{', "log"); err != nil {
+	if err := h.open('{', "log"); err != nil {
 		return err
 	}
 	sawEntries := false
-	for h.dec.More() {
-		key, err := h.key("log")
-		if err != nil {
-			return err
-		}
+	err := h.object("log", func(key string) error {
 		if key != "entries" {
-			if err := h.skip("log." + key); err != nil {
-				return err
-			}
-			continue
+			return h.skip("log." + key)
 		}
 		sawEntries = true
-		if err := h.expectDelim('[', "log.entries"); err != nil {
+		if err := h.open('[', "log.entries"); err != nil {
 			return err
 		}
-		if err := h.readEntries(); err != nil {
-			return err
-		}
-	}
-	if err := h.expectDelim('}', "log"); err != nil {
+		return h.frameAll()
+	})
+	if err != nil {
 		return err
 	}
 	if !sawEntries {
@@ -139,74 +154,160 @@ func (h *harReader) readLog() error {
 	return nil
 }
 
-// readEntries frames the elements of log.entries and reads the ']' after
-// them, then sets the decoder up to go on after the array.
-func (h *harReader) readEntries() error {
-	fr := &entryFramer{
-		h:    h,
-		src:  io.MultiReader(h.dec.Buffered(), h.rest),
-		buf:  make([]byte, readBufferSize),
-		line: h.line(),
+// open consumes the '{' or '[' that must start the value of field.
+func (h *harReader) open(want byte, field string) error {
+	c, ok := h.skipSpace()
+	if !ok {
+		return h.endError(field)
 	}
-	if err := fr.frameAll(); err != nil {
-		return err
+	if c != want {
+		kind := jsonKindAt(c)
+		if kind == "" {
+			return h.syntaxError(field, c, "looking for beginning of value")
+		}
+		return h.fileError(field, fmt.Errorf("want %s, got %s", jsonKindAt(want), kind))
 	}
-	h.resume(fr)
+	h.r++
 	return nil
 }
 
-// resumePrefix is what a new decoder reads before the rest of the file, to be
-// where the decoder it replaces was: in log, after the entries array.
-const resumePrefix = `{"log":{"entries":[]`
-
-// resume replaces the decoder, which the framer has read past, with one that
-// reads the rest of the file from where the framer has got to.
-func (h *harReader) resume(fr *entryFramer) {
-	h.rest = io.MultiReader(bytes.NewReader(fr.buf[fr.r:fr.w]), fr.src)
-	h.cr = &countingReader{r: io.MultiReader(strings.NewReader(resumePrefix), h.rest), newlines: fr.line - 1}
-	h.dec = json.NewDecoder(h.cr)
-	for range 6 { // { "log" { "entries" [ ]
-		if _, err := h.dec.Token(); err != nil {
-			return // cannot happen; the next read would report it
+// object reads the members of the object at field, whose '{' is consumed,
+// and its '}'. member reads the value of each key.
+func (h *harReader) object(field string, member func(key string) error) error {
+	for first := true; ; first = false {
+		c, ok := h.skipSpace()
+		if !ok {
+			return h.endError(field)
+		}
+		switch {
+		case c == '}' && first:
+			h.r++
+			return nil
+		case first:
+		case c == '}':
+			h.r++
+			return nil
+		case c == ',':
+			h.r++
+			if c, ok = h.skipSpace(); !ok {
+				return h.endError(field)
+			}
+		default:
+			return h.syntaxError(field, c, "after object key:value pair")
+		}
+		if c != '"' {
+			return h.syntaxError(field, c, "looking for beginning of object key string")
+		}
+		key, err := h.key(field)
+		if err != nil {
+			return err
+		}
+		if c, ok = h.skipSpace(); !ok {
+			return h.endError(field)
+		}
+		if c != ':' {
+			return h.syntaxError(field, c, "after object key")
+		}
+		h.r++
+		if err := member(key); err != nil {
+			return err
 		}
 	}
 }
 
-// key reads the next key of the object at field.
+// key reads an object key of the object at field. A key longer than
+// maxKeyBytes is read past; what comes back for it is none of the keys the
+// reader looks for.
 func (h *harReader) key(field string) (string, error) {
-	t, err := h.dec.Token()
+	raw, whole, err := h.value(field, maxKeyBytes)
 	if err != nil {
-		return "", h.fileError(field, readError(err))
+		return "", err
 	}
-	key, _ := t.(string) // in an object, the decoder returns only keys here
+	var key string
+	if !whole || json.Unmarshal(raw, &key) != nil {
+		return "\x00a long key", nil
+	}
 	return key, nil
 }
 
-// skip reads past the value of field, which this reader does not need.
+// skip reads past the value of field, which this reader does not need,
+// checking its syntax and holding none of it.
 func (h *harReader) skip(field string) error {
-	if err := skipValue(h.dec); err != nil {
-		return h.fileError(field, readError(err))
-	}
-	return nil
+	_, _, err := h.value(field, 0)
+	return err
 }
 
-// expectDelim reads the next token, which must be want, the start or end of
-// field.
-func (h *harReader) expectDelim(want json.Delim, field string) error {
-	t, err := h.dec.Token()
-	if err != nil {
-		return h.fileError(field, readError(err))
+// value reads one JSON value and returns its text when it is at most keep
+// bytes long (whole is then true).
+func (h *harReader) value(field string, keep int) (text []byte, whole bool, err error) {
+	var s jsonScanner
+	whole = true
+	for {
+		if h.r == h.w && !h.fill() {
+			if h.err == io.EOF && s.end() == nil {
+				return text, whole, nil // a number, at the end of the file
+			}
+			return nil, false, h.endError(field)
+		}
+		p := h.buf[h.r:h.w]
+		n, err := s.scan(p)
+		h.line += bytes.Count(p[:n], newline)
+		h.r += n
+		if whole && len(text)+n <= keep {
+			text = append(text, p[:n]...)
+		} else {
+			whole, text = false, nil
+		}
+		if err != nil {
+			return nil, false, h.fileError(field, fmt.Errorf("invalid JSON: %w", err))
+		}
+		if s.done() {
+			return text, whole, nil
+		}
 	}
-	if t != want {
-		return h.fileError(field, fmt.Errorf("want %s, got %s", describeJSON(want), describeJSON(t)))
+}
+
+// jsonKindAt names the kind of JSON value that starts with c, or "" when
+// none does.
+func jsonKindAt(c byte) string {
+	switch {
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "an array"
+	case c == '"':
+		return "a string"
+	case c == '-' || isDigit(c):
+		return "a number"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == 'n':
+		return "null"
 	}
-	return nil
+	return ""
 }
 
 // fileError is a problem with the file itself, found at field, at the
-// decoder's position.
+// reader's position.
 func (h *harReader) fileError(field string, err error) *EntryError {
-	return &EntryError{Source: h.source, Entry: -1, Line: h.line(), Field: field, Err: err}
+	return &EntryError{Source: h.source, Entry: -1, Line: h.line, Field: field, Err: err, offset: h.pos()}
+}
+
+// syntaxError is the problem of the byte c, which breaks the JSON syntax in
+// the context encoding/json names.
+func (h *harReader) syntaxError(field string, c byte, context string) *EntryError {
+	var s jsonScanner
+	return h.fileError(field, fmt.Errorf("invalid JSON: %w", s.fail(c, context)))
+}
+
+// endError is the problem of a file that ends, or cannot be read, inside the
+// value of field.
+func (h *harReader) endError(field string) *EntryError {
+	err := h.err
+	if err == io.EOF {
+		err = readError(err)
+	}
+	return h.fileError(field, err)
 }
 
 // readError makes an error of the decoder say what it means for a recording.
@@ -219,13 +320,6 @@ func readError(err error) error {
 		return fmt.Errorf("invalid JSON: %w", err)
 	}
 	return err
-}
-
-// line returns the line of the decoder's offset: the newlines handed to the
-// decoder, less those it has buffered but not yet consumed.
-func (h *harReader) line() int {
-	buffered, _ := io.ReadAll(h.dec.Buffered()) // a bytes.Reader: no error
-	return 1 + h.cr.newlines - bytes.Count(buffered, newline)
 }
 
 // emit yields one frame or problem, and returns errStopped when the consumer

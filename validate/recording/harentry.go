@@ -46,6 +46,8 @@ type harPostData struct {
 	Text     string  `json:"text,omitempty"`
 	Params   []harNV `json:"params,omitempty"`
 	Encoding string  `json:"encoding,omitempty"`
+
+	textBytes []byte // Text, as the fast decoder gives it
 }
 
 // harContent is a response body.
@@ -54,6 +56,8 @@ type harContent struct {
 	MimeType string `json:"mimeType"`
 	Text     string `json:"text,omitempty"`
 	Encoding string `json:"encoding,omitempty"`
+
+	textBytes []byte // Text, as the fast decoder gives it
 }
 
 // harFrameExchange makes an exchange of the JSON text of one HAR entry, as
@@ -67,10 +71,37 @@ func harFrameExchange(raw []byte) (*validate.Exchange, *EntryError) {
 	}
 	// Something out of the ordinary: take the slow, exact way.
 	if !json.Valid(raw) {
+		if err := tooDeep(raw); err != nil {
+			return nil, err // valid JSON: the framer was right, and reading goes on
+		}
 		err := json.Unmarshal(raw, new(json.RawMessage))
+		if isDepthError(err) {
+			// Broken beyond encoding/json's depth: say where it breaks.
+			err = fmt.Errorf("invalid JSON: %w", validJSON(raw))
+		}
 		return nil, &EntryError{Err: fmt.Errorf("reading the entry: %w", readError(err)), final: true}
 	}
 	return harExchange(raw)
+}
+
+// maxDecodeDepth is how deep encoding/json nests values; it refuses deeper
+// ones.
+const maxDecodeDepth = 10000
+
+// tooDeep returns the problem of doc, which encoding/json refuses, when doc
+// is valid JSON nested deeper than encoding/json goes: an entry that is not
+// read, but after which reading goes on. It returns nil when doc is broken.
+func tooDeep(doc []byte) *EntryError {
+	if validJSON(doc) != nil {
+		return nil
+	}
+	return &EntryError{Err: fmt.Errorf("the entry is valid JSON nested deeper than %d levels, more than the decoder reads", maxDecodeDepth)}
+}
+
+// isDepthError reports whether err is encoding/json's refusal of a value
+// nested too deep.
+func isDepthError(err error) bool {
+	return err != nil && strings.HasSuffix(err.Error(), "exceeded max depth")
 }
 
 // harExchange makes an exchange of the JSON text of one HAR entry with
@@ -132,8 +163,8 @@ func (p *harPostData) body() ([]byte, string, *EntryError) {
 	switch {
 	case p == nil:
 		return nil, "", nil
-	case p.Text != "":
-		body, err := decodeText(p.Text, p.Encoding, "request.postData")
+	case p.Text != "" || len(p.textBytes) > 0:
+		body, err := decodeText(p.Text, p.textBytes, p.Encoding, "request.postData")
 		return body, p.MimeType, err
 	case len(p.Params) > 0:
 		mimeType := p.MimeType
@@ -175,7 +206,7 @@ func (r *harResponse) response() (validate.Response, *EntryError) {
 	if err != nil {
 		return validate.Response{}, err
 	}
-	body, err := decodeText(r.Content.Text, r.Content.Encoding, "response.content")
+	body, err := decodeText(r.Content.Text, r.Content.textBytes, r.Content.Encoding, "response.content")
 	if err != nil {
 		return validate.Response{}, err
 	}
@@ -207,15 +238,28 @@ func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
 }
 
 // decodeText returns the body held in the text of field (a postData or a
-// content), decoded as its encoding says.
-func decodeText(text, encoding, field string) ([]byte, *EntryError) {
+// content), decoded as its encoding says. The text is text, or textBytes
+// when that is not empty (what the fast decoder gives, which becomes the
+// body as it is).
+func decodeText(text string, textBytes []byte, encoding, field string) ([]byte, *EntryError) {
 	switch {
-	case text == "":
+	case text == "" && len(textBytes) == 0:
 		return nil, nil
+	case encoding == "" && len(textBytes) > 0:
+		return textBytes, nil
 	case encoding == "":
 		return []byte(text), nil
 	case strings.EqualFold(encoding, "base64"):
-		body, err := base64.StdEncoding.DecodeString(text)
+		var body []byte
+		var err error
+		if len(textBytes) > 0 {
+			body = make([]byte, base64.StdEncoding.DecodedLen(len(textBytes)))
+			var n int
+			n, err = base64.StdEncoding.Decode(body, textBytes)
+			body = body[:n]
+		} else {
+			body, err = base64.StdEncoding.DecodeString(text)
+		}
 		if err != nil {
 			return nil, &EntryError{Field: field + ".text", Err: err}
 		}

@@ -18,13 +18,19 @@ import (
 // give up.
 //
 // Strings without escapes are substrings of one copy of the entry, so an
-// entry costs one allocation for all its strings.
+// entry costs one allocation for all its strings. An entry larger than
+// sharedStringMax is not copied whole: each of its strings is a copy of its
+// own, so that a few small strings (a method, a header) do not keep a copy
+// of a 60 MB entry alive as long as the exchange.
 type fastDecoder struct {
 	data  []byte
-	str   string // data as a string
+	str   string // data as a string; "" when strings are copied one by one
 	i     int
 	depth int
 }
+
+// sharedStringMax is the largest entry whose strings share one copy of it.
+const sharedStringMax = 1 << 20
 
 // maxSkipDepth is the deepest nesting the decoder skips over; deeper, it
 // gives up.
@@ -64,7 +70,10 @@ func (d *fastDecoder) document(raw []byte, known []string, member func(key strin
 	if !utf8.Valid(raw) {
 		return false
 	}
-	d.data, d.str, d.i = raw, string(raw), 0
+	d.data, d.str, d.i = raw, "", 0
+	if len(raw) <= sharedStringMax {
+		d.str = string(raw)
+	}
 	ok := d.object(known, member)
 	d.space()
 	return ok && d.i == len(d.data)
@@ -116,7 +125,7 @@ func (d *fastDecoder) postData(p *harPostData) bool {
 		case "mimeType":
 			p.MimeType, ok = d.string()
 		case "text":
-			p.Text, ok = d.string()
+			p.textBytes, ok = d.text()
 		case "params":
 			p.Params, ok = d.nvs()
 		case "encoding":
@@ -137,7 +146,7 @@ func (d *fastDecoder) content(c *harContent) bool {
 		case "mimeType":
 			c.MimeType, ok = d.string()
 		case "text":
-			c.Text, ok = d.string()
+			c.textBytes, ok = d.text()
 		case "encoding":
 			c.Encoding, ok = d.string()
 		default:
@@ -299,62 +308,133 @@ func (d *fastDecoder) plainRun() {
 
 // string decodes a string.
 func (d *fastDecoder) string() (string, bool) {
-	d.space()
-	if !d.consume('"') {
+	start, plain, ok := d.stringStart()
+	switch {
+	case !ok:
+		return "", false
+	case plain && d.str == "":
+		return string(d.data[start : d.i-1]), true
+	case plain:
+		return d.str[start : d.i-1], true
+	}
+	var b strings.Builder
+	if !d.unescape(start, &b) {
 		return "", false
 	}
-	start := d.i
+	return b.String(), true
+}
+
+// text decodes a string into bytes of their own: a body, which an exchange
+// holds as bytes, so that a large one is not held twice, as a string and as
+// bytes.
+func (d *fastDecoder) text() ([]byte, bool) {
+	start, plain, ok := d.stringStart()
+	switch {
+	case !ok:
+		return nil, false
+	case plain:
+		return bytes.Clone(d.data[start : d.i-1]), true
+	}
+	var b bytes.Buffer
+	if !d.unescape(start, &b) {
+		return nil, false
+	}
+	return b.Bytes(), true
+}
+
+// stringStart reads the opening quote of a string and the plain bytes after
+// it. When the string has no escapes, plain is true and the string, from
+// start, is read with its closing quote; otherwise d.i is at the first
+// backslash.
+func (d *fastDecoder) stringStart() (start int, plain, ok bool) {
+	d.space()
+	if !d.consume('"') {
+		return 0, false, false
+	}
+	start = d.i
 	d.plainRun()
 	switch {
 	case d.i == len(d.data):
-		return "", false
+		return 0, false, false
 	case d.data[d.i] == '"':
 		d.i++
-		return d.str[start : d.i-1], true
+		return start, true, true
 	case d.data[d.i] != '\\':
-		return "", false
+		return 0, false, false
 	}
-	// With escapes: build the string.
-	b := make([]byte, 0, d.i-start+64)
-	b = append(b, d.data[start:d.i]...)
+	return start, false, true
+}
+
+// unescaper is where unescape writes: a strings.Builder or a bytes.Buffer.
+type unescaper interface {
+	Grow(n int)
+	Write(p []byte) (int, error)
+	WriteByte(c byte) error
+}
+
+// unescape writes the string that starts at start, d.i being at its first
+// backslash, to b, and reads its closing quote. b grows once, to the length
+// of the string's JSON text (which the decoded string is not longer than),
+// so that a long string costs one allocation of its size.
+func (d *fastDecoder) unescape(start int, b unescaper) bool {
+	b.Grow(d.stringEnd() - start)
+	b.Write(d.data[start:d.i])
 	for {
 		switch c := d.data[d.i]; c {
 		case '"':
 			d.i++
-			return string(b), true
+			return true
 		case '\\':
 			if d.i+1 >= len(d.data) {
-				return "", false
+				return false
 			}
 			switch e := d.data[d.i+1]; e {
 			case '"', '\\', '/':
-				b = append(b, e)
+				b.WriteByte(e)
 			case 'b':
-				b = append(b, '\b')
+				b.WriteByte('\b')
 			case 'f':
-				b = append(b, '\f')
+				b.WriteByte('\f')
 			case 'n':
-				b = append(b, '\n')
+				b.WriteByte('\n')
 			case 'r':
-				b = append(b, '\r')
+				b.WriteByte('\r')
 			case 't':
-				b = append(b, '\t')
+				b.WriteByte('\t')
 			default: // \u, or not an escape
-				return "", false
+				return false
 			}
 			d.i += 2
 		default:
 			if c < 0x20 {
-				return "", false
+				return false
 			}
 			j := d.i
 			d.plainRun()
-			b = append(b, d.data[j:d.i]...)
+			b.Write(d.data[j:d.i])
 		}
 		if d.i >= len(d.data) {
-			return "", false
+			return false
 		}
 	}
+}
+
+// stringEnd returns the offset of the quote that ends the string d.i is in,
+// or the end of the data, without moving d.i.
+func (d *fastDecoder) stringEnd() int {
+	i := d.i
+	defer func() { d.i = i }()
+	for d.i < len(d.data) {
+		d.plainRun()
+		if d.i >= len(d.data) || d.data[d.i] == '"' {
+			break
+		}
+		if d.data[d.i] == '\\' {
+			d.i++
+		}
+		d.i++
+	}
+	return min(d.i, len(d.data))
 }
 
 // int decodes an integer of up to 18 digits, without fraction or exponent.
@@ -456,7 +536,7 @@ func (d *fastDecoder) skipArray() bool {
 
 // literal skips the literal lit.
 func (d *fastDecoder) literal(lit string) bool {
-	if !strings.HasPrefix(d.str[d.i:], lit) {
+	if len(d.data)-d.i < len(lit) || string(d.data[d.i:d.i+len(lit)]) != lit {
 		return false
 	}
 	d.i += len(lit)

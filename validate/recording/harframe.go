@@ -6,124 +6,68 @@ import (
 	"io"
 )
 
-// entryFramer finds the entries of a HAR's log.entries array, from just after
-// its '[' to its ']', without decoding them: it follows only the nesting of
-// brackets and where strings start and end, which is enough to find where a
-// JSON value ends. Whether the value is valid JSON is for Frame.Decode to
+// The entries of a HAR's log.entries array are framed, from just after its
+// '[' to its ']', without being decoded: the framer follows only the nesting
+// of brackets and where strings start and end, which is enough to find where
+// a JSON value ends. Whether the value is valid JSON is for Frame.Decode to
 // find out; an entry whose JSON is broken is a final problem there, so
 // nothing the framer finds after it is used.
-type entryFramer struct {
-	h    *harReader
-	src  io.Reader
-	buf  []byte // a read buffer of fixed size
-	r, w int    // buf[r:w] is read but not consumed
-	line int    // the 1-based line of buf[r]
-	err  error  // the error of the last read, once buf is empty
-}
-
-// fill reads more of src into buf, which must have been consumed. It returns
-// false at the end of src or on a read error, kept in err.
-func (fr *entryFramer) fill() bool {
-	if fr.err != nil {
-		return false
-	}
-	fr.r, fr.w = 0, 0
-	for fr.w == 0 {
-		n, err := fr.src.Read(fr.buf)
-		fr.w = n
-		if n == 0 && err == nil {
-			continue
-		}
-		if err != nil {
-			fr.err = err
-			return n > 0
-		}
-	}
-	return true
-}
-
-// skipSpace consumes white space and returns the next byte, not consumed;
-// ok is false at the end of src.
-func (fr *entryFramer) skipSpace() (c byte, ok bool) {
-	for {
-		for fr.r < fr.w {
-			c := fr.buf[fr.r]
-			if !isJSONSpace(c) {
-				return c, true
-			}
-			if c == '\n' {
-				fr.line++
-			}
-			fr.r++
-		}
-		if !fr.fill() {
-			return 0, false
-		}
-	}
-}
 
 // frameAll frames the entries and consumes the ']' after them. It returns an
 // error when the file cannot be read on, or errStopped.
-func (fr *entryFramer) frameAll() error {
+func (h *harReader) frameAll() error {
 	for first := true; ; first = false {
-		c, ok := fr.skipSpace()
+		c, ok := h.skipSpace()
 		if !ok {
-			return fr.fileError()
+			return h.entriesError()
 		}
 		if c == ']' && first {
-			fr.r++
+			h.r++
 			return nil
 		}
 		if !first {
 			switch c {
 			case ']':
-				fr.r++
+				h.r++
 				return nil
 			case ',':
-				fr.r++
+				h.r++
 			default:
-				return &EntryError{Source: fr.h.source, Entry: -1, Line: fr.line, Field: "log.entries",
-					Err: fmt.Errorf("invalid JSON: invalid character %q after array element", c)}
+				return h.syntaxError("log.entries", c, "after array element")
 			}
-			if c, ok = fr.skipSpace(); !ok {
-				return fr.fileError()
+			if c, ok = h.skipSpace(); !ok {
+				return h.entriesError()
 			}
 			if c == ']' {
-				return &EntryError{Source: fr.h.source, Entry: -1, Line: fr.line, Field: "log.entries",
-					Err: fmt.Errorf("invalid JSON: invalid character ']' looking for beginning of value")}
+				return h.syntaxError("log.entries", c, "looking for beginning of value")
 			}
 		}
-		if err := fr.frameEntry(); err != nil {
+		if err := h.frameEntry(); err != nil {
 			return err
 		}
 	}
 }
 
-// fileError is the problem of a file that ends, or cannot be read, between
-// entries.
-func (fr *entryFramer) fileError() error {
-	err := fr.err
-	if err == io.EOF {
-		err = readError(err)
-	}
-	return &EntryError{Source: fr.h.source, Entry: -1, Line: fr.line, Field: "log.entries", Err: err}
+// entriesError is the problem of a file that ends, or cannot be read,
+// between entries.
+func (h *harReader) entriesError() error {
+	return h.endError("log.entries")
 }
 
 // frameEntry frames the value that starts at buf[r] and yields it. An entry
 // over the limit is read past without being kept, and yields its problem.
-func (fr *entryFramer) frameEntry() error {
-	h := fr.h
-	entry, line := h.entry, fr.line
+func (h *harReader) frameEntry() error {
+	entry, line := h.entry, h.line
 	h.entry++
 	f := newFrame(h.source, formatHAR, h.limit)
 	f.Entry, f.Line = entry, line
-	text := (*f.text)[:0]
+	text := entryText{buf: (*f.text)[:0]}
 	tooLarge := false
 	var s valueScanner
 	for {
-		if fr.r == fr.w && !fr.fill() {
+		if h.r == h.w && !h.fill() {
 			f.Release()
-			err := fr.err
+			err := h.err
 			if err == io.EOF {
 				err = readError(err)
 			}
@@ -132,27 +76,28 @@ func (fr *entryFramer) frameEntry() error {
 			} else {
 				err = fmt.Errorf("reading the entry: %w", err)
 			}
-			return &EntryError{Source: h.source, Entry: entry, Line: line, Err: err, final: true}
+			return &EntryError{Source: h.source, Entry: entry, Line: line, Err: err, final: true, offset: h.pos()}
 		}
-		p := fr.buf[fr.r:fr.w]
+		p := h.buf[h.r:h.w]
 		n := s.end(p)
 		if n >= 0 {
 			p = p[:n]
 		}
-		fr.line += bytes.Count(p, newline)
-		fr.r += len(p)
+		h.line += bytes.Count(p, newline)
+		h.r += len(p)
 		if !tooLarge {
-			if len(text)+len(p) > h.limit {
-				tooLarge, text = true, text[:0]
+			if text.n+len(p) > h.limit {
+				tooLarge = true
+				text.drop()
 			} else {
-				text = append(text, p...)
+				text.add(p)
 			}
 		}
 		if n >= 0 {
 			break
 		}
 	}
-	*f.text = text
+	*f.text, f.end = text.text(), h.pos()
 	if tooLarge {
 		f.Release()
 		return h.emit(nil, &EntryError{Source: h.source, Entry: entry, Line: line,

@@ -31,6 +31,8 @@ type ndjsonRequest struct {
 	Headers    map[string]any `json:"headers,omitempty"`
 	Body       *string        `json:"body,omitempty"`
 	BodyBase64 *string        `json:"body_base64,omitempty"`
+
+	bodyBytes []byte // Body, as the fast decoder gives it (Body then points to "")
 }
 
 type ndjsonResponse struct {
@@ -38,6 +40,8 @@ type ndjsonResponse struct {
 	Headers    map[string]any `json:"headers,omitempty"`
 	Body       *string        `json:"body,omitempty"`
 	BodyBase64 *string        `json:"body_base64,omitempty"`
+
+	bodyBytes []byte // Body, as the fast decoder gives it (Body then points to "")
 }
 
 // ndjsonFields lists the fields of each object of a line, for naming an
@@ -51,14 +55,16 @@ var ndjsonFields = map[string][]string{
 // readNDJSON yields the lines of the NDJSON recording that br holds as
 // frames, leaving out lines that hold only white space, and the problems of
 // reading it.
-func readNDJSON(source string, br *bufio.Reader, limit int, yield func(*Frame, error) bool) {
+func readNDJSON(source string, br *bufio.Reader, off int64, limit int, yield func(*Frame, error) bool) {
 	for entry := 0; ; entry++ {
 		f := newFrame(source, formatNDJSON, limit)
-		line, tooLong, err := readLine(br, *f.text, limit)
+		line, n, tooLong, err := readLine(br, *f.text, limit)
 		*f.text = line
+		off += n
+		f.end = off
 		if err != nil && err != io.EOF {
 			f.Release()
-			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err)})
+			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err), offset: off})
 			return
 		}
 		if err == io.EOF && len(line) == 0 && !tooLong {
@@ -79,25 +85,30 @@ func readNDJSON(source string, br *bufio.Reader, limit int, yield func(*Frame, e
 	}
 }
 
-// readLine reads the next line, without its "\n", appending it to buf. A line
-// longer than limit, not counting its "\r\n" or "\n", is read to its end but
-// not kept: it comes back empty, with
-// tooLong set. At the end of br, err is io.EOF, maybe with a last line.
-func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong bool, err error) {
+// readLine reads the next line, without its "\n", appending it to buf, and
+// returns it and how many bytes it read. A line longer than limit, not
+// counting its "\r\n" or "\n", is read to its end but not kept: it comes back
+// empty, with tooLong set. At the end of br, err is io.EOF, maybe with a last
+// line.
+func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, n int64, tooLong bool, err error) {
+	text := entryText{buf: buf}
 	for {
 		chunk, err := br.ReadSlice('\n')
+		n += int64(len(chunk))
 		if !tooLong {
-			buf = append(buf, chunk...)
-			if len(buf) > limit+len("\r\n") {
-				tooLong, buf = true, buf[:0]
+			if text.n+len(chunk) > limit+len("\r\n") {
+				tooLong = true
+				text.drop()
+			} else {
+				text.add(chunk)
 			}
 		}
 		if err != bufio.ErrBufferFull {
-			line = bytes.TrimSuffix(buf, newline)
+			line = bytes.TrimSuffix(text.text(), newline)
 			if len(bytes.TrimSuffix(line, []byte{'\r'})) > limit {
 				tooLong, line = true, line[:0]
 			}
-			return line, tooLong, err
+			return line, n, tooLong, err
 		}
 	}
 }
@@ -119,6 +130,11 @@ func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *
 		return l.exchange()
 	}
 	// Something out of the ordinary: take the slow, exact way.
+	if !json.Valid(line) {
+		if err := tooDeep(line); err != nil {
+			return nil, err
+		}
+	}
 	var l ndjsonLine
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
@@ -195,7 +211,7 @@ func (r *ndjsonRequest) request() (validate.Request, *EntryError) {
 	if err != nil {
 		return validate.Request{}, err
 	}
-	body, err := ndjsonBody(r.Body, r.BodyBase64, "request")
+	body, err := ndjsonBody(r.Body, r.bodyBytes, r.BodyBase64, "request")
 	if err != nil {
 		return validate.Request{}, err
 	}
@@ -214,7 +230,7 @@ func (r *ndjsonResponse) response() (validate.Response, *EntryError) {
 	if err != nil {
 		return validate.Response{}, err
 	}
-	body, err := ndjsonBody(r.Body, r.BodyBase64, "response")
+	body, err := ndjsonBody(r.Body, r.bodyBytes, r.BodyBase64, "response")
 	if err != nil {
 		return validate.Response{}, err
 	}
@@ -274,8 +290,8 @@ func headerValues(array []any) ([]string, *EntryError) {
 }
 
 // ndjsonBody returns the body of the request or response at field, held as
-// text or as base64.
-func ndjsonBody(text, b64 *string, field string) ([]byte, *EntryError) {
+// text (or as textBytes, when the fast decoder gave them) or as base64.
+func ndjsonBody(text *string, textBytes []byte, b64 *string, field string) ([]byte, *EntryError) {
 	switch {
 	case text != nil && b64 != nil:
 		return nil, &EntryError{Field: field + ".body_base64", Err: errors.New("body is set too; want one of body and body_base64")}
@@ -288,6 +304,8 @@ func ndjsonBody(text, b64 *string, field string) ([]byte, *EntryError) {
 			return nil, nil
 		}
 		return body, nil
+	case len(textBytes) > 0:
+		return textBytes, nil
 	case text != nil && *text != "":
 		return []byte(*text), nil
 	}

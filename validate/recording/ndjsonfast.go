@@ -35,7 +35,7 @@ func (d *fastDecoder) ndjsonRequest(r *ndjsonRequest) bool {
 		case "url":
 			r.URL, ok = d.string()
 		default:
-			ok = d.ndjsonShared(key, &r.Headers, &r.Body, &r.BodyBase64)
+			ok = d.ndjsonShared(key, &r.Headers, &r.Body, &r.bodyBytes, &r.BodyBase64)
 		}
 		return ok
 	})
@@ -50,21 +50,23 @@ func (d *fastDecoder) ndjsonResponse(r *ndjsonResponse) bool {
 			status, ok = d.int()
 			r.Status = &status
 		default:
-			ok = d.ndjsonShared(key, &r.Headers, &r.Body, &r.BodyBase64)
+			ok = d.ndjsonShared(key, &r.Headers, &r.Body, &r.bodyBytes, &r.BodyBase64)
 		}
 		return ok
 	})
 }
 
 // ndjsonShared decodes a field that requests and responses share: headers,
-// body or body_base64.
-func (d *fastDecoder) ndjsonShared(key string, headers *map[string]any, body, b64 **string) bool {
+// body (into bodyBytes, body pointing to "" to say it was given) or
+// body_base64.
+func (d *fastDecoder) ndjsonShared(key string, headers *map[string]any, body **string, bodyBytes *[]byte, b64 **string) bool {
 	var ok bool
 	switch key {
 	case "headers":
 		*headers, ok = d.headerObject()
 	case "body":
-		*body, ok = d.stringPointer()
+		*bodyBytes, ok = d.text()
+		*body = new(string)
 	case "body_base64":
 		*b64, ok = d.stringPointer()
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -45,44 +46,118 @@ var errNotRecording = errors.New("not a HAR, NDJSON or go-vcr cassette recording
 //
 // It yields (ex, nil) for each exchange and (nil, err) for each problem, where
 // err is always an [*EntryError]. After a problem with one entry it goes on
-// with the next; after a problem that leaves the rest unreadable (Entry is -1,
-// or the JSON of a HAR breaks off) it stops. Every exchange has Source, Entry
-// and Line set.
+// with the next; a problem that leaves the rest unreadable (Entry is -1, or
+// the JSON of a HAR breaks off) comes last, and says how much of the
+// recording was not read after it ([EntryError.NoteUnread]). Every exchange
+// has Source, Entry and Line set.
 //
 // The sequence reads r as it goes; it can be ranged over once.
 func Read(source string, r io.Reader) iter.Seq2[*validate.Exchange, error] {
 	return func(yield func(*validate.Exchange, error) bool) {
-		for f, err := range Frames(source, r) {
-			if err != nil {
-				if !yield(nil, err) {
-					return
+		t := NewTally(r)
+		var final *EntryError // the problem that ends the recording, held until the rest is counted
+		dropped := 0          // the entries found after it
+		for f, err := range Frames(source, t) {
+			if final != nil {
+				if f != nil {
+					f.Release()
+				}
+				if f != nil || err.(*EntryError).Entry >= 0 {
+					dropped++
 				}
 				continue
 			}
-			ex, err := f.Decode()
-			f.Release()
-			switch {
-			case err != nil:
-				if !yield(nil, err) || err.(*EntryError).Final() {
-					return
-				}
-			case ex != nil:
-				if !yield(ex, nil) {
-					return
+			if f != nil {
+				var ex *validate.Exchange
+				ex, err = f.Decode()
+				f.Release()
+				if err == nil {
+					if ex != nil && !yield(ex, nil) {
+						return
+					}
+					continue
 				}
 			}
+			if e := err.(*EntryError); e.Final() {
+				final = e
+				continue
+			}
+			if !yield(nil, err) {
+				return
+			}
+		}
+		if final != nil {
+			size, _ := t.Size()
+			final.NoteUnread(size, dropped)
+			yield(nil, final)
 		}
 	}
 }
 
-// detect tells the format of the recording br holds by looking at its start.
-// It consumes a byte order mark and nothing else.
-func detect(br *bufio.Reader) (format, error) {
-	if start, _ := br.Peek(len(utf8BOM)); bytes.Equal(start, utf8BOM) {
-		if _, err := br.Discard(len(utf8BOM)); err != nil {
-			return 0, fmt.Errorf("reading the recording: %w", err)
+// Tally counts the bytes of a recording read through it, so that what a
+// final problem left unread can be told ([EntryError.NoteUnread]).
+type Tally struct {
+	r   io.Reader
+	n   int64
+	eof bool
+}
+
+// NewTally returns a Tally reading from r.
+func NewTally(r io.Reader) *Tally { return &Tally{r: r} }
+
+// Read reads from the recording, and counts.
+func (t *Tally) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.n += int64(n)
+	if err == io.EOF {
+		t.eof = true
+	}
+	return n, err
+}
+
+// Size returns the size of the recording in bytes, from where the Tally
+// started: what was read through it, plus what is left. For a regular file
+// (an *os.File, or another reader with Stat and Seek) what is left is told
+// by its size; otherwise it is read and counted, without being kept. It
+// returns -1 and the error when what is left cannot be read.
+func (t *Tally) Size() (int64, error) {
+	if t.eof {
+		return t.n, nil
+	}
+	type file interface {
+		io.Seeker
+		Stat() (fs.FileInfo, error)
+	}
+	if f, ok := t.r.(file); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if at, err := f.Seek(0, io.SeekCurrent); err == nil && at <= st.Size() {
+				return t.n + st.Size() - at, nil
+			}
 		}
 	}
+	if _, err := io.Copy(io.Discard, t); err != nil {
+		return -1, err
+	}
+	return t.n, nil
+}
+
+// detect tells the format of the recording br holds by looking at its start.
+// It consumes a byte order mark and nothing else, and returns how many bytes
+// it consumed.
+func detect(br *bufio.Reader) (f format, consumed int64, err error) {
+	if start, _ := br.Peek(len(utf8BOM)); bytes.Equal(start, utf8BOM) {
+		if _, err := br.Discard(len(utf8BOM)); err != nil {
+			return 0, 0, fmt.Errorf("reading the recording: %w", err)
+		}
+		consumed = int64(len(utf8BOM))
+	}
+	f, err = detectFormat(br)
+	return f, consumed, err
+}
+
+// detectFormat tells the format of the recording br holds, after its byte
+// order mark, without consuming anything.
+func detectFormat(br *bufio.Reader) (format, error) {
 	// Look at what has arrived so far, and wait for more only when that is not
 	// enough (standard input may be a live stream), then for twice as much.
 	_, err := br.Peek(1)

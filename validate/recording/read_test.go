@@ -135,7 +135,7 @@ func TestReadDetect(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, r := range []io.Reader{strings.NewReader(tt.input), iotest.OneByteReader(strings.NewReader(tt.input))} {
 				br := newTestBufioReader(r)
-				f, err := detect(br)
+				f, _, err := detect(br)
 				if tt.err != "" {
 					require.Error(t, err)
 					assert.ErrorIs(t, err, errNotRecording)

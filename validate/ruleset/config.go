@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -64,6 +65,19 @@ func ReadConfig(file string) (*Config, error) {
 	return ParseConfig(file, data)
 }
 
+// yamlTree describes the YAML nodes of a configuration to yamlalias.
+var yamlTree = yamlalias.Tree[*yaml.Node]{
+	Content: func(n *yaml.Node) []*yaml.Node { return n.Content },
+	Alias: func(n *yaml.Node) *yaml.Node {
+		if n.Kind != yaml.AliasNode {
+			return nil
+		}
+		return n.Alias
+	},
+	Anchored: func(n *yaml.Node) bool { return n.Anchor != "" },
+	Line:     func(n *yaml.Node) int { return n.Line },
+}
+
 // yamlLine finds the line in the errors of the YAML parser.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
@@ -88,6 +102,10 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		return nil, malformed(file, err)
 	default:
 		return nil, &ConfigError{file, next.Line, errors.New("the configuration must be one YAML document")}
+	}
+	var aerr *yamlalias.Error
+	if errors.As(yamlalias.Check(&doc, yamlTree), &aerr) {
+		return nil, &ConfigError{file, aerr.Line, aerr}
 	}
 	if len(doc.Content) == 0 {
 		return cfg, nil
