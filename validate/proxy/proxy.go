@@ -92,8 +92,10 @@ type Exchange struct {
 	// body that was not read whole is nil.
 	Exchange *validate.Exchange
 	// Result is what the plan found: [validate.Plan.Check] of the exchange
-	// as forwarded, [validate.Plan.CheckRequest] of a refused request, and
-	// a skipped result when the exchange was not checked.
+	// as forwarded, or of a refused request with the proxy's 400 (the
+	// request's findings and the note of rule response.refused, as check
+	// finds in the recording), and a skipped result when the exchange was
+	// not checked.
 	Result validate.Result
 	// Action is what the proxy did.
 	Action Action
@@ -234,8 +236,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p.opts.Enforce && whole {
 		res := p.opts.Plan.CheckRequest(st.ex)
 		if hasError(res.Findings, "") {
-			st.result, st.checked, st.action = res, true, RefusedRequest
+			st.checked, st.action = true, RefusedRequest
 			p.problem(w, st, http.StatusBadRequest, "The request breaks the contract", detail(res.Findings), res.Findings)
+			// The exchange as the client got it, as check judges its
+			// recording: the request's findings and the refusal's note.
+			st.result = p.opts.Plan.Check(st.ex)
 			return
 		}
 	}
