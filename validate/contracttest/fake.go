@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -59,6 +60,8 @@ type Call struct {
 	// serve (another path or method; a CORS preflight aside), the finding
 	// of rule operation.unmatched.
 	Findings []validate.Finding
+
+	ctx context.Context // the request's, for the observers of a Server
 }
 
 // Form returns the request's form body as url.ParseQuery decodes it, for
@@ -125,7 +128,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex = &validate.Exchange{Request: validate.Request{Method: r.Method, URL: r.URL.String(), Header: r.Header.Clone()}}
 	}
 	ex.Source = fakeSource
-	call := Call{Exchange: ex}
+	call := Call{Exchange: ex, ctx: r.Context()}
 	f.answer(w, r, &call, err)
 	// The observer hears of the call before the client has its answer, so
 	// that a test fails before the code under test moves on.

@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,11 +15,18 @@ const transportSource = "contracttest.Transport"
 
 // Transport wraps the RoundTripper of the code under test (nil means
 // http.DefaultTransport) and checks every exchange of an operation of the
-// contract it carries, reporting the findings that fail the test through
-// t.Errorf, from whichever goroutine made the request. The response is
-// passed on unchanged: same status, headers and body bytes (read in full
-// and replayed, so the check sees what the caller will). Exchanges of other
+// contract it carries. An exchange that fails the test is reported at the
+// line of the test (or of the code under test) that made the request, the
+// first caller outside contractcheck, net/http and the rest of the standard
+// library, whichever goroutine made it. The response is passed on
+// unchanged: same status, headers and body bytes (read in full and
+// replayed, so the check sees what the caller will). Exchanges of other
 // operations pass through untouched, bodies unread.
+//
+// In front of a [Server] (next is [Server.Transport]), the Transport is the
+// one that reports each exchange, once: the server records the call and
+// leaves the report to the Transport, and the violations either of them
+// expects ([ExpectViolation]) do not fail it.
 //
 // A request whose round trip fails (a refused connection, a timeout) is
 // still checked, alone: it was sent. Call Transport from the test's
@@ -34,7 +42,10 @@ func Transport(t TestingT, next http.RoundTripper, opts ...Option) http.RoundTri
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &transport{next: next, cfg: cfg, mon: newMonitor(t, cfg, transportSource)}
+	if r, ok := next.(*redirect); ok {
+		cfg.tolerate = r.srv.fake.cfg.expect
+	}
+	return &transport{next: next, cfg: cfg, mon: newMonitor(t, cfg, transportSource, captureStack())}
 }
 
 type transport struct {
@@ -42,6 +53,10 @@ type transport struct {
 	cfg  *config
 	mon  *monitor
 }
+
+// reportedKey marks the context of a request whose exchange a Transport
+// reports, for the Server behind it.
+type reportedKey struct{}
 
 // RoundTrip sends the request through the wrapped RoundTripper with a body
 // of the same bytes, then checks the exchange.
@@ -56,11 +71,10 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contracttest: reading the body of %s %s: %w", req.Method, validate.RedactURL(req.URL.String(), nil), err)
 	}
-	out := req
+	// A RoundTripper must not change the request it is given: the wrapped
+	// one gets a copy, with a fresh body of the same bytes.
+	out := req.WithContext(context.WithValue(req.Context(), reportedKey{}, true))
 	if req.Body != nil && req.Body != http.NoBody {
-		// A RoundTripper must not change the request it is given: the
-		// wrapped one gets a copy with a fresh body of the same bytes.
-		out = req.Clone(req.Context())
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
@@ -71,7 +85,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rtErr != nil {
 		if ex, err := validate.NewExchange(sent, nil); err == nil {
 			res := tr.cfg.plan.CheckRequest(ex)
-			tr.mon.report(ex, res.Operation, res.Findings)
+			tr.mon.report(ex, res.Operation, res.Findings, nil, false)
 		}
 		return nil, rtErr
 	}
@@ -87,6 +101,6 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ex.Response = validate.Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: respBody}
 	res := tr.cfg.plan.Check(ex)
-	tr.mon.report(ex, res.Operation, res.Findings)
+	tr.mon.report(ex, res.Operation, res.Findings, nil, false)
 	return resp, nil
 }

@@ -171,6 +171,16 @@ func ParseRuleFlag(v string) (id string, level Level, err error) {
 	return id, level, nil
 }
 
+// CheckRule returns nil for the ID of a rule of the catalogue, and
+// otherwise the error contractcheck gives for it, with a did-you-mean when
+// an ID is close: unknown rule "sid.fromat" (did you mean sid.format? …).
+func CheckRule(id string) error {
+	if _, ok := validate.LookupRule(id); ok {
+		return nil
+	}
+	return unknownRule(id)
+}
+
 // unknownRule is the error of a rule ID that is not in the catalogue.
 func unknownRule(id string) error {
 	ids := make([]string, 0, len(validate.Rules()))
