@@ -80,8 +80,9 @@ func addStudioWebhook(client *http.Client, base, conversation, flow string) erro
 	return nil
 }
 
-// The README's example: a test of code that calls the operation, against
-// the fake endpoint, with the client side checked too.
+// A test of code that calls the operation, against the fake endpoint, with
+// a Transport in front of it: the Transport reports each broken exchange,
+// once, and the server records it.
 func Example() {
 	t := &printT{} // in a test: the test's *testing.T
 	defer t.done()
