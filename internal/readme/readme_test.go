@@ -1,7 +1,8 @@
-// Package readme holds the Go snippets of the README's "Use it as a
-// library" and "Use it in go test" sections as files that compile and run
-// (audit/, webhooks/), and the tests that keep the README and the files the
-// same and prove that the snippets work in a module of their own.
+// Package readme tests the Go snippets of the README's "Use it as a
+// library" and "Use it in go test" sections: they are the files of
+// testdata/ (a program, audit/, and a test file, webhooks/), each README
+// block marked with its file and equal to it, and they compile and run in a
+// module of their own, outside the repository, as a user would write them.
 package readme
 
 import (
@@ -23,7 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's snippets from the files of internal/readme, and its failure output from a run")
+var update = flag.Bool("update", false, "rewrite the README's snippets from the files of testdata/, and its failure output from a run")
 
 // root is the repository's root, from this directory.
 const root = "../.."
@@ -36,7 +37,7 @@ var sectionTitles = []string{"## Use it as a library\n", "## Use it in go test\n
 const maxSectionLines = 130
 
 // block is a fenced block of the README that a marker comment names:
-// <!-- file: PATH --> before a Go snippet, whose file is internal/readme/PATH;
+// <!-- file: PATH --> before a Go snippet, whose file is testdata/PATH;
 // <!-- output: PATH … --> before the go test output of that file broken.
 type block struct {
 	kind, path string
@@ -87,10 +88,9 @@ func replaceBlocks(readme string, bs []block, content func(block) (string, bool)
 }
 
 // TestSnippetsAreTheFiles: every Go block of the two sections is marked
-// with the file it must equal, and equals it, so that a snippet that stops
-// compiling or running fails this package's own tests (the files are built
-// and run by go test ./...). go test -update rewrites the blocks from the
-// files.
+// with the file of testdata/ it must equal, and equals it (go test -update
+// rewrites the blocks from the files); TestREADMEInAModuleOfItsOwn compiles
+// and runs them.
 func TestSnippetsAreTheFiles(t *testing.T) {
 	readme, spans := sections(t)
 	bs := blocks(t, readme, spans)
@@ -112,7 +112,7 @@ func TestSnippetsAreTheFiles(t *testing.T) {
 			if b.kind != "file" {
 				return "", false
 			}
-			src, err := os.ReadFile(b.path)
+			src, err := os.ReadFile(filepath.Join("testdata", b.path))
 			require.NoError(t, err)
 			return string(src), true
 		})
@@ -123,9 +123,9 @@ func TestSnippetsAreTheFiles(t *testing.T) {
 		if b.kind != "file" {
 			continue
 		}
-		src, err := os.ReadFile(b.path)
-		require.NoError(t, err, "the README's snippet %s has no file in internal/readme", b.path)
-		assert.Equal(t, string(src), readme[b.start:b.end], "README.md's %s differs from internal/readme/%s (go test ./internal/readme -update rewrites the README)", b.path, b.path)
+		src, err := os.ReadFile(filepath.Join("testdata", b.path))
+		require.NoError(t, err, "the README's snippet %s has no file in internal/readme/testdata", b.path)
+		assert.Equal(t, string(src), readme[b.start:b.end], "README.md's %s differs from internal/readme/testdata/%s (go test ./internal/readme -update rewrites the README)", b.path, b.path)
 	}
 }
 
@@ -139,10 +139,11 @@ const (
 // else, into a new module outside the repository that requires
 // contractcheck (replaced by this checkout; the module cache serves the
 // rest, GOPROXY=off) on go 1.26.0, the oldest the go directive allows; then
-// runs their tests: the plain client and twilio-go pass, and a copy of the
-// plain client's test with a broken FlowSid fails with one report, at the
-// test's own line, which is the output the README shows. The module's go
-// line stays 1.26.0.
+// runs them: the program prints the findings of the shipped recordings, the
+// tests of the plain client and of twilio-go pass, and a copy of the plain
+// client's test with a broken FlowSid fails with one report, at the test's
+// own line, which is the output the README shows. The module's go line
+// stays 1.26.0.
 func TestREADMEInAModuleOfItsOwn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module of the README's snippets")
@@ -195,14 +196,51 @@ func TestREADMEInAModuleOfItsOwn(t *testing.T) {
 		return cmd
 	}
 	started := time.Now()
-	out, err := goCmd("vet", "./audit").CombinedOutput()
-	require.NoError(t, err, "go vet ./audit:\n%s", out)
+	var program string
+	for _, b := range bs {
+		if b.kind == "file" && !strings.HasSuffix(b.path, "_test.go") {
+			program = "./" + filepath.Dir(b.path)
+		}
+	}
+	require.NotEmpty(t, program, "a snippet is a program")
+	out, err := goCmd("vet", program).CombinedOutput()
+	require.NoError(t, err, "go vet %s:\n%s", program, out)
+	bin := filepath.Join(dir, "program")
+	out, err = goCmd("build", "-o", bin, program).CombinedOutput()
+	require.NoError(t, err, "go build %s:\n%s", program, out)
+	for name, want := range map[string][]string{
+		"valid.har": nil,
+		"traffic.har": {
+			"#2 error sid.format request.body#/Configuration.FlowSid: Configuration.FlowSid is not an FW SID",
+			"#2 info response.refused response.status: the server rightly refused the request",
+			"#6 error cors.credentials-wildcard response.header/Access-Control-Allow-Origin",
+		},
+	} {
+		f, err := os.Open(filepath.Join(repo, "testdata", "recordings", name))
+		require.NoError(t, err)
+		cmd := exec.Command(bin)
+		cmd.Stdin = f
+		got, err := cmd.Output()
+		f.Close()
+		if want == nil {
+			assert.NoError(t, err, "%s: the program fails on a recording without errors:\n%s", name, got)
+			assert.Empty(t, string(got), name)
+			continue
+		}
+		var exit *exec.ExitError
+		if assert.ErrorAs(t, err, &exit, "%s: the program passes a recording with errors", name) {
+			assert.Equal(t, 1, exit.ExitCode())
+		}
+		for _, w := range want {
+			assert.Contains(t, string(got), w, name)
+		}
+	}
 	out, err = goCmd("test", "-json", "-count=1", "./"+filepath.Dir(testFile)).Output()
 	var exit *exec.ExitError
 	if err != nil && !assert.ErrorAs(t, err, &exit, "go test did not run: %s", out) {
 		return
 	}
-	t.Logf("go vet and go test in the module of the README took %v", time.Since(started).Round(time.Millisecond))
+	t.Logf("go vet, go build and go test in the module of the README took %v", time.Since(started).Round(time.Millisecond))
 	results, outputs := testEvents(t, out)
 
 	pkg := "example.com/app/" + filepath.ToSlash(filepath.Dir(testFile))
