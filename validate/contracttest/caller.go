@@ -2,7 +2,9 @@ package contracttest
 
 import (
 	"io"
+	"net/http"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -114,17 +116,24 @@ func funcName(fn string) string {
 
 func isTestFile(file string) bool { return strings.HasSuffix(file, "_test.go") }
 
-// goroot is where the standard library's sources are, as the test binary
-// names them; "" when it does not know.
+// goroot is where the test binary names the standard library's files:
+// the directory of net/http's request.go, less "net/http/"; "" in a
+// -trimpath build, which names them by import path alone.
 var goroot = func() string {
-	if root := runtime.GOROOT(); root != "" {
-		return filepath.ToSlash(filepath.Join(root, "src")) + "/"
+	fn := runtime.FuncForPC(reflect.ValueOf(http.NewRequest).Pointer())
+	if fn == nil {
+		return ""
 	}
-	return ""
+	file, _ := fn.FileLine(fn.Entry())
+	root, ok := strings.CutSuffix(filepath.ToSlash(file), "net/http/request.go")
+	if !ok || !strings.HasSuffix(root, "/src/") {
+		return ""
+	}
+	return root
 }()
 
 // inStdlib reports whether a frame is of the standard library (net/http,
-// testing, runtime): its file is under GOROOT, or, in a -trimpath build
+// testing, runtime): its file is under goroot, or, in a -trimpath build
 // (where files are named by import path, "net/http/client.go" but
 // "example.com/m/x.go"), its path has no dot in its first element and is
 // not in a module ("mod@version/...").
