@@ -163,7 +163,7 @@ func checkExchange(t assert.TestingT, req *http.Request, resp *http.Response, op
 		return "the exchange is of no operation of the contract " + cfg.plan.File() + ":\n" +
 			render(ex, "", []validate.Finding{cfg.plan.Unmatched(ex, res)}), false
 	}
-	v := cfg.judge(res.Findings)
+	v := cfg.judge(res.Findings, nil)
 	missing := cfg.missing(func(id string) bool { return slices.Contains(v.expected, id) })
 	switch {
 	case len(v.failing) > 0:

@@ -322,6 +322,11 @@ func TestExpectViolationAlone(t *testing.T) {
 		"on the server, a Transport in front": func(rt *recT) *http.Client {
 			return &http.Client{Transport: contracttest.Transport(rt, contracttest.NewServer(rt, expect).Transport())}
 		},
+		"on the server, a Transport in front of another RoundTripper": func(rt *recT) *http.Client {
+			next := contracttest.NewServer(rt, expect).Transport()
+			logging := roundTripFunc(func(r *http.Request) (*http.Response, error) { return next.RoundTrip(r) })
+			return &http.Client{Transport: contracttest.Transport(rt, logging)}
+		},
 		"on the Transport in front of the server": func(rt *recT) *http.Client {
 			return &http.Client{Transport: contracttest.Transport(rt, contracttest.NewServer(rt).Transport(), expect)}
 		},

@@ -80,7 +80,7 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ex.Response = rec.response()
 	res := hd.cfg.plan.Check(ex)
-	hd.mon.report(ex, res.Operation, res.Findings, nil, false)
+	hd.mon.report(ex, res.Operation, res.Findings, nil, nil, false)
 }
 
 // recorder passes a response through to the client and keeps a copy: the

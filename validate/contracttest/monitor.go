@@ -105,12 +105,13 @@ func (m *monitor) end() {
 // they fail it, reported at the line that made the request (found in from,
 // the stack captured where the request was made; nil for the current
 // goroutine's, which made it; else where the wrapper was made), and a log
-// line when some are below the threshold. A quiet report only counts the
-// exchange and its expected violations: another wrapper reports it. It is
-// called between begin and end.
-func (m *monitor) report(ex *validate.Exchange, operation string, findings []validate.Finding, from stack, quiet bool) {
+// line when some are below the threshold. The rules of also are expected
+// as well (see [config.judge]). A quiet report only counts the exchange and
+// its expected violations: another wrapper reports it. It is called between
+// begin and end.
+func (m *monitor) report(ex *validate.Exchange, operation string, findings []validate.Finding, also []string, from stack, quiet bool) {
 	m.t.Helper()
-	v := m.cfg.judge(findings)
+	v := m.cfg.judge(findings, also)
 	m.mu.Lock()
 	defer m.mu.Unlock() // held while telling the test, so that finish cannot end it meanwhile
 	if m.done {

@@ -22,9 +22,6 @@ type config struct {
 	plan   *validate.Plan
 	failOn validate.Severity
 	expect []string // rule IDs the test expects to be broken, in the order given
-	// tolerate are rule IDs another entry point expects (the Server behind
-	// a Transport): their findings do not fail the test, and need not occur.
-	tolerate []string
 
 	account, token string // the credentials the fake requires; "" for none
 	clock          func() time.Time

@@ -71,7 +71,7 @@ func NewServer(t TestingT, opts ...Option) *Server {
 			if cl, ok := c.ctx.Value(callerKey{}).(*caller); ok {
 				from, quiet = cl.stack, cl.reported
 			}
-			mon.report(c.Exchange, c.Operation, c.Findings, from, quiet) // names the exchange: before others see it
+			mon.report(c.Exchange, c.Operation, c.Findings, nil, from, quiet) // names the exchange: before others see it
 			mon.end()
 		}
 		s.mu.Lock()
@@ -137,7 +137,10 @@ type redirect struct {
 }
 
 func (r *redirect) RoundTrip(req *http.Request) (*http.Response, error) {
-	reported, _ := req.Context().Value(reportedKey{}).(bool)
+	rel, reported := req.Context().Value(relayKey{}).(*relay)
+	if reported {
+		rel.srv = r.srv
+	}
 	id := strconv.FormatUint(r.srv.next.Add(1), 10)
 	r.srv.callers.Store(id, &caller{stack: captureStack(), reported: reported})
 	defer r.srv.callers.Delete(id)

@@ -23,10 +23,11 @@ const transportSource = "contracttest.Transport"
 // replayed, so the check sees what the caller will). Exchanges of other
 // operations pass through untouched, bodies unread.
 //
-// In front of a [Server] (next is [Server.Transport]), the Transport is the
-// one that reports each exchange, once: the server records the call and
-// leaves the report to the Transport, and the violations either of them
-// expects ([ExpectViolation]) do not fail it.
+// In front of a [Server] (its requests reach [Server.Transport], directly or
+// through RoundTrippers that keep the request's context), the Transport is
+// the one that reports each exchange, once: the server records the call
+// and leaves the report to the Transport, and the violations either of
+// them expects ([ExpectViolation]) do not fail it.
 //
 // A request whose round trip fails (a refused connection, a timeout) is
 // still checked, alone: it was sent. Call Transport from the test's
@@ -42,9 +43,6 @@ func Transport(t TestingT, next http.RoundTripper, opts ...Option) http.RoundTri
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	if r, ok := next.(*redirect); ok {
-		cfg.tolerate = r.srv.fake.cfg.expect
-	}
 	return &transport{next: next, cfg: cfg, mon: newMonitor(t, cfg, transportSource, captureStack())}
 }
 
@@ -54,9 +52,14 @@ type transport struct {
 	mon  *monitor
 }
 
-// reportedKey marks the context of a request whose exchange a Transport
-// reports, for the Server behind it.
-type reportedKey struct{}
+// relayKey is the context key of a request whose exchange a Transport
+// reports: the Server behind it (through any RoundTrippers that pass the
+// request's context on) learns that it must not report, and tells the
+// Transport who it is, so that the violations it expects are expected.
+type relayKey struct{}
+
+// relay is what a Server behind a Transport tells it.
+type relay struct{ srv *Server }
 
 // RoundTrip sends the request through the wrapped RoundTripper with a body
 // of the same bytes, then checks the exchange.
@@ -73,7 +76,8 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// A RoundTripper must not change the request it is given: the wrapped
 	// one gets a copy, with a fresh body of the same bytes.
-	out := req.WithContext(context.WithValue(req.Context(), reportedKey{}, true))
+	rel := &relay{}
+	out := req.WithContext(context.WithValue(req.Context(), relayKey{}, rel))
 	if req.Body != nil && req.Body != http.NoBody {
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -85,7 +89,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rtErr != nil {
 		if ex, err := validate.NewExchange(sent, nil); err == nil {
 			res := tr.cfg.plan.CheckRequest(ex)
-			tr.mon.report(ex, res.Operation, res.Findings, nil, false)
+			tr.mon.report(ex, res.Operation, res.Findings, rel.expected(), nil, false)
 		}
 		return nil, rtErr
 	}
@@ -101,6 +105,14 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ex.Response = validate.Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: respBody}
 	res := tr.cfg.plan.Check(ex)
-	tr.mon.report(ex, res.Operation, res.Findings, nil, false)
+	tr.mon.report(ex, res.Operation, res.Findings, rel.expected(), nil, false)
 	return resp, nil
+}
+
+// expected returns the rules the Server that answered expects, if one did.
+func (rel *relay) expected() []string {
+	if rel.srv == nil {
+		return nil
+	}
+	return rel.srv.fake.cfg.expect
 }
