@@ -1,6 +1,6 @@
 module github.com/contractcheck/contractcheck
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/joshdk/go-junit v1.0.0

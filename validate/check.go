@@ -598,6 +598,14 @@ func (c *checker) checkResponse() {
 		for _, r := range c.op.responses {
 			codes = append(codes, r.code)
 		}
+		if broken := c.requestErrors(); len(broken) > 0 && res.Status >= 400 && res.Status < 500 {
+			c.add(Finding{Rule: RuleResponseRefused, Severity: SeverityInfo, Location: "response.status",
+				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
+				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
+				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
+				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[AnchorResponses]})
+			return
+		}
 		c.add(Finding{Rule: RuleResponseStatus, Severity: SeverityError, Location: "response.status",
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
@@ -607,6 +615,38 @@ func (c *checker) checkResponse() {
 	c.respPlan = rp
 	c.checkResponseHeaders(rp)
 	c.checkResponseBody(rp)
+}
+
+// requestErrors names the request's error findings, found before the
+// response is checked: each rule once, with its first location, such as
+// "sid.format at request.body#/Configuration.FlowSid", in the order the
+// report lists them. They decide whether a 4xx is a refusal (rule
+// response.refused) or a response.status error.
+func (c *checker) requestErrors() []string {
+	var errs []Finding
+	for _, f := range c.findings {
+		if f.Severity == SeverityError && strings.HasPrefix(f.Location, "request") {
+			errs = append(errs, f)
+		}
+	}
+	sortFindings(errs)
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range errs {
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			out = append(out, f.Rule+" at "+f.Location)
+		}
+	}
+	return out
+}
+
+// joinHint joins two hints into one sentence; either may be empty.
+func joinHint(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
 }
 
 // statusHint quotes the server's own explanation of an error response, as

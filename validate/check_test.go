@@ -168,6 +168,20 @@ func ruleCases() []ruleCase {
 			ex.Response.Status = 400
 			ex.Response.Body = []byte(`{"code": 20001, "message": "Invalid Target", "more_info": "https://www.twilio.com/docs/errors/20001", "status": 400}`)
 		}}, want: []string{"response.status response.status"}},
+		{name: "status 400 refusing a broken request", change: []func(*Exchange){withBody("Target=studio&Configuration.FlowSid=FW123"), func(ex *Exchange) {
+			ex.Response.Status = 400
+			ex.Response.Body = []byte(`{"code": 20001, "message": "Invalid parameter: Configuration.FlowSid", "status": 400}`)
+		}}, want: []string{"response.refused response.status", "sid.format request.body#/Configuration.FlowSid"}},
+		{name: "status 404 refusing a bad path SID", change: []func(*Exchange){func(ex *Exchange) {
+			ex.Request.URL = strings.Replace(testURL, testConv, testConv[:33], 1)
+			ex.Response.Status = 404
+		}}, want: []string{"response.refused response.status", "sid.format request.path#/ConversationSid"}},
+		{name: "status 400 to a request with a warning only", change: []func(*Exchange){withBody("Target=studio"), func(ex *Exchange) {
+			ex.Response.Status = 400
+		}}, want: []string{"config.target-fit request.body#/Configuration.FlowSid", "response.status response.status"}},
+		{name: "status 500 to a broken request", change: []func(*Exchange){withBody("Target=studio&Configuration.FlowSid=FW123"), func(ex *Exchange) {
+			ex.Response.Status = 500
+		}}, want: []string{"response.status response.status", "sid.format request.body#/Configuration.FlowSid"}},
 		{name: "html response", change: []func(*Exchange){withRespHeader("Content-Type", "text/html"), func(ex *Exchange) {
 			ex.Response.Header.Del("Content-Type")
 			ex.Response.Header.Set("Content-Type", "text/html")
@@ -448,4 +462,43 @@ func TestCapPerPair(t *testing.T) {
 		omitted += c.omitted[rule]
 	}
 	assert.Equal(t, len(rules)*30, len(c.findings)+omitted)
+}
+
+// TestSeverities: info < warning < error, and each renders and parses back
+// as its name.
+func TestSeverities(t *testing.T) {
+	assert.Less(t, SeverityInfo, SeverityWarning)
+	assert.Less(t, SeverityWarning, SeverityError)
+	for _, s := range []Severity{SeverityInfo, SeverityWarning, SeverityError} {
+		b, err := s.MarshalText()
+		require.NoError(t, err)
+		var back Severity
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, s, back)
+	}
+	assert.Equal(t, "info", SeverityInfo.String())
+	_, err := Severity(0).MarshalText()
+	assert.Error(t, err)
+	_, err = ParseSeverity("notice")
+	assert.ErrorContains(t, err, `"notice" is not error, warning or info`)
+}
+
+// TestRefusalNamesTheRequestFindings: the note of response.refused names
+// each rule the request breaks once, with its first location, and quotes
+// the server.
+func TestRefusalNamesTheRequestFindings(t *testing.T) {
+	ex := docsExchange()
+	withBody("Target=Studio&Configuration.FlowSid=FW1&Configuration.Filters[]=x&Friendly=1")(ex)
+	ex.Response.Status = 400
+	ex.Response.Body = []byte(`{"code": 20001, "message": "Invalid parameter: Target", "status": 400}`)
+	res := embeddedPlan(t).Check(ex)
+	i := slices.IndexFunc(res.Findings, func(f Finding) bool { return f.Rule == RuleResponseRefused })
+	require.GreaterOrEqual(t, i, 0, "%v", res.Findings)
+	f := res.Findings[i]
+	assert.Equal(t, SeverityInfo, f.Severity)
+	assert.Equal(t, "response.status", f.Location)
+	assert.Equal(t, "the server rightly refused the request, which breaks form.unknown-key at request.body#/Configuration.Filters[], sid.format at request.body#/Configuration.FlowSid, value.enum at request.body#/Target", f.Message)
+	assert.Equal(t, "400 Bad Request", f.Got)
+	assert.Equal(t, `the server says: "Invalid parameter: Target" (code 20001); the request's findings are what to fix`, f.Hint)
+	assert.False(t, slices.ContainsFunc(res.Findings, func(f Finding) bool { return f.Rule == RuleResponseStatus }))
 }

@@ -177,7 +177,7 @@ func ourAspects(fs []validate.Finding) map[aspect][]string {
 			out[aspectResponseBody] = append(out[aspectResponseBody], f.Rule)
 		case f.Rule == validate.RuleHeaderType:
 			out[aspectResponseHeaders] = append(out[aspectResponseHeaders], f.Rule)
-		case f.Rule == validate.RuleResponseStatus:
+		case f.Rule == validate.RuleResponseStatus, f.Rule == validate.RuleResponseRefused: // a refusal notes the undocumented status
 			out[aspectStatus] = append(out[aspectStatus], f.Rule)
 		}
 	}

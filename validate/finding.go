@@ -11,13 +11,18 @@ import (
 
 // Severity says how much a finding matters: a [SeverityError] breaks the contract, a
 // [SeverityWarning] is something the contract's words suggest but its schema does not
-// require.
+// require, and a [SeverityInfo] is a note that explains other findings. Severities
+// are ordered: info < warning < error.
 type Severity uint8
 
 const (
+	// SeverityInfo marks a note: it never fails a pair, whatever the severity
+	// that fails one (such as the server's right refusal of a request that
+	// breaks the contract, rule response.refused).
+	SeverityInfo Severity = iota + 1
 	// SeverityWarning marks a finding that does not break the schema but is likely a
 	// mistake.
-	SeverityWarning Severity = iota + 1
+	SeverityWarning
 	// SeverityError marks a finding that breaks the contract.
 	SeverityError
 )
@@ -27,26 +32,28 @@ var (
 	_ encoding.TextUnmarshaler = (*Severity)(nil)
 )
 
-// String returns "error" or "warning".
+// String returns "error", "warning" or "info".
 func (s Severity) String() string {
 	switch s {
 	case SeverityError:
 		return "error"
 	case SeverityWarning:
 		return "warning"
+	case SeverityInfo:
+		return "info"
 	}
 	return "severity(" + strconv.Itoa(int(s)) + ")"
 }
 
 // MarshalText renders the severity as [Severity.String] does.
 func (s Severity) MarshalText() ([]byte, error) {
-	if s != SeverityError && s != SeverityWarning {
+	if s != SeverityError && s != SeverityWarning && s != SeverityInfo {
 		return nil, fmt.Errorf("marshalling severity: unknown value %d", s)
 	}
 	return []byte(s.String()), nil
 }
 
-// UnmarshalText parses "error" or "warning".
+// UnmarshalText parses "error", "warning" or "info".
 func (s *Severity) UnmarshalText(b []byte) error {
 	v, err := ParseSeverity(string(b))
 	if err != nil {
@@ -56,15 +63,18 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// ParseSeverity parses "error" or "warning".
+// ParseSeverity parses "error", "warning" or "info". Only error and warning
+// can fail a pair: callers that parse a threshold refuse info.
 func ParseSeverity(s string) (Severity, error) {
 	switch s {
 	case "error":
 		return SeverityError, nil
 	case "warning":
 		return SeverityWarning, nil
+	case "info":
+		return SeverityInfo, nil
 	}
-	return 0, fmt.Errorf("parsing severity: %q is neither error nor warning", s)
+	return 0, fmt.Errorf("parsing severity: %q is not error, warning or info", s)
 }
 
 // SpecPos is a place in a contract document: the file and a 1-based line. The

@@ -659,7 +659,7 @@ func TestBrokenRecordings(t *testing.T) {
 			file: "mixed.ndjson",
 			errs: []wantErr{{entry: 3, field: "response.status"}},
 			checked: map[int]string{
-				0: "pass", 1: "response.status sid.format", 2: "pass", 4: validate.RuleEnum, 5: "skip",
+				0: "pass", 1: "response.refused sid.format", 2: "pass", 4: validate.RuleEnum, 5: "skip",
 				6: validate.RulePairConfiguration, 7: "config.target-fit form.unknown-key",
 				8: validate.RuleCORSCredentials, 9: "pass",
 			},

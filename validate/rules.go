@@ -53,6 +53,7 @@ const (
 	RuleConfigURL          = "config.url-absolute"
 	RuleConfigTarget       = "config.target-fit"
 	RuleResponseStatus     = "response.status"
+	RuleResponseRefused    = "response.refused"
 	RuleResponseType       = "response.content-type"
 	RuleResponseJSON       = "response.json"
 	RuleHeaderType         = "header.type"
@@ -103,6 +104,8 @@ var rules = []Rule{
 		"The configuration \"is defined based on target\": a studio webhook without a flow, or a webhook without a URL, is created but never fires. Warnings, since the schema requires none of them.", AnchorRequestSchema},
 	{RuleResponseStatus, SeverityError, "The response status is one the contract documents for the operation (201).",
 		"Any other status, an error included, is outside the documented contract; its body is not checked.", AnchorResponses},
+	{RuleResponseRefused, SeverityInfo, "A 4xx answering a request that breaks the contract is the right answer: a note naming the request's findings, never a failure.",
+		"The request is the defect and the server was right to refuse it, so the undocumented 4xx is not a second error; the request's own findings fail the pair. A 4xx to a request that keeps the contract stays a response.status error.", AnchorResponses},
 	{RuleResponseType, SeverityError, "The response's Content-Type is the documented media type (application/json).",
 		"Clients decide how to read the body from its Content-Type.", AnchorResponseContent},
 	{RuleResponseJSON, SeverityError, "The response body is well-formed UTF-8 JSON.",

@@ -356,7 +356,7 @@ func TestTwilioGoLetsThrough(t *testing.T) {
 			for _, f := range res.Findings {
 				got = append(got, f.Rule+" "+f.Location)
 			}
-			want := []string{tt.rule + " " + tt.location, validate.RuleResponseStatus + " response.status"}
+			want := []string{tt.rule + " " + tt.location, validate.RuleResponseRefused + " response.status"}
 			slices.Sort(want)
 			slices.Sort(got)
 			assert.Equal(t, want, got, "%s", describe(readItem{ex: capture.exchanges[0]}, "", res))

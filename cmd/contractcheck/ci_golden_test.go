@@ -68,7 +68,7 @@ func TestGoldenCIReports(t *testing.T) {
 			}
 			require.NoError(t, json.Unmarshal([]byte(sarif), &log))
 			require.Len(t, log.Runs, 1)
-			assert.Len(t, log.Runs[0].Results, s.Errors+s.Warnings, "a SARIF result per finding")
+			assert.Len(t, log.Runs[0].Results, s.Errors+s.Warnings+s.Infos, "a SARIF result per finding")
 			sarifschema.Validate(t, []byte(sarif))
 		})
 	}

@@ -330,9 +330,19 @@ func fileText(t *testing.T, name string) string {
 	return string(b)
 }
 
+// TestProxyEnforce: a request that breaks the contract gets the proxy's
+// problem document and never reaches the server; the proxy's live summary
+// counts the findings check counts on its recording, the refusal's note
+// (rule response.refused) included.
 func TestProxyEnforce(t *testing.T) {
+	har := filepath.Join(t.TempDir(), "proxy.har")
 	srv := start(t, "serve", "--addr", "127.0.0.1:0")
-	px := start(t, "proxy", "--listen", "127.0.0.1:0", "--upstream", "http://"+srv.addr, "--enforce")
+	px := start(t, "proxy", "--listen", "127.0.0.1:0", "--upstream", "http://"+srv.addr, "--enforce", "--record", har)
+	ok, err := http.Post("http://"+px.addr+"/v1/Conversations/CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b/Webhooks",
+		"application/x-www-form-urlencoded", strings.NewReader("Target=webhook&Configuration.Url=https%3A%2F%2Fhooks.example.com"))
+	require.NoError(t, err)
+	ok.Body.Close()
+	assert.Equal(t, http.StatusCreated, ok.StatusCode)
 	resp, err := http.Post("http://"+px.addr+"/v1/Conversations/CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b/Webhooks",
 		"application/x-www-form-urlencoded", strings.NewReader("Target=studio&Configuration.FlowSid=FW123&Configuration.Filters[]=x"))
 	require.NoError(t, err)
@@ -351,8 +361,15 @@ func TestProxyEnforce(t *testing.T) {
 	assert.Equal(t, []string{validate.RuleFormUnknownKey, validate.RuleSIDFormat}, []string{pd.Findings[0].Rule, pd.Findings[1].Rule})
 	assert.Equal(t, exitFail, px.wait(t))
 	assert.Contains(t, px.stderr.String(), "refused with 400: the request breaks the contract")
+	assert.Contains(t, px.stderr.String(), "info response.refused response.status")
 	srv.wait(t)
-	assert.Empty(t, srv.stdout.String(), "the refused request never reached the server")
+	assert.Equal(t, 1, strings.Count(srv.stdout.String(), "\n"), "the refused request never reached the server:\n%s", srv.stdout)
+
+	live := strings.TrimSpace(px.stderr.String())
+	live = live[strings.LastIndexByte(live, '\n')+1:]
+	assert.Equal(t, "2 pairs: 1 passed, 1 failed, 0 skipped, 0 input errors; 2 errors, 0 warnings, 1 info", live)
+	checked := runArgs(t, "", "check", "--quiet", har)
+	assert.Equal(t, live, strings.TrimSpace(checked.stdout), "check counts on the recording what the proxy counted live")
 }
 
 func TestProxyErrors(t *testing.T) {
@@ -444,7 +461,7 @@ func TestProxyLoad(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]int{"pass": 9000, "fail": 1000}, verdicts)
-	assert.Equal(t, map[string]int{validate.RuleSIDFormat: 1000, validate.RuleResponseStatus: 1000}, rules)
+	assert.Equal(t, map[string]int{validate.RuleSIDFormat: 1000, validate.RuleResponseRefused: 1000}, rules)
 	assert.Contains(t, px.stderr.String(), "10000 pairs: 9000 passed, 1000 failed")
 }
 

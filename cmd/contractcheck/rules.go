@@ -15,7 +15,7 @@ import (
 // ruleEntry is one rule as contractcheck rules --format json prints it.
 type ruleEntry struct {
 	ID string `json:"id"`
-	// Severity is the effective level: off, warning or error.
+	// Severity is the effective level: off, info, warning or error.
 	Severity ruleset.Level `json:"severity"`
 	// Default is the catalogue's severity.
 	Default validate.Severity `json:"default"`

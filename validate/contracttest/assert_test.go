@@ -1,6 +1,8 @@
 package contracttest_test
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -114,7 +116,7 @@ func TestAssertExchangeOptions(t *testing.T) {
 			[]contracttest.Option{contracttest.FailOn(validate.SeverityWarning)}, false, "warning config.target-fit"},
 		{"another operation", other, nil, false, "error operation.unmatched request"},
 		{"a bad option", newRequest(t, webhooksURL(conv), validForms["studio"]),
-			[]contracttest.Option{contracttest.ExpectViolation("nope")}, false, `"nope" is not a rule`},
+			[]contracttest.Option{contracttest.ExpectViolation("nope")}, false, `ExpectViolation: unknown rule "nope" (contractcheck rules lists them)`},
 		{"no request", nil, nil, false, "the request is nil"},
 	}
 	for _, tt := range tests {
@@ -152,6 +154,31 @@ func TestFailingTestFails(t *testing.T) {
 	}
 	assert.Contains(t, string(out), "error sid.format request.body#/Configuration.FlowSid", "the server's report")
 	assert.NotContains(t, string(out), "reached the end")
+
+	// Each broken exchange is reported once, at the line of the test that
+	// made the request, though the check ran in a server's goroutine or
+	// under net/http.
+	for marker, source := range map[string]string{"server": "contracttest.Server#0", "transport in front of a server": "contracttest.Transport#0"} {
+		at := markedLine(t, "assert_test.go", "// line: "+marker)
+		assert.Contains(t, string(out), "\n    "+at+": the exchange breaks the contract contracts/conversations_scoped_webhook.yaml:\n        "+source+" POST ", marker)
+	}
+	assert.Equal(t, 1, strings.Count(string(out), "contracttest.Server#0 "), "the server in front of which a Transport stands does not report too")
+	assert.Equal(t, 1, strings.Count(string(out), "contracttest.Transport#0 "))
+}
+
+// markedLine is "file:N" of the line of file (in this directory) that ends
+// with marker.
+func markedLine(t *testing.T, file, marker string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.HasSuffix(line, marker) {
+			return fmt.Sprintf("%s:%d", file, i+1)
+		}
+	}
+	t.Fatalf("no line of %s ends with %q", file, marker)
+	return ""
 }
 
 // TestBrokenExchangeFails fails on purpose; TestFailingTestFails runs it.
@@ -164,7 +191,12 @@ func TestBrokenExchangeFails(t *testing.T) {
 
 	srv := contracttest.NewServer(t)
 	client := &http.Client{Transport: srv.Transport()}
-	resp, err := client.Do(newRequest(t, webhooksURL(conv), url.Values{"Target": {"studio"}, "Configuration.FlowSid": {"FW123"}}))
+	resp, err := client.Do(newRequest(t, webhooksURL(conv), badFlow)) // line: server
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	client = &http.Client{Transport: contracttest.Transport(t, contracttest.NewServer(t).Transport())}
+	resp, err = client.Do(newRequest(t, webhooksURL(conv), badFlow)) // line: transport in front of a server
 	require.NoError(t, err)
 	resp.Body.Close()
 
@@ -205,4 +237,128 @@ func TestNoGoroutineOutlivesTheTest(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestAssertRecorded: the usual handler test, httptest.NewRequest and a
+// ResponseRecorder, is checked with one call after the handler has read the
+// request body; both bodies stay readable.
+func TestAssertRecorded(t *testing.T) {
+	fake, err := contracttest.NewFake()
+	require.NoError(t, err)
+	// h reads the request body to its end, as handlers do, and answers as
+	// the fake does.
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		require.NoError(t, err)
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		fake.ServeHTTP(w, r)
+	})
+	newReq := func(body io.Reader) *http.Request {
+		req := httptest.NewRequest(http.MethodPost, webhooksURL(conv), body)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return req
+	}
+	for name, body := range map[string]func() io.Reader{
+		"a strings.Reader": func() io.Reader { return strings.NewReader(validForms["studio"].Encode()) },
+		"a bytes.Reader":   func() io.Reader { return bytes.NewReader([]byte(validForms["studio"].Encode())) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			req, rec := newReq(body()), httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			require.Equal(t, http.StatusCreated, rec.Code)
+			assert.True(t, contracttest.AssertRecorded(t, req, rec))
+			b, err := io.ReadAll(rec.Result().Body)
+			require.NoError(t, err)
+			assert.Contains(t, string(b), `"target":"studio"`, "the recorder's body stays readable")
+			rest, err := io.ReadAll(req.Body)
+			require.NoError(t, err)
+			assert.Empty(t, rest, "the request body is left where the handler left it")
+		})
+	}
+
+	// A handler that breaks the contract fails, with every finding.
+	req, rec := newReq(strings.NewReader(validForms["studio"].Encode())), httptest.NewRecorder()
+	brokenHandler.ServeHTTP(rec, req)
+	rt := runT(func(rt *recT) { contracttest.RequireRecorded(rt, req, rec) })
+	assert.True(t, rt.failedNow)
+	assertInOrder(t, rt.Errors(), brokenWant)
+
+	// A request the fake refuses: the request's finding fails, unless
+	// expected, and the 400 is a note.
+	req, rec = newReq(strings.NewReader(badFlow.Encode())), httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	rt = runT(func(rt *recT) { contracttest.AssertRecorded(rt, req, rec) })
+	assert.Contains(t, rt.Errors(), "error sid.format request.body#/Configuration.FlowSid")
+	assert.True(t, contracttest.AssertRecorded(t, req, rec, contracttest.ExpectViolation(validate.RuleSIDFormat)))
+
+	// A body that cannot be read again says so.
+	req, rec = newReq(io.MultiReader(strings.NewReader(validForms["studio"].Encode()))), httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	rt = runT(func(rt *recT) { contracttest.AssertRecorded(rt, req, rec) })
+	assert.Contains(t, rt.Errors(), "the request body of POST "+webhooksURL(conv)+" cannot be read again")
+	assert.Contains(t, rt.Errors(), "make the request with http.NewRequest")
+
+	// http.NewRequest's GetBody, and a request without a body.
+	req, rec = newRequest(t, webhooksURL(conv), validForms["webhook"]), httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	assert.True(t, contracttest.AssertRecorded(t, req, rec))
+	req, rec = httptest.NewRequest(http.MethodPost, webhooksURL(conv), nil), httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	rt = runT(func(rt *recT) { contracttest.AssertRecorded(rt, req, rec) })
+	assert.Contains(t, rt.Errors(), "error value.required request.body#/Target")
+}
+
+// TestExpectViolationAlone: a test that sends Target=Webhook and expects
+// value.enum passes with that one option, wherever it is given: the fake's
+// 400 is the right answer (a note of response.refused), not an error.
+func TestExpectViolationAlone(t *testing.T) {
+	form := url.Values{"Target": {"Webhook"}, "Configuration.Url": {"https://hooks.example.com"}}
+	expect := contracttest.ExpectViolation(validate.RuleEnum)
+	tests := map[string]func(rt *recT) *http.Client{
+		"on the server": func(rt *recT) *http.Client {
+			return &http.Client{Transport: contracttest.NewServer(rt, expect).Transport()}
+		},
+		"on the server, a Transport in front": func(rt *recT) *http.Client {
+			return &http.Client{Transport: contracttest.Transport(rt, contracttest.NewServer(rt, expect).Transport())}
+		},
+		"on the server, a Transport in front of another RoundTripper": func(rt *recT) *http.Client {
+			next := contracttest.NewServer(rt, expect).Transport()
+			logging := roundTripFunc(func(r *http.Request) (*http.Response, error) { return next.RoundTrip(r) })
+			return &http.Client{Transport: contracttest.Transport(rt, logging)}
+		},
+		"on the Transport in front of the server": func(rt *recT) *http.Client {
+			return &http.Client{Transport: contracttest.Transport(rt, contracttest.NewServer(rt).Transport(), expect)}
+		},
+		"on a Transport to another server": func(rt *recT) *http.Client {
+			fake, err := contracttest.NewFake()
+			require.NoError(t, err)
+			srv := httptest.NewServer(fake)
+			rt.Cleanup(srv.Close)
+			return &http.Client{Transport: contracttest.Transport(rt, rewriteTo(srv), expect)}
+		},
+	}
+	for name, client := range tests {
+		t.Run(name, func(t *testing.T) {
+			var status int
+			rt := runT(func(rt *recT) {
+				resp, err := client(rt).Do(newRequest(t, webhooksURL(conv), form))
+				require.NoError(t, err)
+				resp.Body.Close()
+				status = resp.StatusCode
+			})
+			assert.Equal(t, http.StatusBadRequest, status)
+			assert.False(t, rt.Failed(), "%s", rt.Errors())
+		})
+	}
+}
+
+// rewriteTo sends every request to srv.
+func rewriteTo(srv *httptest.Server) http.RoundTripper {
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		u, _ := url.Parse(srv.URL)
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host = u.Scheme, u.Host
+		return srv.Client().Transport.RoundTrip(r)
+	})
 }

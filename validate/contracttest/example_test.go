@@ -80,8 +80,9 @@ func addStudioWebhook(client *http.Client, base, conversation, flow string) erro
 	return nil
 }
 
-// The README's example: a test of code that calls the operation, against
-// the fake endpoint, with the client side checked too.
+// A test of code that calls the operation, against the fake endpoint, with
+// a Transport in front of it: the Transport reports each broken exchange,
+// once, and the server records it.
 func Example() {
 	t := &printT{} // in a test: the test's *testing.T
 	defer t.done()
@@ -98,8 +99,8 @@ func Example() {
 }
 
 // AssertExchange checks one exchange. Here the code under test sends a
-// FlowSid that is not one: the fake answers 400, and the assertion lists
-// both findings.
+// FlowSid that is not one: the fake answers 400, and the assertion fails on
+// the request's finding and notes that the 400 rightly refuses it.
 func ExampleAssertExchange() {
 	t := &printT{} // in a test: the test's *testing.T
 	defer t.done()
@@ -124,11 +125,11 @@ func ExampleAssertExchange() {
 	//     got:  "FW-support-flow" (15 characters)
 	//     hint: a SID has exactly 34 characters; this has 15 (copied in full?)
 	//     contract: contracts/conversations_scoped_webhook.yaml:68
-	//   error response.status response.status
-	//     the status 400 is not one the contract documents for CreateConversationScopedWebhook
-	//     want: 201
+	//   info response.refused response.status
+	//     the server rightly refused the request, which breaks sid.format at request.body#/Configuration.FlowSid
+	//     want: a 4xx for a request that breaks the contract (201 for one that keeps it)
 	//     got:  400 Bad Request
-	//     hint: the server says: "Invalid parameter: Configuration.FlowSid" (code 20001)
+	//     hint: the server says: "Invalid parameter: Configuration.FlowSid" (code 20001); the request's findings are what to fix
 	//     contract: contracts/conversations_scoped_webhook.yaml:85
 	// passed: false
 }

@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -62,6 +63,8 @@ type Call struct {
 	// Omitted counts, by rule, the findings the caps left out of Findings
 	// (see [validate.Result]).
 	Omitted map[string]int
+
+	ctx context.Context // the request's, for the observers of a Server
 }
 
 // Form returns the request's form body as url.ParseQuery decodes it, for
@@ -128,7 +131,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex = &validate.Exchange{Request: validate.Request{Method: r.Method, URL: r.URL.String(), Header: r.Header.Clone()}}
 	}
 	ex.Source = fakeSource
-	call := Call{Exchange: ex}
+	call := Call{Exchange: ex, ctx: r.Context()}
 	f.answer(w, r, &call, err)
 	// The observer hears of the call before the client has its answer, so
 	// that a test fails before the code under test moves on.

@@ -343,7 +343,7 @@ func TestNewFakeRefusesBadOptions(t *testing.T) {
 		want string
 	}{
 		{"an account that is no AC SID", contracttest.Credentials("alice", "secret"), "account_sid"},
-		{"an unknown rule", contracttest.ExpectViolation("sid.fromat"), `"sid.fromat" is not a rule`},
+		{"an unknown rule", contracttest.ExpectViolation("sid.fromat"), `ExpectViolation: unknown rule "sid.fromat" (did you mean sid.format? contractcheck rules lists them)`},
 		{"a list of origins", contracttest.AllowOrigin("https://a.example, https://b.example"), "not one origin"},
 		{"a nil plan", contracttest.WithPlan(nil), "plan is nil"},
 		{"a bad severity", contracttest.FailOn(0), "neither error nor warning"},

@@ -17,8 +17,10 @@ const sniffLen = 512
 // Handler wraps the http.Handler under test and checks every request of an
 // operation of the contract it receives together with the response it
 // writes (status, headers and body, as written when the status was sent),
-// reporting the findings that fail the test through t.Errorf, from the
-// server's goroutine, once the handler has returned. The client sees what
+// reporting the findings that fail the test once the handler has returned:
+// at the test's line when the test serves the request itself (as with
+// httptest.NewRecorder; [AssertRecorded] does the same in one call), and at
+// the line that called Handler when a server's goroutine does. The client sees what
 // it would without the wrapper: the handler reads a body of the same bytes
 // (ending with the same error), and writes go straight through; the
 // response writer keeps http.Flusher when the wrapped one has it, and
@@ -37,7 +39,7 @@ func Handler(t TestingT, h http.Handler, opts ...Option) http.Handler {
 	if cfg == nil {
 		return h
 	}
-	return &handler{h: h, cfg: cfg, mon: newMonitor(t, cfg, handlerSource)}
+	return &handler{h: h, cfg: cfg, mon: newMonitor(t, cfg, handlerSource, captureStack())}
 }
 
 type handler struct {
@@ -78,7 +80,7 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ex.Response = rec.response()
 	res := hd.cfg.plan.Check(ex)
-	hd.mon.report(ex, res.Operation, res.Findings)
+	hd.mon.report(ex, res.Operation, res.Findings, nil, nil, false)
 }
 
 // recorder passes a response through to the client and keeps a copy: the

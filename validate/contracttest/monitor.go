@@ -45,6 +45,7 @@ type monitor struct {
 	t      TestingT
 	cfg    *config
 	source string
+	origin stack // where the wrapper or server was made: the site of last resort
 
 	mu       sync.Mutex
 	entries  int
@@ -69,10 +70,11 @@ func configFor(t TestingT, opts []Option) *config {
 	return cfg
 }
 
-// newMonitor registers the monitor's cleanup with t.
-func newMonitor(t TestingT, cfg *config, source string) *monitor {
+// newMonitor registers the monitor's cleanup with t; origin is the stack
+// of the constructor's call.
+func newMonitor(t TestingT, cfg *config, source string, origin stack) *monitor {
 	t.Helper()
-	m := &monitor{t: t, cfg: cfg, source: source, seen: map[string]bool{}, idle: make(chan struct{})}
+	m := &monitor{t: t, cfg: cfg, source: source, origin: origin, seen: map[string]bool{}, idle: make(chan struct{})}
 	t.Cleanup(m.finish)
 	return m
 }
@@ -99,12 +101,17 @@ func (m *monitor) end() {
 	}
 }
 
-// report judges an exchange's findings and tells the test: Errorf when
-// they fail it, Logf when some are below the threshold. It is called
-// between begin and end.
-func (m *monitor) report(ex *validate.Exchange, operation string, findings []validate.Finding) {
+// report judges an exchange's findings and tells the test: a failure when
+// they fail it, reported at the line that made the request (found in from,
+// the stack captured where the request was made; nil for the current
+// goroutine's, which made it; else where the wrapper was made), and a log
+// line when some are below the threshold. The rules of also are expected
+// as well (see [config.judge]). A quiet report only counts the exchange and
+// its expected violations: another wrapper reports it. It is called between
+// begin and end.
+func (m *monitor) report(ex *validate.Exchange, operation string, findings []validate.Finding, also []string, from stack, quiet bool) {
 	m.t.Helper()
-	v := m.cfg.judge(findings)
+	v := m.cfg.judge(findings, also)
 	m.mu.Lock()
 	defer m.mu.Unlock() // held while telling the test, so that finish cannot end it meanwhile
 	if m.done {
@@ -116,8 +123,12 @@ func (m *monitor) report(ex *validate.Exchange, operation string, findings []val
 		m.seen[id] = true
 	}
 	switch {
+	case quiet:
 	case len(v.failing) > 0:
-		m.t.Errorf("%s", m.cfg.failureMessage(ex, operation, v))
+		if from == nil {
+			from = captureStack()
+		}
+		failAt(m.t, siteOf(from).or(siteOf(m.origin)), m.cfg.failureMessage(ex, operation, v))
 	case len(v.shown) > 0:
 		m.log("findings below the threshold:\n%s", render(ex, operation, v.shown))
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/ruleset"
 )
 
 // Option tunes the checks and the fake endpoint. Every entry point takes the
@@ -65,13 +66,14 @@ func FailOn(s validate.Severity) Option {
 // server, in at least one exchange before the test ends. The fake answers
 // an expected violation as any other: with a 400.
 //
-// An unknown rule ID is an error of the option, so that a typo does not
-// silently expect nothing.
+// An unknown rule ID is an error of the option, with a did-you-mean as
+// contractcheck's --rule gives, so that a typo does not silently expect
+// nothing: the entry point fails the test at once.
 func ExpectViolation(rules ...string) Option {
 	return func(c *config) {
 		for _, id := range rules {
-			if _, ok := validate.LookupRule(id); !ok {
-				c.fail(fmt.Errorf("ExpectViolation: %q is not a rule of the catalogue (contractcheck rules lists them)", id))
+			if err := ruleset.CheckRule(id); err != nil {
+				c.fail(fmt.Errorf("ExpectViolation: %w", err))
 				return
 			}
 			c.expect = append(c.expect, id)

@@ -2,6 +2,7 @@ package contracttest_test
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -17,8 +18,16 @@ type recT struct {
 	mu        sync.Mutex
 	errors    []string
 	logs      []string
+	failed    bool
 	failedNow bool
 	cleanups  []func()
+}
+
+// Fail marks the test failed, as testing.T's does.
+func (r *recT) Fail() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failed = true
 }
 
 func (r *recT) Helper() {}
@@ -54,7 +63,7 @@ func (r *recT) Cleanup(f func()) {
 func (r *recT) Failed() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.errors) > 0 || r.failedNow
+	return len(r.errors) > 0 || r.failed || r.failedNow
 }
 
 // Errors returns the failure messages, joined.
@@ -71,14 +80,38 @@ func (r *recT) Logs() string {
 	return strings.Join(r.logs, "\n---\n")
 }
 
+// outT is a recording TestingT with testing.TB's Output: what a failure
+// writes there (the line go test prints, "file_test.go:12: message") is
+// kept as one of its errors.
+type outT struct{ *recT }
+
+func (o outT) Output() io.Writer { return o }
+
+func (o outT) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.errors = append(o.errors, string(p))
+	return len(p), nil
+}
+
+// runOutT is runT with an outT.
+func runOutT(body func(ot outT)) *recT {
+	rt := &recT{}
+	return runWith(rt, func() { body(outT{rt}) })
+}
+
 // runT runs body as a test of its own on rt: on a goroutine of its own
 // (so that FailNow ends it), then rt's cleanups, last first.
 func runT(body func(rt *recT)) *recT {
 	rt := &recT{}
+	return runWith(rt, func() { body(rt) })
+}
+
+func runWith(rt *recT, body func()) *recT {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		body(rt)
+		body()
 	}()
 	<-done
 	rt.mu.Lock()
@@ -104,4 +137,5 @@ var (
 	_ contracttest.TestingT = (*testing.T)(nil)
 	_ contracttest.TestingT = testing.TB(nil)
 	_ contracttest.TestingT = (*recT)(nil)
+	_ contracttest.TestingT = outT{}
 )

@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,11 +15,19 @@ const transportSource = "contracttest.Transport"
 
 // Transport wraps the RoundTripper of the code under test (nil means
 // http.DefaultTransport) and checks every exchange of an operation of the
-// contract it carries, reporting the findings that fail the test through
-// t.Errorf, from whichever goroutine made the request. The response is
-// passed on unchanged: same status, headers and body bytes (read in full
-// and replayed, so the check sees what the caller will). Exchanges of other
+// contract it carries. An exchange that fails the test is reported at the
+// line of the test (or of the code under test) that made the request, the
+// first caller outside contractcheck, net/http and the rest of the standard
+// library, whichever goroutine made it. The response is passed on
+// unchanged: same status, headers and body bytes (read in full and
+// replayed, so the check sees what the caller will). Exchanges of other
 // operations pass through untouched, bodies unread.
+//
+// In front of a [Server] (its requests reach [Server.Transport], directly or
+// through RoundTrippers that keep the request's context), the Transport is
+// the one that reports each exchange, once: the server records the call
+// and leaves the report to the Transport, and the violations either of
+// them expects ([ExpectViolation]) do not fail it.
 //
 // A request whose round trip fails (a refused connection, a timeout) is
 // still checked, alone: it was sent. Call Transport from the test's
@@ -34,7 +43,7 @@ func Transport(t TestingT, next http.RoundTripper, opts ...Option) http.RoundTri
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &transport{next: next, cfg: cfg, mon: newMonitor(t, cfg, transportSource)}
+	return &transport{next: next, cfg: cfg, mon: newMonitor(t, cfg, transportSource, captureStack())}
 }
 
 type transport struct {
@@ -42,6 +51,15 @@ type transport struct {
 	cfg  *config
 	mon  *monitor
 }
+
+// relayKey is the context key of a request whose exchange a Transport
+// reports: the Server behind it (through any RoundTrippers that pass the
+// request's context on) learns that it must not report, and tells the
+// Transport who it is, so that the violations it expects are expected.
+type relayKey struct{}
+
+// relay is what a Server behind a Transport tells it.
+type relay struct{ srv *Server }
 
 // RoundTrip sends the request through the wrapped RoundTripper with a body
 // of the same bytes, then checks the exchange.
@@ -56,11 +74,11 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contracttest: reading the body of %s %s: %w", req.Method, validate.RedactURL(req.URL.String(), nil), err)
 	}
-	out := req
+	// A RoundTripper must not change the request it is given: the wrapped
+	// one gets a copy, with a fresh body of the same bytes.
+	rel := &relay{}
+	out := req.WithContext(context.WithValue(req.Context(), relayKey{}, rel))
 	if req.Body != nil && req.Body != http.NoBody {
-		// A RoundTripper must not change the request it is given: the
-		// wrapped one gets a copy with a fresh body of the same bytes.
-		out = req.Clone(req.Context())
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
@@ -71,7 +89,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rtErr != nil {
 		if ex, err := validate.NewExchange(sent, nil); err == nil {
 			res := tr.cfg.plan.CheckRequest(ex)
-			tr.mon.report(ex, res.Operation, res.Findings)
+			tr.mon.report(ex, res.Operation, res.Findings, rel.expected(), nil, false)
 		}
 		return nil, rtErr
 	}
@@ -87,6 +105,14 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ex.Response = validate.Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: respBody}
 	res := tr.cfg.plan.Check(ex)
-	tr.mon.report(ex, res.Operation, res.Findings)
+	tr.mon.report(ex, res.Operation, res.Findings, rel.expected(), nil, false)
 	return resp, nil
+}
+
+// expected returns the rules the Server that answered expects, if one did.
+func (rel *relay) expected() []string {
+	if rel.srv == nil {
+		return nil
+	}
+	return rel.srv.fake.cfg.expect
 }

@@ -131,7 +131,9 @@ type Exchange struct {
 	// body that was not read whole is nil.
 	Exchange *validate.Exchange
 	// Result is what the plan found: [validate.Plan.Check] of the exchange
-	// as forwarded, [validate.Plan.CheckRequest] of a refused request,
+	// as forwarded, [validate.Plan.Check] of a refused request with the
+	// proxy's 400 (the request's findings and the note of rule
+	// response.refused, as check finds in the recording),
 	// [validate.Plan.CheckUnread] of an exchange with a body too large to
 	// hold or encoded in a way the proxy does not decode (its headers are
 	// checked all the same), and a skipped result when the exchange was not
@@ -315,8 +317,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p.opts.Enforce {
 		res := p.opts.Plan.CheckRequest(st.ex)
 		if hasError(res.Findings, "") {
-			st.result, st.checked, st.action = res, true, RefusedRequest
+			st.checked, st.action = true, RefusedRequest
 			p.problem(w, st, http.StatusBadRequest, "The request breaks the contract", detail(res), res)
+			// The exchange as the client got it, as check judges its
+			// recording: the request's findings and the refusal's note.
+			st.result = p.opts.Plan.Check(st.ex)
 			return
 		}
 	}

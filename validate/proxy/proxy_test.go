@@ -128,8 +128,10 @@ func TestProxy(t *testing.T) {
 	}{
 		{"valid", validForm, false, 201, proxy.Forwarded, nil, 1},
 		{"valid, enforcing", validForm, true, 201, proxy.Forwarded, nil, 1},
-		{"bad FlowSid", badForm, false, 400, proxy.Forwarded, []string{validate.RuleSIDFormat, validate.RuleResponseStatus}, 1},
-		{"bad FlowSid, enforcing", badForm, true, 400, proxy.RefusedRequest, []string{validate.RuleSIDFormat}, 0},
+		// The fake's 400, and the proxy's own, rightly refuse the request:
+		// a note of response.refused, not a response.status error.
+		{"bad FlowSid", badForm, false, 400, proxy.Forwarded, []string{validate.RuleSIDFormat, validate.RuleResponseRefused}, 1},
+		{"bad FlowSid, enforcing", badForm, true, 400, proxy.RefusedRequest, []string{validate.RuleSIDFormat, validate.RuleResponseRefused}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,6 +145,9 @@ func TestProxy(t *testing.T) {
 			assert.Empty(t, e.NotChecked)
 			assert.Equal(t, "CreateConversationScopedWebhook", e.Result.Operation)
 			assert.Equal(t, tt.rules, rulesOf(e.Result.Findings))
+			plan, err := validate.Embedded()
+			require.NoError(t, err)
+			assert.Equal(t, plan.Check(e.Exchange).Findings, e.Result.Findings, "the findings of the exchange recorded, as check finds them")
 			assert.Equal(t, body, e.Exchange.Response.Body, "the exchange holds what the client got")
 			assert.Equal(t, []byte(tt.body), e.Exchange.Request.Body)
 			assert.Equal(t, base+path, e.Exchange.Request.URL)

@@ -96,7 +96,7 @@ func TestJUnitSuitePerSource(t *testing.T) {
 		names = append(names, s.Name)
 	}
 	assert.Equal(t, []string{"traffic.har", "traffic.ndjson", "missing.har"}, names)
-	require.Len(t, suites[0].Tests, 5)
+	require.Len(t, suites[0].Tests, 6)
 	assert.Equal(t, "#1 POST /v1/Conversations/"+testConv+"/Webhooks", suites[0].Tests[1].Name)
 	assert.Equal(t, "traffic.har", suites[0].Tests[1].Classname)
 	assert.Equal(t, "#5 (line 6)", suites[1].Tests[0].Name)
@@ -180,7 +180,7 @@ func TestSARIFContent(t *testing.T) {
 		assert.NotEmpty(t, r.Help.Text, r.ID)
 	}
 	s := summaryOf(pairs)
-	require.Len(t, run.Results, s.Errors+s.Warnings)
+	require.Len(t, run.Results, s.Errors+s.Warnings+s.Infos)
 	r := run.Results[0]
 	assert.Equal(t, validate.RuleFormUnknownKey, r.RuleID)
 	assert.Equal(t, validate.RuleFormUnknownKey, run.Tool.Driver.Rules[r.RuleIndex].ID)
@@ -317,4 +317,38 @@ func TestOmittedInEveryFormat(t *testing.T) {
 	}
 	assert.Contains(t, render(t, FormatJUnit, Options{}, []Pair{p}), more)
 	assert.Contains(t, render(t, FormatMarkdown, Options{}, []Pair{p}), "  - and 99979 more findings not shown")
+}
+
+// TestInfoNeverFails: a pair whose only finding is an info (rule
+// response.refused) passes at every threshold, and every format renders the
+// finding as a note, never as a failure.
+func TestInfoNeverFails(t *testing.T) {
+	ex := exchange(0, "https://conversations.twilio.com/v1/Conversations/"+testConv+"/Webhooks", 400)
+	res := validate.Result{Operation: testOp, Findings: []validate.Finding{findingRefused}}
+	for _, failOn := range []validate.Severity{validate.SeverityError, validate.SeverityWarning, 0} {
+		assert.Equal(t, VerdictPass, NewPair(ex, res, failOn).Verdict, "fail-on %v", failOn)
+	}
+	pairs := []Pair{NewPair(ex, res, validate.SeverityWarning)}
+	assert.Equal(t, Summary{Pairs: 1, Passed: 1, Infos: 1}, summaryOf(pairs))
+
+	suites, err := junit.Ingest([]byte(render(t, FormatJUnit, Options{}, pairs)))
+	require.NoError(t, err)
+	require.Len(t, suites, 1)
+	assert.Equal(t, junit.StatusPassed, suites[0].Tests[0].Status)
+	assert.Contains(t, suites[0].Tests[0].SystemOut, "info response.refused response.status")
+
+	var log struct {
+		Runs []struct {
+			Results []struct{ RuleID, Level string }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(render(t, FormatSARIF, Options{}, pairs)), &log))
+	require.Len(t, log.Runs[0].Results, 1)
+	assert.Equal(t, "note", log.Runs[0].Results[0].Level)
+
+	gh := render(t, FormatGitHub, Options{}, pairs)
+	assert.True(t, strings.HasPrefix(gh, "::notice file=traffic.har,title=response.refused::traffic.har#0 POST"), "%s", gh)
+	assert.Contains(t, render(t, FormatMarkdown, Options{}, pairs), "| `response.refused` | info | 1 | 1 |")
+	assert.Contains(t, render(t, FormatNDJSON, Options{}, pairs), `"rule":"response.refused","severity":"info"`)
+	assert.Contains(t, render(t, FormatText, Options{}, pairs), "1 pair: 1 passed, 0 failed, 0 skipped, 0 input errors; 0 errors, 0 warnings, 1 info")
 }

@@ -22,9 +22,9 @@ type githubWriter struct {
 //
 //	::error file=traffic.har,line=12,title=form.unknown-key::traffic.har#1 POST /v1/… -> 201: request.body#/Configuration.Ur: …
 //
-// per finding (::warning for a warning), one per input error, a ::notice
-// saying how many findings of a pair the caps left out, and the summary line
-// at the end. The file is left out for standard input and the
+// per finding (::warning for a warning, ::notice for an info), one per
+// input error, a ::notice saying how many findings of a pair the caps left
+// out, and the summary line at the end. The file is left out for standard input and the
 // line when the reader does not know it. Values are escaped as the runner
 // expects (%, CR, LF, and in properties : and ,).
 func NewGitHub(w io.Writer) Writer { return &githubWriter{w: w} }
@@ -37,8 +37,11 @@ func (g *githubWriter) WritePair(p Pair) error {
 	}
 	for _, f := range p.Findings {
 		cmd := "error"
-		if f.Severity == validate.SeverityWarning {
+		switch f.Severity {
+		case validate.SeverityWarning:
 			cmd = "warning"
+		case validate.SeverityInfo:
+			cmd = "notice"
 		}
 		msg := findingMessage(pairHeader(p), f)
 		if f.Spec.File != "" {

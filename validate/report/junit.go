@@ -41,7 +41,8 @@ type junitCounts struct{ tests, failures, errors, skipped int }
 //
 // One <testsuite> per recording, one <testcase> per pair: a failed pair has
 // a <failure> listing its findings, a skipped pair <skipped/>, an input error
-// an <error>; the warnings of a passed pair are in its <system-out>.
+// an <error>; the warnings and infos of a passed pair are in its <system-out>
+// (an info is never a failure).
 func NewJUnit(w io.Writer) Writer { return &junitWriter{w: w} }
 
 // WritePair adds the pair's test case to the suite of its recording, writing

@@ -256,7 +256,7 @@ func normalize(findings []validate.Finding) []validate.Finding {
 }
 
 func validSeverity(s validate.Severity) bool {
-	return s == validate.SeverityError || s == validate.SeverityWarning
+	return s == validate.SeverityError || s == validate.SeverityWarning || s == validate.SeverityInfo
 }
 
 // defaultSeverity is the catalogue's severity of a rule, error when unknown.

@@ -92,7 +92,7 @@ func TestSummary(t *testing.T) {
 	for _, p := range testPairs() {
 		s.Add(p)
 	}
-	assert.Equal(t, Summary{Pairs: 7, Passed: 2, Failed: 2, Skipped: 1, Errors: 2, Warnings: 2, InputErrors: 2}, s)
+	assert.Equal(t, Summary{Pairs: 8, Passed: 2, Failed: 3, Skipped: 1, Errors: 3, Warnings: 2, Infos: 1, InputErrors: 2}, s)
 
 	tests := []struct {
 		s    Summary
@@ -102,6 +102,8 @@ func TestSummary(t *testing.T) {
 		{Summary{Pairs: 1, Passed: 1}, "1 pair: 1 passed, 0 failed, 0 skipped, 0 input errors; 0 errors, 0 warnings"},
 		{Summary{Pairs: 12, Passed: 9, Failed: 2, Skipped: 1, Errors: 3, Warnings: 1}, "12 pairs: 9 passed, 2 failed, 1 skipped, 0 input errors; 3 errors, 1 warning"},
 		{Summary{Pairs: 2, Failed: 1, InputErrors: 1, Errors: 1, Warnings: 2}, "2 pairs: 0 passed, 1 failed, 0 skipped, 1 input error; 1 error, 2 warnings"},
+		{Summary{Pairs: 1, Failed: 1, Errors: 1, Infos: 1}, "1 pair: 0 passed, 1 failed, 0 skipped, 0 input errors; 1 error, 0 warnings, 1 info"},
+		{Summary{Pairs: 2, Passed: 2, Infos: 2}, "2 pairs: 2 passed, 0 failed, 0 skipped, 0 input errors; 0 errors, 0 warnings, 2 infos"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.s.String())

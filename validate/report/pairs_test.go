@@ -64,6 +64,15 @@ var (
 		Got:      "500\x1b[2J", // a terminal escape from the recording must not reach the screen
 		Spec:     validate.SpecPos{File: testContract, Line: 88},
 	}
+	findingRefused = validate.Finding{
+		Rule:     validate.RuleResponseRefused,
+		Severity: validate.SeverityInfo,
+		Location: "response.status",
+		Message:  "the server rightly refused the request, which breaks form.unknown-key at request.body#/Configuration.Ur",
+		Want:     "a 4xx for a request that breaks the contract (201 for one that keeps it)",
+		Got:      "400 Bad Request",
+		Spec:     validate.SpecPos{File: testContract, Line: 88},
+	}
 )
 
 // testPairs returns synthetic pairs of every verdict, one of them with
@@ -84,18 +93,21 @@ func testPairs() []Pair {
 
 	warn := exchange(4, webhooks, 201)
 
+	refused := exchange(5, webhooks, 400)
+
 	pairs := []Pair{
 		NewPair(pass, validate.Result{Operation: testOp}, validate.SeverityError),
 		NewPair(fail, validate.Result{Operation: testOp, Findings: []validate.Finding{findingUnknownKey, findingTargetFit}}, validate.SeverityError),
 		NewPair(secret, validate.Result{Operation: testOp, Findings: []validate.Finding{findingStatus}}, validate.SeverityError),
 		NewPair(skip, validate.Result{Skip: "no operation matches GET /v1/Services"}, validate.SeverityError),
 		NewPair(warn, validate.Result{Operation: testOp, Findings: []validate.Finding{findingTargetFit}}, validate.SeverityError),
+		NewPair(refused, validate.Result{Operation: testOp, Findings: []validate.Finding{findingUnknownKey, findingRefused}}, validate.SeverityError),
 		NewInputError("traffic.ndjson", 5, 6, "request.url", errors.New("missing")),
 		NewInputError("missing.har", -1, 0, "", errors.New("open missing.har: no such file or directory")),
 	}
 	// The CLI gives pairs with findings their shape, for fingerprints.
-	for i, ex := range []*validate.Exchange{fail, secret, warn} {
-		pairs[[]int{1, 2, 4}[i]].Shape = fingerprint.Shape(ex)
+	for i, ex := range []*validate.Exchange{fail, secret, warn, refused} {
+		pairs[[]int{1, 2, 4, 5}[i]].Shape = fingerprint.Shape(ex)
 	}
 	return pairs
 }

@@ -272,8 +272,11 @@ func (s *sarifWriter) Finish(sum Summary) error {
 
 // sarifLevel is the SARIF level of a severity.
 func sarifLevel(s validate.Severity) string {
-	if s == validate.SeverityWarning {
+	switch s {
+	case validate.SeverityWarning:
 		return "warning"
+	case validate.SeverityInfo:
+		return "note"
 	}
 	return "error"
 }

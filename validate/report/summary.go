@@ -14,10 +14,12 @@ type Summary struct {
 	Passed  int `json:"passed"`
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
-	// Errors and Warnings count the findings of each severity, in pairs of
-	// any verdict, those the caps left out of the pairs' reports included.
+	// Errors, Warnings and Infos count the findings of each severity, in
+	// pairs of any verdict, those the caps left out of the pairs' reports
+	// included; the JSON summary leaves Infos out when zero.
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
+	Infos    int `json:"infos,omitempty"`
 	// InputErrors counts the pairs that could not be read.
 	InputErrors int `json:"input_errors"`
 	// Suppressed counts the findings a baseline accepted (not counted in
@@ -54,17 +56,22 @@ func (s *Summary) count(sev validate.Severity, n int) {
 		s.Errors += n
 	case validate.SeverityWarning:
 		s.Warnings += n
+	case validate.SeverityInfo:
+		s.Infos += n
 	}
 }
 
 // String renders the summary on one line, such as
 // "12 pairs: 9 passed, 2 failed, 1 skipped, 0 input errors; 3 errors, 1 warning",
-// followed by "; 4 suppressed by the baseline" when a baseline suppressed
-// findings.
+// with ", 2 infos" when there are info findings, followed by "; 4 suppressed
+// by the baseline" when a baseline suppressed findings.
 func (s Summary) String() string {
 	out := fmt.Sprintf("%s: %d passed, %d failed, %d skipped, %s; %s, %s",
 		plural(s.Pairs, "pair"), s.Passed, s.Failed, s.Skipped,
 		plural(s.InputErrors, "input error"), plural(s.Errors, "error"), plural(s.Warnings, "warning"))
+	if s.Infos > 0 {
+		out += ", " + plural(s.Infos, "info")
+	}
 	if s.Suppressed > 0 {
 		out += fmt.Sprintf("; %d suppressed by the baseline", s.Suppressed)
 	}

@@ -79,6 +79,8 @@ func (t *textWriter) finding(f validate.Finding) {
 		sev = t.paint(ansiRed, sev)
 	case validate.SeverityWarning:
 		sev = t.paint(ansiYellow, sev)
+	case validate.SeverityInfo:
+		sev = t.paint(ansiGreen, sev)
 	}
 	head := sev + " " + t.paint(ansiCyan, escape.Line(f.Rule))
 	if f.Location != "" {

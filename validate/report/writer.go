@@ -36,7 +36,7 @@ const (
 	// FormatSARIF is SARIF 2.1.0: one run, a result per finding.
 	FormatSARIF Format = "sarif"
 	// FormatGitHub is GitHub Actions workflow commands: an ::error or
-	// ::warning annotation per finding.
+	// ::warning or ::notice annotation per finding.
 	FormatGitHub Format = "github"
 	// FormatMarkdown is a Markdown summary: counts, counts by rule and the
 	// first failing pairs, as for $GITHUB_STEP_SUMMARY.

@@ -130,7 +130,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 				return nil, &ConfigError{file, val.Line, errors.New("fail-on must be error or warning")}
 			}
 			sev, err := validate.ParseSeverity(val.Value)
-			if err != nil {
+			if err != nil || sev == validate.SeverityInfo { // an info never fails a pair
 				return nil, &ConfigError{file, val.Line, fmt.Errorf("fail-on: %q is neither error nor warning", val.Value)}
 			}
 			cfg.FailOn, cfg.FailOnLine = sev, val.Line

@@ -33,6 +33,9 @@ const (
 	LevelWarning Level = "warning"
 	// LevelError makes the rule's findings errors.
 	LevelError Level = "error"
+	// LevelInfo is the level of a rule whose findings are notes by default
+	// (response.refused); it is shown, not set.
+	LevelInfo Level = "info"
 )
 
 // ParseLevel parses "off", "warning" or "error".
@@ -46,16 +49,22 @@ func ParseLevel(s string) (Level, error) {
 
 // levelOf is the level of a severity.
 func levelOf(s validate.Severity) Level {
-	if s == validate.SeverityWarning {
+	switch s {
+	case validate.SeverityWarning:
 		return LevelWarning
+	case validate.SeverityInfo:
+		return LevelInfo
 	}
 	return LevelError
 }
 
 // severity is the severity of a level other than off.
 func (l Level) severity() validate.Severity {
-	if l == LevelWarning {
+	switch l {
+	case LevelWarning:
 		return validate.SeverityWarning
+	case LevelInfo:
+		return validate.SeverityInfo
 	}
 	return validate.SeverityError
 }
@@ -183,6 +192,16 @@ func ParseRuleFlag(v string) (id string, level Level, err error) {
 		return "", "", fmt.Errorf("--rule %q: %w", v, unknownRule(id))
 	}
 	return id, level, nil
+}
+
+// CheckRule returns nil for the ID of a rule of the catalogue, and
+// otherwise the error contractcheck gives for it, with a did-you-mean when
+// an ID is close: unknown rule "sid.fromat" (did you mean sid.format? …).
+func CheckRule(id string) error {
+	if _, ok := validate.LookupRule(id); ok {
+		return nil
+	}
+	return unknownRule(id)
 }
 
 // unknownRule is the error of a rule ID that is not in the catalogue.

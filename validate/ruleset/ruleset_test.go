@@ -71,6 +71,14 @@ func TestRuleAndFailOn(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `unknown rule "form.unknwn-key" (did you mean form.unknown-key?`)
 	assert.Error(t, s.SetRule(validate.RuleConfigTarget, Level("loud"), "--rule"))
+
+	// response.refused is a note by default; it can be raised, not set to info.
+	l, _ = s.Rule(validate.RuleResponseRefused)
+	assert.Equal(t, LevelInfo, l)
+	assert.Error(t, s.SetRule(validate.RuleConfigTarget, LevelInfo, "--rule"))
+	require.NoError(t, s.SetRule(validate.RuleResponseRefused, LevelError, "--rule"))
+	refused := validate.Finding{Rule: validate.RuleResponseRefused, Severity: validate.SeverityInfo}
+	assert.Equal(t, validate.SeverityError, s.Apply([]validate.Finding{refused})[0].Severity)
 }
 
 func TestParseRuleFlag(t *testing.T) {
@@ -115,6 +123,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"level not a scalar", "rules:\n  config.target-fit: [off]\n", `c.yaml:2: rule config.target-fit: want off, warning or error`},
 		{"rule twice", "rules:\n  config.target-fit: off\n  config.target-fit: error\n", `c.yaml:3:`},
 		{"bad fail-on", "fail-on: never\n", `c.yaml:1: fail-on: "never" is neither error nor warning`},
+		{"fail-on info", "fail-on: info\n", `c.yaml:1: fail-on: "info" is neither error nor warning`},
 		{"unknown key", "fail-on: error\nrulez: {}\n", `c.yaml:2: unknown key "rulez"`},
 		{"not a mapping", "- a\n- b\n", `c.yaml:1: the configuration must be a mapping`},
 		{"rules not a mapping", "rules: off\n", `c.yaml:1: rules must be a mapping`},
