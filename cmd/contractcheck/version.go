@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -21,7 +20,7 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if len(positional) > 0 {
-		return usageError(stderr, "version", errors.New("version takes no arguments"))
+		return usageError(stderr, "version", fmt.Errorf("version takes no arguments, got %q", positional[0]))
 	}
 	fmt.Fprintf(stdout, "contractcheck %s (%s %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return exitOK
