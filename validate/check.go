@@ -44,7 +44,7 @@ func (p *Plan) CheckRequest(ex *Exchange) Result {
 
 func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	method := strings.ToUpper(ex.Request.Method)
-	op, vals, reason := p.router.match(method, requestPath(ex.Request.URL))
+	op, vals, reason := p.router.match(method, ex.Request.URL)
 	if op == nil {
 		return Result{Skip: reason}
 	}

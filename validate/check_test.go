@@ -249,7 +249,9 @@ func TestCheckSkipsOtherOperations(t *testing.T) {
 		{"GET", testURL, "the contract describes POST " + requestPath(testURL) + " but not GET"},
 		{"OPTIONS", testURL, "but not OPTIONS"},
 		{"POST", "https://conversations.twilio.com/v1/Conversations/" + testConv + "/Webhooks/WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "no operation at"},
-		{"GET", "https://cdn.example.com/app.js", "no operation at /app.js"},
+		{"GET", "https://cdn.example.com/app.js", "the host cdn.example.com is not a server of the contract (https://conversations.twilio.com) or loopback"},
+		{"GET", "http://127.0.0.1:4010/app.js", "no operation at /app.js"},
+		{"POST", "https://api.example.com" + requestPath(testURL), "the host api.example.com is not a server"},
 		{"POST", "/v1/Conversations//Webhooks", "no operation at"},
 	} {
 		ex := docsExchange()

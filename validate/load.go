@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,7 +105,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	if len(p.ops) == 0 {
 		return nil, fail(doc.line("/paths"), "the contract describes no operation")
 	}
-	p.router = newRouter(p.ops, serverBasePaths(doc))
+	p.router = newRouter(p.ops, contractServers(doc))
 	p.main = p.ops[0]
 	for _, op := range p.ops {
 		if op.webhook != nil {
@@ -300,27 +302,42 @@ func containsNil(s []any) bool {
 	return false
 }
 
-// serverBasePaths returns the path prefixes of the document's servers, such
-// as "/api" for "https://example.com/api"; "" stands for none.
-func serverBasePaths(doc *document) []string {
-	bases := []string{""}
-	servers, _ := doc.tree.(map[string]any)["servers"].([]any)
-	for _, s := range servers {
-		u, _ := s.(map[string]any)["url"].(string)
-		if i := strings.Index(u, "://"); i >= 0 {
-			u = u[i+3:]
-			if j := strings.IndexByte(u, '/'); j >= 0 {
-				u = u[j:]
-			} else {
-				u = ""
+// contractServers returns the servers of the document: those of the
+// top-level servers, then those of each path and operation that names its
+// own, each once. Without any, a contract is served at "/" of any host, as
+// OpenAPI says. A server URL that cannot be read is left out.
+func contractServers(doc *document) []server {
+	var urls []string
+	add := func(v any) {
+		list, _ := v.([]any)
+		for _, s := range list {
+			if u, ok := s.(map[string]any)["url"].(string); ok && !slices.Contains(urls, u) {
+				urls = append(urls, u)
 			}
 		}
-		u = strings.TrimRight(u, "/")
-		if u != "" && !strings.Contains(u, "{") {
-			bases = append(bases, u)
+	}
+	root, _ := doc.tree.(map[string]any)
+	add(root["servers"])
+	paths, _ := root["paths"].(map[string]any)
+	for _, name := range slices.Sorted(maps.Keys(paths)) {
+		item, _ := paths[name].(map[string]any)
+		add(item["servers"])
+		for _, method := range slices.Sorted(maps.Keys(item)) {
+			if op, ok := item[method].(map[string]any); ok {
+				add(op["servers"])
+			}
 		}
 	}
-	return bases
+	if len(urls) == 0 {
+		urls = []string{"/"}
+	}
+	servers := make([]server, 0, len(urls))
+	for _, u := range urls {
+		if s, err := parseServer(u); err == nil {
+			servers = append(servers, s)
+		}
+	}
+	return servers
 }
 
 // specSchemas holds the compiled JSON Schema of each OpenAPI version's

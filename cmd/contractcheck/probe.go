@@ -107,7 +107,9 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if done {
 		return code
 	}
-	plan := loadPlan(opts.spec, stderr)
+	// The server probed is one of the operation's, whatever its host.
+	servers := append(opts.servers, serverSetting{url: opts.base.Scheme + "://" + opts.base.Host, origin: "--base-url"})
+	plan := withServers("probe", loadPlan(opts.spec, stderr), servers, stderr)
 	if plan == nil {
 		return exitError
 	}

@@ -85,7 +85,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if flagGiven(f.fs, "fail-on") {
 		failOn = f.failOn.value
 	}
-	rules, err := loadSettings("proxy", f.settings, failOn, stderr)
+	rules, _, err := loadSettings("proxy", f.settings, failOn, stderr)
 	if err != nil {
 		return exitError
 	}

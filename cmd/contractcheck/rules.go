@@ -59,7 +59,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	if len(positional) > 0 {
 		return usageError(stderr, "rules", fmt.Errorf("unexpected argument %q", positional[0]))
 	}
-	set, err := loadSettings("rules", f.settings, "", stderr)
+	set, _, err := loadSettings("rules", f.settings, "", stderr)
 	if err != nil {
 		return exitError
 	}

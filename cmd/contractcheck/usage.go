@@ -66,6 +66,15 @@ Flags:
   --fail-on-unmatched    fail exchanges that no operation of the contract
                          describes (rule operation.unmatched) instead of
                          skipping them
+  --server URL           also check exchanges sent to this server, such as
+                         https://api.example.com (with a path, only under that
+                         prefix); may be repeated; adds to the configuration's
+                         servers. The contract's servers and loopback
+                         (localhost, 127.0.0.0/8, ::1) are always checked;
+                         exchanges with other hosts are skipped
+  --allow-empty          pass a run that checks no pair (by default a run
+                         whose exchanges are all skipped, or that has none,
+                         fails with exit 1 and says why)
   --quiet                print the summary line only (text format only)
   --color WHEN           colour the text report: auto (default: when standard
                          output is a terminal and NO_COLOR is not set), always
@@ -83,10 +92,13 @@ configuration file, --fail-on, each --rule. A configuration file:
   rules:
     config.target-fit: error
     cors.vary-origin: off
+  servers:
+    - https://api.example.com
 
 Exit status: 0 when no pair fails, 1 when a pair fails, 2 when a recording,
 the contract, the configuration or the baseline cannot be read, a report
-cannot be written, or the command line is wrong (2 wins over 1).
+cannot be written, or the command line is wrong (2 wins over 1). A run that
+checks no pair (none recorded, or all skipped) exits 1 unless --allow-empty.
 `
 
 // rulesUsage is the usage of contractcheck rules.
@@ -186,6 +198,8 @@ Flags:
   --write-baseline FILE  write every finding of this run to FILE as a baseline
   --fail-on-unmatched    accepted for symmetry with check (every request of a
                          probe is of the operation)
+  --server URL           accepted for symmetry with check (the server of
+                         --base-url is checked whatever its host)
   --quiet                print the summary line only, and no line per request
   --color WHEN           colour the text report: auto (default), always or
                          never

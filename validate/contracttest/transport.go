@@ -18,7 +18,9 @@ const transportSource = "contracttest.Transport"
 // t.Errorf, from whichever goroutine made the request. The response is
 // passed on unchanged: same status, headers and body bytes (read in full
 // and replayed, so the check sees what the caller will). Exchanges of other
-// operations pass through untouched, bodies unread.
+// operations pass through untouched, bodies unread, and so do exchanges with
+// hosts that are neither a server of the contract nor loopback, as
+// contractcheck check skips them ([validate.Plan.Match]).
 //
 // A request whose round trip fails (a refused connection, a timeout) is
 // still checked, alone: it was sent. Call Transport from the test's

@@ -71,6 +71,9 @@ func (m *markdownWriter) WritePair(p Pair) error {
 func (m *markdownWriter) Finish(s Summary) error {
 	var b bytes.Buffer
 	head := fmt.Sprintf("no pair failed (%s checked)", plural(s.Pairs, "pair"))
+	if s.Passed+s.Failed == 0 {
+		head = fmt.Sprintf("no pair was checked (%d skipped)", s.Skipped)
+	}
 	if s.Failed > 0 {
 		head = fmt.Sprintf("%d of %s failed", s.Failed, plural(s.Pairs, "pair"))
 	}
