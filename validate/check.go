@@ -660,5 +660,8 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 			c.schemaFindings(err, "response.body", v, nil)
 		}
 	}
+	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {
+		c.checkListed(mp.listed, v, "")
+	}
 	c.respBody, _ = v.(map[string]any)
 }

@@ -29,7 +29,10 @@ func Example() {
 				"Access-Control-Allow-Origin":      {"*"},
 				"Access-Control-Allow-Credentials": {"true"},
 			},
-			Body: []byte(`{"sid": "WH0123456789abcdef0123456789abcdef", "conversation_sid": "CH0123456789abcdef0123456789abcdef", "target": "studio"}`),
+			// Every property the contract lists is there; null counts.
+			Body: []byte(`{"sid": "WH0123456789abcdef0123456789abcdef", "account_sid": null, "conversation_sid": "CH0123456789abcdef0123456789abcdef",
+				"target": "studio", "configuration": {}, "date_created": null, "date_updated": null,
+				"url": "https://conversations.twilio.com/v1/Conversations/CH0123456789abcdef0123456789abcdef/Webhooks/WH0123456789abcdef0123456789abcdef"}`),
 		},
 	}
 	res := plan.Check(ex)
