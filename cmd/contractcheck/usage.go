@@ -180,7 +180,8 @@ Flags:
                          $TWILIO_ACCOUNT_SID)
   --auth-token TOKEN     its auth token (default $TWILIO_AUTH_TOKEN)
   --timeout DURATION     how long to wait for each answer (default 10s)
-  --record FILE          write the exchanges to FILE as a HAR
+  --record FILE          append the exchanges to FILE, a HAR (new, or one to
+                         which entries are added)
   --dry-run              print the requests, credentials redacted, and send
                          nothing
   --spec FILE            write and check the requests from the OpenAPI 3
@@ -220,15 +221,16 @@ request that keeps the contract gets a 201 whose body keeps it too (a fresh
 WH SID, the path's conversation, the configuration echoed, RFC 3339 dates,
 CORS headers); one that breaks it gets the 400 Twilio returns (JSON code,
 message, more_info, status). Each exchange is logged as a line on standard
-output. SIGINT or SIGTERM stops it cleanly: exchanges in flight finish and
-the recording is completed.
+output. SIGINT or SIGTERM stops it cleanly: exchanges in flight finish.
+The recording is a complete HAR after every exchange; an existing HAR is
+appended to, and a file that is not one is refused (exit 2).
 
 Flags:
   --addr ADDR            the address to listen on (default 127.0.0.1:4010; port
                          0 picks a free one, and the address is printed on
                          standard error)
-  --record FILE          append each exchange to FILE, a HAR, credentials
-                         redacted
+  --record FILE          append each exchange to FILE, a HAR (new, or one to
+                         which entries are added), credentials redacted
   --spec FILE            fake the operation as the OpenAPI 3 contract in FILE
                          describes it instead of the built-in one
   --account-sid SID      require HTTP Basic auth as this account (an AC SID);
@@ -252,7 +254,9 @@ A reverse proxy that checks every exchange as it passes: requests to
 headers included) forwarded byte for byte. The findings of each failing
 exchange stream to standard error as check's text report, and to --ndjson as
 one JSON line per exchange; SIGINT or SIGTERM stops it cleanly, after the
-exchanges in flight, with the summary line, and completes the recording.
+exchanges in flight, with the summary line. The recording is a complete HAR
+after every exchange; an existing HAR is appended to, and a file that is not
+one is refused (exit 2).
 
 At most --max-body bytes of a request or response body are read into memory:
 a larger body is passed through unchanged and its exchange reported as not
@@ -267,9 +271,9 @@ Flags:
   --listen ADDR          the address to listen on (default 127.0.0.1:4011)
   --upstream URL         where requests go, such as http://127.0.0.1:4010; a
                          path in it is a prefix of every request's path
-  --record FILE          write each exchange to FILE, a HAR, credentials
-                         redacted
-  --ndjson FILE          write a report line per exchange to FILE (the ndjson
+  --record FILE          append each exchange to FILE, a HAR (new, or one to
+                         which entries are added), credentials redacted
+  --ndjson FILE          append a report line per exchange to FILE (the ndjson
                          format of check)
   --max-body SIZE        the most bytes of a body checked (default 1MiB;
                          such as 65536, 512KiB, 4MiB)
