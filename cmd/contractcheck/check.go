@@ -124,7 +124,7 @@ func (f *checkFlags) options(files []string, stderr io.Writer) (opts checkOption
 	switch {
 	case err != nil:
 		return opts, usageError(stderr, command, err), true
-	case opts.quiet && opts.format != report.FormatText:
+	case opts.quiet && opts.format != report.FormatText && command == "check": // probe's also silences its lines per request
 		return opts, usageError(stderr, command, fmt.Errorf("--quiet applies to the text format only, not %s", opts.format)), true
 	}
 	failOn := ""

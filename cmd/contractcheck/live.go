@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
+	"unicode/utf8"
 
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/recording"
@@ -62,6 +64,19 @@ func (r *harRecorder) close() error {
 		return fmt.Errorf("closing recording %s: %w", r.name, err)
 	}
 	return nil
+}
+
+// accountSIDPattern is the shape of a Twilio account SID.
+var accountSIDPattern = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+
+// checkAccountSID says why sid, given by source (a flag or an environment
+// variable), is not an account SID; nil when it is one or is "". The value
+// is not repeated: a token given by mistake must not be printed.
+func checkAccountSID(source, sid string) error {
+	if sid == "" || accountSIDPattern.MatchString(sid) {
+		return nil
+	}
+	return fmt.Errorf("%s must be an account SID, AC followed by 32 hex digits (34 characters); it has %d characters", source, utf8.RuneCountInString(sid))
 }
 
 // shutdownGrace is how long a server waits for exchanges in flight when it

@@ -243,7 +243,7 @@ func TestServeErrors(t *testing.T) {
 	}{
 		{"address in use", []string{"--addr", busy.addr}, "listening on " + busy.addr},
 		{"half the credentials", []string{"--account-sid", testAccount}, "go together"},
-		{"bad account", []string{"--addr", "127.0.0.1:0", "--account-sid", "nope", "--auth-token", "x"}, "nope"},
+		{"bad account", []string{"--addr", "127.0.0.1:0", "--account-sid", "nope", "--auth-token", "x"}, "--account-sid must be an account SID"},
 		{"bad origin", []string{"--addr", "127.0.0.1:0", "--allow-origin", "a, b"}, "AllowOrigin"},
 		{"unwritable recording", []string{"--addr", "127.0.0.1:0", "--record", filepath.Join(t.TempDir(), "f", "x.har") + "\x00"}, "recording"},
 		{"arguments", []string{"x"}, "serve takes no arguments"},

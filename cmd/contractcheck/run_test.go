@@ -121,6 +121,8 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"probe", "--base-url", "http://127.0.0.1:9", "--timeout", "soon"}, `contractcheck probe: --timeout "soon": not a valid value`},
 		{[]string{"probe"}, "contractcheck probe: --base-url is required"},
 		{[]string{"serve", "--nope"}, "contractcheck serve: unknown flag --nope"},
+		{[]string{"serve", "--account-sid", "foo", "--auth-token", "x"}, "contractcheck serve: --account-sid must be an account SID, AC followed by 32 hex digits (34 characters); it has 3 characters"},
+		{[]string{"probe", "--base-url", "http://127.0.0.1:9", "--account-sid", "foo", "--auth-token", "x"}, "contractcheck probe: --account-sid must be an account SID, AC followed by 32 hex digits"},
 		{[]string{"serve", "extra"}, `contractcheck serve: serve takes no arguments, got "extra"`},
 		{[]string{"proxy", "--nope"}, "contractcheck proxy: unknown flag --nope"},
 		{[]string{"proxy", "--upstream", "http://127.0.0.1:9", "--max-body", "lots"}, `contractcheck proxy: --max-body: "lots" is not a size`},

@@ -201,7 +201,8 @@ Flags:
                          probe is of the operation)
   --server URL           accepted for symmetry with check (the server of
                          --base-url is checked whatever its host)
-  --quiet                print the summary line only, and no line per request
+  --quiet                print no line per request, and with the text format
+                         only the summary line
   --color WHEN           colour the text report: auto (default), always or
                          never
   --progress WHEN        accepted for symmetry with check; a probe is short
