@@ -10,9 +10,12 @@ BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c
 
 all: build test
 
-## build: the contractcheck binary in the repository root
+## build: the contractcheck binary in the repository root, stamped with the
+## git revision and time (contractcheck version shows them): -buildvcs=auto
+## wins over a GOFLAGS=-buildvcs=false in the environment, and stamps when the
+## tree is a git clone
 build:
-	$(GO) build -o contractcheck ./cmd/contractcheck
+	$(GO) build -buildvcs=auto -o contractcheck ./cmd/contractcheck
 
 ## demo: the main job: check the shipped recording with the embedded contract
 ## (it exits 1: the recording holds three pairs that break the contract)

@@ -125,7 +125,11 @@ Flags:
 // versionUsage is the usage of contractcheck version.
 const versionUsage = `Usage: contractcheck version
 
-Prints the version of contractcheck and of the Go toolchain that built it.
+Prints the version of contractcheck (the module version, or devel for a
+build from a work tree), its module, the VCS revision and time it was built
+from (unknown when the binary was built without VCS information, as with
+-buildvcs=false; make build stamps them), and the Go toolchain that built it.
+SARIF reports name the same version, revision and time in driver.version.
 `
 
 // helpUsage is the usage of contractcheck help.
