@@ -3,6 +3,7 @@ package validate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -53,10 +54,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		if strings.Contains(err.Error(), "not supported") {
 			return nil, fail(1, "not an OpenAPI document: it has no openapi field naming version 3.0 or 3.1")
 		}
-		line, col := yamlErrorPos(err.Error())
-		le := &LoadError{File: file, Problems: []Problem{{Line: line, Column: col,
-			Message: "not an OpenAPI document: " + strings.TrimPrefix(err.Error(), "unable to parse specification: ")}}}
-		return nil, le
+		return nil, &LoadError{File: file, Problems: []Problem{syntaxProblem(data, err)}}
 	}
 	info := oa.GetSpecInfo()
 	switch info.SpecFormat {
@@ -114,6 +112,58 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// syntaxProblem says, in the project's words, why data could not be read
+// as a document at all (err is the parser's): not well-formed JSON, not
+// well-formed YAML, or YAML whose top is not a mapping of OpenAPI fields;
+// with the line and column when known.
+func syntaxProblem(data []byte, err error) Problem {
+	msg := err.Error()
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && !json.Valid(data) {
+		var v any
+		jerr := json.Unmarshal(data, &v)
+		var se *json.SyntaxError
+		if errors.As(jerr, &se) {
+			line, col := lineColumn(data, se.Offset)
+			return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file is not well-formed JSON: " + se.Error()}
+		}
+		if jerr != nil {
+			return Problem{Message: "not an OpenAPI document: the file is not well-formed JSON: " + jerr.Error()}
+		}
+	}
+	if m := yamlConstruct.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		what := map[string]string{"!!str": "text", "!!seq": "a list", "!!int": "a number", "!!float": "a number", "!!bool": "a boolean"}[m[2]]
+		if what == "" {
+			what = "a single value"
+		}
+		return Problem{Line: line, Message: "not an OpenAPI document: the file holds " + what + ", not a mapping of fields such as openapi, info and paths (is it YAML or JSON?)"}
+	}
+	if m := yamlLoadErr.FindStringSubmatch(msg); m != nil {
+		line, col := yamlErrorPos(msg)
+		return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file is neither well-formed YAML nor JSON: " + m[1]}
+	}
+	line, col := yamlErrorPos(msg)
+	return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file cannot be read as YAML or JSON"}
+}
+
+// The errors of the YAML parser libopenapi uses: "go-yaml load error in
+// scanner at L6.C56: mapping values are not allowed in this context", and
+// "... yaml: construct errors: line 1: cannot construct !!str `hello w...`
+// into map[string]interface {}" for a document that is not a mapping.
+var (
+	yamlLoadErr   = regexp.MustCompile(`go-yaml load error in [^:]*?(?: at [^:]*)?: (.*)$`)
+	yamlConstruct = regexp.MustCompile(`line (\d+): cannot construct (!!\w+)`)
+)
+
+// lineColumn turns a byte offset of data into a 1-based line and column.
+func lineColumn(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte{'\n'}) + 1
+	col = len(before) - bytes.LastIndexByte(before, '\n')
+	return line, col
 }
 
 // yamlErrPos finds the position a YAML parser error names, as in

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/contractcheck/contractcheck/validate"
 )
@@ -29,6 +30,11 @@ func loadPlan(spec string, stderr io.Writer) *validate.Plan {
 		name = "the built-in contract"
 	}
 	var loadErr *validate.LoadError
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		fmt.Fprintf(stderr, "contractcheck: cannot read the contract %s: %v\n", name, pathErr.Err)
+		return nil
+	}
 	if !errors.As(err, &loadErr) {
 		fmt.Fprintf(stderr, "contractcheck: loading contract %s: %v\n", name, err)
 		return nil
