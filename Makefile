@@ -65,6 +65,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) ./validate/ruleset
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./validate/baseline
 	$(GO) test -run '^$$' -fuzz '^FuzzWriters$$' -fuzztime $(FUZZTIME) ./validate/report
+	$(GO) test -run '^$$' -fuzz '^FuzzCurl$$' -fuzztime $(FUZZTIME) ./validate/report
 	$(GO) test -run '^$$' -fuzz '^FuzzFake$$' -fuzztime $(FUZZTIME) ./validate/contracttest
 	$(GO) test -run '^$$' -fuzz '^FuzzHARDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzNDJSONDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording

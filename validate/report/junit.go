@@ -109,7 +109,11 @@ func (j *junitWriter) testcase(p Pair) {
 			msg += " (and " + plural(n-1, "more finding") + ")"
 		}
 		b.WriteString(">\n      <failure type=\"" + xmlAttr(first.Rule) + `" message="` + xmlAttr(msg) + `">`)
-		b.WriteString(xmlText(pairHeader(p) + "\n" + findingsText(p.Findings)))
+		text := pairHeader(p) + "\n" + findingsText(p.Findings)
+		if p.Replay != "" {
+			text += "replay:\n" + p.Replay + "\n"
+		}
+		b.WriteString(xmlText(text))
 		b.WriteString("</failure>\n    </testcase>\n")
 	case VerdictSkip:
 		j.counts.skipped++

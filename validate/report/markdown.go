@@ -133,6 +133,30 @@ func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
 		}
 		b.WriteByte('\n')
 	}
+	if p.Replay != "" {
+		// A fenced block shows the command as it is; its fence is longer
+		// than any run of backticks in it.
+		fence := strings.Repeat("`", max(3, longestRun(p.Replay, '`')+1))
+		b.WriteString("  - <details><summary>replay with curl</summary>\n\n    " + fence + "sh\n")
+		for l := range strings.SplitSeq(p.Replay, "\n") {
+			b.WriteString("    " + clean(l) + "\n")
+		}
+		b.WriteString("    " + fence + "\n\n    </details>\n")
+	}
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
+	longest, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
 }
 
 // mdText escapes text for Markdown on one line: HTML and Markdown syntax

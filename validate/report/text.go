@@ -61,6 +61,7 @@ func (t *textWriter) WritePair(p Pair) error {
 		for _, f := range p.Findings {
 			t.finding(f)
 		}
+		t.replay(p.Replay)
 	}
 	t.wrote = true
 	if _, err := t.w.Write(t.buf.Bytes()); err != nil {
@@ -89,6 +90,18 @@ func (t *textWriter) finding(f validate.Finding) {
 		if kv.val != "" {
 			t.line(4, kv.key+clean(kv.val))
 		}
+	}
+}
+
+// replay writes the curl command that replays a failing pair, under
+// "replay:", as it can be pasted into a shell.
+func (t *textWriter) replay(cmd string) {
+	if cmd == "" {
+		return
+	}
+	t.line(2, t.paint(ansiCyan, "replay:"))
+	for l := range strings.SplitSeq(cmd, "\n") {
+		t.buf.WriteString("    " + clean(l) + "\n")
 	}
 }
 
