@@ -390,6 +390,7 @@ func TestProxyErrors(t *testing.T) {
 // its findings count what was sent. It is bounded: 10,000 requests, then it
 // stops both servers.
 func TestProxyLoad(t *testing.T) {
+	t.Parallel() // with the other long tests, while scripts wait on their processes
 	const clients, perClient = 200, 50
 	dir := t.TempDir()
 	srv := start(t, "serve", "--addr", "127.0.0.1:0", "--quiet", "--record", filepath.Join(dir, "serve.har"))

@@ -77,6 +77,7 @@ func TestVersionOfABuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
+	t.Parallel() // with the other long tests: it mostly waits for the go command
 	git, err := exec.LookPath("git")
 	if err != nil {
 		t.Skip("needs git")
