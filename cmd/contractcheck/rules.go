@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -42,7 +43,7 @@ type rulesFlags struct {
 
 // newRulesFlags defines the flags of rules, with their defaults.
 func newRulesFlags() *rulesFlags {
-	f := &rulesFlags{fs: newFlagSet("rules"), format: newChoice("text", "text", "json")}
+	f := &rulesFlags{fs: newFlagSet("rules"), format: newChoice("text", "text", "json", "markdown")}
 	f.fs.StringVar(&f.spec, "spec", "", "")
 	f.fs.Var(f.format, "format", "")
 	f.settings.define(f.fs)
@@ -75,9 +76,12 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	}
 	var failOn failOnEntry
 	failOn.Severity, failOn.SetBy = set.FailOn()
-	if f.format.value == "json" {
+	switch f.format.value {
+	case "json":
 		err = writeRulesJSON(stdout, plan.File(), failOn, entries)
-	} else {
+	case "markdown":
+		err = writeRulesMarkdown(stdout, entries)
+	default:
 		err = writeRulesText(stdout, failOn, entries)
 	}
 	if err != nil {
@@ -117,3 +121,22 @@ func writeRulesJSON(w io.Writer, contract string, failOn failOnEntry, entries []
 	}
 	return nil
 }
+
+// writeRulesMarkdown writes the rules as a Markdown table of their IDs,
+// effective severities and summaries: the README's rule table.
+func writeRulesMarkdown(w io.Writer, entries []ruleEntry) error {
+	var b strings.Builder
+	b.WriteString("| rule | severity | checks |\n|---|---|---|\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", e.ID, e.Severity, markdownCell(e.Summary))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing the rules as Markdown: %w", err)
+	}
+	return nil
+}
+
+// markdownCell escapes text for a cell of a Markdown table: the characters
+// that would end the cell, start markup or HTML (an underscore inside a word
+// is none).
+var markdownCell = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`", "<", "&lt;", ">", "&gt;", "&", "&amp;").Replace

@@ -116,9 +116,11 @@ Flags:
                          contractcheck.yaml in the working directory, when it
                          exists)
   --rule RULE=LEVEL      set a rule to off, warning or error; may be repeated
-  --format FORMAT        text (default: an aligned table) or json (one
+  --format FORMAT        text (default: an aligned table), json (one
                          document: contract, fail_on, and rules with id,
                          severity, default, set_by, summary, help and spec)
+                         or markdown (a table of rule, severity and summary,
+                         as the README's)
   -h, --help             print this help
 `
 
