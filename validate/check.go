@@ -79,7 +79,7 @@ func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
 
 func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	method := strings.ToUpper(ex.Request.Method)
-	op, vals, reason := p.router.match(method, requestPath(ex.Request.URL))
+	op, vals, reason := p.router.match(method, ex.Request.URL)
 	if op == nil {
 		return Result{Skip: reason}
 	}
@@ -776,6 +776,9 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		if err := mp.schema.Validate(v); err != nil {
 			c.schemaFindings(err, "response.body", v, nil)
 		}
+	}
+	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {
+		c.checkListed(mp.listed, v, "")
 	}
 	c.respBody, _ = v.(map[string]any)
 }

@@ -221,6 +221,15 @@ func ruleCases() []ruleCase {
 			want: []string{"pair.url response.body#/url"}},
 		{name: "dates out of order", change: []func(*Exchange){withResp(`"date_updated": "2016-03-24T21:05:50Z"`, `"date_updated": "2016-03-24T21:05:49Z"`)},
 			want: []string{"pair.dates response.body#/date_updated"}},
+		{name: "empty 201", change: []func(*Exchange){func(ex *Exchange) { ex.Response.Body = []byte(`{}`) }},
+			want: []string{"response.missing-property response.body#/account_sid", "response.missing-property response.body#/configuration",
+				"response.missing-property response.body#/conversation_sid", "response.missing-property response.body#/date_created",
+				"response.missing-property response.body#/date_updated", "response.missing-property response.body#/sid",
+				"response.missing-property response.body#/target", "response.missing-property response.body#/url"}},
+		{name: "a property left out", change: []func(*Exchange){withResp(`"date_updated": "2016-03-24T21:05:50Z",`, ``)},
+			want: []string{"response.missing-property response.body#/date_updated"}},
+		{name: "configuration lists nothing", change: []func(*Exchange){withResp(`"configuration": {"url": "https://example.com", "method": "get", "filters": ["onMessageSent", "onConversationDestroyed"]}`, `"configuration": {}`)},
+			want: []string{}},
 		{name: "another account", change: []func(*Exchange){withResp(`"account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`, `"account_sid": "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`)},
 			want: []string{"pair.account response.body#/account_sid"}},
 	}
@@ -265,7 +274,9 @@ func TestCheckSkipsOtherOperations(t *testing.T) {
 		{"GET", testURL, "the contract describes POST " + requestPath(testURL) + " but not GET"},
 		{"OPTIONS", testURL, "but not OPTIONS"},
 		{"POST", "https://conversations.twilio.com/v1/Conversations/" + testConv + "/Webhooks/WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "no operation at"},
-		{"GET", "https://cdn.example.com/app.js", "no operation at /app.js"},
+		{"GET", "https://cdn.example.com/app.js", "the host cdn.example.com is not a server of the contract (https://conversations.twilio.com) or loopback"},
+		{"GET", "http://127.0.0.1:4010/app.js", "no operation at /app.js"},
+		{"POST", "https://api.example.com" + requestPath(testURL), "the host api.example.com is not a server"},
 		{"POST", "/v1/Conversations//Webhooks", "no operation at"},
 	} {
 		ex := docsExchange()

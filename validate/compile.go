@@ -70,11 +70,12 @@ type bodyPlan struct {
 type mediaPlan struct {
 	mediaType string // lower case, without parameters; may hold a * wildcard
 	schema    *jsonschema.Schema
-	ptr       string      // JSON pointer of the schema, after $refs
-	form      *formPlan   // for application/x-www-form-urlencoded
-	json      bool        // application/json or +json
-	fast      *fastSchema // the schema for the fast path; nil when beyond it
-	fastForm  *fastForm   // the form for the fast path; nil when beyond it
+	ptr       string       // JSON pointer of the schema, after $refs
+	form      *formPlan    // for application/x-www-form-urlencoded
+	json      bool         // application/json or +json
+	fast      *fastSchema  // the schema for the fast path; nil when beyond it
+	fastForm  *fastForm    // the form for the fast path; nil when beyond it
+	listed    *listedProps // what a response schema lists (response.missing-property); nil for nothing
 }
 
 // formPlan is the field table of a form-encoded body.
@@ -237,6 +238,9 @@ func compileContent(doc *document, c *compiler, ptr string, request bool, proble
 			mp.fastForm = newFastForm(&c.fast, mp, mtPtr+"/schema")
 		case isJSONMediaType(mp.mediaType):
 			mp.json = true
+			if !request && mp.schema != nil {
+				mp.listed = listedOf(doc, mtPtr+"/schema", 0)
+			}
 		}
 		out = append(out, mp)
 	}

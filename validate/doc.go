@@ -26,6 +26,12 @@
 // configuration that fits its Target), and whether the response agrees with
 // the request (the same conversation, target and configuration).
 //
+// Exchanges are routed to an operation by method and path, and by host: an
+// absolute URL must name one of the contract's servers (with its path
+// prefix, if any), loopback, or a server added with [Plan.WithServers];
+// others are skipped with the reason. [Plan.AnyHost] routes by method and
+// path alone, for servers, which receive only their own traffic.
+//
 // Findings never hold the secrets of an exchange: Authorization values,
 // Basic-auth passwords and auth tokens are redacted (see [Redact]).
 package validate

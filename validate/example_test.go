@@ -29,7 +29,10 @@ func Example() {
 				"Access-Control-Allow-Origin":      {"*"},
 				"Access-Control-Allow-Credentials": {"true"},
 			},
-			Body: []byte(`{"sid": "WH0123456789abcdef0123456789abcdef", "conversation_sid": "CH0123456789abcdef0123456789abcdef", "target": "studio"}`),
+			// Every property the contract lists is there; null counts.
+			Body: []byte(`{"sid": "WH0123456789abcdef0123456789abcdef", "account_sid": null, "conversation_sid": "CH0123456789abcdef0123456789abcdef",
+				"target": "studio", "configuration": {}, "date_created": null, "date_updated": null,
+				"url": "https://conversations.twilio.com/v1/Conversations/CH0123456789abcdef0123456789abcdef/Webhooks/WH0123456789abcdef0123456789abcdef"}`),
 		},
 	}
 	res := plan.Check(ex)
@@ -79,4 +82,29 @@ func ExampleNewExchange() {
 	}
 	// Output:
 	// response.json response.body
+}
+
+// An exchange with a host the contract does not serve is skipped;
+// WithServers adds the host, as contractcheck check --server does.
+func ExamplePlan_WithServers() {
+	plan, err := validate.Embedded()
+	if err != nil {
+		panic(err)
+	}
+	const path = "/v1/Conversations/CH0123456789abcdef0123456789abcdef/Webhooks"
+	_, reason := plan.Match("POST", "https://staging.example.com"+path)
+	fmt.Println(reason)
+
+	staging, err := plan.WithServers("https://staging.example.com")
+	if err != nil {
+		panic(err)
+	}
+	op, _ := staging.Match("POST", "https://staging.example.com"+path)
+	fmt.Println(op)
+	op, _ = staging.Match("POST", "http://127.0.0.1:4010"+path) // loopback, always
+	fmt.Println(op)
+	// Output:
+	// the host staging.example.com is not a server of the contract (https://conversations.twilio.com) or loopback
+	// CreateConversationScopedWebhook
+	// CreateConversationScopedWebhook
 }

@@ -12,7 +12,7 @@ import (
 // exchange: whether the fast path calls it clean, and every finding of the
 // full path. Tests use it to prove that the fast path never hides a finding.
 func (p *Plan) FastAndFull(ex *Exchange) (fastClean bool, full Result) {
-	op, vals, reason := p.router.match(strings.ToUpper(ex.Request.Method), requestPath(ex.Request.URL))
+	op, vals, reason := p.router.match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
 	if op == nil {
 		return false, Result{Skip: reason}
 	}

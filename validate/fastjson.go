@@ -25,6 +25,9 @@ type jsonScanner struct {
 	buf  []byte // decoded strings; reset per document
 	want []string
 	got  []span // for want[k], the last occurrence in the top-level object
+	// listed makes an object that leaves out a property its schema lists
+	// unsure (rule response.missing-property), for 2xx response bodies.
+	listed bool
 }
 
 // span is where a value is in the scanned document: b[start:end].
@@ -371,6 +374,9 @@ func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
 			if seen&(1<<k) == 0 {
 				v = verdictInvalid
 			}
+		}
+		if sc.listed && seen&s.listed != s.listed {
+			v = v.and(verdictUnsure)
 		}
 	}
 	if v == verdictInvalid && (dup || soft) {

@@ -296,7 +296,9 @@ func (st *fastState) responseBody(op *operation, rp *responsePlan, res Response)
 	if op.webhook != nil {
 		st.sc.want, st.sc.got = webhookProps[:], st.got[:]
 	}
+	st.sc.listed = res.Status >= 200 && res.Status < 300
 	v, ok := st.sc.scanJSON(mp.fast, res.Body)
+	st.sc.listed = false
 	if !ok || v != verdictValid {
 		return false, false
 	}

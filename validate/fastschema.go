@@ -41,6 +41,7 @@ type fastSchema struct {
 	propList  []*fastSchema
 	propNames []string    // by index
 	required  []int       // indexes into propList
+	listed    uint64      // bit k: propList[k] is listed under properties (not writeOnly): response.missing-property
 	closed    bool        // additionalProperties: false
 	extra     *fastSchema // additionalProperties as a schema
 	items     *fastSchema // nil allows any items
@@ -168,7 +169,7 @@ func (fc *fastCompiler) compile(ptr string) *fastSchema {
 		s.types |= typeInteger
 	}
 	s.anyValue = s.types == 0 && !s.hasEnum && s.minLen < 0 && s.maxLen < 0 && s.pattern == nil &&
-		s.format == formatNone && !s.hasMin && !s.hasMax && s.props == nil && s.required == nil &&
+		s.format == formatNone && !s.hasMin && !s.hasMax && s.props == nil && s.required == nil && s.listed == 0 &&
 		!s.closed && s.extra == nil && s.items == nil && s.minItems == 0 && s.maxItems < 0
 	return s
 }
@@ -569,9 +570,13 @@ func (fc *fastCompiler) keyword(s *fastSchema, ptr, k string, val any) bool {
 		}
 		s.props = make(map[string]int, len(props))
 		for name := range props {
-			sub := fc.compile(joinPointer(ptr, k, name))
+			pptr := joinPointer(ptr, k, name)
+			sub := fc.compile(pptr)
 			if sub == nil {
 				return false
+			}
+			if !writeOnly(fc.doc, pptr) {
+				s.listed |= 1 << len(s.propList)
 			}
 			s.addProp(name, sub)
 		}

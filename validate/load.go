@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,10 +97,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		if strings.Contains(err.Error(), "not supported") {
 			return nil, fail(1, "not an OpenAPI document: it has no openapi field naming version 3.0 or 3.1")
 		}
-		line, col := yamlErrorPos(err.Error())
-		le := &LoadError{File: file, Problems: []Problem{{Line: line, Column: col,
-			Message: "not an OpenAPI document: " + strings.TrimPrefix(err.Error(), "unable to parse specification: ")}}}
-		return nil, le
+		return nil, &LoadError{File: file, Problems: []Problem{syntaxProblem(data, err)}}
 	}
 	info := oa.GetSpecInfo()
 	switch info.SpecFormat {
@@ -147,7 +146,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	if len(p.ops) == 0 {
 		return nil, fail(doc.line("/paths"), "the contract describes no operation")
 	}
-	p.router = newRouter(p.ops, serverBasePaths(doc))
+	p.router = newRouter(p.ops, contractServers(doc))
 	p.main = p.ops[0]
 	for _, op := range p.ops {
 		if op.webhook != nil {
@@ -156,6 +155,58 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// syntaxProblem says, in the project's words, why data could not be read
+// as a document at all (err is the parser's): not well-formed JSON, not
+// well-formed YAML, or YAML whose top is not a mapping of OpenAPI fields;
+// with the line and column when known.
+func syntaxProblem(data []byte, err error) Problem {
+	msg := err.Error()
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && !json.Valid(data) {
+		var v any
+		jerr := json.Unmarshal(data, &v)
+		var se *json.SyntaxError
+		if errors.As(jerr, &se) {
+			line, col := lineColumn(data, se.Offset)
+			return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file is not well-formed JSON: " + se.Error()}
+		}
+		if jerr != nil {
+			return Problem{Message: "not an OpenAPI document: the file is not well-formed JSON: " + jerr.Error()}
+		}
+	}
+	if m := yamlConstruct.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		what := map[string]string{"!!str": "text", "!!seq": "a list", "!!int": "a number", "!!float": "a number", "!!bool": "a boolean"}[m[2]]
+		if what == "" {
+			what = "a single value"
+		}
+		return Problem{Line: line, Message: "not an OpenAPI document: the file holds " + what + ", not a mapping of fields such as openapi, info and paths (is it YAML or JSON?)"}
+	}
+	if m := yamlLoadErr.FindStringSubmatch(msg); m != nil {
+		line, col := yamlErrorPos(msg)
+		return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file is neither well-formed YAML nor JSON: " + m[1]}
+	}
+	line, col := yamlErrorPos(msg)
+	return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file cannot be read as YAML or JSON"}
+}
+
+// The errors of the YAML parser libopenapi uses: "go-yaml load error in
+// scanner at L6.C56: mapping values are not allowed in this context", and
+// "... yaml: construct errors: line 1: cannot construct !!str `hello w...`
+// into map[string]interface {}" for a document that is not a mapping.
+var (
+	yamlLoadErr   = regexp.MustCompile(`go-yaml load error in [^:]*?(?: at [^:]*)?: (.*)$`)
+	yamlConstruct = regexp.MustCompile(`line (\d+): cannot construct (!!\w+)`)
+)
+
+// lineColumn turns a byte offset of data into a 1-based line and column.
+func lineColumn(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte{'\n'}) + 1
+	col = len(before) - bytes.LastIndexByte(before, '\n')
+	return line, col
 }
 
 // yamlErrPos finds the position a YAML parser error names, as in
@@ -344,27 +395,42 @@ func containsNil(s []any) bool {
 	return false
 }
 
-// serverBasePaths returns the path prefixes of the document's servers, such
-// as "/api" for "https://example.com/api"; "" stands for none.
-func serverBasePaths(doc *document) []string {
-	bases := []string{""}
-	servers, _ := doc.tree.(map[string]any)["servers"].([]any)
-	for _, s := range servers {
-		u, _ := s.(map[string]any)["url"].(string)
-		if i := strings.Index(u, "://"); i >= 0 {
-			u = u[i+3:]
-			if j := strings.IndexByte(u, '/'); j >= 0 {
-				u = u[j:]
-			} else {
-				u = ""
+// contractServers returns the servers of the document: those of the
+// top-level servers, then those of each path and operation that names its
+// own, each once. Without any, a contract is served at "/" of any host, as
+// OpenAPI says. A server URL that cannot be read is left out.
+func contractServers(doc *document) []server {
+	var urls []string
+	add := func(v any) {
+		list, _ := v.([]any)
+		for _, s := range list {
+			if u, ok := s.(map[string]any)["url"].(string); ok && !slices.Contains(urls, u) {
+				urls = append(urls, u)
 			}
 		}
-		u = strings.TrimRight(u, "/")
-		if u != "" && !strings.Contains(u, "{") {
-			bases = append(bases, u)
+	}
+	root, _ := doc.tree.(map[string]any)
+	add(root["servers"])
+	paths, _ := root["paths"].(map[string]any)
+	for _, name := range slices.Sorted(maps.Keys(paths)) {
+		item, _ := paths[name].(map[string]any)
+		add(item["servers"])
+		for _, method := range slices.Sorted(maps.Keys(item)) {
+			if op, ok := item[method].(map[string]any); ok {
+				add(op["servers"])
+			}
 		}
 	}
-	return bases
+	if len(urls) == 0 {
+		urls = []string{"/"}
+	}
+	servers := make([]server, 0, len(urls))
+	for _, u := range urls {
+		if s, err := parseServer(u); err == nil {
+			servers = append(servers, s)
+		}
+	}
+	return servers
 }
 
 // specSchemas holds the compiled JSON Schema of each OpenAPI version's

@@ -138,7 +138,13 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"empty", "", []string{"the file is empty"}, []int{0}},
 		{"not OpenAPI", "hello: world\n", []string{"not an OpenAPI document"}, []int{1}},
-		{"binary", "\x00\x01\x02{{", []string{"not an OpenAPI document"}, []int{0}},
+		{"binary", "\x00\x01\x02{{", []string{"not an OpenAPI document: the file is neither well-formed YAML nor JSON: control characters are not allowed"}, []int{0}},
+		{"Markdown", "# Title\n\nSome text: with a colon: here\n", []string{"not an OpenAPI document: the file is neither well-formed YAML nor JSON: mapping values are not allowed in this context"}, []int{3}},
+		{"text", "hello world\n", []string{"not an OpenAPI document: the file holds text, not a mapping of fields such as openapi, info and paths"}, []int{1}},
+		{"a list", "- a\n- b\n", []string{"the file holds a list, not a mapping"}, []int{1}},
+		{"broken JSON", "{\"openapi\": \"3.0.1\",\n \"info\": {]}", []string{"not an OpenAPI document: the file is not well-formed JSON: invalid character ']' looking for beginning of object key string"}, []int{2}},
+		{"JSON cut short", "{\"openapi\": ", []string{"the file is not well-formed JSON: unexpected end of JSON input"}, []int{1}},
+		{"broken YAML", "openapi: 3.0.1\npaths: [\n", []string{"the file is neither well-formed YAML nor JSON: did not find expected node content"}, []int{3}},
 		{"swagger", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", []string{"Swagger 2.0 is not supported"}, []int{1}},
 		{"3.2", "openapi: 3.2.0\ninfo: {title: x, version: '1'}\npaths: {}\n", []string{"OpenAPI 3.2.0 is not supported"}, []int{1}},
 		{"breaks the specification", "openapi: 3.0.1\ninfo:\n  version: '1'\npaths:\n  /x:\n    get:\n      responses: {}\n",
@@ -159,6 +165,9 @@ func TestLoadErrors(t *testing.T) {
 			for i, w := range tt.want {
 				assert.Contains(t, le.Problems[i].Message, w)
 				assert.Equal(t, tt.lines[i], le.Problems[i].Line, "line of %q", le.Problems[i].Message)
+				for _, internal := range []string{"go-yaml", "yaml:", "map[string]interface", "unknown position", "!!", "construct"} {
+					assert.NotContains(t, le.Problems[i].Message, internal, "the parser's internals")
+				}
 			}
 			assert.Contains(t, err.Error(), "c.yaml")
 		})

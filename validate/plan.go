@@ -3,6 +3,7 @@ package validate
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -160,14 +161,53 @@ func (p *Plan) Operations() []string {
 // Match returns the operation that describes a request with this method and
 // target (an absolute URL, or a path with its query), named as
 // [Result.Operation] names it, or "" and the reason [Result.Skip] would give
-// when no operation does. It routes only: nothing is checked, and it does not
-// allocate for a match. Wrappers use it to leave other traffic untouched.
+// when no operation does: [Plan.Check] routes the same way. The host of an
+// absolute URL must be one of the contract's servers, loopback, or one added
+// with [Plan.WithServers] (unless the plan is [Plan.AnyHost]'s); a path
+// without a host is routed by its path alone. It routes only: nothing is
+// checked, and a match allocates no more than the path's parameter values.
+// Wrappers use it to leave other traffic untouched.
 func (p *Plan) Match(method, target string) (operation, reason string) {
-	op, _, reason := p.router.match(strings.ToUpper(method), requestPath(target))
+	op, _, reason := p.router.match(strings.ToUpper(method), target)
 	if op == nil {
 		return "", reason
 	}
 	return op.id, ""
+}
+
+// WithServers returns a plan that also checks exchanges sent to the given
+// servers, besides the contract's own (its servers, at the top, of a path
+// or of an operation) and loopback. Each is an absolute URL, such as
+// https://api.example.com, or https://gateway.example.com/twilio for a
+// server that serves the operations under a path prefix (a request there
+// must have the prefix). Exchanges with other hosts are skipped. The plan
+// returned shares everything else with p; p is unchanged.
+func (p *Plan) WithServers(urls ...string) (*Plan, error) {
+	servers := slices.Clip(p.router.servers)
+	for _, u := range urls {
+		if !strings.Contains(u, "://") {
+			return nil, fmt.Errorf("server %q: want an absolute URL, such as https://api.example.com", u)
+		}
+		s, err := parseServer(u)
+		if err != nil {
+			return nil, err
+		}
+		servers = append(servers, s)
+	}
+	q := *p
+	q.router.servers = servers
+	return &q, nil
+}
+
+// AnyHost returns a plan that routes exchanges by method and path alone,
+// whatever host their URL names, for code that receives only requests
+// addressed to it: a server under test, a fake of the endpoint, a proxy.
+// The host such a request names is whatever the client called the server.
+// The plan returned shares everything else with p; p is unchanged.
+func (p *Plan) AnyHost() *Plan {
+	q := *p
+	q.router.anyHost = true
+	return &q
 }
 
 // RuleSpec returns where in the contract a rule comes from, for the

@@ -2,8 +2,10 @@ package validate
 
 import (
 	"fmt"
+	"net/netip"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -39,13 +41,14 @@ func parseTemplate(t string) ([]segment, error) {
 
 // router finds the operation of a request.
 type router struct {
-	bases []string                // server base paths; "" first
-	ops   map[string][]*operation // by method, most literal first
-	all   []*operation
+	servers []server                // where the operations are served, the contract's then the caller's
+	anyHost bool                    // route by method and path alone ([Plan.AnyHost])
+	ops     map[string][]*operation // by method, most literal first
+	all     []*operation
 }
 
-func newRouter(ops []*operation, bases []string) router {
-	r := router{bases: bases, ops: map[string][]*operation{}, all: ops}
+func newRouter(ops []*operation, servers []server) router {
+	r := router{servers: servers, ops: map[string][]*operation{}, all: ops}
 	for _, op := range ops {
 		r.ops[op.method] = append(r.ops[op.method], op)
 	}
@@ -66,17 +69,158 @@ func moreLiteral(a, b []segment) bool {
 	return false
 }
 
-// match finds the operation for a method and an escaped path, and the values
-// of its path parameters, unescaped, in template order. When none matches it
-// returns a reason.
-func (r *router) match(method, path string) (*operation, []string, string) {
-	for _, base := range r.bases {
-		p := path
-		if base != "" {
-			if !strings.HasPrefix(path, base+"/") {
-				continue
+// server is one place the operations are served: a host, and a path prefix
+// that comes before every operation's path there. It is made from a server
+// URL of the contract (servers, at the top, of a path or of an operation) or
+// of the caller ([Plan.WithServers]).
+type server struct {
+	url  string // as written, for skip reasons
+	host string // lower case, without port or trailing dot; "" for any host (a relative server URL)
+	port string // "" for any port
+	base string // the path prefix, without a trailing slash; "" for none
+}
+
+// parseServer reads a server URL: absolute (https://api.example.com/prefix)
+// or relative to wherever the contract is served (/prefix, or "" for the
+// root). A server variable ({region}) in the host stands for any text
+// within a label; a prefix with a variable is not used as a prefix.
+func parseServer(raw string) (server, error) {
+	s := server{url: raw}
+	rest := raw
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme := raw[:i]
+		if scheme == "" || strings.ContainsAny(scheme, "/?#{}") {
+			return s, fmt.Errorf("server %q: the scheme %q is not one of a URL", raw, scheme)
+		}
+		rest = raw[i+3:]
+		authority := rest
+		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+			authority, rest = rest[:j], rest[j:]
+		} else {
+			rest = ""
+		}
+		if strings.Contains(authority, "@") {
+			return s, fmt.Errorf("server %q: a server URL has no user information", raw)
+		}
+		s.host, s.port = splitHostPort(authority)
+		s.host = strings.TrimSuffix(strings.ToLower(s.host), ".")
+		if s.host == "" {
+			return s, fmt.Errorf("server %q: the URL has no host", raw)
+		}
+	} else if rest != "" && !strings.HasPrefix(rest, "/") {
+		return s, fmt.Errorf("server %q: want an absolute URL, such as https://api.example.com, or a path", raw)
+	}
+	if strings.ContainsAny(rest, "?#") {
+		return s, fmt.Errorf("server %q: a server URL has no query or fragment", raw)
+	}
+	s.base = strings.TrimRight(rest, "/")
+	if strings.Contains(s.base, "{") {
+		s.base = ""
+	}
+	return s, nil
+}
+
+// splitHostPort splits an authority (without user information) into its
+// host, unbracketed, and its port ("" when none).
+func splitHostPort(authority string) (host, port string) {
+	if strings.HasPrefix(authority, "[") {
+		if end := strings.IndexByte(authority, ']'); end > 0 {
+			host, rest := authority[1:end], authority[end+1:]
+			return host, strings.TrimPrefix(rest, ":")
+		}
+		return authority, ""
+	}
+	if i := strings.LastIndexByte(authority, ':'); i >= 0 && !strings.Contains(authority[:i], ":") {
+		return authority[:i], authority[i+1:]
+	}
+	return authority, ""
+}
+
+// requestHost returns the host and port a recorded request target names:
+// those of an absolute URL; ok is false for an origin-form target, which
+// names no host.
+func requestHost(target string) (host, port string, ok bool) {
+	i := strings.Index(target, "://")
+	if i < 0 || strings.ContainsAny(target[:i], "/?#") {
+		return "", "", false
+	}
+	authority := target[i+3:]
+	if j := indexAnyOf(authority, "/?#"); j >= 0 {
+		authority = authority[:j]
+	}
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		authority = authority[at+1:]
+	}
+	host, port = splitHostPort(authority)
+	return strings.TrimSuffix(host, "."), port, true
+}
+
+// isLoopback reports whether host is localhost or a loopback address
+// (127.0.0.0/8, ::1): a recording of a local fake or a test server.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	if host == "" || (host[0] < '0' || host[0] > '9') && !strings.Contains(host, ":") {
+		return false // a name: no address to parse (and no error to allocate)
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// admits reports whether the server serves the host and port of a request.
+func (s *server) admits(host, port string) bool {
+	if s.host == "" {
+		return true
+	}
+	return (s.port == "" || s.port == port) && matchHost(s.host, host)
+}
+
+// matchHost matches a host against a server's lower-case host, whose
+// variables ({name}) each stand for one or more characters other than a dot.
+func matchHost(pattern, host string) bool {
+	for {
+		open := strings.IndexByte(pattern, '{')
+		if open < 0 {
+			return strings.EqualFold(pattern, host)
+		}
+		if len(host) < open || !strings.EqualFold(pattern[:open], host[:open]) {
+			return false
+		}
+		pattern, host = pattern[open:], host[open:]
+		end := strings.IndexByte(pattern, '}')
+		if end < 0 {
+			return false
+		}
+		pattern = pattern[end+1:]
+		for n := 1; n <= len(host) && host[n-1] != '.'; n++ {
+			if matchHost(pattern, host[n:]) {
+				return true
 			}
-			p = path[len(base):]
+		}
+		return false
+	}
+}
+
+// match finds the operation for a method and a recorded request target (an
+// absolute URL, or an origin-form path and query), and the values of its
+// path parameters, unescaped, in template order. A target's host must be
+// one a server of the contract names, or loopback, unless the router takes
+// any host; an origin-form target names no host and is routed by its path.
+// Under a server with a path prefix, the path must start with that prefix;
+// loopback and host-less targets may leave it out. When no operation
+// matches, match returns why.
+func (r *router) match(method, target string) (*operation, []string, string) {
+	path := requestPath(target)
+	host, port, named := requestHost(target)
+	free := r.anyHost || !named || isLoopback(host)
+	hostServed := free
+	// Candidate i is the bare path (i == -1) or the prefix of server i.
+	for i := -1; i < len(r.servers); i++ {
+		hostServed = hostServed || i >= 0 && r.servers[i].admits(host, port)
+		p, ok := r.candidate(i, free, host, port, path)
+		if !ok {
+			continue
 		}
 		for _, op := range r.ops[method] {
 			if vals, ok := matchSegments(op.segs, p); ok {
@@ -84,20 +228,77 @@ func (r *router) match(method, path string) (*operation, []string, string) {
 			}
 		}
 	}
+	if !hostServed {
+		return nil, nil, r.hostReason(host, port)
+	}
 	var methods []string
 	for _, op := range r.all {
-		for _, base := range r.bases {
-			p := strings.TrimPrefix(path, base)
-			if _, ok := matchSegments(op.segs, p); ok && (base == "" || p != path) {
-				methods = append(methods, op.method)
-				break
+		for i := -1; i < len(r.servers); i++ {
+			if p, ok := r.candidate(i, free, host, port, path); ok {
+				if _, ok := matchSegments(op.segs, p); ok {
+					methods = append(methods, op.method)
+					break
+				}
 			}
 		}
 	}
 	if len(methods) > 0 {
 		return nil, nil, fmt.Sprintf("the contract describes %s %s but not %s", strings.Join(methods, ", "), path, method)
 	}
-	return nil, nil, fmt.Sprintf("the contract describes no operation at %s", path)
+	reason := fmt.Sprintf("the contract describes no operation at %s", path)
+	if !free {
+		for _, s := range r.servers {
+			if s.base != "" && s.admits(host, port) && !s.prefixes(path) {
+				return nil, nil, reason + " (" + s.url + " serves its operations under " + s.base + ")"
+			}
+		}
+	}
+	return nil, nil, reason
+}
+
+// candidate returns the path an operation's template is matched against
+// under candidate i (-1: the path as it is, for a request free of host
+// checks; else server i, when it serves the host and the path has its
+// prefix).
+func (r *router) candidate(i int, free bool, host, port, path string) (string, bool) {
+	if i < 0 {
+		return path, free
+	}
+	s := &r.servers[i]
+	if !free && !s.admits(host, port) {
+		return "", false
+	}
+	if s.base == "" {
+		return path, true
+	}
+	if !s.prefixes(path) {
+		return "", false
+	}
+	return path[len(s.base):], true
+}
+
+// prefixes reports whether path is under the server's prefix.
+func (s *server) prefixes(path string) bool {
+	return len(path) > len(s.base) && path[len(s.base)] == '/' && strings.HasPrefix(path, s.base)
+}
+
+// hostReason says why a request to host was not checked: the contract
+// serves its operations elsewhere.
+func (r *router) hostReason(host, port string) string {
+	hp := host
+	if strings.Contains(hp, ":") {
+		hp = "[" + hp + "]"
+	}
+	if port != "" {
+		hp += ":" + port
+	}
+	urls := make([]string, 0, len(r.servers))
+	for _, s := range r.servers {
+		if s.host != "" && !slices.Contains(urls, s.url) {
+			urls = append(urls, s.url)
+		}
+	}
+	return fmt.Sprintf("the host %s is not a server of the contract (%s) or loopback", hp, strings.Join(urls, ", "))
 }
 
 // matchSegments matches an escaped path against a template's segments.

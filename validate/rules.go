@@ -56,6 +56,7 @@ const (
 	RuleResponseRefused    = "response.refused"
 	RuleResponseType       = "response.content-type"
 	RuleResponseJSON       = "response.json"
+	RuleResponseMissing    = "response.missing-property"
 	RuleHeaderType         = "header.type"
 	RuleCORSAllowOrigin    = "cors.allow-origin"
 	RuleCORSCredentials    = "cors.credentials-wildcard"
@@ -110,6 +111,13 @@ var rules = []Rule{
 		"Clients decide how to read the body from its Content-Type.", AnchorResponseContent},
 	{RuleResponseJSON, SeverityError, "The response body is well-formed UTF-8 JSON.",
 		"A truncated or non-JSON body cannot be decoded by any client.", AnchorResponseContent},
+	{RuleResponseMissing, SeverityWarning, "A 2xx response body has every property its documented response lists (null counts as present).",
+		"The contract requires no response property, so a 201 whose body is {} keeps every schema; this rule says what is missing. " +
+			"A property is listed when the response schema names it under properties (after $ref, and in every branch of allOf; oneOf and anyOf list nothing). " +
+			"Nested objects are looked into only where their schema lists properties of their own: configuration lists none, so url, method, filters, triggers, flow_sid and replay_after may each be left out (the documentation's own example leaves out replay_after). " +
+			"A listed property whose value is null is present: nullable fields are written as null, not left out; writeOnly properties are never expected. " +
+			"A warning, not an error, by default: the contract marks no property required, and a server may leave out one it has no value for; " +
+			"set it to error (--rule response.missing-property=error, or in contractcheck.yaml) when your clients rely on every property.", AnchorResponseSchema},
 	{RuleHeaderType, SeverityError, "Every documented response header has its documented type (Access-Control-Allow-Credentials is true or false).",
 		"Header values are text; a boolean header is the literal true or false.", AnchorResponseHeaders},
 	{RuleCORSAllowOrigin, SeverityError, "Access-Control-Allow-Origin holds one value: a single origin (scheme://host[:port]), * or null.",

@@ -23,7 +23,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/twilio/twilio-go"
 	twclient "github.com/twilio/twilio-go/client"
 	conversations "github.com/twilio/twilio-go/rest/conversations/v1"
 
@@ -208,7 +207,7 @@ func (c *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 
 // newSDK starts the fake Twilio and returns a twilio-go client that talks to
 // it, and the transport that captures the exchanges.
-func newSDK(t *testing.T) (*twilio.RestClient, *captureTransport) {
+func newSDK(t *testing.T) (*conversations.ApiService, *captureTransport) {
 	t.Helper()
 	srv := httptest.NewServer(fakeTwilio{})
 	t.Cleanup(srv.Close)
@@ -220,10 +219,11 @@ func newSDK(t *testing.T) (*twilio.RestClient, *captureTransport) {
 		HTTPClient:  &http.Client{Transport: capture, Timeout: 10 * time.Second},
 	}
 	base.SetAccountSid(sdkAccount)
-	rc := twilio.NewRestClientWithParams(twilio.ClientParams{Client: base})
-	rc.SetEdge("") // TWILIO_EDGE and TWILIO_REGION would change the host
-	rc.SetRegion("")
-	return rc, capture
+	// The Conversations service alone, as twilio.NewRestClientWithParams
+	// makes it: the root package would compile every Twilio API's client.
+	handler := twclient.NewRequestHandler(base)
+	handler.Edge, handler.Region = "", "" // TWILIO_EDGE and TWILIO_REGION would change the host
+	return conversations.NewApiService(handler), capture
 }
 
 // TestTwilioGoCapture creates one webhook per Target with the real twilio-go
@@ -254,7 +254,7 @@ func TestTwilioGoCapture(t *testing.T) {
 			SetConfigurationReplayAfter(0)},
 	}
 	for _, c := range calls {
-		hook, err := rc.ConversationsV1.CreateConversationScopedWebhook(c.conversation, c.params)
+		hook, err := rc.CreateConversationScopedWebhook(c.conversation, c.params)
 		require.NoError(t, err, "creating a %s webhook", c.target)
 		require.NotNil(t, hook.Sid)
 		assert.Equal(t, c.target, *hook.Target)
@@ -345,7 +345,7 @@ func TestTwilioGoLetsThrough(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rc, capture := newSDK(t)
-			_, err := rc.ConversationsV1.CreateConversationScopedWebhook("CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b", tt.params)
+			_, err := rc.CreateConversationScopedWebhook("CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b", tt.params)
 			var twErr *twclient.TwilioRestError
 			require.ErrorAs(t, err, &twErr, "the fake Twilio refuses it, as Twilio does")
 			assert.Equal(t, http.StatusBadRequest, twErr.Status)

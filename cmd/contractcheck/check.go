@@ -21,11 +21,13 @@ type checkOptions struct {
 	format          report.Format
 	failOn          validate.Severity
 	failOnUnmatched bool
+	allowEmpty      bool // a run that checks no pair passes
 	quiet           bool
 	color           string
 	progress        string
 	files           []string
 	rules           *ruleset.Set
+	servers         []serverSetting // added to the contract's (--server, servers:)
 	reports         []reportFile
 	summary         string // the file of --summary
 	baseline        string // the file of --baseline
@@ -41,6 +43,7 @@ type checkFlags struct {
 	color           *choice
 	progress        *choice
 	failOnUnmatched bool
+	allowEmpty      bool
 	quiet           bool
 	settings        settingsFlags
 	reports         listFlag
@@ -67,10 +70,14 @@ func newCheckFlags(command string) *checkFlags {
 	f.fs.Var(f.format, "format", "")
 	f.fs.Var(f.failOn, "fail-on", "")
 	f.fs.BoolVar(&f.failOnUnmatched, "fail-on-unmatched", false, "")
+	if command == "check" { // a probe always sends requests of the operation
+		f.fs.BoolVar(&f.allowEmpty, "allow-empty", false, "")
+	}
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
 	f.fs.Var(f.color, "color", "")
 	f.fs.Var(f.progress, "progress", "")
 	f.settings.define(f.fs)
+	f.fs.Var(&f.settings.servers, "server", "")
 	f.fs.Var(&f.reports, "report", "")
 	f.fs.StringVar(&f.summary, "summary", "", "")
 	f.fs.StringVar(&f.baseline, "baseline", "", "")
@@ -106,6 +113,7 @@ func (f *checkFlags) options(files []string, extra []runFile, stderr io.Writer) 
 		spec:            f.spec,
 		format:          report.Format(f.format.value),
 		failOnUnmatched: f.failOnUnmatched,
+		allowEmpty:      f.allowEmpty,
 		quiet:           f.quiet,
 		color:           f.color.value,
 		progress:        f.progress.value,
@@ -118,14 +126,14 @@ func (f *checkFlags) options(files []string, extra []runFile, stderr io.Writer) 
 	switch {
 	case err != nil:
 		return opts, usageError(stderr, command, err), true
-	case opts.quiet && opts.format != report.FormatText:
+	case opts.quiet && opts.format != report.FormatText && command == "check": // probe's also silences its lines per request
 		return opts, usageError(stderr, command, fmt.Errorf("--quiet applies to the text format only, not %s", opts.format)), true
 	}
 	failOn := ""
 	if flagGiven(f.fs, "fail-on") {
 		failOn = f.failOn.value
 	}
-	if opts.rules, err = loadSettings(command, f.settings, failOn, stderr); err != nil {
+	if opts.rules, opts.servers, err = loadSettings(command, f.settings, failOn, stderr); err != nil {
 		return opts, exitError, true
 	}
 	opts.failOn, _ = opts.rules.FailOn()
@@ -173,7 +181,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return code
 	}
 	tuneGC()
-	plan := loadPlan(ctx, opts.spec, stderr)
+	plan := withServers("check", loadPlan(ctx, opts.spec, stderr), opts.servers, stderr)
 	if plan == nil {
 		return exitError
 	}
@@ -251,7 +259,8 @@ func (rr *reportRun) finish(ctx context.Context, err error, opts checkOptions, s
 // exitStatus ends a run of check: it reports stale baseline entries, writes
 // the baseline when asked, and returns the exit status. Writing a baseline
 // accepts every finding of the run, so the run then passes unless it is
-// incomplete.
+// incomplete. A run that checked no pair of the contract fails, saying why,
+// unless --allow-empty: a gate must not go green on nothing.
 func (c checker) exitStatus(ctx context.Context, err error, opts checkOptions, out *sink, stderr io.Writer) int {
 	if err == nil && ctx.Err() == nil {
 		if c.baseline != nil {
@@ -273,6 +282,9 @@ func (c checker) exitStatus(ctx context.Context, err error, opts checkOptions, o
 		return exitError
 	case out.summary.InputErrors > 0:
 		return exitError
+	case out.checked == 0 && !opts.allowEmpty:
+		fmt.Fprint(stderr, emptyRun(&out.skips))
+		return exitFail
 	case out.summary.Failed > 0 && out.record == nil:
 		return exitFail
 	}

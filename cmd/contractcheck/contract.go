@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
@@ -36,6 +37,11 @@ func loadPlan(ctx context.Context, spec string, stderr io.Writer) *validate.Plan
 		name = "the built-in contract"
 	}
 	var loadErr *validate.LoadError
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		fmt.Fprintf(stderr, "contractcheck: cannot read the contract %s: %v\n", name, pathErr.Err)
+		return nil
+	}
 	if !errors.As(err, &loadErr) {
 		fmt.Fprintf(stderr, "contractcheck: loading contract %s: %v\n", name, err)
 		return nil

@@ -5,8 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // errHelp is returned by parseInterspersed for -h and --help.
@@ -29,7 +33,7 @@ func (c *choice) String() string { return c.value }
 // Set sets the value if it is allowed.
 func (c *choice) Set(s string) error {
 	if !slices.Contains(c.allowed, s) {
-		return fmt.Errorf("%q is not one of %s", s, strings.Join(c.allowed, ", "))
+		return fmt.Errorf("want one of %s", strings.Join(c.allowed, ", "))
 	}
 	c.value = s
 	return nil
@@ -69,11 +73,57 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// usageError prints a command-line problem and the usage of the command on
-// stderr, and returns exitError.
+// usageError prints a command-line problem of command on stderr in one line,
+// naming flags as the README does (--format), and then where the usage is;
+// it returns exitError.
 func usageError(stderr io.Writer, command string, err error) int {
-	fmt.Fprintf(stderr, "contractcheck %s: %v\n\n%s", command, err, commandUsage[command])
+	fmt.Fprintf(stderr, "contractcheck %s: %s\n%s", command, printable(flagError(err)), usageHint(command))
 	return exitError
+}
+
+// usageHint is the line that follows a usage error: where the usage of
+// command ("" for contractcheck itself) is.
+func usageHint(command string) string {
+	if command == "" {
+		return "run 'contractcheck help' for usage\n"
+	}
+	return "run 'contractcheck help " + command + "' for usage\n"
+}
+
+// flagErrors rewrite the errors of package flag, which name a flag with one
+// dash (-format), in the words of the README (--format).
+var flagErrors = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	{regexp.MustCompile(`^flag provided but not defined: -+(.*)$`), "unknown flag --$1"},
+	{regexp.MustCompile(`^flag needs an argument: -+(.*)$`), "--$1 needs a value"},
+	{regexp.MustCompile(`^invalid boolean value (".*") for -+([^:]*): .*$`), "--$2 $1: want true or false"},
+	{regexp.MustCompile(`(?s)^invalid value (".*") for flag -+([^:]*): parse error$`), "--$2 $1: not a valid value"},
+	{regexp.MustCompile(`(?s)^invalid value (".*") for flag -+([^:]*): (.*)$`), "--$2 $1: $3"},
+}
+
+// flagError is the text of a command-line error, a flag package error
+// rewritten with flagErrors.
+func flagError(err error) string {
+	msg := err.Error()
+	for _, fe := range flagErrors {
+		if fe.re.MatchString(msg) {
+			return fe.re.ReplaceAllString(msg, fe.repl)
+		}
+	}
+	return msg
+}
+
+// printable escapes the control characters of a command-line message (an
+// argument may hold any byte) as Go escapes, so that it prints as one line
+// and cannot drive the terminal.
+func printable(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // parseCommand parses the flags and arguments of a command. When it returns

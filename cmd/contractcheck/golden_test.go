@@ -16,7 +16,7 @@ import (
 	"github.com/contractcheck/contractcheck/validate/report"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden reports of testdata/golden/")
+var update = flag.Bool("update", false, "rewrite the golden reports of testdata/golden/ and the README's rule table")
 
 // The golden reports live beside the recordings, relative to the repository
 // root.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"regexp"
 	"time"
+	"unicode/utf8"
 
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/recording"
@@ -18,15 +19,16 @@ import (
 
 // harRecorder appends the exchanges of a live command (serve, probe, proxy)
 // to a HAR file as they happen, credentials redacted. Its methods are safe
-// for concurrent use; the file is well formed once close has returned.
+// for concurrent use; the file is a complete HAR after every exchange.
 type harRecorder struct {
-	file *os.File
-	buf  *bufio.Writer
+	name string
 	har  *recording.HARWriter
 }
 
-// newHARRecorder creates the HAR file (and its directory); "" records
-// nothing (a nil recorder, whose methods do nothing).
+// newHARRecorder opens the HAR file (creating its directory) for appending:
+// a new file, or an existing HAR whose entries are kept
+// ([recording.AppendHAR]); a file that cannot be appended to (not a HAR) is
+// an error. "" records nothing (a nil recorder, whose methods do nothing).
 func newHARRecorder(name string) (*harRecorder, error) {
 	if name == "" {
 		return nil, nil
@@ -36,12 +38,11 @@ func newHARRecorder(name string) (*harRecorder, error) {
 			return nil, fmt.Errorf("creating the directory of recording %s: %w", name, err)
 		}
 	}
-	f, err := os.Create(name)
+	har, err := recording.AppendHAR(name, "contractcheck/"+versionString())
 	if err != nil {
-		return nil, fmt.Errorf("creating recording %s: %w", name, err)
+		return nil, err
 	}
-	buf := bufio.NewWriterSize(f, 64<<10)
-	return &harRecorder{file: f, buf: buf, har: recording.NewHARWriter(buf, "contractcheck/"+versionString())}, nil
+	return &harRecorder{name: name, har: har}, nil
 }
 
 // record appends one exchange, without its secrets.
@@ -50,24 +51,33 @@ func (r *harRecorder) record(ex *validate.Exchange, started time.Time, elapsed t
 		return nil
 	}
 	if err := r.har.Write(ex.WithoutSecrets(), started, elapsed); err != nil {
-		return fmt.Errorf("recording to %s: %w", r.file.Name(), err)
+		return fmt.Errorf("recording to %s: %w", r.name, err)
 	}
 	return nil
 }
 
-// close ends the HAR, flushes and closes the file.
+// close closes the file, a complete HAR.
 func (r *harRecorder) close() error {
 	if r == nil {
 		return nil
 	}
-	err := r.har.Close()
-	if ferr := r.buf.Flush(); err == nil && ferr != nil {
-		err = fmt.Errorf("writing recording %s: %w", r.file.Name(), ferr)
+	if err := r.har.Close(); err != nil {
+		return fmt.Errorf("closing recording %s: %w", r.name, err)
 	}
-	if cerr := r.file.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("closing recording %s: %w", r.file.Name(), cerr)
+	return nil
+}
+
+// accountSIDPattern is the shape of a Twilio account SID.
+var accountSIDPattern = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+
+// checkAccountSID says why sid, given by source (a flag or an environment
+// variable), is not an account SID; nil when it is one or is "". The value
+// is not repeated: a token given by mistake must not be printed.
+func checkAccountSID(source, sid string) error {
+	if sid == "" || accountSIDPattern.MatchString(sid) {
+		return nil
 	}
-	return err
+	return fmt.Errorf("%s must be an account SID, AC followed by 32 hex digits (34 characters); it has %d characters", source, utf8.RuneCountInString(sid))
 }
 
 // shutdownGrace is how long a server waits for exchanges in flight when it

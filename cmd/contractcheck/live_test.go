@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/twilio/twilio-go"
 	twclient "github.com/twilio/twilio-go/client"
 	conversations "github.com/twilio/twilio-go/rest/conversations/v1"
 
@@ -243,7 +242,7 @@ func TestServeErrors(t *testing.T) {
 	}{
 		{"address in use", []string{"--addr", busy.addr}, "listening on " + busy.addr},
 		{"half the credentials", []string{"--account-sid", testAccount}, "go together"},
-		{"bad account", []string{"--addr", "127.0.0.1:0", "--account-sid", "nope", "--auth-token", "x"}, "nope"},
+		{"bad account", []string{"--addr", "127.0.0.1:0", "--account-sid", "nope", "--auth-token", "x"}, "--account-sid must be an account SID"},
 		{"bad origin", []string{"--addr", "127.0.0.1:0", "--allow-origin", "a, b"}, "AllowOrigin"},
 		{"unwritable recording", []string{"--addr", "127.0.0.1:0", "--record", filepath.Join(t.TempDir(), "f", "x.har") + "\x00"}, "recording"},
 		{"arguments", []string{"x"}, "serve takes no arguments"},
@@ -275,9 +274,11 @@ func TestProxyTwilioGo(t *testing.T) {
 	base := &twclient.Client{Credentials: twclient.NewCredentials(testAccount, testToken),
 		HTTPClient: &http.Client{Transport: rewrite{px.addr}, Timeout: 10 * time.Second}}
 	base.SetAccountSid(testAccount)
-	rc := twilio.NewRestClientWithParams(twilio.ClientParams{Client: base})
-	rc.SetEdge("")
-	rc.SetRegion("")
+	// The Conversations service alone, as twilio.NewRestClientWithParams
+	// makes it: the root package would compile every Twilio API's client.
+	handler := twclient.NewRequestHandler(base)
+	handler.Edge, handler.Region = "", "" // TWILIO_EDGE and TWILIO_REGION would change the host
+	rc := conversations.NewApiService(handler)
 	calls := []*conversations.CreateConversationScopedWebhookParams{
 		new(conversations.CreateConversationScopedWebhookParams).SetTarget("webhook").
 			SetConfigurationUrl("https://hooks.example.com/t?a=1&b=2").SetConfigurationMethod("post").
@@ -288,12 +289,12 @@ func TestProxyTwilioGo(t *testing.T) {
 			SetConfigurationFlowSid("FW9b2d4f6a8c1e3b5d7f9a2c4e6b8d0f1a"),
 	}
 	for _, p := range calls {
-		hook, err := rc.ConversationsV1.CreateConversationScopedWebhook("CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b", p)
+		hook, err := rc.CreateConversationScopedWebhook("CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b", p)
 		require.NoError(t, err)
 		assert.Equal(t, *p.Target, *hook.Target)
 	}
 	// The SDK lets a bad FlowSid through; the proxy reports it.
-	_, err := rc.ConversationsV1.CreateConversationScopedWebhook("CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b",
+	_, err := rc.CreateConversationScopedWebhook("CH3a9e5c1b7d2f4a6c8e0b1d3f5a7c9e2b",
 		new(conversations.CreateConversationScopedWebhookParams).SetTarget("studio").SetConfigurationFlowSid("FW123"))
 	require.Error(t, err, "the fake refuses a bad FlowSid with Twilio's 400")
 
@@ -407,6 +408,7 @@ func TestProxyErrors(t *testing.T) {
 // its findings count what was sent. It is bounded: 10,000 requests, then it
 // stops both servers.
 func TestProxyLoad(t *testing.T) {
+	t.Parallel() // with the other long tests, while scripts wait on their processes
 	const clients, perClient = 200, 50
 	dir := t.TempDir()
 	srv := start(t, "serve", "--addr", "127.0.0.1:0", "--quiet", "--record", filepath.Join(dir, "serve.har"))

@@ -9,6 +9,7 @@ import (
 	"iter"
 	"runtime"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/contractcheck/contractcheck/internal/ordered"
@@ -148,12 +149,19 @@ type sink struct {
 	stderr  io.Writer
 	summary report.Summary
 	record  *baseline.Recorder // collects the findings for --write-baseline; nil when not asked
+	checked int                // pairs of an operation of the contract
+	skips   skipReasons        // why the others were skipped
 }
 
 // put takes one pair.
 func (s *sink) put(p report.Pair) error {
-	if p.Verdict == report.VerdictInputError {
+	switch {
+	case p.Verdict == report.VerdictInputError:
 		fmt.Fprintln(s.stderr, p.InputErrorLine())
+	case p.Operation != "":
+		s.checked++
+	default:
+		s.skips.add(p.Reason)
 	}
 	s.summary.Add(p)
 	if s.record != nil {
@@ -216,4 +224,66 @@ func (c checker) checkAll(ctx context.Context, jobs iter.Seq[job], out *sink, pr
 		}
 	}
 	return ctx.Err()
+}
+
+// maxSkipReasons bounds how many distinct skip reasons a run keeps; the
+// others are only counted.
+const maxSkipReasons = 100
+
+// skipReasons counts why exchanges were skipped, reason by reason, in the
+// order first seen.
+type skipReasons struct {
+	reasons []string
+	counts  map[string]int
+	other   int // skips of reasons beyond maxSkipReasons
+}
+
+// add counts one skip.
+func (r *skipReasons) add(reason string) {
+	if _, ok := r.counts[reason]; !ok {
+		if len(r.reasons) == maxSkipReasons {
+			r.other++
+			return
+		}
+		if r.counts == nil {
+			r.counts = map[string]int{}
+		}
+		r.reasons = append(r.reasons, reason)
+	}
+	r.counts[reason]++
+}
+
+// emptyRun says why a run checked no pair: the recordings held no exchange,
+// or every exchange was skipped, and for which reasons (the most frequent
+// first, at most three), with what to do about it.
+func emptyRun(r *skipReasons) string {
+	n := r.other
+	for _, c := range r.counts {
+		n += c
+	}
+	if n == 0 {
+		return "contractcheck: no pair was checked: the recordings hold no exchange; a run that checks nothing fails unless --allow-empty\n"
+	}
+	var b strings.Builder
+	verb := "exchanges were"
+	if n == 1 {
+		verb = "exchange was"
+	}
+	fmt.Fprintf(&b, "contractcheck: no pair was checked: %d %s skipped, none of an operation of the contract:\n", n, verb)
+	reasons := slices.Clone(r.reasons)
+	slices.SortStableFunc(reasons, func(a, b string) int { return r.counts[b] - r.counts[a] })
+	shown := 0
+	for _, reason := range reasons {
+		if shown == 3 {
+			break
+		}
+		fmt.Fprintf(&b, "  %d: %s\n", r.counts[reason], printable(reason))
+		shown++
+		n -= r.counts[reason]
+	}
+	if n > 0 {
+		fmt.Fprintf(&b, "  %d: other reasons\n", n)
+	}
+	b.WriteString("contractcheck: --server URL checks another host, --spec FILE another contract; --allow-empty accepts a run that checks nothing\n")
+	return b.String()
 }

@@ -74,6 +74,13 @@ func parseProbe(args []string, stdout, stderr io.Writer) (opts probeOptions, cod
 	}
 	opts = probeOptions{base: base, conversation: f.conversation, timeout: f.timeout, record: f.record, dryRun: f.dryRun,
 		account: cmp.Or(f.account, os.Getenv("TWILIO_ACCOUNT_SID")), token: cmp.Or(f.token, os.Getenv("TWILIO_AUTH_TOKEN"))}
+	accountFrom := "--account-sid"
+	if f.account == "" {
+		accountFrom = "TWILIO_ACCOUNT_SID"
+	}
+	if err := checkAccountSID(accountFrom, opts.account); err != nil {
+		return opts, usageError(stderr, "probe", err), true
+	}
 	if (opts.account == "") != (opts.token == "") {
 		return opts, usageError(stderr, "probe", errors.New("give both the account SID and the auth token (--account-sid and --auth-token, or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), or neither")), true
 	}
@@ -111,7 +118,9 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if done {
 		return code
 	}
-	plan := loadPlan(ctx, opts.spec, stderr)
+	// The server probed is one of the operation's, whatever its host.
+	servers := append(opts.servers, serverSetting{url: opts.base.Scheme + "://" + opts.base.Host, origin: "--base-url"})
+	plan := withServers("probe", loadPlan(ctx, opts.spec, stderr), servers, stderr)
 	if plan == nil {
 		return exitError
 	}

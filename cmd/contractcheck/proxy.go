@@ -98,7 +98,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if flagGiven(f.fs, "fail-on") {
 		failOn = f.failOn.value
 	}
-	rules, err := loadSettings("proxy", f.settings, failOn, stderr)
+	rules, _, err := loadSettings("proxy", f.settings, failOn, stderr)
 	if err != nil {
 		return exitError
 	}
@@ -170,7 +170,8 @@ func newProxyStream(plan *validate.Plan, c checker, f *proxyFlags, stderr io.Wri
 	}
 	writers := []report.Writer{text}
 	if f.ndjson != "" {
-		if st.ndjson, err = os.Create(f.ndjson); err != nil {
+		// Appended to, as the recording is: a restart loses nothing.
+		if st.ndjson, err = os.OpenFile(f.ndjson, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err != nil {
 			return nil, fmt.Errorf("creating the NDJSON report: %w", err)
 		}
 		ropts.Color = false

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -43,7 +44,7 @@ type rulesFlags struct {
 
 // newRulesFlags defines the flags of rules, with their defaults.
 func newRulesFlags() *rulesFlags {
-	f := &rulesFlags{fs: newFlagSet("rules"), format: newChoice("text", "text", "json")}
+	f := &rulesFlags{fs: newFlagSet("rules"), format: newChoice("text", "text", "json", "markdown")}
 	f.fs.StringVar(&f.spec, "spec", "", "")
 	f.fs.Var(f.format, "format", "")
 	f.settings.define(f.fs)
@@ -60,7 +61,7 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(positional) > 0 {
 		return usageError(stderr, "rules", fmt.Errorf("unexpected argument %q", positional[0]))
 	}
-	set, err := loadSettings("rules", f.settings, "", stderr)
+	set, _, err := loadSettings("rules", f.settings, "", stderr)
 	if err != nil {
 		return exitError
 	}
@@ -76,9 +77,12 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var failOn failOnEntry
 	failOn.Severity, failOn.SetBy = set.FailOn()
-	if f.format.value == "json" {
+	switch f.format.value {
+	case "json":
 		err = writeRulesJSON(stdout, plan.File(), failOn, entries)
-	} else {
+	case "markdown":
+		err = writeRulesMarkdown(stdout, entries)
+	default:
 		err = writeRulesText(stdout, failOn, entries)
 	}
 	if err != nil {
@@ -118,3 +122,22 @@ func writeRulesJSON(w io.Writer, contract string, failOn failOnEntry, entries []
 	}
 	return nil
 }
+
+// writeRulesMarkdown writes the rules as a Markdown table of their IDs,
+// effective severities and summaries: the README's rule table.
+func writeRulesMarkdown(w io.Writer, entries []ruleEntry) error {
+	var b strings.Builder
+	b.WriteString("| rule | severity | checks |\n|---|---|---|\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", e.ID, e.Severity, markdownCell(e.Summary))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing the rules as Markdown: %w", err)
+	}
+	return nil
+}
+
+// markdownCell escapes text for a cell of a Markdown table: the characters
+// that would end the cell, start markup or HTML (an underscore inside a word
+// is none).
+var markdownCell = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`", "<", "&lt;", ">", "&gt;", "&", "&amp;").Replace

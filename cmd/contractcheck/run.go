@@ -42,7 +42,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help", "-h", "--help", "-help":
 		return runHelp(rest, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "contractcheck: unknown command %q\n\n%s", name, mainUsage)
+	fmt.Fprintf(stderr, "contractcheck: unknown command %q\n%s", name, usageHint(""))
 	return exitError
 }
 
@@ -57,9 +57,9 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, text)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "contractcheck help: unknown command %q\n\n%s", args[0], mainUsage)
+		fmt.Fprintf(stderr, "contractcheck help: unknown command %q\n%s", args[0], usageHint(""))
 		return exitError
 	}
-	fmt.Fprintf(stderr, "contractcheck help: too many arguments\n\n%s", mainUsage)
+	fmt.Fprintf(stderr, "contractcheck help: too many arguments\n%s", usageHint(""))
 	return exitError
 }

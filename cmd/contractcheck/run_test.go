@@ -34,37 +34,37 @@ func runArgs(t *testing.T, stdin string, args ...string) runResult {
 
 func TestRunCommandLine(t *testing.T) {
 	tests := []struct {
-		name       string
-		args       []string
-		code       int
-		stdout     string // a substring of stdout ("" for empty stdout)
-		stderr     string // a substring of stderr ("" for empty stderr)
-		noUsageErr bool
+		name     string
+		args     []string
+		code     int
+		stdout   string // a substring of stdout ("" for empty stdout)
+		stderr   string // a substring of stderr ("" for empty stderr)
+		usageErr bool   // a usage error: one line, then where the usage is
 	}{
 		{"no command", nil, exitError, "", "Usage:", false},
-		{"unknown command", []string{"frobnicate"}, exitError, "", `unknown command "frobnicate"`, false},
+		{"unknown command", []string{"frobnicate"}, exitError, "", `unknown command "frobnicate"`, true},
 		{"help", []string{"help"}, exitOK, "contractcheck check [flags] FILE...", "", false},
 		{"-h", []string{"-h"}, exitOK, "Usage:", "", false},
 		{"--help", []string{"--help"}, exitOK, "Usage:", "", false},
 		{"help check", []string{"help", "check"}, exitOK, "--fail-on-unmatched", "", false},
 		{"help rules", []string{"help", "rules"}, exitOK, "Usage: contractcheck rules", "", false},
-		{"help unknown", []string{"help", "nope"}, exitError, "", `unknown command "nope"`, false},
-		{"help two", []string{"help", "check", "rules"}, exitError, "", "too many arguments", false},
+		{"help unknown", []string{"help", "nope"}, exitError, "", `unknown command "nope"`, true},
+		{"help two", []string{"help", "check", "rules"}, exitError, "", "too many arguments", true},
 		{"check -h", []string{"check", "-h"}, exitOK, "Usage: contractcheck check", "", false},
 		{"check --help after a file", []string{"check", "a.har", "--help"}, exitOK, "Usage: contractcheck check", "", false},
-		{"check without files", []string{"check"}, exitError, "", "no recording given", false},
-		{"check bad flag", []string{"check", "--frob", "a.har"}, exitError, "", "flag provided but not defined: -frob", false},
-		{"check bad format", []string{"check", "--format", "xml", "a.har"}, exitError, "", `"xml" is not one of text, json, ndjson`, false},
-		{"check bad fail-on", []string{"check", "--fail-on", "info", "a.har"}, exitError, "", `"info" is not one of error, warning`, false},
-		{"check bad color", []string{"check", "--color=sometimes", "a.har"}, exitError, "", `"sometimes" is not one of auto, always, never`, false},
-		{"check stdin twice", []string{"check", "-", "-"}, exitError, "", "can be read only once", false},
-		{"check quiet json", []string{"check", "--quiet", "--format", "json", "a.har"}, exitError, "", "--quiet applies to the text format only", false},
-		{"rules bad format", []string{"rules", "--format", "ndjson"}, exitError, "", `"ndjson" is not one of text, json`, false},
-		{"rules argument", []string{"rules", "extra"}, exitError, "", `unexpected argument "extra"`, false},
+		{"check without files", []string{"check"}, exitError, "", "no recording given", true},
+		{"check bad flag", []string{"check", "--frob", "a.har"}, exitError, "", "unknown flag --frob", true},
+		{"check bad format", []string{"check", "--format", "xml", "a.har"}, exitError, "", `--format "xml": want one of text, json, ndjson`, true},
+		{"check bad fail-on", []string{"check", "--fail-on", "info", "a.har"}, exitError, "", `--fail-on "info": want one of error, warning`, true},
+		{"check bad color", []string{"check", "--color=sometimes", "a.har"}, exitError, "", `--color "sometimes": want one of auto, always, never`, true},
+		{"check stdin twice", []string{"check", "-", "-"}, exitError, "", "can be read only once", true},
+		{"check quiet json", []string{"check", "--quiet", "--format", "json", "a.har"}, exitError, "", "--quiet applies to the text format only", true},
+		{"rules bad format", []string{"rules", "--format", "ndjson"}, exitError, "", `--format "ndjson": want one of text, json`, true},
+		{"rules argument", []string{"rules", "extra"}, exitError, "", `unexpected argument "extra"`, true},
 		{"rules -h", []string{"rules", "-h"}, exitOK, "Usage: contractcheck rules", "", false},
 		{"version", []string{"version"}, exitOK, "contractcheck ", "", false},
 		{"--version", []string{"--version"}, exitOK, "contractcheck ", "", false},
-		{"version argument", []string{"version", "x"}, exitError, "", "takes no arguments", false},
+		{"version argument", []string{"version", "x"}, exitError, "", "takes no arguments", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,9 +80,67 @@ func TestRunCommandLine(t *testing.T) {
 			} else {
 				assert.Contains(t, r.stderr, tt.stderr)
 			}
-			if tt.code == exitError && tt.stderr != "" {
-				assert.Contains(t, r.stderr, "Usage", "a usage error shows the usage")
+			if tt.usageErr {
+				assertUsageError(t, r.stderr)
 			}
+		})
+	}
+}
+
+// assertUsageError asserts that stderr is a usage error as contractcheck
+// prints them: one line naming the command and the problem, flags with two
+// dashes, then the line that says where the usage is.
+func assertUsageError(t *testing.T, stderr string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if !assert.Len(t, lines, 2, "a usage error is one line and a pointer to the usage:\n%s", stderr) {
+		return
+	}
+	assert.Regexp(t, `^contractcheck( \w+)?: `, lines[0])
+	assert.NotRegexp(t, `(^|[ "(])-[a-z]`, lines[0], "a flag named with one dash")
+	assert.Regexp(t, `^run 'contractcheck help( \w+)?' for usage$`, lines[1])
+}
+
+// TestUsageErrorsAreOneLine misuses every command, and every flag that
+// takes a restricted value, and wants one line and the pointer to the
+// command's usage each time, never the usage itself.
+func TestUsageErrorsAreOneLine(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // the first line
+	}{
+		{[]string{"check", "--nope", "a.har"}, "contractcheck check: unknown flag --nope"},
+		{[]string{"check", "--format", "xml", "a.har"}, `contractcheck check: --format "xml": want one of text, json, ndjson, junit, sarif, github, markdown`},
+		{[]string{"check", "a.har", "--format"}, "contractcheck check: --format needs a value"},
+		{[]string{"check", "--quiet=maybe", "a.har"}, `contractcheck check: --quiet "maybe": want true or false`},
+		{[]string{"check", "--progress", "often", "a.har"}, `contractcheck check: --progress "often": want one of auto, always, never`},
+		{[]string{"check", "--report", "xml=out.xml", "a.har"}, `contractcheck check: --report "xml=out.xml": `},
+		{[]string{"check", "--rule", "cors.vary-origin", "a.har"}, `contractcheck check: --rule "cors.vary-origin": want RULE=off|warning|error`},
+		{[]string{"check", "--nope\x1b[2J", "a.har"}, `contractcheck check: unknown flag --nope\x1b[2J`},
+		{[]string{"probe", "--nope"}, "contractcheck probe: unknown flag --nope"},
+		{[]string{"probe", "--base-url", "http://127.0.0.1:9", "--timeout", "soon"}, `contractcheck probe: --timeout "soon": not a valid value`},
+		{[]string{"probe"}, "contractcheck probe: --base-url is required"},
+		{[]string{"serve", "--nope"}, "contractcheck serve: unknown flag --nope"},
+		{[]string{"serve", "--account-sid", "foo", "--auth-token", "x"}, "contractcheck serve: --account-sid must be an account SID, AC followed by 32 hex digits (34 characters); it has 3 characters"},
+		{[]string{"probe", "--base-url", "http://127.0.0.1:9", "--account-sid", "foo", "--auth-token", "x"}, "contractcheck probe: --account-sid must be an account SID, AC followed by 32 hex digits"},
+		{[]string{"serve", "extra"}, `contractcheck serve: serve takes no arguments, got "extra"`},
+		{[]string{"proxy", "--nope"}, "contractcheck proxy: unknown flag --nope"},
+		{[]string{"proxy", "--upstream", "http://127.0.0.1:9", "--max-body", "lots"}, `contractcheck proxy: --max-body: "lots" is not a size`},
+		{[]string{"rules", "--nope"}, "contractcheck rules: unknown flag --nope"},
+		{[]string{"rules", "--format", "xml"}, `contractcheck rules: --format "xml": want one of text, json`},
+		{[]string{"version", "--nope"}, "contractcheck version: unknown flag --nope"},
+		{[]string{"version", "extra"}, `contractcheck version: version takes no arguments, got "extra"`},
+		{[]string{"help", "nope"}, `contractcheck help: unknown command "nope"`},
+		{[]string{"nope"}, `contractcheck: unknown command "nope"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := runArgs(t, "", tt.args...)
+			assert.Equal(t, exitError, r.code)
+			assert.Empty(t, r.stdout)
+			assertUsageError(t, r.stderr)
+			assert.True(t, strings.HasPrefix(r.stderr, tt.want), "stderr %q does not start with %q", r.stderr, tt.want)
+			assert.NotContains(t, r.stderr, "Usage:", "a usage error prints no usage")
 		})
 	}
 }

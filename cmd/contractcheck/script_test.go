@@ -48,6 +48,7 @@ var twilioSpec = filepath.Join("..", "..", "..", "shared", "specs", "twilio_conv
 // its path in $TWILIO_SPEC). $CONTRACT is the path of the built-in contract's
 // file in the repository.
 func TestScripts(t *testing.T) {
+	t.Parallel() // with the other long tests, while scripts wait on their processes
 	spec, err := filepath.Abs(twilioSpec)
 	if err != nil {
 		t.Fatal(err)

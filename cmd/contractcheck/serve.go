@@ -57,6 +57,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case (f.account == "") != (f.token == ""):
 		return usageError(stderr, "serve", errors.New("--account-sid and --auth-token go together"))
 	}
+	if err := checkAccountSID("--account-sid", f.account); err != nil {
+		return usageError(stderr, "serve", err)
+	}
 	if err := checkTimeout("--read-timeout", f.readTimeout); err != nil {
 		return usageError(stderr, "serve", err)
 	}

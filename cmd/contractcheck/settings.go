@@ -31,10 +31,17 @@ func (l *listFlag) Set(s string) error {
 }
 
 // settingsFlags are the flags of the rule settings, shared by check and
-// rules.
+// rules, and the --server flags of check and probe.
 type settingsFlags struct {
-	config string
-	rules  listFlag
+	config  string
+	rules   listFlag
+	servers listFlag // --server, defined by the commands that take it
+}
+
+// serverSetting is a server added to the contract's: its URL and where it
+// was given ("--server", or "FILE:LINE" of the configuration).
+type serverSetting struct {
+	url, origin string
 }
 
 // define adds --config and --rule to fs.
@@ -53,9 +60,11 @@ var errSettings = errors.New("bad settings")
 // "" when not), then each --rule in order. A bad --rule is a usage error of
 // command; a configuration that cannot be read or parsed is printed with its
 // file and line. Either way it returns errSettings after printing why, and
-// the command must exit with exitError.
-func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writer) (*ruleset.Set, error) {
+// the command must exit with exitError. It also returns the servers the
+// configuration, then --server, add to the contract's.
+func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writer) (*ruleset.Set, []serverSetting, error) {
 	set := ruleset.New()
+	var servers []serverSetting
 	if file := configFile(s); file != "" {
 		cfg, err := ruleset.ReadConfig(file)
 		if err == nil {
@@ -63,14 +72,17 @@ func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writ
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "contractcheck: %v\n", err)
-			return nil, errSettings
+			return nil, nil, errSettings
+		}
+		for _, sv := range cfg.Servers {
+			servers = append(servers, serverSetting{url: sv.URL, origin: fmt.Sprintf("%s:%d", cfg.File, sv.Line)})
 		}
 	}
 	if failOn != "" {
 		sev, err := validate.ParseSeverity(failOn)
 		if err != nil {
 			usageError(stderr, command, err)
-			return nil, errSettings
+			return nil, nil, errSettings
 		}
 		set.SetFailOn(sev, "--fail-on")
 	}
@@ -81,10 +93,37 @@ func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writ
 		}
 		if err != nil {
 			usageError(stderr, command, err)
-			return nil, errSettings
+			return nil, nil, errSettings
 		}
 	}
-	return set, nil
+	for _, u := range s.servers {
+		servers = append(servers, serverSetting{url: u, origin: "--server"})
+	}
+	return set, servers, nil
+}
+
+// withServers adds the servers to the plan's, so that exchanges with their
+// hosts are checked. A URL that is not one of a server is a usage error
+// of command (--server) or an error of the configuration's line; withServers
+// prints it and returns nil. A nil plan (one that could not be loaded) stays
+// nil.
+func withServers(command string, plan *validate.Plan, servers []serverSetting, stderr io.Writer) *validate.Plan {
+	if plan == nil {
+		return nil
+	}
+	for _, s := range servers {
+		p, err := plan.WithServers(s.url)
+		if err != nil {
+			if s.origin == "--server" {
+				usageError(stderr, command, fmt.Errorf("--server: %w", err))
+			} else {
+				fmt.Fprintf(stderr, "contractcheck: %s: servers: %v\n", s.origin, err)
+			}
+			return nil
+		}
+		plan = p
+	}
+	return plan
 }
 
 // configFile is the configuration file a run reads: --config, or

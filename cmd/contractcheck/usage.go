@@ -69,6 +69,15 @@ Flags:
   --fail-on-unmatched    fail exchanges that no operation of the contract
                          describes (rule operation.unmatched) instead of
                          skipping them
+  --server URL           also check exchanges sent to this server, such as
+                         https://api.example.com (with a path, only under that
+                         prefix); may be repeated; adds to the configuration's
+                         servers. The contract's servers and loopback
+                         (localhost, 127.0.0.0/8, ::1) are always checked;
+                         exchanges with other hosts are skipped
+  --allow-empty          pass a run that checks no pair (by default a run
+                         whose exchanges are all skipped, or that has none,
+                         fails with exit 1 and says why)
   --quiet                print the summary line only (text format only)
   --color WHEN           colour the text report: auto (default: when standard
                          output is a terminal and NO_COLOR is not set), always
@@ -86,10 +95,13 @@ configuration file, --fail-on, each --rule. A configuration file:
   rules:
     config.target-fit: error
     cors.vary-origin: off
+  servers:
+    - https://api.example.com
 
 Exit status: 0 when no pair fails, 1 when a pair fails, 2 when a recording,
 the contract, the configuration or the baseline cannot be read, a report
-cannot be written, or the command line is wrong (2 wins over 1).
+cannot be written, or the command line is wrong (2 wins over 1). A run that
+checks no pair (none recorded, or all skipped) exits 1 unless --allow-empty.
 `
 
 // rulesUsage is the usage of contractcheck rules.
@@ -107,16 +119,22 @@ Flags:
                          contractcheck.yaml in the working directory, when it
                          exists)
   --rule RULE=LEVEL      set a rule to off, warning or error; may be repeated
-  --format FORMAT        text (default: an aligned table) or json (one
+  --format FORMAT        text (default: an aligned table), json (one
                          document: contract, fail_on, and rules with id,
                          severity, default, set_by, summary, help and spec)
+                         or markdown (a table of rule, severity and summary,
+                         as the README's)
   -h, --help             print this help
 `
 
 // versionUsage is the usage of contractcheck version.
 const versionUsage = `Usage: contractcheck version
 
-Prints the version of contractcheck and of the Go toolchain that built it.
+Prints the version of contractcheck (the module version, or devel for a
+build from a work tree), its module, the VCS revision and time it was built
+from (unknown when the binary was built without VCS information, as with
+-buildvcs=false; make build stamps them), and the Go toolchain that built it.
+SARIF reports name the same version, revision and time in driver.version.
 `
 
 // helpUsage is the usage of contractcheck help.
@@ -171,7 +189,8 @@ Flags:
                          $TWILIO_ACCOUNT_SID)
   --auth-token TOKEN     its auth token (default $TWILIO_AUTH_TOKEN)
   --timeout DURATION     how long to wait for each answer (default 10s)
-  --record FILE          write the exchanges to FILE as a HAR
+  --record FILE          append the exchanges to FILE, a HAR (new, or one to
+                         which entries are added)
   --dry-run              print the requests, credentials redacted, and send
                          nothing
   --spec FILE            write and check the requests from the OpenAPI 3
@@ -189,7 +208,10 @@ Flags:
   --write-baseline FILE  write every finding of this run to FILE as a baseline
   --fail-on-unmatched    accepted for symmetry with check (every request of a
                          probe is of the operation)
-  --quiet                print the summary line only, and no line per request
+  --server URL           accepted for symmetry with check (the server of
+                         --base-url is checked whatever its host)
+  --quiet                print no line per request, and with the text format
+                         only the summary line
   --color WHEN           colour the text report: auto (default), always or
                          never
   --progress WHEN        accepted for symmetry with check; a probe is short
@@ -209,15 +231,16 @@ request that keeps the contract gets a 201 whose body keeps it too (a fresh
 WH SID, the path's conversation, the configuration echoed, RFC 3339 dates,
 CORS headers); one that breaks it gets the 400 Twilio returns (JSON code,
 message, more_info, status). Each exchange is logged as a line on standard
-output. SIGINT or SIGTERM stops it cleanly: exchanges in flight finish and
-the recording is completed.
+output. SIGINT or SIGTERM stops it cleanly: exchanges in flight finish.
+The recording is a complete HAR after every exchange; an existing HAR is
+appended to, and a file that is not one is refused (exit 2).
 
 Flags:
   --addr ADDR            the address to listen on (default 127.0.0.1:4010; port
                          0 picks a free one, and the address is printed on
                          standard error)
-  --record FILE          append each exchange to FILE, a HAR, credentials
-                         redacted
+  --record FILE          append each exchange to FILE, a HAR (new, or one to
+                         which entries are added), credentials redacted
   --spec FILE            fake the operation as the OpenAPI 3 contract in FILE
                          describes it instead of the built-in one
   --account-sid SID      require HTTP Basic auth as this account (an AC SID);
@@ -243,7 +266,9 @@ A reverse proxy that checks every exchange as it passes: requests to
 headers included) forwarded byte for byte. The findings of each failing
 exchange stream to standard error as check's text report, and to --ndjson as
 one JSON line per exchange; SIGINT or SIGTERM stops it cleanly, after the
-exchanges in flight, with the summary line, and completes the recording.
+exchanges in flight, with the summary line. The recording is a complete HAR
+after every exchange; an existing HAR is appended to, and a file that is not
+one is refused (exit 2).
 
 At most --max-body bytes of a request or response body are read into memory:
 a larger body is passed through unchanged, the rest of its exchange (status,
@@ -268,9 +293,9 @@ Flags:
   --listen ADDR          the address to listen on (default 127.0.0.1:4011)
   --upstream URL         where requests go, such as http://127.0.0.1:4010; a
                          path in it is a prefix of every request's path
-  --record FILE          write each exchange to FILE, a HAR, credentials
-                         redacted
-  --ndjson FILE          write a report line per exchange to FILE (the ndjson
+  --record FILE          append each exchange to FILE, a HAR (new, or one to
+                         which entries are added), credentials redacted
+  --ndjson FILE          append a report line per exchange to FILE (the ndjson
                          format of check)
   --max-body SIZE        the most bytes of a body checked (default 1MiB;
                          such as 65536, 512KiB, 4MiB)

@@ -102,7 +102,7 @@ func TestFailureNamesTheCaller(t *testing.T) {
 			rc := newSDK(contracttest.Transport(ot, srv.Transport()))
 			params := new(conversations.CreateConversationScopedWebhookParams).SetTarget("studio").SetConfigurationFlowSid("FW123")
 			at := nextLine()
-			_, err := rc.ConversationsV1.CreateConversationScopedWebhook(conv, params)
+			_, err := rc.CreateConversationScopedWebhook(conv, params)
 			assert.Error(t, err, "Twilio's 400")
 			return at
 		}, "contracttest.Transport#0"},

@@ -160,7 +160,8 @@ func ExampleTransport() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)
-		_, _ = io.WriteString(w, `{"conversation_sid":"CH00000000000000000000000000000000","target":"studio"}`)
+		_, _ = io.WriteString(w, `{"sid":null,"account_sid":null,"conversation_sid":"CH00000000000000000000000000000000","target":"studio",`+
+			`"configuration":null,"date_created":null,"date_updated":null,"url":null}`)
 	}))
 	defer srv.Close()
 
@@ -189,7 +190,8 @@ func ExampleHandler() {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Access-Control-Allow-Credentials", "true")
 		w.WriteHeader(http.StatusCreated)
-		_, _ = io.WriteString(w, `{"target":"studio","configuration":{"flow_sid":"`+r.PostFormValue("Configuration.FlowSid")+`"}}`)
+		_, _ = io.WriteString(w, `{"sid":null,"account_sid":null,"conversation_sid":null,"target":"studio",`+
+			`"configuration":{"flow_sid":"`+r.PostFormValue("Configuration.FlowSid")+`"},"date_created":null,"date_updated":null,"url":null}`)
 	})
 	srv := httptest.NewServer(contracttest.Handler(t, underTest))
 	defer srv.Close()

@@ -113,6 +113,7 @@ func NewFake(opts ...Option) (*Fake, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.plan = cfg.plan.AnyHost() // a served fake is addressed by any name
 	f := &Fake{cfg: cfg}
 	if err := f.selfCheck(); err != nil {
 		return nil, err

@@ -25,7 +25,9 @@ const sniffLen = 512
 // (ending with the same error), and writes go straight through; the
 // response writer keeps http.Flusher when the wrapped one has it, and
 // Unwrap gives the wrapped one to http.ResponseController. Requests of
-// other operations pass through untouched.
+// other operations pass through untouched. Requests are routed by method
+// and path alone, whatever host they name: a server is addressed by
+// whatever name its clients use ([validate.Plan.AnyHost]).
 //
 // When the handler sets no Content-Type, the check sees the one net/http
 // will send, sniffed from the body as net/http sniffs it. Call Handler from
@@ -39,6 +41,9 @@ func Handler(t TestingT, h http.Handler, opts ...Option) http.Handler {
 	if cfg == nil {
 		return h
 	}
+	// A server is addressed by whatever name its clients use: route by
+	// method and path alone.
+	cfg.plan = cfg.plan.AnyHost()
 	return &handler{h: h, cfg: cfg, mon: newMonitor(t, cfg, handlerSource, captureStack())}
 }
 

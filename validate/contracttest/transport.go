@@ -21,7 +21,9 @@ const transportSource = "contracttest.Transport"
 // library, whichever goroutine made it. The response is passed on
 // unchanged: same status, headers and body bytes (read in full and
 // replayed, so the check sees what the caller will). Exchanges of other
-// operations pass through untouched, bodies unread.
+// operations pass through untouched, bodies unread, and so do exchanges
+// with hosts that are neither a server of the contract nor loopback, as
+// contractcheck check skips them ([validate.Plan.Match]).
 //
 // In front of a [Server] (its requests reach [Server.Transport], directly or
 // through RoundTrippers that keep the request's context), the Transport is

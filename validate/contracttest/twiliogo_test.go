@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/twilio/twilio-go"
 	twclient "github.com/twilio/twilio-go/client"
 	conversations "github.com/twilio/twilio-go/rest/conversations/v1"
 
@@ -18,16 +17,17 @@ import (
 // newSDK returns Twilio's own Go SDK, authenticated as the test account,
 // sending its requests through rt (which must not let them leave the
 // machine).
-func newSDK(rt http.RoundTripper) *twilio.RestClient {
+func newSDK(rt http.RoundTripper) *conversations.ApiService {
 	base := &twclient.Client{
 		Credentials: twclient.NewCredentials(account, authToken),
 		HTTPClient:  &http.Client{Transport: rt, Timeout: 10 * time.Second},
 	}
 	base.SetAccountSid(account)
-	rc := twilio.NewRestClientWithParams(twilio.ClientParams{Client: base})
-	rc.SetEdge("") // TWILIO_EDGE and TWILIO_REGION would change the host
-	rc.SetRegion("")
-	return rc
+	// The Conversations service alone, as twilio.NewRestClientWithParams
+	// makes it: the root package would compile every Twilio API's client.
+	handler := twclient.NewRequestHandler(base)
+	handler.Edge, handler.Region = "", "" // TWILIO_EDGE and TWILIO_REGION would change the host
+	return conversations.NewApiService(handler)
 }
 
 // sdkCalls are one call of the SDK per Target.
@@ -62,7 +62,7 @@ func TestTwilioGo(t *testing.T) {
 		contracttest.FailOn(validate.SeverityWarning))
 	rc := newSDK(contracttest.Transport(t, srv.Transport(), contracttest.FailOn(validate.SeverityWarning)))
 	for _, c := range sdkCalls {
-		hook, err := rc.ConversationsV1.CreateConversationScopedWebhook(c.conversation, c.params)
+		hook, err := rc.CreateConversationScopedWebhook(c.conversation, c.params)
 		require.NoError(t, err, "creating a %s webhook", c.target)
 		assert.Equal(t, c.target, *hook.Target)
 		assert.Equal(t, c.conversation, *hook.ConversationSid)
@@ -107,13 +107,13 @@ func TestTwilioGoLetsThrough(t *testing.T) {
 			for _, side := range []string{"server", "client"} {
 				var sdkErr error
 				rt := runT(func(rt *recT) {
-					var rc *twilio.RestClient
+					var rc *conversations.ApiService
 					if side == "server" {
 						rc = newSDK(contracttest.NewServer(rt).Transport())
 					} else {
 						rc = newSDK(contracttest.Transport(rt, contracttest.NewServer(rt).Transport()))
 					}
-					_, sdkErr = rc.ConversationsV1.CreateConversationScopedWebhook(conv, tt.params)
+					_, sdkErr = rc.CreateConversationScopedWebhook(conv, tt.params)
 				})
 				defer logFailure(t, rt)
 				var twErr *twclient.TwilioRestError

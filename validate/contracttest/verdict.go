@@ -60,6 +60,7 @@ func render(ex *validate.Exchange, operation string, findings []validate.Finding
 	// SeverityWarning makes every listed finding render: the text report
 	// shows failed pairs only.
 	p := report.NewPair(ex, validate.Result{Operation: operation, Findings: findings}, validate.SeverityWarning)
+	p.Replay = "" // the test has the request in hand; a curl command would go to its server, gone
 	var buf bytes.Buffer
 	if err := report.NewText(&buf, report.Options{}).WritePair(p); err != nil {
 		// A bytes.Buffer does not fail; say so rather than lose the findings.

@@ -30,7 +30,9 @@ const DefaultUpstreamTimeout = 30 * time.Second
 
 // Options configure a [Proxy].
 type Options struct {
-	// Plan is the contract; required.
+	// Plan is the contract; required. Every request to the proxy is routed
+	// by its method and path alone ([validate.Plan.AnyHost]): it goes to
+	// the upstream whatever host the client named.
 	Plan *validate.Plan
 	// Upstream is where requests go, such as http://127.0.0.1:4010; a path
 	// in it is a prefix of every request's path. Required.
@@ -175,6 +177,9 @@ func New(opts Options) (*Proxy, error) {
 	if opts.UpstreamTimeout == 0 {
 		opts.UpstreamTimeout = DefaultUpstreamTimeout
 	}
+	// Every request to the proxy goes to the upstream, whatever name the
+	// client gave the proxy: route by method and path alone.
+	opts.Plan = opts.Plan.AnyHost()
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -20,9 +21,10 @@ import (
 )
 
 // HARWriter writes exchanges as a HAR 1.2 file, one entry at a time, holding
-// none of them in memory. The file is well-formed once [HARWriter.Close] has
-// written its end; until then, it lacks only that end. Its methods may be
-// called from several goroutines at once.
+// none of them in memory. The file [NewHARWriter] writes is well-formed once
+// [HARWriter.Close] has written its end; until then, it lacks only that end.
+// The file of [AppendHAR] is well-formed after every entry. Its methods may
+// be called from several goroutines at once.
 type HARWriter struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -30,6 +32,13 @@ type HARWriter struct {
 	started bool  // the start of the file has been written
 	closed  bool  // the end of the file has been written
 	err     error // the first error of w; every later call returns it
+
+	// AppendHAR's writer ends the file after every entry: it writes each
+	// entry at off, where the entries end, followed by the end of the file.
+	file *os.File // nil for NewHARWriter's
+	off  int64    // where the next entry goes
+	size int64    // the file's size
+	more bool     // an entry precedes the next one (which needs a comma)
 }
 
 // harCreator names the program that wrote a HAR.
@@ -64,6 +73,15 @@ func (h *HARWriter) Write(ex *validate.Exchange, started time.Time, elapsed time
 		return errors.New("writing a HAR entry: the writer is closed")
 	}
 	var out bytes.Buffer
+	if h.file != nil {
+		if h.more {
+			out.WriteString(",")
+		}
+		out.WriteString("\n")
+		out.Write(entry)
+		h.more = true
+		return h.writeAt(out.Bytes())
+	}
 	if h.started {
 		out.WriteString(",")
 	} else if err := h.writeStart(&out); err != nil {
@@ -75,7 +93,8 @@ func (h *HARWriter) Write(ex *validate.Exchange, started time.Time, elapsed time
 }
 
 // Close writes the end of the file, which makes it well-formed; a file with
-// no entries gets its start too. It does not close the underlying writer.
+// no entries gets its start too. It does not close the underlying writer,
+// except for [AppendHAR]'s, whose file is complete already: Close closes it.
 // Calling Close again does nothing and returns what the first call returned.
 func (h *HARWriter) Close() error {
 	h.mu.Lock()
@@ -84,6 +103,12 @@ func (h *HARWriter) Close() error {
 		return h.err
 	}
 	h.closed = true
+	if h.file != nil {
+		if err := h.file.Close(); err != nil && h.err == nil {
+			h.err = fmt.Errorf("closing a HAR: %w", err)
+		}
+		return h.err
+	}
 	var out bytes.Buffer
 	if !h.started {
 		if err := h.writeStart(&out); err != nil {

@@ -9,8 +9,9 @@ import (
 )
 
 // A text report of one synthetic exchange whose form body misspells a field,
-// sent with the auth token in the URL: the report shows neither the token nor
-// the host, and ends with the summary line.
+// sent with the auth token in the URL: the report never shows the token (its
+// replay takes the credentials from the environment), and ends with the
+// summary line.
 func Example() {
 	ex := &validate.Exchange{
 		Source: "traffic.har",
@@ -53,6 +54,12 @@ func Example() {
 	//     got:  Configuration.Ur
 	//     hint: did you mean Configuration.Url?
 	//     contract: contracts/conversations_scoped_webhook.yaml:41
+	//   replay:
+	//     curl https://conversations.twilio.com/v1/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks \
+	//       -X POST \
+	//       -u "$TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN" \
+	//       -H 'Content-Type: application/x-www-form-urlencoded' \
+	//       --data-raw 'Target=webhook&Configuration.Ur=https://example.com'
 	//
 	// 1 pair: 0 passed, 1 failed, 0 skipped, 0 input errors; 1 error, 0 warnings
 }

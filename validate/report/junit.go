@@ -111,7 +111,11 @@ func (j *junitWriter) testcase(p Pair) {
 			msg += " (and " + plural(n-1, "more finding") + ")"
 		}
 		b.WriteString(">\n      <failure type=\"" + xmlAttr(escape.Line(first.Rule)) + `" message="` + xmlAttr(escape.Line(msg)) + `">`)
-		b.WriteString(xmlText(escape.LineStart(pairHeader(p)) + "\n" + findingsText(p)))
+		text := escape.LineStart(pairHeader(p)) + "\n" + findingsText(p)
+		if p.Replay != "" {
+			text += "replay:\n" + p.Replay + "\n"
+		}
+		b.WriteString(xmlText(text))
 		b.WriteString("</failure>\n    </testcase>\n")
 	case VerdictSkip:
 		j.counts.skipped++

@@ -77,6 +77,9 @@ func (m *markdownWriter) WritePair(p Pair) error {
 func (m *markdownWriter) Finish(s Summary) error {
 	var b bytes.Buffer
 	head := fmt.Sprintf("no pair failed (%s checked)", plural(s.Pairs, "pair"))
+	if s.Passed+s.Failed == 0 {
+		head = fmt.Sprintf("no pair was checked (%d skipped)", s.Skipped)
+	}
 	if s.Failed > 0 {
 		head = fmt.Sprintf("%d of %s failed", s.Failed, plural(s.Pairs, "pair"))
 	}
@@ -139,6 +142,30 @@ func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
 	if more := p.MoreText(); more != "" {
 		b.WriteString("  - " + mdText(more) + "\n")
 	}
+	if p.Replay != "" {
+		// A fenced block shows the command as it is; its fence is longer
+		// than any run of backticks in it.
+		fence := strings.Repeat("`", max(3, longestRun(p.Replay, '`')+1))
+		b.WriteString("  - <details><summary>replay with curl</summary>\n\n    " + fence + "sh\n")
+		for l := range strings.SplitSeq(p.Replay, "\n") {
+			b.WriteString("    " + escape.Line(l) + "\n")
+		}
+		b.WriteString("    " + fence + "\n\n    </details>\n")
+	}
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
+	longest, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
 }
 
 // mdText escapes text for Markdown on one line: control characters are

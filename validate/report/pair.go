@@ -69,6 +69,10 @@ type Pair struct {
 	// identifies the pair's findings across recordings ([Pair.Fingerprint]).
 	// Reports do not show it.
 	Shape string `json:"-"`
+	// Replay is a curl command that sends the request again ([Curl]),
+	// for a failing pair; "" for others. The text, Markdown and JUnit
+	// reports show it.
+	Replay string `json:"-"`
 	// Suppressed are the findings a baseline accepted: they are not in
 	// Findings, do not count towards the verdict, and only the summary counts
 	// them.
@@ -152,6 +156,7 @@ func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severit
 	switch {
 	case fails(p.Findings, failOn):
 		p.Verdict = VerdictFail
+		p.Replay = Curl(ex)
 	case res.Operation == "":
 		p.Verdict = VerdictSkip
 		p.Reason = redactReason(res.Skip, ex.Request.URL, p.URL, secrets)

@@ -63,6 +63,7 @@ func (t *textWriter) WritePair(p Pair) error {
 			t.finding(f)
 		}
 		t.more(p)
+		t.replay(p.Replay)
 	}
 	t.wrote = true
 	if _, err := t.w.Write(t.buf.Bytes()); err != nil {
@@ -103,6 +104,18 @@ func (t *textWriter) finding(f validate.Finding) {
 func (t *textWriter) more(p Pair) {
 	if more := p.MoreText(); more != "" {
 		t.line(2, more)
+	}
+}
+
+// replay writes the curl command that replays a failing pair, under
+// "replay:", as it can be pasted into a shell.
+func (t *textWriter) replay(cmd string) {
+	if cmd == "" {
+		return
+	}
+	t.line(2, t.paint(ansiCyan, "replay:"))
+	for l := range strings.SplitSeq(cmd, "\n") {
+		t.buf.WriteString("    " + escape.Line(l) + "\n")
 	}
 }
 

@@ -59,7 +59,7 @@ func ParseFormat(s string) (Format, error) {
 	for _, f := range Formats() {
 		names = append(names, string(f))
 	}
-	return "", fmt.Errorf("parsing report format: %q is not one of %s", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("%q is not a report format: want one of %s", s, strings.Join(names, ", "))
 }
 
 // Options tune a report.

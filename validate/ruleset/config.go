@@ -47,6 +47,16 @@ type Config struct {
 	FailOnLine int
 	// Rules are the rule settings, in file order.
 	Rules []RuleSetting
+	// Servers are the servers the file adds to the contract's (URLs, such
+	// as https://api.example.com), in file order; see
+	// [validate.Plan.WithServers].
+	Servers []ServerSetting
+}
+
+// ServerSetting is one entry of the servers list of a configuration file.
+type ServerSetting struct {
+	URL  string
+	Line int
 }
 
 // RuleSetting is one entry of the rules map of a configuration file.
@@ -138,8 +148,12 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 			if err := cfg.parseRules(val); err != nil {
 				return nil, err
 			}
+		case "servers":
+			if err := cfg.parseServers(val); err != nil {
+				return nil, err
+			}
 		default:
-			return nil, &ConfigError{file, key.Line, fmt.Errorf("unknown key %q (the keys are fail-on and rules)", key.Value)}
+			return nil, &ConfigError{file, key.Line, fmt.Errorf("unknown key %q (the keys are fail-on, rules and servers)", key.Value)}
 		}
 	}
 	return cfg, nil
@@ -181,6 +195,23 @@ func (cfg *Config) parseRules(n *yaml.Node) error {
 			return &ConfigError{cfg.File, val.Line, fmt.Errorf("rule %s: %w", key.Value, err)}
 		}
 		cfg.Rules = append(cfg.Rules, RuleSetting{ID: key.Value, Level: level, Line: key.Line})
+	}
+	return nil
+}
+
+// parseServers parses the servers list: URLs, as strings.
+func (cfg *Config) parseServers(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return &ConfigError{cfg.File, n.Line, errors.New("servers must be a list of URLs, such as - https://api.example.com")}
+	}
+	for _, item := range n.Content {
+		if item.Kind != yaml.ScalarNode || item.Value == "" {
+			return &ConfigError{cfg.File, item.Line, errors.New("servers: each entry is a URL, such as https://api.example.com")}
+		}
+		cfg.Servers = append(cfg.Servers, ServerSetting{URL: item.Value, Line: item.Line})
 	}
 	return nil
 }

@@ -12,6 +12,11 @@
 //	rules:
 //	  config.target-fit: error
 //	  cors.vary-origin: off
+//	servers:                  # hosts checked besides the contract's and loopback
+//	  - https://api.example.com
+//
+// The servers are not rule settings: [Config.Servers] lists them for the
+// command to add to the plan ([validate.Plan.WithServers]).
 package ruleset
 
 import (

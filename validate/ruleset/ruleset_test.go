@@ -108,7 +108,11 @@ func TestParseConfig(t *testing.T) {
 	_, origin = s.FailOn()
 	assert.Equal(t, "contractcheck.yaml:2", origin)
 
-	for _, empty := range []string{"", "# nothing\n", "~\n", "rules:\n"} {
+	cfg, err = ParseConfig("c.yaml", []byte("servers:\n  - https://api.example.com\n  - http://gateway.example.com/twilio\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []ServerSetting{{"https://api.example.com", 2}, {"http://gateway.example.com/twilio", 3}}, cfg.Servers)
+
+	for _, empty := range []string{"", "# nothing\n", "~\n", "rules:\n", "servers:\n"} {
 		cfg, err := ParseConfig("c.yaml", []byte(empty))
 		require.NoError(t, err, "%q", empty)
 		assert.Empty(t, cfg.Rules)
@@ -125,6 +129,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"bad fail-on", "fail-on: never\n", `c.yaml:1: fail-on: "never" is neither error nor warning`},
 		{"fail-on info", "fail-on: info\n", `c.yaml:1: fail-on: "info" is neither error nor warning`},
 		{"unknown key", "fail-on: error\nrulez: {}\n", `c.yaml:2: unknown key "rulez"`},
+		{"servers not a list", "servers: https://api.example.com\n", `c.yaml:1: servers must be a list of URLs`},
+		{"a server not a string", "servers:\n  - {url: https://api.example.com}\n", `c.yaml:2: servers: each entry is a URL`},
 		{"not a mapping", "- a\n- b\n", `c.yaml:1: the configuration must be a mapping`},
 		{"rules not a mapping", "rules: off\n", `c.yaml:1: rules must be a mapping`},
 		{"malformed", "rules:\n  a: b\n c: [\n", `c.yaml:2: malformed YAML`},
