@@ -66,6 +66,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzHARDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzNDJSONDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCassette$$' -fuzztime $(FUZZTIME) ./validate/recording
+	$(GO) test -run '^$$' -fuzz '^FuzzNDJSONRange$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzProxy$$' -fuzztime $(FUZZTIME) ./validate/proxy
 
 clean:

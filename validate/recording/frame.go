@@ -120,7 +120,7 @@ func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 		case formatHAR:
 			readHAR(source, br, limit, yield)
 		case formatNDJSON:
-			readNDJSON(source, br, limit, yield)
+			readNDJSON(source, br, limit, 0, yield)
 		case formatCassette:
 			readCassette(source, br, limit, yield)
 		}

@@ -50,9 +50,10 @@ var ndjsonFields = map[string][]string{
 
 // readNDJSON yields the lines of the NDJSON recording that br holds as
 // frames, leaving out lines that hold only white space, and the problems of
-// reading it.
-func readNDJSON(source string, br *bufio.Reader, limit int, yield func(*Frame, error) bool) {
-	for entry := 0; ; entry++ {
+// reading it. The first line br holds is the recording's entry first (0 when
+// br holds the whole recording).
+func readNDJSON(source string, br *bufio.Reader, limit, first int, yield func(*Frame, error) bool) {
+	for entry := first; ; entry++ {
 		f := newFrame(source, formatNDJSON, limit)
 		line, tooLong, err := readLine(br, *f.text, limit)
 		*f.text = line
