@@ -7,6 +7,7 @@ replace github.com/contractcheck/contractcheck => ../
 require (
 	github.com/apache/beam/sdks/v2 v2.78.0
 	github.com/contractcheck/contractcheck v0.0.0
+	github.com/stretchr/testify v1.12.1
 )
 
 require (

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local" // local files; beamx adds gcs
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 )
 
@@ -92,8 +93,11 @@ func Build(s beam.Scope, opts Options) error {
 	if opts.BlockSize == 0 {
 		opts.BlockSize = DefaultBlockSize
 	}
-	filesystem.ValidateScheme(opts.Input)
-	filesystem.ValidateScheme(opts.Output)
+	for _, path := range []string{opts.Input, opts.Output} {
+		if err := validScheme(path); err != nil {
+			return err
+		}
+	}
 	s = s.Scope("contractcheck.Audit")
 
 	files := fileio.MatchFiles(s, opts.Input, fileio.MatchEmptyDisallow())
@@ -107,5 +111,17 @@ func Build(s beam.Scope, opts Options) error {
 
 	total := beam.Combine(s, MergeTallies, beam.Flatten(s, tallies, beam.Create(s, Tally{})))
 	beam.ParDo0(s, &writeTallyFn{Summary: names.Summary, Rules: names.Rules}, total)
+	return nil
+}
+
+// validScheme fails when no filesystem of this program reads the path's
+// scheme (gs://, s3://; none is a local file).
+func validScheme(path string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%s: %v", path, v)
+		}
+	}()
+	filesystem.ValidateScheme(path)
 	return nil
 }
