@@ -86,6 +86,18 @@ type flags struct {
 	rules                               listFlag
 	failOnUnmatched                     bool
 	shards, blockMiB                    int
+	// detached: the runner only prints the job (--dry_run) or submits it
+	// without waiting for its end (--async), so there is no summary to read.
+	detached bool
+}
+
+// flagValue is the value of a flag Beam's packages define, "" when none
+// does.
+func flagValue(name string) string {
+	if f := flag.Lookup(name); f != nil {
+		return f.Value.String()
+	}
+	return ""
 }
 
 // listFlag is a flag that may be given many times.
@@ -109,8 +121,12 @@ func main() {
 	flag.Parse()
 	// On a runner's worker, Init runs the worker and does not return.
 	beam.Init()
-	// The Prism runner logs every step of a job at INFO: keep warnings.
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if r := flagValue("runner"); r == "" || r == "prism" {
+		// The Prism runner logs every step of a job at INFO: keep warnings.
+		// Other runners log what to follow the job by (its ID, its page).
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	}
+	f.detached = flagValue("dry_run") == "true" || flagValue("async") == "true"
 	os.Exit(run(context.Background(), f, flag.Args(), os.Stdout, os.Stderr))
 }
 
@@ -135,6 +151,10 @@ func run(ctx context.Context, f flags, args []string, stdout, stderr io.Writer) 
 		return exitError
 	}
 	files := audit.FilesOf(opts.Output, opts.Shards)
+	if f.detached {
+		fmt.Fprintf(stdout, "the job is not run here: when it has run, its summary is %s\n", files.Summary)
+		return exitOK
+	}
 	sum, err := readSummary(ctx, files.Summary)
 	if err != nil {
 		fmt.Fprintf(stderr, "contractcheck-beam: the pipeline ran, but its summary cannot be read: %v\n", err)

@@ -60,6 +60,11 @@ func TestRun(t *testing.T) {
 	assert.Equal(t, exitFail, code, stderr)
 	assert.Contains(t, stdout, "8 pairs: 4 passed, 2 failed, 2 skipped, 0 input errors; 1 error, 1 warning\n")
 
+	// With --dry_run or --async the job runs elsewhere, later: no summary yet.
+	code, stdout, stderr = runFlags(t, flags{input: har, output: filepath.Join(t.TempDir(), "audit"), detached: true})
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "the job is not run here: when it has run, its summary is ")
+
 	code, stdout, stderr = runFlags(t, flags{input: har, output: out, rules: listFlag{"response.status=off", "form.unknown-key=off", "sid.format=off", "cors.credentials-wildcard=off"}})
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "8 pairs: 6 passed, 0 failed, 2 skipped, 0 input errors; 0 errors, 0 warnings\n")
