@@ -2,6 +2,7 @@ package recording
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"iter"
@@ -28,6 +29,11 @@ type Frame struct {
 	Entry int
 	// Line is the 1-based line of the recording where the entry starts.
 	Line int
+	// Offset is the byte offset in the recording where an NDJSON line starts
+	// (line 1 at 0, a byte order mark being part of it); 0 for the entries
+	// of other formats. [NDJSONRange] reads the lines whose Offset is in its
+	// range.
+	Offset int64
 
 	format   format
 	text     *[]byte    // from framePool, for HAR and NDJSON; nil once released
@@ -111,6 +117,10 @@ func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 	return func(yield func(*Frame, error) bool) {
 		limit := MaxEntryBytes
 		br := bufio.NewReaderSize(r, readBufferSize)
+		bom := 0 // the bytes of a byte order mark, which detect skips
+		if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
+			bom = len(utf8BOM)
+		}
 		f, err := detect(br)
 		if err != nil {
 			yield(nil, &EntryError{Source: source, Entry: -1, Err: err, final: true})
@@ -120,7 +130,7 @@ func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 		case formatHAR:
 			readHAR(source, br, limit, yield)
 		case formatNDJSON:
-			readNDJSON(source, br, limit, 0, yield)
+			readNDJSON(source, br, limit, 0, int64(bom), yield)
 		case formatCassette:
 			readCassette(source, br, limit, yield)
 		}

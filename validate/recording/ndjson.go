@@ -51,11 +51,11 @@ var ndjsonFields = map[string][]string{
 // readNDJSON yields the lines of the NDJSON recording that br holds as
 // frames, leaving out lines that hold only white space, and the problems of
 // reading it. The first line br holds is the recording's entry first (0 when
-// br holds the whole recording).
-func readNDJSON(source string, br *bufio.Reader, limit, first int, yield func(*Frame, error) bool) {
+// br holds the whole recording), at byte offset of the recording.
+func readNDJSON(source string, br *bufio.Reader, limit, first int, offset int64, yield func(*Frame, error) bool) {
 	for entry := first; ; entry++ {
 		f := newFrame(source, formatNDJSON, limit)
-		line, tooLong, err := readLine(br, *f.text, limit)
+		line, n, tooLong, err := readLine(br, *f.text, limit)
 		*f.text = line
 		if err != nil && err != io.EOF {
 			f.Release()
@@ -69,7 +69,10 @@ func readNDJSON(source string, br *bufio.Reader, limit, first int, yield func(*F
 		if !tooLong && len(bytes.TrimSpace(line)) == 0 {
 			f.Release()
 		} else {
-			f.Entry, f.Line, f.tooLong = entry, entry+1, tooLong
+			f.Entry, f.Line, f.Offset, f.tooLong = entry, entry+1, offset, tooLong
+			if entry == 0 {
+				f.Offset = 0 // a byte order mark belongs to line 1
+			}
 			if !yield(f, nil) {
 				return
 			}
@@ -77,16 +80,18 @@ func readNDJSON(source string, br *bufio.Reader, limit, first int, yield func(*F
 		if err == io.EOF {
 			return
 		}
+		offset += int64(n)
 	}
 }
 
-// readLine reads the next line, without its "\n", appending it to buf. A line
-// longer than limit, not counting its "\r\n" or "\n", is read to its end but
-// not kept: it comes back empty, with
+// readLine reads the next line, without its "\n", appending it to buf; n is
+// how many bytes it read. A line longer than limit, not counting its "\r\n"
+// or "\n", is read to its end but not kept: it comes back empty, with
 // tooLong set. At the end of br, err is io.EOF, maybe with a last line.
-func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong bool, err error) {
+func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, n int, tooLong bool, err error) {
 	for {
 		chunk, err := br.ReadSlice('\n')
+		n += len(chunk)
 		if !tooLong {
 			buf = append(buf, chunk...)
 			if len(buf) > limit+len("\r\n") {
@@ -98,7 +103,7 @@ func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong boo
 			if len(bytes.TrimSuffix(line, []byte{'\r'})) > limit {
 				tooLong, line = true, line[:0]
 			}
-			return line, tooLong, err
+			return line, n, tooLong, err
 		}
 	}
 }

@@ -25,7 +25,9 @@ func IsNDJSON(r io.Reader) bool {
 // recording: each frame's Entry and Line, and each problem, are the same. So
 // ranges that cover a recording without overlapping yield each of its lines
 // exactly once, and a recording can be read in parts, on several machines. A
-// negative end stands for the end of the recording.
+// negative end stands for the end of the recording. Each frame's Offset is
+// where its line starts, so that a reader whose range shrinks as it reads (a
+// Beam splittable DoFn's) can stop at the first line past it.
 //
 // r reads the recording from its first byte: the bytes before start are read,
 // to count the lines before the range, but not kept; the last line that
@@ -54,7 +56,7 @@ func NDJSONRange(source string, r io.Reader, start, end int64) iter.Seq2[*Frame,
 		if end >= 0 {
 			in = &lineSection{r: br, pos: pos, end: end}
 		}
-		readNDJSON(source, bufio.NewReaderSize(in, readBufferSize), limit, lines, yield)
+		readNDJSON(source, bufio.NewReaderSize(in, readBufferSize), limit, lines, pos, yield)
 	}
 }
 

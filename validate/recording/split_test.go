@@ -18,6 +18,12 @@ func readWhole(t *testing.T, data []byte) []string {
 	t.Helper()
 	var out []string
 	for f, err := range Frames("r", bytes.NewReader(data)) {
+		if f != nil {
+			// Offset is where the line starts: after a newline, and after
+			// Line-1 of them.
+			require.True(t, f.Offset == 0 || data[f.Offset-1] == '\n', "line %d at byte %d", f.Line, f.Offset)
+			require.Equal(t, f.Line, 1+bytes.Count(data[:f.Offset], newline), "line %d at byte %d", f.Line, f.Offset)
+		}
 		out = append(out, describeFrame(f, err))
 	}
 	return out
@@ -45,11 +51,11 @@ func describeFrame(f *Frame, err error) string {
 	ex, err := f.Decode()
 	switch {
 	case err != nil:
-		return "decode: " + err.Error()
+		return fmt.Sprintf("@%d decode: %v", f.Offset, err)
 	case ex == nil:
-		return fmt.Sprintf("blank %d %d", f.Entry, f.Line)
+		return fmt.Sprintf("@%d blank %d %d", f.Offset, f.Entry, f.Line)
 	}
-	return fmt.Sprintf("%s#%d (line %d): %s %s %q -> %d %v %q", ex.Source, ex.Entry, ex.Line,
+	return fmt.Sprintf("@%d %s#%d (line %d): %s %s %q -> %d %v %q", f.Offset, ex.Source, ex.Entry, ex.Line,
 		ex.Request.Method, ex.Request.URL, ex.Request.Body, ex.Response.Status, ex.Response.Header, ex.Response.Body)
 }
 
