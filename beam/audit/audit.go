@@ -65,7 +65,7 @@ func FilesOf(output string, shards int) Files {
 }
 
 func init() {
-	beam.RegisterType(reflect.TypeOf((*Block)(nil)).Elem())
+	beam.RegisterType(reflect.TypeOf((*File)(nil)).Elem())
 	beam.RegisterType(reflect.TypeOf((*Tally)(nil)).Elem())
 	register.Function2x1(MergeTallies)
 }
@@ -100,9 +100,9 @@ func Build(s beam.Scope, opts Options) error {
 	}
 	s = s.Scope("contractcheck.Audit")
 
-	files := fileio.MatchFiles(s, opts.Input, fileio.MatchEmptyDisallow())
-	blocks := beam.Reshuffle(s, beam.ParDo(s, &planFn{BlockSize: opts.BlockSize}, files))
-	lines, tallies := beam.ParDo2(s, &checkFn{Settings: opts.Settings, Shards: opts.Shards}, blocks)
+	matched := fileio.MatchFiles(s, opts.Input, fileio.MatchEmptyDisallow())
+	files := beam.Reshuffle(s, beam.ParDo(s, &classifyFn{}, matched))
+	lines, tallies := beam.ParDo2(s, &checkFn{Settings: opts.Settings, Shards: opts.Shards, BlockSize: opts.BlockSize}, files)
 
 	names := FilesOf(opts.Output, opts.Shards)
 	every := beam.ParDo(s, &shardsFn{Shards: opts.Shards}, beam.Impulse(s))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/rtrackers/offsetrange"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,17 +17,30 @@ import (
 func TestCut(t *testing.T) {
 	for _, c := range []struct {
 		size, block int64
-		want        [][2]int64
+		want        []offsetrange.Restriction
 	}{
-		{0, 100, [][2]int64{{0, -1}}},
-		{99, 100, [][2]int64{{0, -1}}},
-		{124, 100, [][2]int64{{0, -1}}},             // a remainder under a quarter block joins the last
-		{125, 100, [][2]int64{{0, 100}, {100, -1}}}, // a quarter or more is a block of its own
-		{300, 100, [][2]int64{{0, 100}, {100, 200}, {200, -1}}},
-		{320, 100, [][2]int64{{0, 100}, {100, 200}, {200, -1}}},
+		{0, 100, rs(0, 0)},
+		{99, 100, rs(0, 99)},
+		{124, 100, rs(0, 124)},           // a remainder under a quarter block joins the last
+		{125, 100, rs(0, 100, 100, 125)}, // a quarter or more is a block of its own
+		{300, 100, rs(0, 100, 100, 200, 200, 300)},
+		{320, 100, rs(0, 100, 100, 200, 200, 320)},
 	} {
 		assert.Equal(t, c.want, cut(c.size, c.block), "%d bytes in blocks of %d", c.size, c.block)
 	}
+	fn := &checkFn{BlockSize: 100}
+	assert.Equal(t, rs(0, 1), fn.SplitRestriction(File{Path: "a.har", Size: 500, Whole: true}, fn.CreateInitialRestriction(File{Size: 500, Whole: true})), "a HAR is read whole")
+	assert.Equal(t, rs(0, 100, 100, 200, 200, 250), fn.SplitRestriction(File{Size: 250}, fn.CreateInitialRestriction(File{Size: 250})))
+	assert.Equal(t, rs(1000, 1100, 1100, 1220), fn.SplitRestriction(File{Size: 2000}, offsetrange.Restriction{Start: 1000, End: 1220}))
+}
+
+// rs makes restrictions of pairs of offsets.
+func rs(offsets ...int64) []offsetrange.Restriction {
+	var out []offsetrange.Restriction
+	for i := 0; i+1 < len(offsets); i += 2 {
+		out = append(out, offsetrange.Restriction{Start: offsets[i], End: offsets[i+1]})
+	}
+	return out
 }
 
 // TestTally: tallies of any cut of the pairs merge into the tally of all,

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/rtrackers/offsetrange"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -19,17 +21,22 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, Block, func(int, string), func(Tally), error](&checkFn{})
+	register.DoFn5x1[context.Context, *sdf.LockRTracker, File, func(int, string), func(Tally), error](&checkFn{})
 	register.Emitter2[int, string]()
 	register.Emitter1[Tally]()
 }
 
-// checkFn checks the exchanges of a block. It emits each pair that has a
-// finding, and each input error, as its line of the NDJSON report, keyed by
-// its shard; and one tally of the block.
+// checkFn checks the exchanges of a file. It is a splittable DoFn: an NDJSON
+// file is a range of bytes, cut in blocks of BlockSize at first, and the
+// runner may split a block again while it is read (Prism does to use every
+// core, Dataflow to balance its workers); a worker checks the lines that
+// start in its range. Any other file is one position, read whole. It emits
+// each pair that has a finding, and each input error, as its line of the
+// NDJSON report keyed by its shard, and one tally of its range.
 type checkFn struct {
-	Settings Settings `json:"settings"`
-	Shards   int      `json:"shards"`
+	Settings  Settings `json:"settings"`
+	Shards    int      `json:"shards"`
+	BlockSize int64    `json:"block_size"`
 
 	plan   *validate.Plan
 	rules  *ruleset.Set
@@ -49,48 +56,107 @@ func (fn *checkFn) Setup() error {
 	return nil
 }
 
-// ProcessElement checks the block.
-func (fn *checkFn) ProcessElement(ctx context.Context, b Block, emitLine func(int, string), emitTally func(Tally)) error {
-	r, err := open(ctx, b.Path)
+// CreateInitialRestriction is the bytes of an NDJSON file, or the one
+// position of a file read whole.
+func (fn *checkFn) CreateInitialRestriction(f File) offsetrange.Restriction {
+	if f.Whole {
+		return offsetrange.Restriction{Start: 0, End: 1}
+	}
+	return offsetrange.Restriction{Start: 0, End: f.Size}
+}
+
+// SplitRestriction cuts an NDJSON file in blocks.
+func (fn *checkFn) SplitRestriction(f File, r offsetrange.Restriction) []offsetrange.Restriction {
+	if f.Whole || r.End-r.Start <= fn.BlockSize {
+		return []offsetrange.Restriction{r}
+	}
+	out := cut(r.End-r.Start, fn.BlockSize)
+	for i := range out {
+		out[i].Start += r.Start
+		out[i].End += r.Start
+	}
+	return out
+}
+
+// RestrictionSize is the bytes to read.
+func (fn *checkFn) RestrictionSize(f File, r offsetrange.Restriction) float64 {
+	if f.Whole {
+		return float64(f.Size)
+	}
+	return r.Size()
+}
+
+// CreateTracker tracks the lines claimed, by where they start.
+func (fn *checkFn) CreateTracker(r offsetrange.Restriction) *sdf.LockRTracker {
+	return sdf.NewLockRTracker(offsetrange.NewTracker(r))
+}
+
+// ProcessElement checks the lines of f that start in rt's range, as long as
+// they are its own, or the whole of f.
+func (fn *checkFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, f File, emitLine func(int, string), emitTally func(Tally)) error {
+	r, err := open(ctx, f.Path)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	start := rt.GetRestriction().(offsetrange.Restriction).Start
 	var frames iter.Seq2[*recording.Frame, error]
-	if b.Whole {
-		frames = recording.Frames(b.Path, r)
+	if f.Whole {
+		if !rt.TryClaim(start) {
+			return nil
+		}
+		frames = recording.Frames(f.Path, r)
 	} else {
-		frames = recording.NDJSONRange(b.Path, r, b.Start, b.End)
+		frames = recording.NDJSONRange(f.Path, r, start, -1)
 	}
 	var t Tally
-	for f, err := range frames {
+	claimed := true // whether every line read was claimed: the range read to its end
+	for frame, err := range frames {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ex, err := decode(f, err)
+		if frame != nil && !f.Whole && !rt.TryClaim(frame.Offset) {
+			frame.Release()
+			claimed = false
+			break // the line is another worker's, since a split
+		}
+		ex, err := decode(frame, err)
 		if ex == nil && err == nil {
 			continue // a blank line
 		}
 		var entryErr *recording.EntryError
-		if !b.Whole && errors.As(err, &entryErr) && entryErr.Entry < 0 {
+		if !f.Whole && errors.As(err, &entryErr) && entryErr.Entry < 0 {
 			// The file could not be read on: fail the bundle, for the runner
 			// to retry it, rather than audit a part.
 			return err
 		}
-		p := fn.pair(ex, err)
-		t.Add(p)
-		if len(p.Findings) > 0 || p.Verdict == report.VerdictInputError {
-			line, err := fn.line(p)
-			if err != nil {
-				return err
-			}
-			emitLine(fn.shard(p), line)
+		if err := fn.add(&t, fn.pair(ex, err), emitLine); err != nil {
+			return err
 		}
 		if errors.As(err, &entryErr) && entryErr.Final() {
 			break // as check: nothing of the file can be read after it
 		}
 	}
+	if claimed {
+		// The end of the file: claim the rest of the range, which holds no line.
+		rt.TryClaim(rt.GetRestriction().(offsetrange.Restriction).End)
+	}
 	emitTally(t)
+	return nil
+}
+
+// add counts a pair in t, and emits its line when it has findings or is an
+// input error.
+func (fn *checkFn) add(t *Tally, p report.Pair, emitLine func(int, string)) error {
+	t.Add(p)
+	if len(p.Findings) == 0 && p.Verdict != report.VerdictInputError {
+		return nil
+	}
+	line, err := fn.line(p)
+	if err != nil {
+		return err
+	}
+	emitLine(fn.shard(p), line)
 	return nil
 }
 

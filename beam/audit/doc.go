@@ -4,17 +4,18 @@
 //
 // Checking is stateless per exchange, so the audit is a map and a sum:
 //
-//	match --input ─► plan blocks ─► reshuffle ─► check each line ─┬─► findings NDJSON shards (GroupByKey on a shard)
-//	                                                              └─► tallies ─► combine ─► summary JSON, counts per rule
+//	match --input ─► classify ─► reshuffle ─► check (splittable) ─┬─► findings NDJSON shards (GroupByKey on a shard)
+//	                                                               └─► tallies ─► combine ─► summary JSON, counts per rule
 //
 // Each file the pattern matches is told apart by content as check tells it.
-// An NDJSON file is cut in blocks of bytes (64 MiB by default); a block's
-// worker reads the lines that start in it with recording.NDJSONRange, which
-// counts the lines before the block while it skips them, so that every line
-// keeps the entry and line number check gives it. Beam's Go filesystems open
-// a file only from its start, so a block costs a read of the bytes before it
-// (as Beam's own textio does): files of up to a few GiB split well. A HAR or a
-// cassette is read whole by one worker.
+// An NDJSON file is a splittable range of bytes, cut in blocks (64 MiB by
+// default) that the runner may split again while they are read; a worker
+// checks the lines that start in its range, read with recording.NDJSONRange,
+// which counts the lines before the range while it skips them, so that every
+// line keeps the entry and line number check gives it. Beam's Go filesystems
+// open a file only from its start, so a range costs a read of the bytes
+// before it (as Beam's own textio does): files of up to a few GiB split well.
+// A HAR or a cassette is read whole by one worker.
 //
 // Each worker loads the contract once (the DoFn's Setup) and checks each
 // exchange with validate, under the rule settings of the run, as check does.
