@@ -53,40 +53,15 @@ var errSettings = errors.New("bad settings")
 // file and line. Either way it returns errSettings after printing why, and
 // the command must exit with exitError.
 func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writer) (*ruleset.Set, error) {
-	set := ruleset.New()
-	file := s.config
-	if file == "" {
-		if _, err := os.Stat(ruleset.DefaultConfigFile); err == nil {
-			file = ruleset.DefaultConfigFile
-		}
-	}
-	if file != "" {
-		cfg, err := ruleset.ReadConfig(file)
-		if err == nil {
-			err = cfg.Apply(set)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "contractcheck: %v\n", err)
-			return nil, errSettings
-		}
-	}
-	if failOn != "" {
-		sev, err := validate.ParseSeverity(failOn)
-		if err != nil {
-			usageError(stderr, command, err)
-			return nil, errSettings
-		}
-		set.SetFailOn(sev, "--fail-on")
-	}
-	for _, v := range s.rules {
-		id, level, err := ruleset.ParseRuleFlag(v)
-		if err == nil {
-			err = set.SetRule(id, level, "--rule")
-		}
-		if err != nil {
-			usageError(stderr, command, err)
-			return nil, errSettings
-		}
+	set, err := ruleset.Load(ruleset.Sources{Config: s.config, FailOn: failOn, Rules: s.rules})
+	var flagErr *ruleset.FlagError
+	switch {
+	case errors.As(err, &flagErr):
+		usageError(stderr, command, flagErr.Err)
+		return nil, errSettings
+	case err != nil:
+		fmt.Fprintf(stderr, "contractcheck: %v\n", err)
+		return nil, errSettings
 	}
 	return set, nil
 }

@@ -1,0 +1,71 @@
+package ruleset
+
+import (
+	"os"
+
+	"github.com/contractcheck/contractcheck/validate"
+)
+
+// Sources are where the rule settings of a run come from, as contractcheck's
+// command line gives them.
+type Sources struct {
+	// Config is the configuration file; "" reads DefaultConfigFile in the
+	// working directory when there is one.
+	Config string
+	// FailOn is the severity of --fail-on, "" when it is not given.
+	FailOn string
+	// Rules are the values of --rule, "RULE=LEVEL", in the order given.
+	Rules []string
+}
+
+// FlagError is a bad --fail-on or --rule value: a mistake of the command
+// line, where a problem of the configuration file is a [*ConfigError] (or
+// an error reading it).
+type FlagError struct {
+	Err error
+}
+
+// Error returns the problem.
+func (e *FlagError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the problem.
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// Load builds the settings of a run as contractcheck check builds them, the
+// last winning: the rule catalogue, the configuration file, FailOn, then each
+// of Rules in order. A bad FailOn or rule is a [*FlagError].
+func Load(src Sources) (*Set, error) {
+	set := New()
+	file := src.Config
+	if file == "" {
+		if _, err := os.Stat(DefaultConfigFile); err == nil {
+			file = DefaultConfigFile
+		}
+	}
+	if file != "" {
+		cfg, err := ReadConfig(file)
+		if err == nil {
+			err = cfg.Apply(set)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if src.FailOn != "" {
+		sev, err := validate.ParseSeverity(src.FailOn)
+		if err != nil {
+			return nil, &FlagError{err}
+		}
+		set.SetFailOn(sev, "--fail-on")
+	}
+	for _, v := range src.Rules {
+		id, level, err := ParseRuleFlag(v)
+		if err == nil {
+			err = set.SetRule(id, level, "--rule")
+		}
+		if err != nil {
+			return nil, &FlagError{err}
+		}
+	}
+	return set, nil
+}
