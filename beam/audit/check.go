@@ -160,18 +160,13 @@ func (fn *checkFn) add(t *Tally, p report.Pair, emitLine func(int, string)) erro
 	return nil
 }
 
-// decode decodes a frame, or passes on the problem of framing it. A panic
-// while decoding becomes an input error of the entry, as in check.
-func decode(f *recording.Frame, frameErr error) (ex *validate.Exchange, err error) {
+// decode decodes a frame and releases it, or passes on the problem of
+// framing it. A panic while decoding is an input error of the entry, as in
+// check (Frame.Decode recovers it).
+func decode(f *recording.Frame, frameErr error) (*validate.Exchange, error) {
 	if frameErr != nil {
 		return nil, frameErr
 	}
-	defer func() {
-		if v := recover(); v != nil {
-			ex, err = nil, &recording.EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line,
-				Err: fmt.Errorf("internal error: reading this entry panicked (please report it): %v", v)}
-		}
-	}()
 	defer f.Release()
 	return f.Decode()
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"sync"
@@ -78,8 +79,21 @@ func (f *Frame) Release() {
 // (nil, err) for an entry that cannot be read, where err is an
 // [*EntryError]; when its [EntryError.Final] is true, the recording cannot be
 // read past the entry (its JSON is broken) and what [Frames] yields after it
-// must be dropped. The exchange does not share memory with the frame.
-func (f *Frame) Decode() (*validate.Exchange, error) {
+// must be dropped. The exchange does not share memory with the frame. A
+// panic while decoding (a bug) is recovered as the entry's error, so that
+// one entry cannot stop a whole audit.
+func (f *Frame) Decode() (ex *validate.Exchange, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			ex, err = nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line,
+				Err: fmt.Errorf("internal error: reading this entry panicked (please report it): %v", v)}
+		}
+	}()
+	return f.decode()
+}
+
+// decode is Decode without the recovery.
+func (f *Frame) decode() (*validate.Exchange, error) {
 	if f.released {
 		return nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line, Err: errReleased}
 	}

@@ -33,7 +33,6 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	"github.com/contractcheck/contractcheck/beam/audit"
-	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/report"
 	"github.com/contractcheck/contractcheck/validate/ruleset"
 )
@@ -185,7 +184,7 @@ func (f flags) options(args []string) (audit.Options, error) {
 	case f.blockMiB < 1:
 		return audit.Options{}, fmt.Errorf("--block-mib %d: want 1 or more", f.blockMiB)
 	}
-	set, err := settings(f)
+	set, err := ruleset.Load(ruleset.Sources{Config: f.config, FailOn: f.failOn, Rules: f.rules})
 	if err != nil {
 		return audit.Options{}, err
 	}
@@ -202,44 +201,6 @@ func (f flags) options(args []string) (audit.Options, error) {
 		Shards:    f.shards,
 		BlockSize: int64(f.blockMiB) << 20,
 	}, nil
-}
-
-// settings builds the rule settings as check does: the catalogue, the
-// configuration file, --fail-on, then each --rule.
-func settings(f flags) (*ruleset.Set, error) {
-	set := ruleset.New()
-	file := f.config
-	if file == "" {
-		if _, err := os.Stat(ruleset.DefaultConfigFile); err == nil {
-			file = ruleset.DefaultConfigFile
-		}
-	}
-	if file != "" {
-		cfg, err := ruleset.ReadConfig(file)
-		if err == nil {
-			err = cfg.Apply(set)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if f.failOn != "" {
-		sev, err := validate.ParseSeverity(f.failOn)
-		if err != nil {
-			return nil, fmt.Errorf("--fail-on: %w", err)
-		}
-		set.SetFailOn(sev, "--fail-on")
-	}
-	for _, v := range f.rules {
-		id, level, err := ruleset.ParseRuleFlag(v)
-		if err == nil {
-			err = set.SetRule(id, level, "--rule")
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return set, nil
 }
 
 // matches fails when no file matches the pattern: an audit of nothing is no
