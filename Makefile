@@ -6,7 +6,7 @@ BENCHTIME ?= 1s
 COUNT     ?= 6
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test bench bench-peers bench-audit fuzz clean
+.PHONY: all build demo test beam-test bench bench-peers bench-audit fuzz clean
 
 all: build test
 
@@ -25,6 +25,12 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
 	cd bench && $(GO) vet ./... && $(GO) test ./...
+
+## beam-test: the Beam pipeline's module (beam/, so that Beam never enters
+## the main module): vet, and its tests on the Prism runner, among them the
+## proof that it finds what check finds on 100,000 exchanges (CI runs it)
+beam-test:
+	cd beam && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## bench: the benchmarks, COUNT runs each, summarised by benchstat; then the
 ## peer comparison (bench-peers)
