@@ -109,7 +109,12 @@ func (fn *checkFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, f F
 	} else {
 		frames = recording.NDJSONRange(f.Path, r, start, -1)
 	}
+	// The lines are emitted with the tally, when the range is done: Prism
+	// splits a bundle only when its outputs stall, and a worker that emits
+	// nothing while it reads its range lets Prism give half of it to another
+	// core. They take at most a few MB of a 64 MiB block.
 	var t Tally
+	var lines []shardLine
 	claimed := true // whether every line read was claimed: the range read to its end
 	for frame, err := range frames {
 		if err := ctx.Err(); err != nil {
@@ -130,7 +135,7 @@ func (fn *checkFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, f F
 			// to retry it, rather than audit a part.
 			return err
 		}
-		if err := fn.add(&t, fn.pair(ex, err), emitLine); err != nil {
+		if lines, err = fn.add(&t, lines, fn.pair(ex, err)); err != nil {
 			return err
 		}
 		if errors.As(err, &entryErr) && entryErr.Final() {
@@ -141,23 +146,31 @@ func (fn *checkFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, f F
 		// The end of the file: claim the rest of the range, which holds no line.
 		rt.TryClaim(rt.GetRestriction().(offsetrange.Restriction).End)
 	}
+	for _, l := range lines {
+		emitLine(l.shard, l.line)
+	}
 	emitTally(t)
 	return nil
 }
 
-// add counts a pair in t, and emits its line when it has findings or is an
-// input error.
-func (fn *checkFn) add(t *Tally, p report.Pair, emitLine func(int, string)) error {
+// shardLine is a line of the findings and its shard.
+type shardLine struct {
+	shard int
+	line  string
+}
+
+// add counts a pair in t, and adds its line to lines when it has findings
+// or is an input error.
+func (fn *checkFn) add(t *Tally, lines []shardLine, p report.Pair) ([]shardLine, error) {
 	t.Add(p)
 	if len(p.Findings) == 0 && p.Verdict != report.VerdictInputError {
-		return nil
+		return lines, nil
 	}
 	line, err := fn.line(p)
 	if err != nil {
-		return err
+		return lines, err
 	}
-	emitLine(fn.shard(p), line)
-	return nil
+	return append(lines, shardLine{fn.shard(p), line}), nil
 }
 
 // decode decodes a frame and releases it, or passes on the problem of
