@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"path/filepath"
 
 	"github.com/contractcheck/contractcheck/validate/recording"
 )
@@ -36,6 +37,12 @@ func runConvert(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return usageError(stderr, "convert", fmt.Errorf("-o %s is the recording %s: write the NDJSON to another file", *out, in))
 		}
 		var err error
+		if dir := filepath.Dir(*out); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				fmt.Fprintf(stderr, "contractcheck: creating the directory of %s: %v\n", *out, err)
+				return exitError
+			}
+		}
 		if file, err = os.Create(*out); err != nil {
 			fmt.Fprintf(stderr, "contractcheck: %v\n", err)
 			return exitError

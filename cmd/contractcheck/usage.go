@@ -109,7 +109,7 @@ out; the other entries are still converted. The NDJSON renumbers the entries
 
 Flags:
   -o FILE                write the NDJSON to FILE instead of standard output
-                         (not one of the recordings)
+                         (its directory is created; not one of the recordings)
   -h, --help             print this help
 
 Exit status: 0 when every entry was converted, 2 when an entry or a
