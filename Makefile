@@ -6,7 +6,7 @@ BENCHTIME ?= 1s
 COUNT     ?= 6
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test test-ci bench bench-peers bench-audit bench-worst fuzz clean
+.PHONY: all build demo test test-ci beam-test bench bench-peers bench-audit bench-worst fuzz clean
 
 all: build test
 
@@ -37,6 +37,12 @@ test:
 ## broken ones (they compile kin-openapi and libopenapi-validator's peers)
 test-ci:
 	cd bench && $(GO) vet ./... && $(GO) test ./...
+
+## beam-test: the Beam pipeline's module (beam/, so that Beam never enters
+## the main module): vet, and its tests on the Prism runner, among them the
+## proof that it finds what check finds on 100,000 exchanges (CI runs it)
+beam-test:
+	cd beam && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## bench: the benchmarks, COUNT runs each, summarised by benchstat; then the
 ## peer comparison (bench-peers)
@@ -87,6 +93,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNDJSONDecoder$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzJSONScanner$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCassette$$' -fuzztime $(FUZZTIME) ./validate/recording
+	$(GO) test -run '^$$' -fuzz '^FuzzNDJSONRange$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzProxy$$' -fuzztime $(FUZZTIME) ./validate/proxy
 	$(GO) test -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) ./internal/escape
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/yamlalias

@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"regexp"
+	"sync"
 	"time"
 	"unicode/utf8"
 

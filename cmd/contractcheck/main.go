@@ -5,6 +5,7 @@
 // Usage:
 //
 //	contractcheck check [flags] FILE...
+//	contractcheck convert [-o FILE] FILE...
 //	contractcheck probe --base-url URL [flags]
 //	contractcheck serve [--addr 127.0.0.1:4010] [--record FILE]
 //	contractcheck proxy --listen ADDR --upstream URL [--record FILE] [--enforce]
@@ -21,6 +22,9 @@
 // --progress shows a progress line on standard error. The exit status is 0
 // when no pair fails, 1 when a pair fails, and 2 when a recording or the
 // contract could not be read or the command line is wrong; 2 wins over 1.
+//
+// convert writes recordings as NDJSON, one exchange a line, credentials
+// redacted, for the Beam pipeline of beam/ and other tools.
 //
 // probe checks a live server by sending it the contract's example, a valid
 // request per Target and negative requests that must be refused; serve fakes

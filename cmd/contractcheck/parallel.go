@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"sync/atomic"
@@ -74,15 +73,9 @@ func (c checker) run(j job) result {
 	return r
 }
 
-// decode decodes a frame and releases it. A panic while decoding becomes an
-// input error of the entry.
-func decode(f *recording.Frame) (ex *validate.Exchange, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			ex, err = nil, &recording.EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line,
-				Err: fmt.Errorf("internal error: reading this entry panicked (please report it): %v", v)}
-		}
-	}()
+// decode decodes a frame and releases it. A panic while decoding is an
+// input error of the entry (Frame.Decode recovers it).
+func decode(f *recording.Frame) (*validate.Exchange, error) {
 	defer f.Release()
 	return f.Decode()
 }

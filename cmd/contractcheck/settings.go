@@ -63,38 +63,19 @@ var errSettings = errors.New("bad settings")
 // the command must exit with exitError. It also returns the servers the
 // configuration, then --server, add to the contract's.
 func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writer) (*ruleset.Set, []serverSetting, error) {
-	set := ruleset.New()
+	set, cfgServers, err := ruleset.Load(ruleset.Sources{Config: s.config, FailOn: failOn, Rules: s.rules})
+	var flagErr *ruleset.FlagError
+	switch {
+	case errors.As(err, &flagErr):
+		usageError(stderr, command, flagErr.Err)
+		return nil, nil, errSettings
+	case err != nil:
+		fmt.Fprintf(stderr, "contractcheck: %v\n", err)
+		return nil, nil, errSettings
+	}
 	var servers []serverSetting
-	if file := configFile(s); file != "" {
-		cfg, err := ruleset.ReadConfig(file)
-		if err == nil {
-			err = cfg.Apply(set)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "contractcheck: %v\n", err)
-			return nil, nil, errSettings
-		}
-		for _, sv := range cfg.Servers {
-			servers = append(servers, serverSetting{url: sv.URL, origin: fmt.Sprintf("%s:%d", cfg.File, sv.Line)})
-		}
-	}
-	if failOn != "" {
-		sev, err := validate.ParseSeverity(failOn)
-		if err != nil {
-			usageError(stderr, command, err)
-			return nil, nil, errSettings
-		}
-		set.SetFailOn(sev, "--fail-on")
-	}
-	for _, v := range s.rules {
-		id, level, err := ruleset.ParseRuleFlag(v)
-		if err == nil {
-			err = set.SetRule(id, level, "--rule")
-		}
-		if err != nil {
-			usageError(stderr, command, err)
-			return nil, nil, errSettings
-		}
+	for _, sv := range cfgServers {
+		servers = append(servers, serverSetting{url: sv.URL, origin: fmt.Sprintf("%s:%d", configFile(s), sv.Line)})
 	}
 	for _, u := range s.servers {
 		servers = append(servers, serverSetting{url: u, origin: "--server"})
@@ -126,17 +107,8 @@ func withServers(command string, plan *validate.Plan, servers []serverSetting, s
 	return plan
 }
 
-// configFile is the configuration file a run reads: --config, or
-// contractcheck.yaml in the working directory when it exists; "" for none.
-func configFile(s settingsFlags) string {
-	if s.config != "" {
-		return s.config
-	}
-	if _, err := os.Stat(ruleset.DefaultConfigFile); err == nil {
-		return ruleset.DefaultConfigFile
-	}
-	return ""
-}
+// configFile is the configuration file a run reads (see [ruleset.ConfigFile]).
+func configFile(s settingsFlags) string { return ruleset.ConfigFile(s.config) }
 
 // flagGiven reports whether the flag name was set on the command line.
 func flagGiven(fs *flag.FlagSet, name string) bool {

@@ -7,6 +7,7 @@ const mainUsage = `contractcheck checks recorded HTTP exchanges of Twilio Conver
 
 Usage:
   contractcheck check [flags] FILE...   check recordings (HAR, NDJSON, go-vcr cassettes)
+  contractcheck convert FILE...         write recordings as NDJSON, one exchange a line
   contractcheck probe --base-url URL    check a live server by sending it requests
   contractcheck serve [flags]           fake the endpoint, for development and demos
   contractcheck proxy --upstream URL    check every exchange through a reverse proxy
@@ -104,6 +105,33 @@ cannot be written, or the command line is wrong (2 wins over 1). A run that
 checks no pair (none recorded, or all skipped) exits 1 unless --allow-empty.
 `
 
+// convertUsage is the usage of contractcheck convert.
+const convertUsage = `Usage: contractcheck convert [-o FILE] FILE...
+
+Writes the exchanges of each recording FILE (HAR, go-vcr cassette or NDJSON,
+told apart by content, as check reads them; - reads standard input) as NDJSON,
+one exchange a line, in the order read: the format check, and the Beam
+pipeline of beam/, read fastest, which can be split across machines. It
+streams: memory does not grow with the recordings (a cassette, being YAML, is
+read whole). Credentials are redacted as in the recordings of serve and
+proxy: Authorization values (a Basic one keeps its user, an account SID) and
+the secrets of URLs.
+
+An entry that cannot be read is an input error: it is printed on standard
+error as check prints it, "source#entry (line N): field: message", and left
+out; the other entries are still converted. The NDJSON renumbers the entries
+(its line index is the entry).
+
+Flags:
+  -o FILE                write the NDJSON to FILE instead of standard output
+                         (its directory is created; not one of the recordings)
+  -h, --help             print this help
+
+Exit status: 0 when every entry was converted, 2 when an entry or a
+recording could not be read, the output could not be written, or the command
+line is wrong.
+`
+
 // rulesUsage is the usage of contractcheck rules.
 const rulesUsage = `Usage: contractcheck rules [flags]
 
@@ -140,13 +168,14 @@ SARIF reports name the same version, revision and time in driver.version.
 // helpUsage is the usage of contractcheck help.
 const helpUsage = `Usage: contractcheck help [COMMAND]
 
-Prints the usage of contractcheck, or of COMMAND (check, probe, serve, proxy,
-rules, version, help).
+Prints the usage of contractcheck, or of COMMAND (check, convert, probe,
+serve, proxy, rules, version, help).
 `
 
 // commandUsage maps each command to its usage.
 var commandUsage = map[string]string{
 	"check":   checkUsage,
+	"convert": convertUsage,
 	"probe":   probeUsage,
 	"serve":   serveUsage,
 	"proxy":   proxyUsage,

@@ -15,6 +15,15 @@
 // writes a worst case for memory: a HAR whose log.comment is 1 GiB, a HAR
 // of 64 entries of 60 MiB, or NDJSON of 64 lines of 60 MiB (see worst.go).
 //
+//	auditbench gen -format ndjson [-count N] [-broken N] -o FILE
+//
+// writes the same exchanges as NDJSON instead, one a line (as
+// recording.NDJSONWriter writes them), with -count N exactly N entries
+// (instead of -size), and with -broken N every Nth entry broken (a missing
+// field, a wrong type, broken JSON, bad base64, an unknown field, invalid
+// UTF-8, in turn), some blank lines and some lines ended by CRLF: what an
+// audit must count and report without dropping (beam/ tests with it).
+//
 //	auditbench measure -- COMMAND [ARGS...]
 //
 // runs COMMAND and prints on stderr "WALL_SECONDS MAXRSS_KIB CPU_SECONDS EXIT"
@@ -36,6 +45,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/contractcheck/contractcheck/validate/recording"
 )
 
 func main() {
@@ -75,9 +86,12 @@ var sources = []struct {
 
 func gen(args []string) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	sizeFlag := fs.String("size", "100MiB", "size of the HAR to write")
+	sizeFlag := fs.String("size", "100MiB", "size of the recording to write")
 	out := fs.String("o", "", "file to write")
 	root := fs.String("root", ".", "the repository root")
+	format := fs.String("format", "har", "har or ndjson")
+	count := fs.Int("count", 0, "write this many entries instead of -size (ndjson)")
+	broken := fs.Int("broken", 0, "make every Nth entry broken (ndjson)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,8 +99,15 @@ func gen(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "" {
+	switch {
+	case *out == "":
 		return errors.New("gen: -o FILE is required")
+	case *format != "har" && *format != "ndjson":
+		return fmt.Errorf("gen: -format %q: want har or ndjson", *format)
+	case *format == "har" && (*count > 0 || *broken > 0):
+		return errors.New("gen: -count and -broken are for -format ndjson")
+	case *count < 0 || *broken < 0:
+		return errors.New("gen: -count and -broken are not negative")
 	}
 	var cycle [][]byte
 	for _, s := range sources {
@@ -97,6 +118,13 @@ func gen(args []string) error {
 		for range s.weight {
 			cycle = append(cycle, entries...)
 		}
+	}
+	if *format == "ndjson" {
+		lines, err := ndjsonLines(cycle)
+		if err != nil {
+			return err
+		}
+		return genNDJSON(*out, lines, size, *count, *broken)
 	}
 	f, err := os.Create(*out)
 	if err != nil {
@@ -124,6 +152,73 @@ func gen(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "auditbench: wrote %s: %d entries, %.0f bytes each on average\n", *out, n, float64(written)/float64(n))
 	return nil
+}
+
+// brokenLines are the broken entries gen -broken puts among the others, in
+// turn, each with a problem check reports as an input error of its line.
+var brokenLines = []string{
+	`{"request":{"method":"POST"},"response":{"status":201}}`,
+	`{"request":{"method":"POST","url":"/v1/Conversations/CH00000000000000000000000000000000/Webhooks"},"response":{"status":"201"}}`,
+	`{"request":{"method":"POST","url":"/v1/Conversations`,
+	`{"request":{"method":"POST","url":"/v1/Services","body_base64":"!!"},"response":{"status":201}}`,
+	`{"request":{"method":"POST","url":"/v1/Services","metod":"GET"},"response":{"status":201}}`,
+	"{\"request\":{\"method\":\"P\xffST\",\"url\":\"/v1/Services\"},\"response\":{\"status\":201}}",
+}
+
+// genNDJSON writes an NDJSON recording to out: the lines in turn until size
+// bytes, or count entries when count > 0, every broken-th entry broken when
+// broken > 0, a blank line after every 97th entry and CRLF after every 89th.
+func genNDJSON(out string, lines [][]byte, size int64, count, broken int) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	written, n, bad := int64(0), 0, 0
+	for (count > 0 && n < count) || (count == 0 && written < size) {
+		line := lines[(n-bad)%len(lines)]
+		if broken > 0 && n%broken == broken-1 {
+			line = []byte(brokenLines[bad%len(brokenLines)])
+			bad++
+		}
+		end := "\n"
+		switch {
+		case n%97 == 96:
+			end = "\n \t\n"
+		case n%89 == 88:
+			end = "\r\n"
+		}
+		w.Write(line)
+		w.WriteString(end)
+		written += int64(len(line) + len(end))
+		n++
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "auditbench: wrote %s: %d entries (%d broken), %.0f bytes each on average\n", out, n, bad, float64(written)/float64(n))
+	return nil
+}
+
+// ndjsonLines turns HAR entries into NDJSON lines.
+func ndjsonLines(entries [][]byte) ([][]byte, error) {
+	har := append([]byte(`{"log":{"entries":[`), bytes.Join(entries, []byte(","))...)
+	har = append(har, "]}}"...)
+	var buf bytes.Buffer
+	w := recording.NewNDJSONWriter(&buf)
+	for ex, err := range recording.Read("cycle", bytes.NewReader(har)) {
+		if err != nil {
+			return nil, err
+		}
+		if err := w.Write(ex); err != nil {
+			return nil, err
+		}
+	}
+	return bytes.Split(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), []byte("\n")), nil
 }
 
 // harEntries returns the entries of a HAR, each compacted to one line.

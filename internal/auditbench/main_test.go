@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,50 @@ func TestWorst(t *testing.T) {
 		assert.Greater(t, st.Size(), int64(64<<10), kind)
 	}
 	assert.Error(t, run([]string{"worst", "-kind", "nope", "-root", filepath.Join("..", ".."), "-o", filepath.Join(t.TempDir(), "x")}))
+}
+
+// TestGenNDJSON checks that gen -format ndjson writes exactly -count entries,
+// every -broken-th of them an input error of its own line, the others
+// exchanges, among blank lines and CRLF line ends.
+func TestGenNDJSON(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "gen.ndjson")
+	require.NoError(t, run([]string{"gen", "-format", "ndjson", "-count", "1000", "-broken", "40", "-root", filepath.Join("..", ".."), "-o", out}))
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "\r\n")
+	assert.Contains(t, string(data), "\n \t\n")
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	defer f.Close()
+	entries, broken, kinds := 0, 0, map[string]bool{}
+	for ex, err := range recording.Read("gen.ndjson", f) {
+		entries++
+		if err != nil {
+			var ee *recording.EntryError
+			require.ErrorAs(t, err, &ee)
+			require.False(t, ee.Final())
+			assert.Contains(t, brokenLines, lines[ee.Line-1], "the line of %v", err)
+			kinds[ee.Field] = true
+			broken++
+			continue
+		}
+		assert.Equal(t, ex.Entry+1, ex.Line)
+		assert.NotContains(t, brokenLines, lines[ex.Line-1])
+	}
+	assert.Equal(t, 1000, entries)
+	assert.Equal(t, 25, broken)
+	assert.Len(t, kinds, len(brokenLines), "each kind of broken entry names its own field: %v", kinds)
+	assert.Greater(t, len(lines), 1000, "blank lines")
+}
+
+// TestGenFlags refuses what gen cannot do.
+func TestGenFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-format", "xml"},
+		{"-count", "10"},
+		{"-format", "ndjson", "-broken", "-1"},
+	} {
+		assert.Error(t, run(append([]string{"gen", "-o", filepath.Join(t.TempDir(), "x")}, args...)), "%v", args)
+	}
 }

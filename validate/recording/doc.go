@@ -18,6 +18,9 @@
 // [Frames] does the same reading in two steps, so that entries can be decoded
 // on several goroutines while one reads the recording in order: it finds
 // each entry in the stream (a [Frame], cheap), and [Frame.Decode] decodes it.
+// [NDJSONRange] frames the lines of a byte range of an NDJSON recording, with
+// the entries and lines of the whole, so that one recording can be read in
+// parts on several machines ([IsNDJSON] tells whether it can).
 //
 // Every exchange Read yields carries its Source (the name given to Read), its
 // 0-based Entry index and the 1-based Line where it starts. Every problem is an

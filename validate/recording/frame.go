@@ -3,6 +3,7 @@ package recording
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"sync"
@@ -28,6 +29,11 @@ type Frame struct {
 	Entry int
 	// Line is the 1-based line of the recording where the entry starts.
 	Line int
+	// Offset is the byte offset in the recording where an NDJSON line starts
+	// (line 1 at 0, a byte order mark being part of it); 0 for the entries
+	// of other formats. [NDJSONRange] reads the lines whose Offset is in its
+	// range.
+	Offset int64
 
 	format   format
 	text     *[]byte    // from framePool, for HAR and NDJSON; nil once released
@@ -73,8 +79,21 @@ func (f *Frame) Release() {
 // (nil, err) for an entry that cannot be read, where err is an
 // [*EntryError]; when its [EntryError.Final] is true, the recording cannot be
 // read past the entry (its JSON is broken) and what [Frames] yields after it
-// must be dropped. The exchange does not share memory with the frame.
-func (f *Frame) Decode() (*validate.Exchange, error) {
+// must be dropped. The exchange does not share memory with the frame. A
+// panic while decoding (a bug) is recovered as the entry's error, so that
+// one entry cannot stop a whole audit.
+func (f *Frame) Decode() (ex *validate.Exchange, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			ex, err = nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line,
+				Err: fmt.Errorf("internal error: reading this entry panicked (please report it): %v", v)}
+		}
+	}()
+	return f.decode()
+}
+
+// decode is Decode without the recovery.
+func (f *Frame) decode() (*validate.Exchange, error) {
 	if f.released {
 		return nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line, Err: errReleased}
 	}
@@ -131,7 +150,7 @@ func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 		case formatHAR:
 			readHAR(source, br, start, limit, yield)
 		case formatNDJSON:
-			readNDJSON(source, br, start, limit, yield)
+			readNDJSON(source, br, limit, 0, start, yield)
 		case formatCassette:
 			readCassette(source, br, limit, yield)
 		}

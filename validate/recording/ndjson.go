@@ -54,17 +54,19 @@ var ndjsonFields = map[string][]string{
 
 // readNDJSON yields the lines of the NDJSON recording that br holds as
 // frames, leaving out lines that hold only white space, and the problems of
-// reading it.
-func readNDJSON(source string, br *bufio.Reader, off int64, limit int, yield func(*Frame, error) bool) {
-	for entry := 0; ; entry++ {
+// reading it. The first line br holds is the recording's entry first (0 when
+// br holds the whole recording), at byte offset of the recording.
+func readNDJSON(source string, br *bufio.Reader, limit, first int, offset int64, yield func(*Frame, error) bool) {
+	for entry := first; ; entry++ {
 		f := newFrame(source, formatNDJSON, limit)
 		line, n, tooLong, err := readLine(br, *f.text, limit)
 		*f.text = line
-		off += n
-		f.end = off
+		start := offset
+		offset += n
+		f.end = offset
 		if err != nil && err != io.EOF {
 			f.Release()
-			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err), offset: off})
+			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err), offset: offset})
 			return
 		}
 		if err == io.EOF && len(line) == 0 && !tooLong {
@@ -74,7 +76,10 @@ func readNDJSON(source string, br *bufio.Reader, off int64, limit int, yield fun
 		if !tooLong && len(bytes.TrimSpace(line)) == 0 {
 			f.Release()
 		} else {
-			f.Entry, f.Line, f.tooLong = entry, entry+1, tooLong
+			f.Entry, f.Line, f.Offset, f.tooLong = entry, entry+1, start, tooLong
+			if entry == 0 {
+				f.Offset = 0 // a byte order mark belongs to line 1
+			}
 			if !yield(f, nil) {
 				return
 			}

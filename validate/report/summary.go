@@ -61,6 +61,20 @@ func (s *Summary) count(sev validate.Severity, n int) {
 	}
 }
 
+// Merge adds the counts of o, the summary of other pairs: the summary of
+// the pairs of both. Summaries of the parts of a recording, counted apart
+// (by the workers of the Beam pipeline), merge into the summary of the whole.
+func (s *Summary) Merge(o Summary) {
+	s.Pairs += o.Pairs
+	s.Passed += o.Passed
+	s.Failed += o.Failed
+	s.Skipped += o.Skipped
+	s.Errors += o.Errors
+	s.Warnings += o.Warnings
+	s.InputErrors += o.InputErrors
+	s.Suppressed += o.Suppressed
+}
+
 // String renders the summary on one line, such as
 // "12 pairs: 9 passed, 2 failed, 1 skipped, 0 input errors; 3 errors, 1 warning",
 // with ", 2 infos" when there are info findings, followed by "; 4 suppressed
