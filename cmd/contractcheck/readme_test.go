@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,5 +40,67 @@ func TestREADMERules(t *testing.T) {
 			return
 		}
 		assert.Equal(t, res.stdout, got, "the README's rule table differs from the catalogue (go test ./cmd/contractcheck -run TestREADMERules -update rewrites it)")
+	}
+}
+
+// maxREADMELines bounds the README, a user's guide: internals, benchmark
+// tables and development notes belong in docs/.
+const maxREADMELines = 480
+
+// TestREADMEIsAGuide: the README stays a short user's guide, and every link
+// it gives to a file of the repository (docs/ among them) leads somewhere.
+func TestREADMEIsAGuide(t *testing.T) {
+	root := filepath.Join("..", "..")
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	text := string(data)
+	assert.LessOrEqual(t, strings.Count(text, "\n"), maxREADMELines, "the README is a user's guide; move details to docs/")
+	for _, m := range readmeLink.FindAllStringSubmatch(text, -1) {
+		target := m[1]
+		if strings.Contains(target, "://") || strings.HasPrefix(target, "#") {
+			continue
+		}
+		target, _, _ = strings.Cut(target, "#")
+		_, err := os.Stat(filepath.Join(root, target))
+		assert.NoError(t, err, "the README links to %s", m[1])
+	}
+	for _, doc := range []string{"docs/ci.md", "docs/reliability.md", "docs/beam.md", "docs/performance.md", "docs/development.md"} {
+		assert.Contains(t, text, "("+doc+")", "the README points to %s", doc)
+	}
+}
+
+// readmeLink finds the targets of Markdown links.
+var readmeLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// TestREADMEDemo: the output the README shows for its first command is what
+// the command prints: every line of the README's block, "…" lines aside,
+// comes in the output in the same order, and the exit status is 1.
+func TestREADMEDemo(t *testing.T) {
+	root := filepath.Join("..", "..")
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	text := string(data)
+	const command = "go run ./cmd/contractcheck check testdata/recordings/traffic.har"
+	require.Contains(t, text, command, "the README's first command")
+	section := text[strings.Index(text, "## On a fresh clone\n"):]
+	start := strings.Index(section, "```text\n")
+	require.GreaterOrEqual(t, start, 0, "the section shows the output")
+	block := section[start+len("```text\n"):]
+	block = block[:strings.Index(block, "```\n")]
+
+	t.Chdir(root) // the command is run from the repository's root
+	res := runArgs(t, "", "check", "testdata/recordings/traffic.har", "--color", "never", "--progress", "never")
+	assert.Equal(t, exitFail, res.code, res.stderr)
+	out := strings.Split(res.stdout, "\n")
+	at := 0
+	for line := range strings.SplitSeq(strings.TrimSuffix(block, "\n"), "\n") {
+		if strings.TrimSpace(line) == "…" {
+			continue
+		}
+		i := slices.Index(out[at:], line)
+		if !assert.GreaterOrEqual(t, i, 0, "the README shows a line the command does not print (after line %d of its output):\n%s", at, line) {
+			return
+		}
+		at += i + 1
 	}
 }

@@ -29,5 +29,5 @@ func TestProxyChecksAnyHost(t *testing.T) {
 	assert.Empty(t, e.NotChecked)
 	assert.Equal(t, "http://gateway.internal"+path, e.Exchange.Request.URL)
 	assert.Equal(t, "CreateConversationScopedWebhook", e.Result.Operation)
-	assert.Equal(t, []string{validate.RuleSIDFormat, validate.RuleResponseStatus}, rulesOf(e.Result.Findings))
+	assert.Equal(t, []string{validate.RuleSIDFormat, validate.RuleResponseRefused}, rulesOf(e.Result.Findings))
 }

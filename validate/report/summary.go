@@ -71,6 +71,7 @@ func (s *Summary) Merge(o Summary) {
 	s.Skipped += o.Skipped
 	s.Errors += o.Errors
 	s.Warnings += o.Warnings
+	s.Infos += o.Infos
 	s.InputErrors += o.InputErrors
 	s.Suppressed += o.Suppressed
 }
