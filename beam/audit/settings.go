@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -68,6 +69,9 @@ func (s Settings) load() (*validate.Plan, *ruleset.Set, error) {
 	}
 	if s.FailOn != "" {
 		sev, err := validate.ParseSeverity(s.FailOn)
+		if err == nil && sev == validate.SeverityInfo {
+			err = errors.New("an info never fails a pair; use error or warning")
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("fail-on: %w", err)
 		}

@@ -48,7 +48,7 @@ func TestRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out", "audit")
 	code, stdout, stderr := runFlags(t, flags{input: har, output: out})
 	assert.Equal(t, exitFail, code, stderr)
-	assert.Contains(t, stdout, "8 pairs: 3 passed, 3 failed, 2 skipped, 0 input errors; 4 errors, 0 warnings\n")
+	assert.Contains(t, stdout, "8 pairs: 3 passed, 3 failed, 2 skipped, 0 input errors; 3 errors, 0 warnings, 1 info\n")
 	assert.Contains(t, stdout, "wrote "+out+"-summary.json, "+out+"-rules.json and "+out+"-findings-*-of-00002.ndjson")
 	for _, name := range []string{"-summary.json", "-rules.json", "-findings-00000-of-00002.ndjson", "-findings-00001-of-00002.ndjson"} {
 		assert.FileExists(t, out+name)
@@ -58,7 +58,7 @@ func TestRun(t *testing.T) {
 	require.NoError(t, os.WriteFile(config, []byte("rules:\n  sid.format: off\n"), 0o644))
 	code, stdout, stderr = runFlags(t, flags{input: har, output: out, config: config, rules: listFlag{"response.status=warning", "form.unknown-key=off"}, failOn: "warning"})
 	assert.Equal(t, exitFail, code, stderr)
-	assert.Contains(t, stdout, "8 pairs: 4 passed, 2 failed, 2 skipped, 0 input errors; 1 error, 1 warning\n")
+	assert.Contains(t, stdout, "8 pairs: 5 passed, 1 failed, 2 skipped, 0 input errors; 1 error, 0 warnings, 1 info\n")
 
 	// With --dry_run or --async the job runs elsewhere, later: no summary yet.
 	code, stdout, stderr = runFlags(t, flags{input: har, output: filepath.Join(t.TempDir(), "audit"), detached: true})
@@ -67,7 +67,7 @@ func TestRun(t *testing.T) {
 
 	code, stdout, stderr = runFlags(t, flags{input: har, output: out, rules: listFlag{"response.status=off", "form.unknown-key=off", "sid.format=off", "cors.credentials-wildcard=off"}})
 	assert.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stdout, "8 pairs: 6 passed, 0 failed, 2 skipped, 0 input errors; 0 errors, 0 warnings\n")
+	assert.Contains(t, stdout, "8 pairs: 6 passed, 0 failed, 2 skipped, 0 input errors; 0 errors, 0 warnings, 1 info\n")
 }
 
 // TestRunInputErrors: a recording that cannot be read is an input error,
