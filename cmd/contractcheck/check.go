@@ -32,6 +32,7 @@ type checkOptions struct {
 	summary         string // the file of --summary
 	baseline        string // the file of --baseline
 	writeBaseline   string // the file of --write-baseline
+	htmlMaxPairs    int    // --html-max-pairs
 }
 
 // checkFlags are the flags of contractcheck check.
@@ -50,6 +51,7 @@ type checkFlags struct {
 	summary         string
 	baseline        string
 	writeBaseline   string
+	htmlMaxPairs    int
 }
 
 // newCheckFlags defines the flags of check, with their defaults, in a flag
@@ -82,6 +84,7 @@ func newCheckFlags(command string) *checkFlags {
 	f.fs.StringVar(&f.summary, "summary", "", "")
 	f.fs.StringVar(&f.baseline, "baseline", "", "")
 	f.fs.StringVar(&f.writeBaseline, "write-baseline", "", "")
+	f.fs.IntVar(&f.htmlMaxPairs, "html-max-pairs", report.DefaultHTMLMaxPairs, "")
 	return f
 }
 
@@ -122,10 +125,13 @@ func (f *checkFlags) options(files []string, extra []runFile, stderr io.Writer) 
 		summary:         f.summary,
 		baseline:        f.baseline,
 		writeBaseline:   f.writeBaseline,
+		htmlMaxPairs:    f.htmlMaxPairs,
 	}
 	switch {
 	case err != nil:
 		return opts, usageError(stderr, command, err), true
+	case opts.htmlMaxPairs < 1:
+		return opts, usageError(stderr, command, fmt.Errorf("--html-max-pairs %d: want at least 1 failing pair per rule", opts.htmlMaxPairs)), true
 	case opts.quiet && opts.format != report.FormatText && command == "check": // probe's also silences its lines per request
 		return opts, usageError(stderr, command, fmt.Errorf("--quiet applies to the text format only, not %s", opts.format)), true
 	}
@@ -219,10 +225,11 @@ func openReports(opts checkOptions, plan *validate.Plan, stdout, stderr io.Write
 		}
 	}
 	ropts := report.Options{
-		Contract:    plan.File(),
-		Color:       useColor(opts.color, stdout, os.Getenv("NO_COLOR")),
-		Quiet:       opts.quiet,
-		ToolVersion: versionString(),
+		Contract:     plan.File(),
+		Color:        useColor(opts.color, stdout, os.Getenv("NO_COLOR")),
+		Quiet:        opts.quiet,
+		ToolVersion:  versionString(),
+		HTMLMaxPairs: opts.htmlMaxPairs,
 	}
 	w, err := report.New(stdout, opts.format, ropts)
 	if err != nil {

@@ -45,11 +45,16 @@ Flags:
                          contract, pairs, summary), ndjson (one pair per line),
                          junit (JUnit XML: a suite per file, a test case per
                          pair), sarif (SARIF 2.1.0), github (GitHub Actions
-                         ::error and ::warning annotations) or markdown (a
-                         summary: counts by rule, the first failing pairs)
+                         ::error and ::warning annotations), markdown (a
+                         summary: counts by rule, the first failing pairs) or
+                         html (one self-contained page: summary, a chart of
+                         findings by rule, a filter, the failing pairs with
+                         their request, response and curl replay)
   --report FORMAT=FILE   also write a report in FORMAT to FILE (its directory
                          is created); may be repeated, such as
-                         --report junit=out/junit.xml --report sarif=out/r.sarif
+                         --report junit=out/junit.xml --report html=out/r.html
+  --html-max-pairs N     how many failing pairs of each rule the html report
+                         lists (default 50); it says how many more there were
   --summary FILE         append a Markdown summary to FILE, such as
                          "$GITHUB_STEP_SUMMARY"
   --fail-on SEVERITY     lowest severity that fails a pair: error (default) or
@@ -225,7 +230,9 @@ Flags:
   --spec FILE            write and check the requests from the OpenAPI 3
                          contract in FILE instead of the built-in one
   --format FORMAT        report format, as for check: text (default), json,
-                         ndjson, junit, sarif, github or markdown
+                         ndjson, junit, sarif, github, markdown or html
+  --html-max-pairs N     how many failing pairs of each rule the html report
+                         lists (default 50)
   --report FORMAT=FILE   also write a report in FORMAT to FILE; may be repeated
   --summary FILE         append a Markdown summary to FILE
   --fail-on SEVERITY     lowest severity that fails a pair: error (default) or

@@ -24,11 +24,51 @@ type ruleCount struct {
 	pairs    int
 }
 
+// ruleCounts counts the findings of each rule, and the pairs that have them.
+type ruleCounts map[string]*ruleCount
+
+// add counts the findings of p, those the caps left out included.
+func (rc ruleCounts) add(p Pair) {
+	seen := map[string]bool{}
+	for _, f := range p.Findings {
+		c := rc[f.Rule]
+		if c == nil {
+			c = &ruleCount{rule: f.Rule, severity: f.Severity}
+			rc[f.Rule] = c
+		}
+		c.findings++
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			c.pairs++
+		}
+	}
+	for rule, n := range p.Omitted {
+		if c := rc[rule]; c != nil { // the rule has a finding in p
+			c.findings += n
+		}
+	}
+}
+
+// sorted returns the counts, the rule of most findings first.
+func (rc ruleCounts) sorted() []*ruleCount {
+	counts := make([]*ruleCount, 0, len(rc))
+	for _, c := range rc {
+		counts = append(counts, c)
+	}
+	slices.SortFunc(counts, func(a, b *ruleCount) int {
+		if a.findings != b.findings {
+			return b.findings - a.findings
+		}
+		return strings.Compare(a.rule, b.rule)
+	})
+	return counts
+}
+
 // markdownWriter keeps the counts by rule and the first failing pairs, and
 // writes the summary at the end.
 type markdownWriter struct {
 	w       io.Writer
-	byRule  map[string]*ruleCount
+	byRule  ruleCounts
 	failing []Pair // the first markdownPairs failed or input-error pairs
 	more    int    // how many more there were
 }
@@ -39,30 +79,13 @@ type markdownWriter struct {
 // Finish; it keeps the counts by rule and those ten pairs only. Text from the
 // recordings is escaped, so it can neither format the page nor inject HTML.
 func NewMarkdown(w io.Writer) Writer {
-	return &markdownWriter{w: w, byRule: map[string]*ruleCount{}}
+	return &markdownWriter{w: w, byRule: ruleCounts{}}
 }
 
 // WritePair counts the pair's findings and keeps it if it is among the first
 // failing pairs.
 func (m *markdownWriter) WritePair(p Pair) error {
-	seen := map[string]bool{}
-	for _, f := range p.Findings {
-		c := m.byRule[f.Rule]
-		if c == nil {
-			c = &ruleCount{rule: f.Rule, severity: f.Severity}
-			m.byRule[f.Rule] = c
-		}
-		c.findings++
-		if !seen[f.Rule] {
-			seen[f.Rule] = true
-			c.pairs++
-		}
-	}
-	for rule, n := range p.Omitted {
-		if c := m.byRule[rule]; c != nil { // the rule has a finding in p
-			c.findings += n
-		}
-	}
+	m.byRule.add(p)
 	if p.Verdict == VerdictFail || p.Verdict == VerdictInputError {
 		if len(m.failing) < markdownPairs {
 			m.failing = append(m.failing, p)
@@ -76,31 +99,12 @@ func (m *markdownWriter) WritePair(p Pair) error {
 // Finish writes the summary.
 func (m *markdownWriter) Finish(s Summary) error {
 	var b bytes.Buffer
-	head := fmt.Sprintf("no pair failed (%s checked)", plural(s.Pairs, "pair"))
-	if s.Passed+s.Failed == 0 {
-		head = fmt.Sprintf("no pair was checked (%d skipped)", s.Skipped)
-	}
-	if s.Failed > 0 {
-		head = fmt.Sprintf("%d of %s failed", s.Failed, plural(s.Pairs, "pair"))
-	}
-	if s.InputErrors > 0 {
-		head = plural(s.InputErrors, "input error") + ", " + head
-	}
-	b.WriteString("## contractcheck: " + head + "\n\n")
+	b.WriteString("## contractcheck: " + headline(s) + "\n\n")
 	b.WriteString("| Pairs | Passed | Failed | Skipped | Input errors | Errors | Warnings | Suppressed |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Pairs, s.Passed, s.Failed, s.Skipped, s.InputErrors, s.Errors, s.Warnings, s.Suppressed)
 	if len(m.byRule) > 0 {
-		counts := make([]*ruleCount, 0, len(m.byRule))
-		for _, c := range m.byRule {
-			counts = append(counts, c)
-		}
-		slices.SortFunc(counts, func(a, b *ruleCount) int {
-			if a.findings != b.findings {
-				return b.findings - a.findings
-			}
-			return strings.Compare(a.rule, b.rule)
-		})
+		counts := m.byRule.sorted()
 		b.WriteString("\n### Findings by rule\n\n| Rule | Severity | Findings | Pairs |\n|---|---|---:|---:|\n")
 		for _, c := range counts {
 			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", mdCode(c.rule), c.severity, c.findings, c.pairs)
