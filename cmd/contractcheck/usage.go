@@ -8,6 +8,8 @@ const mainUsage = `contractcheck checks recorded HTTP exchanges of Twilio Conver
 Usage:
   contractcheck check [flags] FILE...   check recordings (HAR, NDJSON, go-vcr cassettes)
   contractcheck convert FILE...         write recordings as NDJSON, one exchange a line
+  contractcheck diff --base OLD --head NEW FILE...
+                                        what a new contract changes for recorded traffic
   contractcheck probe --base-url URL    check a live server by sending it requests
   contractcheck serve [flags]           fake the endpoint, for development and demos
   contractcheck proxy --upstream URL    check every exchange through a reverse proxy
@@ -181,6 +183,7 @@ serve, proxy, rules, version, help).
 var commandUsage = map[string]string{
 	"check":   checkUsage,
 	"convert": convertUsage,
+	"diff":    diffUsage,
 	"probe":   probeUsage,
 	"serve":   serveUsage,
 	"proxy":   proxyUsage,

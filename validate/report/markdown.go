@@ -202,3 +202,12 @@ func mdCode(s string) string {
 	s = strings.NewReplacer("`", "'", "|", "¦").Replace(s)
 	return "`" + s + "`"
 }
+
+// MarkdownText escapes text for Markdown on one line, as the Markdown report
+// does: control characters are escaped, HTML and Markdown syntax lose their
+// meaning.
+func MarkdownText(s string) string { return mdText(s) }
+
+// MarkdownCode renders s as inline code on one line, as the Markdown report
+// does.
+func MarkdownCode(s string) string { return mdCode(s) }
