@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -62,7 +63,17 @@ type jsonReport struct {
 		Omitted  map[string]int `json:"omitted"`
 		Findings []finding      `json:"findings"`
 	} `json:"pairs"`
-	Summary map[string]int `json:"summary"`
+	Summary map[string]json.RawMessage `json:"summary"`
+}
+
+// count is a count of the JSON report's summary.
+func (r jsonReport) count(t *testing.T, name string) int {
+	t.Helper()
+	var n int
+	if raw, ok := r.Summary[name]; ok {
+		require.NoError(t, json.Unmarshal(raw, &n), name)
+	}
+	return n
 }
 
 // finding is the part of a finding the test compares.
@@ -82,7 +93,7 @@ func report(t *testing.T) (jsonReport, string) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "building contractcheck: %s", out)
 	page := filepath.Join(dir, "report.html")
-	cmd := exec.Command(bin, append([]string{"check", "--format", "json", "--report", "html=" + page}, recordings...)...)
+	cmd := exec.Command(bin, append([]string{"check", "--format", "json", "--report", "html=" + page, "--coverage", filepath.Join(dir, "coverage.json")}, recordings...)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
@@ -130,7 +141,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 
 	t.Run("counts", func(t *testing.T) {
 		for _, k := range []string{"pairs", "passed", "failed", "skipped", "input_errors", "errors", "warnings", "infos"} {
-			assert.Equal(t, rep.Summary[k], counts[k], "summary count %s", k)
+			assert.Equal(t, rep.count(t, k), counts[k], "summary count %s", k)
 		}
 		assert.Positive(t, counts["failed"])
 		assert.Positive(t, counts["input_errors"])
@@ -150,6 +161,16 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		assert.Equal(t, want, bars, "the chart's bars")
 		assert.Equal(t, want, rows, "the table of findings by rule")
 		assert.Zero(t, resources, "the page loads nothing")
+
+		var cov struct {
+			Percent float64 `json:"percent"`
+			Covered int     `json:"covered"`
+			Total   int     `json:"total"`
+		}
+		require.NoError(t, json.Unmarshal(rep.Summary["coverage"], &cov))
+		headline, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("coverage-headline")))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(headline, fmt.Sprintf("%.1f%% (%d of %d items", cov.Percent, cov.Covered, cov.Total)), headline)
 	})
 
 	// visible lists the pairs shown, as "source#entry", and the counter.

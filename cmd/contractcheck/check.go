@@ -29,10 +29,12 @@ type checkOptions struct {
 	rules           *ruleset.Set
 	servers         []serverSetting // added to the contract's (--server, servers:)
 	reports         []reportFile
-	summary         string // the file of --summary
-	baseline        string // the file of --baseline
-	writeBaseline   string // the file of --write-baseline
-	htmlMaxPairs    int    // --html-max-pairs
+	summary         string  // the file of --summary
+	baseline        string  // the file of --baseline
+	writeBaseline   string  // the file of --write-baseline
+	htmlMaxPairs    int     // --html-max-pairs
+	coverage        string  // the file of --coverage
+	minCoverage     float64 // --min-coverage (0: none)
 }
 
 // checkFlags are the flags of contractcheck check.
@@ -52,6 +54,8 @@ type checkFlags struct {
 	baseline        string
 	writeBaseline   string
 	htmlMaxPairs    int
+	coverage        string
+	minCoverage     float64
 }
 
 // newCheckFlags defines the flags of check, with their defaults, in a flag
@@ -74,6 +78,8 @@ func newCheckFlags(command string) *checkFlags {
 	f.fs.BoolVar(&f.failOnUnmatched, "fail-on-unmatched", false, "")
 	if command == "check" { // a probe always sends requests of the operation
 		f.fs.BoolVar(&f.allowEmpty, "allow-empty", false, "")
+		f.fs.StringVar(&f.coverage, "coverage", "", "")
+		f.fs.Float64Var(&f.minCoverage, "min-coverage", 0, "")
 	}
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
 	f.fs.Var(f.color, "color", "")
@@ -126,10 +132,14 @@ func (f *checkFlags) options(files []string, extra []runFile, stderr io.Writer) 
 		baseline:        f.baseline,
 		writeBaseline:   f.writeBaseline,
 		htmlMaxPairs:    f.htmlMaxPairs,
+		coverage:        f.coverage,
+		minCoverage:     f.minCoverage,
 	}
 	switch {
 	case err != nil:
 		return opts, usageError(stderr, command, err), true
+	case opts.minCoverage < 0 || opts.minCoverage > 100:
+		return opts, usageError(stderr, command, fmt.Errorf("--min-coverage %g: want a percentage from 0 to 100", opts.minCoverage)), true
 	case opts.htmlMaxPairs < 1:
 		return opts, usageError(stderr, command, fmt.Errorf("--html-max-pairs %d: want at least 1 failing pair per rule", opts.htmlMaxPairs)), true
 	case opts.quiet && opts.format != report.FormatText && command == "check": // probe's also silences its lines per request
@@ -160,6 +170,9 @@ func (opts checkOptions) outputs() []runFile {
 	}
 	if opts.writeBaseline != "" {
 		out = append(out, runFile{what: "--write-baseline " + opts.writeBaseline, name: opts.writeBaseline, baseline: true})
+	}
+	if opts.coverage != "" {
+		out = append(out, runFile{what: "--coverage " + opts.coverage, name: opts.coverage})
 	}
 	return out
 }
@@ -195,13 +208,23 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if useProgress(opts.progress, stderr) {
 		prog = newProgress(stderr, time.Now)
 	}
+	rec, ok := coverageRecorder(opts, plan, stderr)
+	if !ok {
+		return exitError
+	}
 	rr, code := openReports(opts, plan, stdout, prog.writer(stderr))
 	if rr == nil {
 		return code
 	}
+	rr.c.cover = rec
 	err := rr.c.checkAll(ctx, recordings(ctx, opts.files, stdin, prog.bytesRead()), rr.out, prog)
 	prog.finish()
-	return rr.finish(ctx, err, opts, stderr)
+	if rec != nil {
+		rep := rec.Report()
+		rr.out.summary.Coverage = &rep
+	}
+	code = rr.finish(ctx, err, opts, stderr)
+	return finishCoverage(ctx, rr.out.summary.Coverage, opts, stderr, code)
 }
 
 // reportRun is the reporting side of a run of check or probe: the checker

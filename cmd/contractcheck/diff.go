@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
-	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/drift"
 )
@@ -113,12 +111,9 @@ func loadContract(ctx context.Context, file string, stderr io.Writer) (*validate
 	if plan == nil {
 		return nil, nil
 	}
-	if file == "" {
-		return plan, contracts.ScopedWebhook
-	}
-	data, err := os.ReadFile(file)
+	data, err := contractBytes(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "contractcheck: cannot read the contract %s: %v\n", file, err)
+		fmt.Fprintf(stderr, "contractcheck: %v\n", err)
 		return nil, nil
 	}
 	return plan, data

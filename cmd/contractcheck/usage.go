@@ -8,6 +8,7 @@ const mainUsage = `contractcheck checks recorded HTTP exchanges of Twilio Conver
 Usage:
   contractcheck check [flags] FILE...   check recordings (HAR, NDJSON, go-vcr cassettes)
   contractcheck convert FILE...         write recordings as NDJSON, one exchange a line
+  contractcheck coverage FILE...        merge the coverage files of check --coverage
   contractcheck diff --base OLD --head NEW FILE...
                                         what a new contract changes for recorded traffic
   contractcheck probe --base-url URL    check a live server by sending it requests
@@ -57,6 +58,13 @@ Flags:
                          --report junit=out/junit.xml --report html=out/r.html
   --html-max-pairs N     how many failing pairs of each rule the html report
                          lists (default 50); it says how many more there were
+  --coverage FILE        write what the pairs covered of the contract to FILE
+                         (JSON; contractcheck coverage merges such files): per
+                         operation, statuses, request fields and enum values,
+                         response fields seen not null, CORS shapes, rules
+                         exercised; the json, markdown and html reports show it
+  --min-coverage N       fail the run (exit 1) when under N percent of those
+                         items are covered
   --summary FILE         append a Markdown summary to FILE, such as
                          "$GITHUB_STEP_SUMMARY"
   --fail-on SEVERITY     lowest severity that fails a pair: error (default) or
@@ -181,15 +189,16 @@ serve, proxy, rules, version, help).
 
 // commandUsage maps each command to its usage.
 var commandUsage = map[string]string{
-	"check":   checkUsage,
-	"convert": convertUsage,
-	"diff":    diffUsage,
-	"probe":   probeUsage,
-	"serve":   serveUsage,
-	"proxy":   proxyUsage,
-	"rules":   rulesUsage,
-	"version": versionUsage,
-	"help":    helpUsage,
+	"check":    checkUsage,
+	"convert":  convertUsage,
+	"diff":     diffUsage,
+	"coverage": coverageUsage,
+	"probe":    probeUsage,
+	"serve":    serveUsage,
+	"proxy":    proxyUsage,
+	"rules":    rulesUsage,
+	"version":  versionUsage,
+	"help":     helpUsage,
 }
 
 // probeUsage is the usage of contractcheck probe.

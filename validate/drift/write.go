@@ -142,7 +142,7 @@ func staticText(s StaticChange) string {
 }
 
 func writeMarkdown(b *bytes.Buffer, r Report) {
-	md, code := report.MarkdownText, report.MarkdownCode
+	md, code := escape.Markdown, escape.MarkdownCode
 	b.WriteString("## contractcheck diff: " + md(headline(r.Counts)) + "\n\n")
 	fmt.Fprintf(b, "Base %s, head %s.\n", code(r.Base), code(r.Head))
 	b.WriteString("\n| Pairs | Pass → fail | Fail → pass | Other changes | Unchanged | Input errors |\n|---:|---:|---:|---:|---:|---:|\n")

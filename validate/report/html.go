@@ -10,6 +10,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/escape"
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/coverage"
 )
 
 // DefaultHTMLMaxPairs is how many failing pairs of each rule the HTML report
@@ -166,6 +167,50 @@ type htmlPage struct {
 	Severities         []string
 	Listed             int
 	MaxPairs           int
+	Coverage           *htmlCoverage
+}
+
+// htmlCoverage is the coverage section of the page.
+type htmlCoverage struct {
+	Headline   string
+	Operations []htmlCoverageOp
+}
+
+// htmlCoverageOp is the coverage of one operation: a row per kind of item.
+type htmlCoverageOp struct {
+	Operation string
+	Percent   string
+	Rows      []htmlCoverageRow
+}
+
+// htmlCoverageRow lists the items of one kind, covered and not.
+type htmlCoverageRow struct {
+	Kind             string
+	Covered, Missing []string
+}
+
+// newHTMLCoverage prepares the coverage for the template.
+func newHTMLCoverage(c *coverage.Report) *htmlCoverage {
+	if c == nil {
+		return nil
+	}
+	out := &htmlCoverage{Headline: c.Headline()}
+	for _, op := range c.Operations {
+		hop := htmlCoverageOp{Operation: escape.Line(op.Operation), Percent: fmt.Sprintf("%.1f%%", op.Percent)}
+		for _, it := range op.Items {
+			if n := len(hop.Rows); n == 0 || hop.Rows[n-1].Kind != it.Kind {
+				hop.Rows = append(hop.Rows, htmlCoverageRow{Kind: it.Kind})
+			}
+			row := &hop.Rows[len(hop.Rows)-1]
+			if it.Covered() {
+				row.Covered = append(row.Covered, escape.Line(it.Name))
+			} else {
+				row.Missing = append(row.Missing, escape.Line(it.Name))
+			}
+		}
+		out.Operations = append(out.Operations, hop)
+	}
+	return out
 }
 
 // Chart geometry: a bar per rule.
@@ -179,7 +224,7 @@ const (
 // listed pairs.
 func (h *htmlWriter) Finish(s Summary) error {
 	defer h.pairs.Close()
-	page := htmlPage{Contract: escape.Line(h.contract), Headline: headline(s), Summary: s, Listed: h.shown, MaxPairs: h.maxPairs}
+	page := htmlPage{Contract: escape.Line(h.contract), Headline: headline(s), Summary: s, Listed: h.shown, MaxPairs: h.maxPairs, Coverage: newHTMLCoverage(s.Coverage)}
 	counts := h.byRule.sorted()
 	if n := h.unlisted[inputErrorRule] + h.listed[inputErrorRule]; n > 0 {
 		counts = append(counts, &ruleCount{rule: inputErrorRule, severity: validate.SeverityError, pairs: n})
@@ -301,7 +346,7 @@ code, pre { font: 12px/1.4 ui-monospace, monospace; } pre { background: #f6f8fa;
 rect.error { fill: #cf222e; } rect.warning { fill: #d4a72c; } rect.info { fill: #0969da; }
 section.pair { border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem; margin: .75rem 0; }
 .filter { position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid #d0d7de; }
-.more { color: #57606a; }
+.more { color: #57606a; } code.missing { color: #cf222e; } code.covered { color: #1a7f37; }
 </style>
 </head>
 <body>
@@ -325,6 +370,13 @@ section.pair { border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem; m
 {{end}}</table>
 {{range .Rules}}{{if .HasUnlisted}}<p class="more" data-rule="{{.Rule}}">{{.NotListedText}}</p>
 {{end}}{{end}}{{end}}
+{{with .Coverage}}<h2>Contract coverage: <span id="coverage-headline">{{.Headline}}</span></h2>
+{{range .Operations}}<h3><code>{{.Operation}}</code>: <span class="coverage-percent">{{.Percent}}</span></h3>
+<table class="coverage" data-operation="{{.Operation}}">
+<tr><th>Kind</th><th>Covered</th><th>Not covered</th></tr>
+{{range .Rows}}<tr><td>{{.Kind}}</td><td>{{range .Covered}}<code class="covered">{{.}}</code> {{end}}</td><td>{{range .Missing}}<code class="missing">{{.}}</code> {{end}}</td></tr>
+{{end}}</table>
+{{end}}{{end}}
 <h2>Failing pairs</h2>
 <form class="filter" onsubmit="return false">
 <label>Rule <select id="filter-rule"><option value="">all rules</option>{{range .Rules}}<option value="{{.Rule}}">{{.Rule}}</option>{{end}}</select></label>

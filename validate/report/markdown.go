@@ -107,7 +107,7 @@ func (m *markdownWriter) Finish(s Summary) error {
 		counts := m.byRule.sorted()
 		b.WriteString("\n### Findings by rule\n\n| Rule | Severity | Findings | Pairs |\n|---|---|---:|---:|\n")
 		for _, c := range counts {
-			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", mdCode(c.rule), c.severity, c.findings, c.pairs)
+			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", escape.MarkdownCode(c.rule), c.severity, c.findings, c.pairs)
 		}
 	}
 	if len(m.failing) > 0 {
@@ -120,6 +120,9 @@ func (m *markdownWriter) Finish(s Summary) error {
 			m.pair(&b, p)
 		}
 	}
+	if s.Coverage != nil {
+		b.WriteString("\n" + s.Coverage.MarkdownSection())
+	}
 	if _, err := m.w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("writing the Markdown summary: %w", err)
 	}
@@ -129,22 +132,22 @@ func (m *markdownWriter) Finish(s Summary) error {
 // pair writes one failing pair as a list item with its findings.
 func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
 	if p.Verdict == VerdictInputError {
-		fmt.Fprintf(b, "- **%s**: input error: %s\n", mdText(p.RefLine()), mdText(p.Error))
+		fmt.Fprintf(b, "- **%s**: input error: %s\n", escape.Markdown(p.RefLine()), escape.Markdown(p.Error))
 		return
 	}
-	fmt.Fprintf(b, "- **%s** %s → %s\n", mdText(p.Ref()), mdCode(p.Request()), strconv.Itoa(p.Status))
+	fmt.Fprintf(b, "- **%s** %s → %s\n", escape.Markdown(p.Ref()), escape.MarkdownCode(p.Request()), strconv.Itoa(p.Status))
 	for _, f := range p.Findings {
-		fmt.Fprintf(b, "  - %s %s %s: %s", f.Severity, mdCode(f.Rule), mdCode(f.Location), mdText(f.Message))
+		fmt.Fprintf(b, "  - %s %s %s: %s", f.Severity, escape.MarkdownCode(f.Rule), escape.MarkdownCode(f.Location), escape.Markdown(f.Message))
 		if f.Hint != "" {
-			b.WriteString(" (" + mdText(f.Hint) + ")")
+			b.WriteString(" (" + escape.Markdown(f.Hint) + ")")
 		}
 		if f.Spec.File != "" {
-			b.WriteString(" — contract " + mdCode(f.Spec.String()))
+			b.WriteString(" — contract " + escape.MarkdownCode(f.Spec.String()))
 		}
 		b.WriteByte('\n')
 	}
 	if more := p.MoreText(); more != "" {
-		b.WriteString("  - " + mdText(more) + "\n")
+		b.WriteString("  - " + escape.Markdown(more) + "\n")
 	}
 	if p.Replay != "" {
 		// A fenced block shows the command as it is; its fence is longer
@@ -171,43 +174,3 @@ func longestRun(s string, c byte) int {
 	}
 	return longest
 }
-
-// mdText escapes text for Markdown on one line: control characters are
-// escaped ([escape.Line]), HTML and Markdown syntax lose their meaning.
-func mdText(s string) string {
-	s = strings.Join(strings.Fields(escape.Line(s)), " ")
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '\\', '`', '*', '_', '[', ']', '|', '#', '~', '!', '(', ')', '{', '}':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// mdCode renders s as inline code; a | (which would end a table cell) and
-// backticks are replaced, since code spans cannot escape them.
-func mdCode(s string) string {
-	s = strings.Join(strings.Fields(escape.Line(s)), " ")
-	s = strings.NewReplacer("`", "'", "|", "¦").Replace(s)
-	return "`" + s + "`"
-}
-
-// MarkdownText escapes text for Markdown on one line, as the Markdown report
-// does: control characters are escaped, HTML and Markdown syntax lose their
-// meaning.
-func MarkdownText(s string) string { return mdText(s) }
-
-// MarkdownCode renders s as inline code on one line, as the Markdown report
-// does.
-func MarkdownCode(s string) string { return mdCode(s) }
