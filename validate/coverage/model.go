@@ -1,12 +1,13 @@
 package coverage
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pb33f/go-yaml"
+
+	"github.com/contractcheck/contractcheck/internal/specdoc"
 )
 
 // opModel is what an operation of the contract documents: the items that
@@ -19,37 +20,19 @@ type opModel struct {
 	response []string            // success response fields, nested ones as "a.b"
 }
 
-// httpMethods are the keys of a path item that are operations.
-var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
 // readModel reads the operations of a contract document (YAML or JSON).
 func readModel(doc []byte) (map[string]*opModel, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(doc, &root); err != nil {
+	top, err := specdoc.Parse(doc)
+	if err != nil {
 		return nil, err
 	}
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return nil, errors.New("not a YAML or JSON document")
-	}
-	top := root.Content[0]
 	r := resolver{top: top}
 	out := map[string]*opModel{}
-	paths := member(top, "paths")
-	if paths == nil {
-		return out, nil
-	}
-	for i := 0; i+1 < len(paths.Content); i += 2 {
-		for _, m := range httpMethods {
-			op := member(paths.Content[i+1], m)
-			id := member(op, "operationId")
-			if id == nil {
-				continue
-			}
-			om := &opModel{id: id.Value, enums: map[string][]string{}}
-			r.request(om, op)
-			r.responses(om, op)
-			out[om.id] = om
-		}
+	for _, op := range specdoc.Operations(top) {
+		om := &opModel{id: op.ID, enums: map[string][]string{}}
+		r.request(om, op.Node)
+		r.responses(om, op.Node)
+		out[om.id] = om
 	}
 	return out, nil
 }
@@ -60,7 +43,7 @@ type resolver struct{ top *yaml.Node }
 // resolve follows n's $ref, if any, a few levels deep.
 func (r resolver) resolve(n *yaml.Node) *yaml.Node {
 	for range 8 {
-		ref := member(n, "$ref")
+		ref := specdoc.Member(n, "$ref")
 		if ref == nil {
 			return n
 		}
@@ -70,7 +53,7 @@ func (r resolver) resolve(n *yaml.Node) *yaml.Node {
 		}
 		n = r.top
 		for part := range strings.SplitSeq(path, "/") {
-			n = member(n, strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~"))
+			n = specdoc.Member(n, strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~"))
 		}
 	}
 	return n
@@ -90,14 +73,14 @@ func (r resolver) schemaOf(content *yaml.Node, want string) *yaml.Node {
 			break
 		}
 	}
-	return r.resolve(member(r.resolve(media), "schema"))
+	return r.resolve(specdoc.Member(r.resolve(media), "schema"))
 }
 
 // request reads the request body's fields and their enum values.
 func (r resolver) request(om *opModel, op *yaml.Node) {
-	body := r.resolve(member(op, "requestBody"))
-	schema := r.schemaOf(member(body, "content"), "form")
-	props := member(schema, "properties")
+	body := r.resolve(specdoc.Member(op, "requestBody"))
+	schema := r.schemaOf(specdoc.Member(body, "content"), "form")
+	props := specdoc.Member(schema, "properties")
 	if props == nil {
 		return
 	}
@@ -105,10 +88,10 @@ func (r resolver) request(om *opModel, op *yaml.Node) {
 		name := props.Content[i].Value
 		om.fields = append(om.fields, name)
 		prop := r.resolve(props.Content[i+1])
-		if items := member(prop, "items"); items != nil {
+		if items := specdoc.Member(prop, "items"); items != nil {
 			prop = r.resolve(items)
 		}
-		if enum := member(prop, "enum"); enum != nil {
+		if enum := specdoc.Member(prop, "enum"); enum != nil {
 			for _, v := range enum.Content {
 				om.enums[name] = append(om.enums[name], v.Value)
 			}
@@ -119,7 +102,7 @@ func (r resolver) request(om *opModel, op *yaml.Node) {
 // responses reads the documented statuses and the success response's
 // fields (one level of nesting).
 func (r resolver) responses(om *opModel, op *yaml.Node) {
-	resps := member(op, "responses")
+	resps := specdoc.Member(op, "responses")
 	if resps == nil {
 		return
 	}
@@ -131,32 +114,19 @@ func (r resolver) responses(om *opModel, op *yaml.Node) {
 			success = r.resolve(resps.Content[i+1])
 		}
 	}
-	schema := r.schemaOf(member(success, "content"), "json")
-	props := member(schema, "properties")
+	schema := r.schemaOf(specdoc.Member(success, "content"), "json")
+	props := specdoc.Member(schema, "properties")
 	if props == nil {
 		return
 	}
 	for i := 0; i+1 < len(props.Content); i += 2 {
 		name := props.Content[i].Value
 		om.response = append(om.response, name)
-		if sub := member(r.resolve(props.Content[i+1]), "properties"); sub != nil {
+		if sub := specdoc.Member(r.resolve(props.Content[i+1]), "properties"); sub != nil {
 			for j := 0; j+1 < len(sub.Content); j += 2 {
 				om.response = append(om.response, name+"."+sub.Content[j].Value)
 			}
 		}
 	}
 	slices.Sort(om.statuses)
-}
-
-// member returns the value of key in the mapping n, or nil.
-func member(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }

@@ -1,7 +1,6 @@
 package drift
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/what-changed/model"
 
+	"github.com/contractcheck/contractcheck/internal/specdoc"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -200,40 +200,21 @@ type operation struct {
 	schemas      map[string]bool
 }
 
-// methods are the keys of a path item that are operations.
-var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
 // schemaRef is the prefix of a reference to a schema of components.
 const schemaRef = "#/components/schemas/"
 
 // operationsOf indexes the operations of a document by operationId.
 func operationsOf(doc []byte) (map[string]operation, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(doc, &root); err != nil {
+	top, err := specdoc.Parse(doc)
+	if err != nil {
 		return nil, err
 	}
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return nil, errors.New("not a YAML or JSON document")
-	}
-	top := root.Content[0]
-	components := member(member(top, "components"), "schemas")
+	components := specdoc.Member(specdoc.Member(top, "components"), "schemas")
 	out := map[string]operation{}
-	paths := member(top, "paths")
-	if paths == nil {
-		return out, nil
-	}
-	for i := 0; i+1 < len(paths.Content); i += 2 {
-		item := paths.Content[i+1]
-		for _, m := range methods {
-			opNode := member(item, m)
-			id := member(opNode, "operationId")
-			if id == nil {
-				continue
-			}
-			op := operation{path: paths.Content[i].Value, method: m, schemas: map[string]bool{}}
-			refs(opNode, components, op.schemas)
-			out[id.Value] = op
-		}
+	for _, o := range specdoc.Operations(top) {
+		op := operation{path: o.Path, method: o.Method, schemas: map[string]bool{}}
+		refs(o.Node, components, op.schemas)
+		out[o.ID] = op
 	}
 	return out, nil
 }
@@ -254,23 +235,10 @@ func refs(n, components *yaml.Node, seen map[string]bool) {
 				continue
 			}
 			seen[name] = true
-			refs(member(components, name), components, seen)
+			refs(specdoc.Member(components, name), components, seen)
 		}
 	}
 	for _, c := range n.Content {
 		refs(c, components, seen)
 	}
-}
-
-// member returns the value of key in the mapping n, or nil.
-func member(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }

@@ -71,6 +71,22 @@ var groups = []struct {
 	}},
 }
 
+// eachGroup calls f with the title and the pairs of each group that has
+// pairs, in the groups' order.
+func eachGroup(r Report, f func(title string, pairs []Pair)) {
+	for _, g := range groups {
+		var in []Pair
+		for _, p := range r.Pairs {
+			if g.in(p) {
+				in = append(in, p)
+			}
+		}
+		if len(in) > 0 {
+			f(g.title, in)
+		}
+	}
+}
+
 // findingLine renders a finding on one line, after its sign.
 func findingLine(f validate.Finding) string {
 	return fmt.Sprintf("%s %s %s: %s", f.Severity, escape.Line(f.Rule), escape.Line(f.Location), escape.Line(f.Message))
@@ -79,16 +95,9 @@ func findingLine(f validate.Finding) string {
 func writeText(b *bytes.Buffer, r Report) {
 	fmt.Fprintf(b, "contractcheck diff: base %s, head %s\n", escape.Line(r.Base), escape.Line(r.Head))
 	b.WriteString(headline(r.Counts) + "\n")
-	for _, g := range groups {
-		first := true
-		for _, p := range r.Pairs {
-			if !g.in(p) {
-				continue
-			}
-			if first {
-				b.WriteString("\n" + g.title + ":\n")
-				first = false
-			}
+	eachGroup(r, func(title string, pairs []Pair) {
+		b.WriteString("\n" + title + ":\n")
+		for _, p := range pairs {
 			fmt.Fprintf(b, "  %s %s → %d: %s → %s\n", escape.Line(p.Ref), escape.Line(p.Request), p.Status, p.Base, p.Head)
 			for _, f := range p.Appeared {
 				b.WriteString("    + " + findingLine(f) + "\n")
@@ -97,7 +106,7 @@ func writeText(b *bytes.Buffer, r Report) {
 				b.WriteString("    - " + findingLine(f) + "\n")
 			}
 		}
-	}
+	})
 	if r.MorePairs > 0 {
 		fmt.Fprintf(b, "  and %s not listed\n", plural(r.MorePairs, "more changed pair"))
 	}
@@ -148,16 +157,9 @@ func writeMarkdown(b *bytes.Buffer, r Report) {
 	b.WriteString("\n| Pairs | Pass → fail | Fail → pass | Other changes | Unchanged | Input errors |\n|---:|---:|---:|---:|---:|---:|\n")
 	c := r.Counts
 	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d |\n", c.Pairs, c.PassToFail, c.FailToPass, c.Other, c.Unchanged, c.InputErrors)
-	for _, g := range groups {
-		first := true
-		for _, p := range r.Pairs {
-			if !g.in(p) {
-				continue
-			}
-			if first {
-				b.WriteString("\n### " + md(g.title) + "\n\n")
-				first = false
-			}
+	eachGroup(r, func(title string, pairs []Pair) {
+		b.WriteString("\n### " + md(title) + "\n\n")
+		for _, p := range pairs {
 			fmt.Fprintf(b, "- **%s** %s → %d: %s → %s\n", md(p.Ref), code(p.Request), p.Status, p.Base, p.Head)
 			for _, f := range p.Appeared {
 				fmt.Fprintf(b, "  - ➕ %s %s %s: %s\n", f.Severity, code(f.Rule), code(f.Location), md(f.Message))
@@ -166,7 +168,7 @@ func writeMarkdown(b *bytes.Buffer, r Report) {
 				fmt.Fprintf(b, "  - ➖ %s %s %s: %s\n", f.Severity, code(f.Rule), code(f.Location), md(f.Message))
 			}
 		}
-	}
+	})
 	if r.MorePairs > 0 {
 		fmt.Fprintf(b, "\nand %s not listed\n", plural(r.MorePairs, "more changed pair"))
 	}
