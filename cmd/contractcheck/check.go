@@ -78,9 +78,9 @@ func newCheckFlags(command string) *checkFlags {
 	f.fs.BoolVar(&f.failOnUnmatched, "fail-on-unmatched", false, "")
 	if command == "check" { // a probe always sends requests of the operation
 		f.fs.BoolVar(&f.allowEmpty, "allow-empty", false, "")
-		f.fs.StringVar(&f.coverage, "coverage", "", "")
-		f.fs.Float64Var(&f.minCoverage, "min-coverage", 0, "")
 	}
+	f.fs.StringVar(&f.coverage, "coverage", "", "")
+	f.fs.Float64Var(&f.minCoverage, "min-coverage", 0, "")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
 	f.fs.Var(f.color, "color", "")
 	f.fs.Var(f.progress, "progress", "")
@@ -219,12 +219,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	rr.c.cover = rec
 	err := rr.c.checkAll(ctx, recordings(ctx, opts.files, stdin, prog.bytesRead()), rr.out, prog)
 	prog.finish()
-	if rec != nil {
-		rep := rec.Report()
-		rr.out.summary.Coverage = &rep
-	}
-	code = rr.finish(ctx, err, opts, stderr)
-	return finishCoverage(ctx, rr.out.summary.Coverage, opts, stderr, code)
+	return rr.finish(ctx, err, opts, stderr)
 }
 
 // reportRun is the reporting side of a run of check or probe: the checker
@@ -274,6 +269,10 @@ func openReports(opts checkOptions, plan *validate.Plan, stdout, stderr io.Write
 // finish ends the reports after the pairs, err being what stopped them, and
 // returns the exit status.
 func (rr *reportRun) finish(ctx context.Context, err error, opts checkOptions, stderr io.Writer) int {
+	if rr.c.cover != nil {
+		rep := rr.c.cover.Report()
+		rr.out.summary.Coverage = &rep
+	}
 	if err == nil || ctx.Err() != nil {
 		// Finish even when interrupted, so that the report stays well formed.
 		if ferr := rr.out.w.Finish(rr.out.summary); err == nil {
@@ -283,7 +282,8 @@ func (rr *reportRun) finish(ctx context.Context, err error, opts checkOptions, s
 	if cerr := rr.files.close(); err == nil {
 		err = cerr
 	}
-	return rr.c.exitStatus(ctx, err, opts, rr.out, stderr)
+	code := rr.c.exitStatus(ctx, err, opts, rr.out, stderr)
+	return finishCoverage(ctx, rr.out.summary.Coverage, opts, stderr, code)
 }
 
 // exitStatus ends a run of check: it reports stale baseline entries, writes

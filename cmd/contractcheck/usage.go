@@ -254,6 +254,9 @@ Flags:
                          contractcheck.yaml in the working directory)
   --baseline FILE        accept the findings FILE lists
   --write-baseline FILE  write every finding of this run to FILE as a baseline
+  --coverage FILE        write what the answers covered of the contract to FILE,
+                         as check does
+  --min-coverage N       exit 1 when under N percent of it is covered
   --fail-on-unmatched    accepted for symmetry with check (every request of a
                          probe is of the operation)
   --server URL           accepted for symmetry with check (the server of
