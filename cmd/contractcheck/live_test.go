@@ -287,7 +287,8 @@ func TestProxyTwilioGo(t *testing.T) {
 	dir := t.TempDir()
 	srv := start(t, "serve", "--addr", "127.0.0.1:0", "--quiet", "--account-sid", testAccount, "--auth-token", testToken)
 	har, nd := filepath.Join(dir, "proxy.har"), filepath.Join(dir, "proxy.ndjson")
-	px := start(t, "proxy", "--listen", "127.0.0.1:0", "--upstream", "http://"+srv.addr, "--record", har, "--ndjson", nd)
+	covered := filepath.Join(dir, "coverage.json")
+	px := start(t, "proxy", "--listen", "127.0.0.1:0", "--upstream", "http://"+srv.addr, "--record", har, "--ndjson", nd, "--coverage", covered)
 
 	base := &twclient.Client{Credentials: twclient.NewCredentials(testAccount, testToken),
 		HTTPClient: &http.Client{Transport: rewrite{px.addr}, Timeout: 10 * time.Second}}
@@ -338,6 +339,23 @@ func TestProxyTwilioGo(t *testing.T) {
 	}
 	assert.Contains(t, px.stderr.String(), "error sid.format request.body#/Configuration.FlowSid")
 	assert.Contains(t, px.stderr.String(), "4 pairs: 3 passed, 1 failed")
+	// The SDK's calls covered every Target, and the proxy's coverage is that
+	// of check on its recording.
+	cov, err := coverage.ReadFile(covered)
+	require.NoError(t, err)
+	require.Len(t, cov.Operations, 1)
+	assert.Equal(t, 4, cov.Operations[0].Pairs)
+	for _, it := range cov.Operations[0].Items {
+		if it.Kind == coverage.KindEnum && strings.HasPrefix(it.Name, "Target=") {
+			assert.True(t, it.Covered(), it.Name)
+		}
+	}
+	assert.Contains(t, px.stderr.String(), "contractcheck: coverage ")
+	again := filepath.Join(dir, "again.json")
+	runArgs(t, "", "check", "--quiet", "--coverage", again, har)
+	recheck, err := coverage.ReadFile(again)
+	require.NoError(t, err)
+	assert.Equal(t, recheck.Operations, cov.Operations)
 	checked := runArgs(t, "", "check", "--quiet", har)
 	assert.Contains(t, checked.stdout, "4 pairs: 3 passed, 1 failed", "the recording checks as the proxy did")
 }

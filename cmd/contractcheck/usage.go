@@ -368,6 +368,8 @@ Flags:
   --rule RULE=LEVEL      set a rule to off, warning or error; may be repeated
   --config FILE          read the settings from FILE (default:
                          contractcheck.yaml in the working directory)
+  --coverage FILE        when stopped, write what the exchanges covered of the
+                         contract to FILE, as check --coverage does
   -h, --help             print this help
 
 Exit status: 0 after a clean stop when no exchange failed, 1 when one did, 2
