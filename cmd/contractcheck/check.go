@@ -159,6 +159,20 @@ func (f *checkFlags) options(files []string, extra []runFile, stderr io.Writer) 
 	return opts, exitOK, false
 }
 
+// writesHTML reports whether the run writes an HTML report, which shows the
+// request and response of each failing pair.
+func (opts checkOptions) writesHTML() bool {
+	if opts.format == report.FormatHTML {
+		return true
+	}
+	for _, r := range opts.reports {
+		if r.format == report.FormatHTML {
+			return true
+		}
+	}
+	return false
+}
+
 // outputs lists the files a run writes.
 func (opts checkOptions) outputs() []runFile {
 	var out []runFile
@@ -234,7 +248,7 @@ type reportRun struct {
 // files and the --summary; input errors are printed on stderr. When it
 // returns nil, the command must return code.
 func openReports(opts checkOptions, plan *validate.Plan, stdout, stderr io.Writer) (*reportRun, int) {
-	rr := &reportRun{c: checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched, rules: opts.rules}}
+	rr := &reportRun{c: checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched, rules: opts.rules, wire: opts.writesHTML()}}
 	var err error
 	if opts.baseline != "" {
 		if rr.c.baseline, err = baseline.Read(opts.baseline); err != nil {

@@ -109,6 +109,7 @@ type checker struct {
 	rules           *ruleset.Set       // the rule settings; nil for the defaults
 	baseline        *baseline.Baseline // the accepted findings; nil for none
 	cover           *coverage.Recorder // counts what the pairs cover; nil when not asked
+	wire            bool               // give failing pairs their request and response (an HTML report is written)
 }
 
 // pair checks one item and returns its report pair. An input error becomes an

@@ -73,8 +73,10 @@ type Pair struct {
 	// for a failing pair; "" for others. The text, Markdown and JUnit
 	// reports show it.
 	Replay string `json:"-"`
-	// Wire is the request and response of a failing pair, secrets redacted
-	// ([NewWire]), for the HTML report; nil for others.
+	// Wire is the request and response of a failing pair, secrets redacted,
+	// which the HTML report shows. [NewPair] leaves it nil, since only that
+	// report needs it: set it with [NewWire] (contractcheck does when it
+	// writes an HTML report).
 	Wire *Wire `json:"-"`
 	// Suppressed are the findings a baseline accepted: they are not in
 	// Findings, do not count towards the verdict, and only the summary counts
@@ -160,8 +162,6 @@ func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severit
 	case fails(p.Findings, failOn):
 		p.Verdict = VerdictFail
 		p.Replay = Curl(ex)
-		w := NewWire(ex)
-		p.Wire = &w
 	case res.Operation == "":
 		p.Verdict = VerdictSkip
 		p.Reason = redactReason(res.Skip, ex.Request.URL, p.URL, secrets)
