@@ -6,7 +6,7 @@ BENCHTIME ?= 1s
 COUNT     ?= 6
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test test-ci beam-test bench bench-peers bench-audit bench-worst fuzz clean
+.PHONY: all build demo test test-ci beam-test browser-test bench bench-peers bench-audit bench-worst fuzz clean
 
 all: build test
 
@@ -43,6 +43,14 @@ test-ci:
 ## proof that it finds what check finds on 100,000 exchanges (CI runs it)
 beam-test:
 	cd beam && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+## browser-test: the HTML report in headless Chromium (/usr/bin/chromium, or
+## $$CHROMIUM), driven by chromedp: the browser/ module, so that chromedp
+## never enters the main module's go.sum. -count=1: the test builds and runs
+## the contractcheck binary, which go test's cache does not see. Without the
+## browser it fails when CI=true and is skipped otherwise (.ci/run installs it)
+browser-test:
+	cd browser && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## bench: the benchmarks, COUNT runs each, summarised by benchstat; then the
 ## peer comparison (bench-peers)

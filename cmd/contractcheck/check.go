@@ -29,9 +29,12 @@ type checkOptions struct {
 	rules           *ruleset.Set
 	servers         []serverSetting // added to the contract's (--server, servers:)
 	reports         []reportFile
-	summary         string // the file of --summary
-	baseline        string // the file of --baseline
-	writeBaseline   string // the file of --write-baseline
+	summary         string  // the file of --summary
+	baseline        string  // the file of --baseline
+	writeBaseline   string  // the file of --write-baseline
+	htmlMaxPairs    int     // --html-max-pairs
+	coverage        string  // the file of --coverage
+	minCoverage     float64 // --min-coverage (0: none)
 }
 
 // checkFlags are the flags of contractcheck check.
@@ -50,6 +53,9 @@ type checkFlags struct {
 	summary         string
 	baseline        string
 	writeBaseline   string
+	htmlMaxPairs    int
+	coverage        string
+	minCoverage     float64
 }
 
 // newCheckFlags defines the flags of check, with their defaults, in a flag
@@ -73,6 +79,8 @@ func newCheckFlags(command string) *checkFlags {
 	if command == "check" { // a probe always sends requests of the operation
 		f.fs.BoolVar(&f.allowEmpty, "allow-empty", false, "")
 	}
+	f.fs.StringVar(&f.coverage, "coverage", "", "")
+	f.fs.Float64Var(&f.minCoverage, "min-coverage", 0, "")
 	f.fs.BoolVar(&f.quiet, "quiet", false, "")
 	f.fs.Var(f.color, "color", "")
 	f.fs.Var(f.progress, "progress", "")
@@ -82,6 +90,7 @@ func newCheckFlags(command string) *checkFlags {
 	f.fs.StringVar(&f.summary, "summary", "", "")
 	f.fs.StringVar(&f.baseline, "baseline", "", "")
 	f.fs.StringVar(&f.writeBaseline, "write-baseline", "", "")
+	f.fs.IntVar(&f.htmlMaxPairs, "html-max-pairs", report.DefaultHTMLMaxPairs, "")
 	return f
 }
 
@@ -122,10 +131,17 @@ func (f *checkFlags) options(files []string, extra []runFile, stderr io.Writer) 
 		summary:         f.summary,
 		baseline:        f.baseline,
 		writeBaseline:   f.writeBaseline,
+		htmlMaxPairs:    f.htmlMaxPairs,
+		coverage:        f.coverage,
+		minCoverage:     f.minCoverage,
 	}
 	switch {
 	case err != nil:
 		return opts, usageError(stderr, command, err), true
+	case opts.minCoverage < 0 || opts.minCoverage > 100:
+		return opts, usageError(stderr, command, fmt.Errorf("--min-coverage %g: want a percentage from 0 to 100", opts.minCoverage)), true
+	case opts.htmlMaxPairs < 1:
+		return opts, usageError(stderr, command, fmt.Errorf("--html-max-pairs %d: want at least 1 failing pair per rule", opts.htmlMaxPairs)), true
 	case opts.quiet && opts.format != report.FormatText && command == "check": // probe's also silences its lines per request
 		return opts, usageError(stderr, command, fmt.Errorf("--quiet applies to the text format only, not %s", opts.format)), true
 	}
@@ -143,6 +159,20 @@ func (f *checkFlags) options(files []string, extra []runFile, stderr io.Writer) 
 	return opts, exitOK, false
 }
 
+// writesHTML reports whether the run writes an HTML report, which shows the
+// request and response of each failing pair.
+func (opts checkOptions) writesHTML() bool {
+	if opts.format == report.FormatHTML {
+		return true
+	}
+	for _, r := range opts.reports {
+		if r.format == report.FormatHTML {
+			return true
+		}
+	}
+	return false
+}
+
 // outputs lists the files a run writes.
 func (opts checkOptions) outputs() []runFile {
 	var out []runFile
@@ -154,6 +184,9 @@ func (opts checkOptions) outputs() []runFile {
 	}
 	if opts.writeBaseline != "" {
 		out = append(out, runFile{what: "--write-baseline " + opts.writeBaseline, name: opts.writeBaseline, baseline: true})
+	}
+	if opts.coverage != "" {
+		out = append(out, runFile{what: "--coverage " + opts.coverage, name: opts.coverage})
 	}
 	return out
 }
@@ -189,10 +222,15 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if useProgress(opts.progress, stderr) {
 		prog = newProgress(stderr, time.Now)
 	}
+	rec, ok := coverageRecorder(opts, plan, stderr)
+	if !ok {
+		return exitError
+	}
 	rr, code := openReports(opts, plan, stdout, prog.writer(stderr))
 	if rr == nil {
 		return code
 	}
+	rr.c.cover = rec
 	err := rr.c.checkAll(ctx, recordings(ctx, opts.files, stdin, prog.bytesRead()), rr.out, prog)
 	prog.finish()
 	return rr.finish(ctx, err, opts, stderr)
@@ -210,7 +248,7 @@ type reportRun struct {
 // files and the --summary; input errors are printed on stderr. When it
 // returns nil, the command must return code.
 func openReports(opts checkOptions, plan *validate.Plan, stdout, stderr io.Writer) (*reportRun, int) {
-	rr := &reportRun{c: checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched, rules: opts.rules}}
+	rr := &reportRun{c: checker{plan: plan, failOn: opts.failOn, failOnUnmatched: opts.failOnUnmatched, rules: opts.rules, wire: opts.writesHTML()}}
 	var err error
 	if opts.baseline != "" {
 		if rr.c.baseline, err = baseline.Read(opts.baseline); err != nil {
@@ -219,10 +257,11 @@ func openReports(opts checkOptions, plan *validate.Plan, stdout, stderr io.Write
 		}
 	}
 	ropts := report.Options{
-		Contract:    plan.File(),
-		Color:       useColor(opts.color, stdout, os.Getenv("NO_COLOR")),
-		Quiet:       opts.quiet,
-		ToolVersion: versionString(),
+		Contract:     plan.File(),
+		Color:        useColor(opts.color, stdout, os.Getenv("NO_COLOR")),
+		Quiet:        opts.quiet,
+		ToolVersion:  versionString(),
+		HTMLMaxPairs: opts.htmlMaxPairs,
 	}
 	w, err := report.New(stdout, opts.format, ropts)
 	if err != nil {
@@ -244,6 +283,10 @@ func openReports(opts checkOptions, plan *validate.Plan, stdout, stderr io.Write
 // finish ends the reports after the pairs, err being what stopped them, and
 // returns the exit status.
 func (rr *reportRun) finish(ctx context.Context, err error, opts checkOptions, stderr io.Writer) int {
+	if rr.c.cover != nil {
+		rep := rr.c.cover.Report()
+		rr.out.summary.Coverage = &rep
+	}
 	if err == nil || ctx.Err() != nil {
 		// Finish even when interrupted, so that the report stays well formed.
 		if ferr := rr.out.w.Finish(rr.out.summary); err == nil {
@@ -253,7 +296,8 @@ func (rr *reportRun) finish(ctx context.Context, err error, opts checkOptions, s
 	if cerr := rr.files.close(); err == nil {
 		err = cerr
 	}
-	return rr.c.exitStatus(ctx, err, opts, rr.out, stderr)
+	code := rr.c.exitStatus(ctx, err, opts, rr.out, stderr)
+	return finishCoverage(ctx, rr.out.summary.Coverage, opts, stderr, code)
 }
 
 // exitStatus ends a run of check: it reports stale baseline entries, writes

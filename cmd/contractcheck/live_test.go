@@ -23,6 +23,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/badserver"
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/coverage"
 	"github.com/contractcheck/contractcheck/validate/recording"
 )
 
@@ -128,14 +129,31 @@ func TestServeAndProbe(t *testing.T) {
 	probed := filepath.Join(dir, "probe.har")
 	t.Setenv("TWILIO_ACCOUNT_SID", testAccount)
 	t.Setenv("TWILIO_AUTH_TOKEN", testToken)
-	res := runArgs(t, "", "probe", "--base-url", "http://"+srv.addr, "--record", probed, "--format", "json")
+	covered := filepath.Join(dir, "coverage.json")
+	res := runArgs(t, "", "probe", "--base-url", "http://"+srv.addr, "--record", probed, "--format", "json", "--coverage", covered)
 	require.Equal(t, exitOK, res.code, "stdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
 	var doc struct {
-		Summary struct{ Pairs, Passed, Failed int } `json:"summary"`
+		Summary struct {
+			Pairs, Passed, Failed int
+			Coverage              coverage.Report
+		} `json:"summary"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(res.stdout), &doc))
 	assert.Equal(t, 10, doc.Summary.Pairs)
 	assert.Equal(t, 10, doc.Summary.Passed)
+	// The probe's requests cover every Target, and its coverage file is the
+	// report's.
+	cov, err := coverage.ReadFile(covered)
+	require.NoError(t, err)
+	assert.Equal(t, doc.Summary.Coverage, cov)
+	require.Len(t, cov.Operations, 1)
+	assert.Equal(t, 10, cov.Operations[0].Pairs)
+	for _, it := range cov.Operations[0].Items {
+		if it.Kind == coverage.KindEnum && strings.HasPrefix(it.Name, "Target=") {
+			assert.True(t, it.Covered(), it.Name)
+		}
+	}
+	assert.Contains(t, res.stderr, "contractcheck: coverage ")
 	assert.Contains(t, res.stderr, "negative.sid.Configuration.FlowSid")
 	assert.Contains(t, res.stderr, "refused, as it must be: it breaks sid.format")
 	assert.NotContains(t, res.stdout+res.stderr, testToken)
@@ -269,7 +287,8 @@ func TestProxyTwilioGo(t *testing.T) {
 	dir := t.TempDir()
 	srv := start(t, "serve", "--addr", "127.0.0.1:0", "--quiet", "--account-sid", testAccount, "--auth-token", testToken)
 	har, nd := filepath.Join(dir, "proxy.har"), filepath.Join(dir, "proxy.ndjson")
-	px := start(t, "proxy", "--listen", "127.0.0.1:0", "--upstream", "http://"+srv.addr, "--record", har, "--ndjson", nd)
+	covered := filepath.Join(dir, "coverage.json")
+	px := start(t, "proxy", "--listen", "127.0.0.1:0", "--upstream", "http://"+srv.addr, "--record", har, "--ndjson", nd, "--coverage", covered)
 
 	base := &twclient.Client{Credentials: twclient.NewCredentials(testAccount, testToken),
 		HTTPClient: &http.Client{Transport: rewrite{px.addr}, Timeout: 10 * time.Second}}
@@ -320,6 +339,23 @@ func TestProxyTwilioGo(t *testing.T) {
 	}
 	assert.Contains(t, px.stderr.String(), "error sid.format request.body#/Configuration.FlowSid")
 	assert.Contains(t, px.stderr.String(), "4 pairs: 3 passed, 1 failed")
+	// The SDK's calls covered every Target, and the proxy's coverage is that
+	// of check on its recording.
+	cov, err := coverage.ReadFile(covered)
+	require.NoError(t, err)
+	require.Len(t, cov.Operations, 1)
+	assert.Equal(t, 4, cov.Operations[0].Pairs)
+	for _, it := range cov.Operations[0].Items {
+		if it.Kind == coverage.KindEnum && strings.HasPrefix(it.Name, "Target=") {
+			assert.True(t, it.Covered(), it.Name)
+		}
+	}
+	assert.Contains(t, px.stderr.String(), "contractcheck: coverage ")
+	again := filepath.Join(dir, "again.json")
+	runArgs(t, "", "check", "--quiet", "--coverage", again, har)
+	recheck, err := coverage.ReadFile(again)
+	require.NoError(t, err)
+	assert.Equal(t, recheck.Operations, cov.Operations)
 	checked := runArgs(t, "", "check", "--quiet", har)
 	assert.Contains(t, checked.stdout, "4 pairs: 3 passed, 1 failed", "the recording checks as the proxy did")
 }

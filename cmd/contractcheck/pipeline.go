@@ -15,6 +15,7 @@ import (
 	"github.com/contractcheck/contractcheck/internal/ordered"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/baseline"
+	"github.com/contractcheck/contractcheck/validate/coverage"
 	"github.com/contractcheck/contractcheck/validate/recording"
 	"github.com/contractcheck/contractcheck/validate/report"
 	"github.com/contractcheck/contractcheck/validate/ruleset"
@@ -107,6 +108,8 @@ type checker struct {
 	failOnUnmatched bool
 	rules           *ruleset.Set       // the rule settings; nil for the defaults
 	baseline        *baseline.Baseline // the accepted findings; nil for none
+	cover           *coverage.Recorder // counts what the pairs cover; nil when not asked
+	wire            bool               // give failing pairs their request and response (an HTML report is written)
 }
 
 // pair checks one item and returns its report pair. An input error becomes an
@@ -126,6 +129,9 @@ func (c checker) pair(it item) (p report.Pair) {
 		}
 	}()
 	res := c.plan.Check(it.ex)
+	if c.cover != nil {
+		c.cover.Add(it.ex, res)
+	}
 	if c.failOnUnmatched && res.Operation == "" {
 		// Clip: never write into spare capacity of the checker's slice.
 		res.Findings = append(slices.Clip(res.Findings), c.plan.Unmatched(it.ex, res))

@@ -141,11 +141,17 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "contractcheck probe: %v\n", err)
 		return exitError
 	}
+	cover, ok := coverageRecorder(opts.checkOptions, plan, stderr)
+	if !ok {
+		rec.close()
+		return exitError
+	}
 	rr, code := openReports(opts.checkOptions, plan, stdout, stderr)
 	if rr == nil {
 		rec.close()
 		return code
 	}
+	rr.c.cover = cover
 	err = probeAll(ctx, client, plan, cases, rr, rec, opts.quiet, stderr)
 	if rerr := rec.close(); err == nil {
 		err = rerr
@@ -170,6 +176,9 @@ func probeAll(ctx context.Context, client *probe.Client, plan *validate.Plan, ca
 			return err
 		}
 		res := probe.Judge(plan, c, ex)
+		if rr.c.cover != nil {
+			rr.c.cover.Add(ex, res)
+		}
 		if !quiet {
 			fmt.Fprintf(stderr, "contractcheck probe: %-42s %s %s -> %d (%s)\n", c.Name, c.Method, shown(ex.Request.URL), ex.Response.Status, probeVerdict(c, ex.Response.Status, res))
 		}

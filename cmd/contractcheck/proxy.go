@@ -33,6 +33,7 @@ type proxyFlags struct {
 	spec            string
 	failOn          *choice
 	settings        settingsFlags
+	coverage        string
 }
 
 // newProxyFlags defines the flags of proxy, with their defaults.
@@ -51,6 +52,7 @@ func newProxyFlags() *proxyFlags {
 	f.fs.StringVar(&f.spec, "spec", "", "")
 	f.fs.Var(f.failOn, "fail-on", "")
 	f.settings.define(f.fs)
+	f.fs.StringVar(&f.coverage, "coverage", "", "")
 	return f
 }
 
@@ -102,7 +104,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return exitError
 	}
-	if err := overlap(liveOutputs("--record", f.record, "--ndjson", f.ndjson), settingsInputs(f.spec, configFile(f.settings))); err != nil {
+	if err := overlap(liveOutputs("--record", f.record, "--ndjson", f.ndjson, "--coverage", f.coverage), settingsInputs(f.spec, configFile(f.settings))); err != nil {
 		return usageError(stderr, "proxy", err)
 	}
 	plan := loadPlan(ctx, f.spec, stderr)
@@ -110,7 +112,12 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitError
 	}
 	sev, _ := rules.FailOn()
-	st, err := newProxyStream(plan, checker{plan: plan, failOn: sev, rules: rules}, f, stderr)
+	covOpts := checkOptions{spec: f.spec, coverage: f.coverage}
+	cover, ok := coverageRecorder(covOpts, plan, stderr)
+	if !ok {
+		return exitError
+	}
+	st, err := newProxyStream(plan, checker{plan: plan, failOn: sev, rules: rules, cover: cover}, f, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "contractcheck proxy: %v\n", err)
 		return exitError
@@ -140,10 +147,12 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "contractcheck proxy: %v\n", err)
 		return exitError
 	}
+	code = exitOK
 	if st.out.summary.Failed > 0 {
-		return exitFail
+		code = exitFail
 	}
-	return exitOK
+	// Stopped by a signal, as a proxy always is: the coverage is complete.
+	return finishCoverage(context.Background(), st.out.summary.Coverage, covOpts, stderr, code)
 }
 
 // proxyStream reports and records the exchanges of a proxy as they pass:
@@ -197,6 +206,9 @@ func newProxyStream(plan *validate.Plan, c checker, f *proxyFlags, stderr io.Wri
 func (st *proxyStream) exchange(e proxy.Exchange) {
 	ex := e.Exchange
 	p := st.c.result(ex, e.Result)
+	if st.c.cover != nil && e.NotChecked == "" {
+		st.c.cover.Add(ex, e.Result)
+	}
 	if e.NotChecked != "" && p.Verdict == report.VerdictPass {
 		// What was checked is clean, but not everything was: not a pass.
 		p.Verdict, p.Reason = report.VerdictSkip, "not fully checked: "+e.NotChecked
@@ -243,6 +255,10 @@ func (st *proxyStream) close() error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	err := st.werr
+	if st.c.cover != nil {
+		rep := st.c.cover.Report()
+		st.out.summary.Coverage = &rep
+	}
 	if ferr := st.out.w.Finish(st.out.summary); err == nil {
 		err = ferr
 	}

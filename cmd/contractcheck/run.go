@@ -29,6 +29,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch name {
 	case "check":
 		return runCheck(ctx, rest, stdin, stdout, stderr)
+	case "coverage":
+		return runCoverage(rest, stdout, stderr)
+	case "diff":
+		return runDiff(ctx, rest, stdin, stdout, stderr)
 	case "convert":
 		return runConvert(ctx, rest, stdin, stdout, stderr)
 	case "probe":

@@ -46,7 +46,7 @@ var twilioSpec = filepath.Join("..", "..", "..", "shared", "specs", "twilio_conv
 //
 // and the condition [twilio-spec] (Twilio's OpenAPI description is present,
 // its path in $TWILIO_SPEC). $CONTRACT is the path of the built-in contract's
-// file in the repository.
+// file in the repository, $TESTDATA that of its testdata directory.
 func TestScripts(t *testing.T) {
 	t.Parallel() // with the other long tests, while scripts wait on their processes
 	spec, err := filepath.Abs(twilioSpec)
@@ -57,6 +57,10 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testdata, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 scriptDir,
 		RequireExplicitExec: true,
@@ -64,6 +68,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TWILIO_SPEC", spec)
 			env.Setenv("CONTRACT", contract)
+			env.Setenv("TESTDATA", testdata)
 			env.Setenv("NO_COLOR", "")
 			return nil
 		},

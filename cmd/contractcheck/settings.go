@@ -141,6 +141,10 @@ func (c checker) result(ex *validate.Exchange, res validate.Result) report.Pair 
 	}
 	p := report.NewPair(ex, res, c.failOn)
 	p.Shape, p.Suppressed, p.SuppressedMore = shape, suppressed, suppressedMore
+	if c.wire && p.Verdict == report.VerdictFail {
+		w := report.NewWire(ex)
+		p.Wire = &w
+	}
 	return p
 }
 

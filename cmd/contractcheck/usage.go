@@ -8,6 +8,9 @@ const mainUsage = `contractcheck checks recorded HTTP exchanges of Twilio Conver
 Usage:
   contractcheck check [flags] FILE...   check recordings (HAR, NDJSON, go-vcr cassettes)
   contractcheck convert FILE...         write recordings as NDJSON, one exchange a line
+  contractcheck coverage FILE...        merge the coverage files of check --coverage
+  contractcheck diff --base OLD --head NEW FILE...
+                                        what a new contract changes for recorded traffic
   contractcheck probe --base-url URL    check a live server by sending it requests
   contractcheck serve [flags]           fake the endpoint, for development and demos
   contractcheck proxy --upstream URL    check every exchange through a reverse proxy
@@ -45,11 +48,23 @@ Flags:
                          contract, pairs, summary), ndjson (one pair per line),
                          junit (JUnit XML: a suite per file, a test case per
                          pair), sarif (SARIF 2.1.0), github (GitHub Actions
-                         ::error and ::warning annotations) or markdown (a
-                         summary: counts by rule, the first failing pairs)
+                         ::error and ::warning annotations), markdown (a
+                         summary: counts by rule, the first failing pairs) or
+                         html (one self-contained page: summary, a chart of
+                         findings by rule, a filter, the failing pairs with
+                         their request, response and curl replay)
   --report FORMAT=FILE   also write a report in FORMAT to FILE (its directory
                          is created); may be repeated, such as
-                         --report junit=out/junit.xml --report sarif=out/r.sarif
+                         --report junit=out/junit.xml --report html=out/r.html
+  --html-max-pairs N     how many failing pairs of each rule the html report
+                         lists (default 50); it says how many more there were
+  --coverage FILE        write what the pairs covered of the contract to FILE
+                         (JSON; contractcheck coverage merges such files): per
+                         operation, statuses, request fields and enum values,
+                         response fields seen not null, CORS shapes, rules
+                         exercised; the json, markdown and html reports show it
+  --min-coverage N       fail the run (exit 1) when under N percent of those
+                         items are covered
   --summary FILE         append a Markdown summary to FILE, such as
                          "$GITHUB_STEP_SUMMARY"
   --fail-on SEVERITY     lowest severity that fails a pair: error (default) or
@@ -174,14 +189,16 @@ serve, proxy, rules, version, help).
 
 // commandUsage maps each command to its usage.
 var commandUsage = map[string]string{
-	"check":   checkUsage,
-	"convert": convertUsage,
-	"probe":   probeUsage,
-	"serve":   serveUsage,
-	"proxy":   proxyUsage,
-	"rules":   rulesUsage,
-	"version": versionUsage,
-	"help":    helpUsage,
+	"check":    checkUsage,
+	"convert":  convertUsage,
+	"diff":     diffUsage,
+	"coverage": coverageUsage,
+	"probe":    probeUsage,
+	"serve":    serveUsage,
+	"proxy":    proxyUsage,
+	"rules":    rulesUsage,
+	"version":  versionUsage,
+	"help":     helpUsage,
 }
 
 // probeUsage is the usage of contractcheck probe.
@@ -225,7 +242,9 @@ Flags:
   --spec FILE            write and check the requests from the OpenAPI 3
                          contract in FILE instead of the built-in one
   --format FORMAT        report format, as for check: text (default), json,
-                         ndjson, junit, sarif, github or markdown
+                         ndjson, junit, sarif, github, markdown or html
+  --html-max-pairs N     how many failing pairs of each rule the html report
+                         lists (default 50)
   --report FORMAT=FILE   also write a report in FORMAT to FILE; may be repeated
   --summary FILE         append a Markdown summary to FILE
   --fail-on SEVERITY     lowest severity that fails a pair: error (default) or
@@ -235,6 +254,9 @@ Flags:
                          contractcheck.yaml in the working directory)
   --baseline FILE        accept the findings FILE lists
   --write-baseline FILE  write every finding of this run to FILE as a baseline
+  --coverage FILE        write what the answers covered of the contract to FILE,
+                         as check does
+  --min-coverage N       exit 1 when under N percent of it is covered
   --fail-on-unmatched    accepted for symmetry with check (every request of a
                          probe is of the operation)
   --server URL           accepted for symmetry with check (the server of
@@ -346,6 +368,8 @@ Flags:
   --rule RULE=LEVEL      set a rule to off, warning or error; may be repeated
   --config FILE          read the settings from FILE (default:
                          contractcheck.yaml in the working directory)
+  --coverage FILE        when stopped, write what the exchanges covered of the
+                         contract to FILE, as check --coverage does
   -h, --help             print this help
 
 Exit status: 0 after a clean stop when no exchange failed, 1 when one did, 2

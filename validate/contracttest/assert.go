@@ -164,6 +164,7 @@ func checkExchange(t assert.TestingT, req *http.Request, resp *http.Response, op
 	} else {
 		res = cfg.plan.Check(ex)
 	}
+	noteCoverage(cfg.plan, ex, res)
 	if res.Skipped() {
 		return "the exchange is of no operation of the contract " + cfg.plan.File() + ":\n" +
 			render(ex, "", []validate.Finding{cfg.plan.Unmatched(ex, res)}), false

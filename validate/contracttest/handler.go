@@ -85,6 +85,7 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ex.Response = rec.response()
 	res := hd.cfg.plan.Check(ex)
+	noteCoverage(hd.cfg.plan, ex, res)
 	hd.mon.report(ex, res.Operation, res.Findings, nil, nil, false)
 }
 

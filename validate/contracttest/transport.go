@@ -107,6 +107,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ex.Response = validate.Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: respBody}
 	res := tr.cfg.plan.Check(ex)
+	noteCoverage(tr.cfg.plan, ex, res)
 	tr.mon.report(ex, res.Operation, res.Findings, rel.expected(), nil, false)
 	return resp, nil
 }

@@ -1,7 +1,7 @@
 // Package report writes the reports of contractcheck: what checking recorded
 // exchanges against a contract found, as text for people, as JSON or NDJSON
 // for other tools, and as JUnit XML, SARIF 2.1.0, GitHub Actions annotations
-// or a Markdown summary for CI systems.
+// or a Markdown summary for CI systems, and as one self-contained HTML page.
 //
 // A report is made of [Pair] values, one per exchange read (or per entry that
 // could not be read), followed by a [Summary]. Every format renders the same
@@ -11,7 +11,8 @@
 // holds. The formats that must hold something back keep it small: JUnit holds
 // the test cases of the open suite (moving them to a temporary file past a
 // few megabytes), SARIF the input errors, Markdown the counts by rule and the
-// first failing pairs.
+// first failing pairs, HTML the counts by rule and the first failing pairs of
+// each rule (moving them to a temporary file past a few megabytes).
 //
 // Secrets never reach a report: [NewPair] redacts the URL with
 // [validate.Redact], and the findings of a [validate.Plan] are redacted

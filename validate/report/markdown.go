@@ -24,11 +24,51 @@ type ruleCount struct {
 	pairs    int
 }
 
+// ruleCounts counts the findings of each rule, and the pairs that have them.
+type ruleCounts map[string]*ruleCount
+
+// add counts the findings of p, those the caps left out included.
+func (rc ruleCounts) add(p Pair) {
+	seen := map[string]bool{}
+	for _, f := range p.Findings {
+		c := rc[f.Rule]
+		if c == nil {
+			c = &ruleCount{rule: f.Rule, severity: f.Severity}
+			rc[f.Rule] = c
+		}
+		c.findings++
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			c.pairs++
+		}
+	}
+	for rule, n := range p.Omitted {
+		if c := rc[rule]; c != nil { // the rule has a finding in p
+			c.findings += n
+		}
+	}
+}
+
+// sorted returns the counts, the rule of most findings first.
+func (rc ruleCounts) sorted() []*ruleCount {
+	counts := make([]*ruleCount, 0, len(rc))
+	for _, c := range rc {
+		counts = append(counts, c)
+	}
+	slices.SortFunc(counts, func(a, b *ruleCount) int {
+		if a.findings != b.findings {
+			return b.findings - a.findings
+		}
+		return strings.Compare(a.rule, b.rule)
+	})
+	return counts
+}
+
 // markdownWriter keeps the counts by rule and the first failing pairs, and
 // writes the summary at the end.
 type markdownWriter struct {
 	w       io.Writer
-	byRule  map[string]*ruleCount
+	byRule  ruleCounts
 	failing []Pair // the first markdownPairs failed or input-error pairs
 	more    int    // how many more there were
 }
@@ -39,30 +79,13 @@ type markdownWriter struct {
 // Finish; it keeps the counts by rule and those ten pairs only. Text from the
 // recordings is escaped, so it can neither format the page nor inject HTML.
 func NewMarkdown(w io.Writer) Writer {
-	return &markdownWriter{w: w, byRule: map[string]*ruleCount{}}
+	return &markdownWriter{w: w, byRule: ruleCounts{}}
 }
 
 // WritePair counts the pair's findings and keeps it if it is among the first
 // failing pairs.
 func (m *markdownWriter) WritePair(p Pair) error {
-	seen := map[string]bool{}
-	for _, f := range p.Findings {
-		c := m.byRule[f.Rule]
-		if c == nil {
-			c = &ruleCount{rule: f.Rule, severity: f.Severity}
-			m.byRule[f.Rule] = c
-		}
-		c.findings++
-		if !seen[f.Rule] {
-			seen[f.Rule] = true
-			c.pairs++
-		}
-	}
-	for rule, n := range p.Omitted {
-		if c := m.byRule[rule]; c != nil { // the rule has a finding in p
-			c.findings += n
-		}
-	}
+	m.byRule.add(p)
 	if p.Verdict == VerdictFail || p.Verdict == VerdictInputError {
 		if len(m.failing) < markdownPairs {
 			m.failing = append(m.failing, p)
@@ -76,34 +99,15 @@ func (m *markdownWriter) WritePair(p Pair) error {
 // Finish writes the summary.
 func (m *markdownWriter) Finish(s Summary) error {
 	var b bytes.Buffer
-	head := fmt.Sprintf("no pair failed (%s checked)", plural(s.Pairs, "pair"))
-	if s.Passed+s.Failed == 0 {
-		head = fmt.Sprintf("no pair was checked (%d skipped)", s.Skipped)
-	}
-	if s.Failed > 0 {
-		head = fmt.Sprintf("%d of %s failed", s.Failed, plural(s.Pairs, "pair"))
-	}
-	if s.InputErrors > 0 {
-		head = plural(s.InputErrors, "input error") + ", " + head
-	}
-	b.WriteString("## contractcheck: " + head + "\n\n")
+	b.WriteString("## contractcheck: " + headline(s) + "\n\n")
 	b.WriteString("| Pairs | Passed | Failed | Skipped | Input errors | Errors | Warnings | Suppressed |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Pairs, s.Passed, s.Failed, s.Skipped, s.InputErrors, s.Errors, s.Warnings, s.Suppressed)
 	if len(m.byRule) > 0 {
-		counts := make([]*ruleCount, 0, len(m.byRule))
-		for _, c := range m.byRule {
-			counts = append(counts, c)
-		}
-		slices.SortFunc(counts, func(a, b *ruleCount) int {
-			if a.findings != b.findings {
-				return b.findings - a.findings
-			}
-			return strings.Compare(a.rule, b.rule)
-		})
+		counts := m.byRule.sorted()
 		b.WriteString("\n### Findings by rule\n\n| Rule | Severity | Findings | Pairs |\n|---|---|---:|---:|\n")
 		for _, c := range counts {
-			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", mdCode(c.rule), c.severity, c.findings, c.pairs)
+			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", escape.MarkdownCode(c.rule), c.severity, c.findings, c.pairs)
 		}
 	}
 	if len(m.failing) > 0 {
@@ -116,6 +120,9 @@ func (m *markdownWriter) Finish(s Summary) error {
 			m.pair(&b, p)
 		}
 	}
+	if s.Coverage != nil {
+		b.WriteString("\n" + s.Coverage.MarkdownSection())
+	}
 	if _, err := m.w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("writing the Markdown summary: %w", err)
 	}
@@ -125,22 +132,22 @@ func (m *markdownWriter) Finish(s Summary) error {
 // pair writes one failing pair as a list item with its findings.
 func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
 	if p.Verdict == VerdictInputError {
-		fmt.Fprintf(b, "- **%s**: input error: %s\n", mdText(p.RefLine()), mdText(p.Error))
+		fmt.Fprintf(b, "- **%s**: input error: %s\n", escape.Markdown(p.RefLine()), escape.Markdown(p.Error))
 		return
 	}
-	fmt.Fprintf(b, "- **%s** %s → %s\n", mdText(p.Ref()), mdCode(p.Request()), strconv.Itoa(p.Status))
+	fmt.Fprintf(b, "- **%s** %s → %s\n", escape.Markdown(p.Ref()), escape.MarkdownCode(p.Request()), strconv.Itoa(p.Status))
 	for _, f := range p.Findings {
-		fmt.Fprintf(b, "  - %s %s %s: %s", f.Severity, mdCode(f.Rule), mdCode(f.Location), mdText(f.Message))
+		fmt.Fprintf(b, "  - %s %s %s: %s", f.Severity, escape.MarkdownCode(f.Rule), escape.MarkdownCode(f.Location), escape.Markdown(f.Message))
 		if f.Hint != "" {
-			b.WriteString(" (" + mdText(f.Hint) + ")")
+			b.WriteString(" (" + escape.Markdown(f.Hint) + ")")
 		}
 		if f.Spec.File != "" {
-			b.WriteString(" — contract " + mdCode(f.Spec.String()))
+			b.WriteString(" — contract " + escape.MarkdownCode(f.Spec.String()))
 		}
 		b.WriteByte('\n')
 	}
 	if more := p.MoreText(); more != "" {
-		b.WriteString("  - " + mdText(more) + "\n")
+		b.WriteString("  - " + escape.Markdown(more) + "\n")
 	}
 	if p.Replay != "" {
 		// A fenced block shows the command as it is; its fence is longer
@@ -166,35 +173,4 @@ func longestRun(s string, c byte) int {
 		}
 	}
 	return longest
-}
-
-// mdText escapes text for Markdown on one line: control characters are
-// escaped ([escape.Line]), HTML and Markdown syntax lose their meaning.
-func mdText(s string) string {
-	s = strings.Join(strings.Fields(escape.Line(s)), " ")
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '\\', '`', '*', '_', '[', ']', '|', '#', '~', '!', '(', ')', '{', '}':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// mdCode renders s as inline code; a | (which would end a table cell) and
-// backticks are replaced, since code spans cannot escape them.
-func mdCode(s string) string {
-	s = strings.Join(strings.Fields(escape.Line(s)), " ")
-	s = strings.NewReplacer("`", "'", "|", "¦").Replace(s)
-	return "`" + s + "`"
 }

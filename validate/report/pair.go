@@ -73,6 +73,11 @@ type Pair struct {
 	// for a failing pair; "" for others. The text, Markdown and JUnit
 	// reports show it.
 	Replay string `json:"-"`
+	// Wire is the request and response of a failing pair, secrets redacted,
+	// which the HTML report shows. [NewPair] leaves it nil, since only that
+	// report needs it: set it with [NewWire] (contractcheck does when it
+	// writes an HTML report).
+	Wire *Wire `json:"-"`
 	// Suppressed are the findings a baseline accepted: they are not in
 	// Findings, do not count towards the verdict, and only the summary counts
 	// them.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/coverage"
 )
 
 // Summary counts the pairs of a report and their findings.
@@ -25,6 +26,10 @@ type Summary struct {
 	// Suppressed counts the findings a baseline accepted (not counted in
 	// Errors and Warnings); the JSON summary leaves it out when zero.
 	Suppressed int `json:"suppressed,omitempty"`
+	// Coverage is what the pairs covered of the contract, when the run was
+	// asked for it (contractcheck check --coverage, --min-coverage); the
+	// JSON, Markdown and HTML reports show it.
+	Coverage *coverage.Report `json:"coverage,omitempty"`
 }
 
 // Add counts one pair.
@@ -74,6 +79,15 @@ func (s *Summary) Merge(o Summary) {
 	s.Infos += o.Infos
 	s.InputErrors += o.InputErrors
 	s.Suppressed += o.Suppressed
+	switch {
+	case o.Coverage == nil:
+	case s.Coverage == nil:
+		c := coverage.Merge(*o.Coverage)
+		s.Coverage = &c
+	default:
+		c := coverage.Merge(*s.Coverage, *o.Coverage)
+		s.Coverage = &c
+	}
 }
 
 // String renders the summary on one line, such as

@@ -41,11 +41,15 @@ const (
 	// FormatMarkdown is a Markdown summary: counts, counts by rule and the
 	// first failing pairs, as for $GITHUB_STEP_SUMMARY.
 	FormatMarkdown Format = "markdown"
+	// FormatHTML is one self-contained HTML page: the summary, the findings
+	// by rule as a chart, a filter, and the first failing pairs of each rule
+	// with their request, response and replay ([NewHTML]).
+	FormatHTML Format = "html"
 )
 
 // Formats returns every format, the default first.
 func Formats() []Format {
-	return []Format{FormatText, FormatJSON, FormatNDJSON, FormatJUnit, FormatSARIF, FormatGitHub, FormatMarkdown}
+	return []Format{FormatText, FormatJSON, FormatNDJSON, FormatJUnit, FormatSARIF, FormatGitHub, FormatMarkdown, FormatHTML}
 }
 
 // ParseFormat parses the name of a format.
@@ -74,6 +78,9 @@ type Options struct {
 	// ToolVersion is the version of contractcheck the SARIF report names
 	// ("" leaves it out).
 	ToolVersion string
+	// HTMLMaxPairs is how many failing pairs of each rule the HTML report
+	// lists; zero means [DefaultHTMLMaxPairs].
+	HTMLMaxPairs int
 }
 
 // New returns a writer of the given format to w.
@@ -93,6 +100,8 @@ func New(w io.Writer, f Format, opts Options) (Writer, error) {
 		return NewGitHub(w), nil
 	case FormatMarkdown:
 		return NewMarkdown(w), nil
+	case FormatHTML:
+		return NewHTML(w, opts), nil
 	}
 	return nil, fmt.Errorf("making a report writer: unknown format %q", f)
 }
