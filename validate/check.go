@@ -23,12 +23,16 @@ type checker struct {
 	perRule     map[string]int // the findings of each rule in findings
 	omitted     map[string]int // the findings of each rule left out by the caps
 
-	pathVals []string            // path parameter values, in template order
-	form     map[string][]string // documented form keys and their decoded values
-	formOK   bool                // the body was read as the operation's form
-	respBody map[string]any      // the response body, when it is a JSON object
-	respPlan *responsePlan       // the documented response matched by status
-	unread   Bodies              // the bodies that could not be read: their rules are left out
+	pathVals   []string      // path parameter values, in template order
+	scan       *fastState    // the scanned form and response properties
+	formOK     bool          // the body was read as the operation's form
+	respObject bool          // the response body is a JSON object, its properties in scan
+	respPlan   *responsePlan // the documented response matched by status
+	unread     Bodies        // the bodies that could not be read: their rules are left out
+
+	// gating makes the checker a gate (see Plan.gate): a rule that fails
+	// sets failed and builds no finding.
+	gating, failed bool
 }
 
 // Check checks one exchange against the contract and returns its findings.
@@ -73,7 +77,9 @@ func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals, unread: unread}
+	st := fastStates.Get().(*fastState)
+	defer st.release()
+	c := &checker{p: p, op: op, ex: ex, pathVals: vals, unread: unread, scan: st}
 	return c.run(ex.Response.Status != 0)
 }
 
@@ -83,16 +89,22 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	if p.fastClean(op, vals, ex, withResponse) {
+	st := fastStates.Get().(*fastState)
+	defer st.release()
+	c := checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	if c.gate(withResponse) {
 		return Result{Operation: op.id}
 	}
-	return p.fullCheck(op, vals, ex, withResponse)
+	c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	return c.run(withResponse)
 }
 
 // fullCheck checks an exchange of op with every rule and returns all its
-// findings. The fast path (fastClean) answers first for clean exchanges.
+// findings, without the gate.
 func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withResponse bool) Result {
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals}
+	st := fastStates.Get().(*fastState)
+	defer st.release()
+	c := &checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
 }
 
@@ -121,6 +133,10 @@ func (c *checker) run(withResponse bool) Result {
 // counted as omitted. Checks that can find something for every key or item
 // of a body ask first, so that what is left out is never built.
 func (c *checker) room(rule string) bool {
+	if c.gating {
+		c.failed = true
+		return false
+	}
 	n := c.perRule[rule]
 	if n == 0 || n < MaxFindingsPerRule && len(c.findings) < MaxFindingsPerPair {
 		return true
@@ -362,15 +378,16 @@ func contentTypeHint(got, want string) string {
 }
 
 // checkForm checks a form-encoded body against the operation's field table
-// and schema.
+// and schema. Its documented pairs are kept in c.scan.form for the rules
+// that read the form.
 func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	fp := mp.form
+	fs := &c.scan.form
+	fs.plan, fs.pairs = fp, fs.pairs[:0]
 	c.formOK = true
-	c.form = map[string][]string{}
 	instance := map[string]any{}
 	undecodable := map[string]bool{}
 	unknown := map[string]bool{}
-	var order []string // documented keys in the order first seen
 	for _, pair := range decodeForm(string(body)) {
 		if pair.problem != "" && c.room(RuleFormSyntax) {
 			loc := "request.body"
@@ -384,22 +401,25 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
 				Spec:    c.op.anchors[AnchorRequestBody]})
 		}
-		f := fp.fields[pair.key]
-		if f == nil {
+		field, ok := fp.lookup(sbytes(pair.key))
+		if !ok {
 			if !fp.open && !unknown[pair.key] {
 				unknown[pair.key] = true
 				c.unknownKey(fp, pair.key)
 			}
 			continue
 		}
-		if _, ok := c.form[pair.key]; !ok {
-			order = append(order, pair.key)
-		}
-		c.form[pair.key] = append(c.form[pair.key], pair.value)
+		fs.pairs = append(fs.pairs, formValue{field, sbytes(pair.value)})
 	}
-	for _, key := range order {
-		f := fp.fields[key]
-		vals := c.form[key]
+	seen := make([]bool, len(fp.list))
+	for _, pv := range fs.pairs {
+		if seen[pv.field] {
+			continue
+		}
+		seen[pv.field] = true
+		f := fp.list[pv.field]
+		key := f.name
+		vals := fs.values(pv.field)
 		loc := "request.body#/" + escapeToken(key)
 		if f.kind == kindArray {
 			items := make([]any, 0, len(vals))
@@ -780,5 +800,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {
 		c.checkListed(mp.listed, v, "")
 	}
-	c.respBody, _ = v.(map[string]any)
+	if _, c.respObject = v.(map[string]any); c.respObject && c.op.webhook != nil {
+		c.scan.recordProps(res.Body)
+	}
 }

@@ -81,9 +81,38 @@ type mediaPlan struct {
 // formPlan is the field table of a form-encoded body.
 type formPlan struct {
 	fields map[string]*formField
-	names  []string // sorted, for suggestions
-	open   bool     // additionalProperties allows undocumented keys
+	names  []string       // sorted, for suggestions
+	list   []*formField   // the fields in the order of names
+	index  map[string]int // field name → index in list
+	open   bool           // additionalProperties allows undocumented keys
 }
+
+// number lists the fields in the order of their names, by index.
+func (fp *formPlan) number() {
+	for i, name := range fp.names {
+		fp.index[name] = i
+		fp.list = append(fp.list, fp.fields[name])
+	}
+}
+
+// lookup finds a documented field by name: a few names are compared in
+// turn, more through the map.
+func (fp *formPlan) lookup(key []byte) (int, bool) {
+	if len(fp.list) > smallTable {
+		i, ok := fp.index[bstr(key)]
+		return i, ok
+	}
+	for i, f := range fp.list {
+		if f.name == string(key) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// smallTable is the size up to which looking a name up by comparing it with
+// each is faster than hashing it.
+const smallTable = 12
 
 // formField is one documented key of a form body.
 type formField struct {
@@ -266,7 +295,8 @@ func isJSONMediaType(mt string) bool {
 
 // newFormPlan builds the field table of a form body from its schema.
 func newFormPlan(doc *document, ptr string) *formPlan {
-	fp := &formPlan{fields: map[string]*formField{}}
+	fp := &formPlan{fields: map[string]*formField{}, index: map[string]int{}}
+	defer fp.number()
 	if ptr == "" {
 		fp.open = true
 		return fp

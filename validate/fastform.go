@@ -5,26 +5,20 @@ import (
 	"unicode/utf8"
 )
 
-// fastForm is a form body's field table and schema compiled for the fast
-// path: each documented field by index, with the schema its value must meet.
+// fastForm is a form body's schema compiled for the gate: for each field
+// of its plan (by index), the schema its value must meet.
 type fastForm struct {
 	plan     *formPlan
-	fields   []*formField
-	index    map[string]int // field name → index in fields
-	schemas  []*fastSchema  // per field; nil accepts any value
-	root     *fastSchema    // nil when the body has no schema
-	required []int          // field indexes
+	schemas  []*fastSchema // per field; nil accepts any value
+	root     *fastSchema   // nil when the body has no schema
+	required []int         // field indexes
 }
 
-// newFastForm compiles a form media type for the fast path; nil when its
-// schema is beyond the fast path.
+// newFastForm compiles a form media type for the gate; nil when its schema
+// is beyond the fast schemas.
 func newFastForm(fc *fastCompiler, mp *mediaPlan, schemaPtr string) *fastForm {
-	ff := &fastForm{plan: mp.form, index: map[string]int{}}
-	for _, name := range mp.form.names {
-		ff.index[name] = len(ff.fields)
-		ff.fields = append(ff.fields, mp.form.fields[name])
-	}
-	ff.schemas = make([]*fastSchema, len(ff.fields))
+	ff := &fastForm{plan: mp.form}
+	ff.schemas = make([]*fastSchema, len(ff.plan.list))
 	if mp.schema == nil {
 		return ff
 	}
@@ -37,7 +31,7 @@ func newFastForm(fc *fastCompiler, mp *mediaPlan, schemaPtr string) *fastForm {
 		return nil // never clean: left to the full path
 	}
 	ff.root = root
-	for i, f := range ff.fields {
+	for i, f := range ff.plan.list {
 		if k, ok := root.props[f.name]; ok {
 			ff.schemas[i] = root.propList[k]
 			continue
@@ -52,7 +46,7 @@ func newFastForm(fc *fastCompiler, mp *mediaPlan, schemaPtr string) *fastForm {
 			if r != k {
 				continue
 			}
-			i, ok := ff.index[name]
+			i, ok := ff.plan.index[name]
 			if !ok {
 				return nil // required but not a form field: never clean
 			}
@@ -68,9 +62,10 @@ type formValue struct {
 	val   []byte
 }
 
-// formScan holds the documented pairs of one form body.
+// formScan holds the documented pairs of one form body, decoded once and
+// read by every rule of the form.
 type formScan struct {
-	ff    *fastForm
+	plan  *formPlan
 	pairs []formValue
 	buf   []byte // decoded keys and values
 }
@@ -78,8 +73,8 @@ type formScan struct {
 // scan reads a form body as decodeForm does and keeps its documented pairs.
 // It returns false when the full path would report something about the
 // pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
-func (fs *formScan) scan(ff *fastForm, body []byte) bool {
-	fs.ff, fs.pairs = ff, fs.pairs[:0]
+func (fs *formScan) scan(fp *formPlan, body []byte) bool {
+	fs.plan, fs.pairs = fp, fs.pairs[:0]
 	for len(body) > 0 {
 		part := body
 		if i := bytes.IndexByte(body, '&'); i >= 0 {
@@ -100,9 +95,9 @@ func (fs *formScan) scan(ff *fastForm, body []byte) bool {
 		if !ok1 || !ok2 {
 			return false // form.syntax, even for a key the form ignores
 		}
-		field, documented := ff.lookup(key)
+		field, documented := fp.lookup(key)
 		if !documented {
-			if ff.plan.open {
+			if fp.open {
 				continue
 			}
 			return false
@@ -111,25 +106,6 @@ func (fs *formScan) scan(ff *fastForm, body []byte) bool {
 	}
 	return true
 }
-
-// lookup finds a documented field by name: a few names are compared in
-// turn, more through the map.
-func (ff *fastForm) lookup(key []byte) (int, bool) {
-	if len(ff.fields) > smallTable {
-		i, ok := ff.index[bstr(key)]
-		return i, ok
-	}
-	for i, f := range ff.fields {
-		if f.name == string(key) {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-// smallTable is the size up to which looking a name up by comparing it with
-// each is faster than hashing it.
-const smallTable = 12
 
 // unescape decodes + and %XX as unescapeForm does, into fs.buf when there is
 // anything to decode; false when unescapeForm would report a problem.
@@ -184,9 +160,20 @@ func (fs *formScan) first(field int) ([]byte, bool) {
 	return nil, false
 }
 
+// values returns a field's values, in order.
+func (fs *formScan) values(field int) []string {
+	var out []string
+	for _, p := range fs.pairs {
+		if p.field == field {
+			out = append(out, string(p.val))
+		}
+	}
+	return out
+}
+
 // named returns the index of a documented field, or -1.
 func (fs *formScan) named(name string) int {
-	if i, ok := fs.ff.lookup(sbytes(name)); ok {
+	if i, ok := fs.plan.lookup(sbytes(name)); ok {
 		return i
 	}
 	return -1
@@ -195,9 +182,8 @@ func (fs *formScan) named(name string) int {
 // valid reports whether the full path's checkForm would find nothing in the
 // scanned pairs: each value decodes as its field's type, single fields are
 // given once, and the form meets its schema.
-func (fs *formScan) valid() bool {
-	ff := fs.ff
-	for i, f := range ff.fields {
+func (fs *formScan) valid(ff *fastForm) bool {
+	for i, f := range ff.plan.list {
 		n := 0
 		for _, p := range fs.pairs {
 			if p.field != i {

@@ -28,6 +28,9 @@ type jsonScanner struct {
 	// listed makes an object that leaves out a property its schema lists
 	// unsure (rule response.missing-property), for 2xx response bodies.
 	listed bool
+	// deep follows any nesting encoding/json follows, for a document it
+	// has already read (see fastState.recordProps).
+	deep bool
 }
 
 // span is where a value is in the scanned document: b[start:end].
@@ -299,7 +302,7 @@ func (sc *jsonScanner) number() []byte {
 // property appears twice (encoding/json keeps the last) and no additional
 // property failed its schema.
 func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
-	if depth >= maxJSONDepth {
+	if depth >= maxJSONDepth && !sc.deep {
 		return sc.fail()
 	}
 	sc.i++ // {
@@ -396,7 +399,7 @@ func (sc *jsonScanner) record(key []byte, sp span) {
 
 // array reads an array and judges it: its type, length and items.
 func (sc *jsonScanner) array(s *fastSchema, depth int) verdict {
-	if depth >= maxJSONDepth {
+	if depth >= maxJSONDepth && !sc.deep {
 		return sc.fail()
 	}
 	sc.i++ // [
@@ -474,7 +477,7 @@ func (sc *jsonScanner) members(jv jsonValue, fn func(key []byte, val jsonValue) 
 	if jv.kind() != '{' {
 		return false
 	}
-	sub := jsonScanner{b: jv, i: 1}
+	sub := jsonScanner{b: jv, i: 1, deep: sc.deep}
 	sub.ws()
 	if sub.i < len(sub.b) && sub.b[sub.i] == '}' {
 		return true
@@ -508,7 +511,7 @@ func (sc *jsonScanner) elements(jv jsonValue, fn func(val jsonValue) bool) bool 
 	if jv.kind() != '[' {
 		return false
 	}
-	sub := jsonScanner{b: jv, i: 1}
+	sub := jsonScanner{b: jv, i: 1, deep: sc.deep}
 	sub.ws()
 	if sub.i < len(sub.b) && sub.b[sub.i] == ']' {
 		return true

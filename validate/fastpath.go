@@ -7,16 +7,17 @@ import (
 	"sync"
 )
 
-// The fast path answers one question about an exchange: would the full
-// check find nothing at all? It reads the bodies in place with the schemas
-// compiled into fastSchemas at Load, and applies the same rules as the full
-// path without building values or findings. It says "clean" only when it is
-// sure; for anything else (a finding, or a value it does not judge, such as a
-// schema beyond its subset or an unusual URL) the exchange takes the full
-// path, which produces exactly the findings it always did.
+// The gate answers one question about an exchange: would the full check
+// find nothing at all? It reads the bodies in place with the schemas
+// compiled into fastSchemas at Load (jsonschema/v5 stays the authority on
+// every schema finding: the gate only ever says "valid" for sure), and runs
+// the rules that read the scanned form and response in gate mode, where a
+// rule that fails builds no finding. It says "clean" only when it is sure;
+// for anything else the exchange takes the full path, which produces every
+// finding.
 
-// fastState is the scratch space of one fast check, reused through a pool so
-// that a clean check allocates nothing for it.
+// fastState is the scanned form and response of one check, reused through a
+// pool so that a clean check allocates nothing for it.
 type fastState struct {
 	sc   jsonScanner
 	form formScan
@@ -44,7 +45,7 @@ func (st *fastState) release() {
 	}
 	clear(st.form.pairs)
 	st.form.pairs = st.form.pairs[:0]
-	st.sc.b, st.form.ff = nil, nil
+	st.sc.b, st.form.plan = nil, nil
 	fastStates.Put(st)
 }
 
@@ -66,41 +67,48 @@ const (
 // fastClean reports whether checking the exchange against op finds nothing.
 // false means "not sure": the caller runs the full check.
 func (p *Plan) fastClean(op *operation, pathVals []string, ex *Exchange, withResponse bool) bool {
-	if !op.fastParams(pathVals, ex.Request.Header) {
-		return false
-	}
 	st := fastStates.Get().(*fastState)
 	defer st.release()
-	c := checker{p: p, op: op, ex: ex, pathVals: pathVals}
-	if wp := op.webhook; wp != nil {
-		if v, ok := c.pathValue(pathConversation); ok && looksLikeSID(v, wp.convPrefix) && !isSID(sbytes(v), wp.convPrefix) {
-			return false
-		}
-	}
-	formOK, ok := st.requestBody(op, ex)
-	if !ok {
+	c := checker{p: p, op: op, ex: ex, pathVals: pathVals, scan: st}
+	return c.gate(withResponse)
+}
+
+// gate reports whether the full check of c's exchange would find nothing;
+// false means "not sure". It leaves c as a gate: run a new checker after it.
+func (c *checker) gate(withResponse bool) bool {
+	op, ex, st := c.op, c.ex, c.scan
+	c.gating = true
+	if !op.fastParams(c.pathVals, ex.Request.Header) {
 		return false
 	}
-	if !withResponse {
-		return true
+	wp := op.webhook
+	if wp != nil {
+		wp.checkPath(c)
+	}
+	formOK, ok := st.requestBody(op, ex)
+	if !ok || c.failed {
+		return false
+	}
+	c.formOK = formOK
+	if formOK && wp != nil {
+		wp.checkWords(c)
+	}
+	if !withResponse || c.failed {
+		return !c.failed
 	}
 	rp := op.responseFor(ex.Response.Status)
 	if rp == nil || !fastHeaders(rp, ex.Response.Header) {
 		return false
 	}
 	c.respPlan = rp
-	isObject, ok := st.responseBody(op, rp, ex.Response)
-	if !ok {
+	if c.respObject, ok = st.responseBody(op, rp, ex.Response); !ok {
 		return false
 	}
 	c.checkCORS()
-	if len(c.findings) > 0 {
-		return false
+	if wp != nil && !c.failed {
+		wp.checkPair(c)
 	}
-	if wp := op.webhook; wp != nil && isObject && strings.HasPrefix(rp.code, "2") {
-		return st.pairClean(&c, wp, formOK)
-	}
-	return true
+	return !c.failed
 }
 
 // fastParams checks the path and header parameters as checkParams does. An
@@ -158,10 +166,7 @@ func (st *fastState) requestBody(op *operation, ex *Exchange) (formOK, ok bool) 
 	case mp == nil:
 		return false, false
 	case mp.form != nil:
-		if mp.fastForm == nil || !st.form.scan(mp.fastForm, ex.Request.Body) || !st.form.valid() {
-			return true, false
-		}
-		if wp := op.webhook; wp != nil && !wp.wordsClean(&st.form) {
+		if mp.fastForm == nil || !st.form.scan(mp.form, ex.Request.Body) || !st.form.valid(mp.fastForm) {
 			return true, false
 		}
 		return true, true
@@ -308,6 +313,14 @@ func (st *fastState) responseBody(op *operation, rp *responsePlan, res Response)
 		}
 	}
 	return false, true
+}
+
+// recordProps records the top-level properties of a well-formed JSON
+// response body that the webhook's pair rules read, for the full path.
+func (st *fastState) recordProps(body []byte) {
+	st.sc.want, st.sc.got, st.sc.deep = webhookProps[:], st.got[:], true
+	st.sc.scanJSON(nil, body)
+	st.sc.deep = false
 }
 
 // prop returns a recorded top-level property of the response.

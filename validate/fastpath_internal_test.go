@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"testing"
@@ -258,5 +259,56 @@ func TestFastPathSameResults(t *testing.T) {
 		require.NotNil(t, op, rc.name)
 		assert.Equal(t, p.fullCheck(op, vals, ex, true), p.Check(ex), "%s: Check", rc.name)
 		assert.Equal(t, p.fullCheck(op, vals, ex, false), p.CheckRequest(ex), "%s: CheckRequest", rc.name)
+	}
+}
+
+// TestGateJudgesWhatTheFullPathDoes runs pairs that the old second checker
+// could only call unsure (more than 16 filters, credentials longer than its
+// buffer, a url that is not plain) through the gate: the rules are the full
+// path's own, so the gate takes the clean ones and sends the others on to
+// the findings the full path builds.
+func TestGateJudgesWhatTheFullPathDoes(t *testing.T) {
+	p := embeddedPlan(t)
+	events := []string{"onMessageSent", "onConversationDestroyed", "onMessageAdded"}
+	var form, sent, reversed []string
+	for i := range 20 {
+		e := events[i%len(events)]
+		form = append(form, "Configuration.Filters="+e)
+		sent = append(sent, `"`+e+`"`)
+	}
+	for i := len(sent) - 1; i >= 0; i-- {
+		reversed = append(reversed, sent[i])
+	}
+	manyFilters := func(resp []string) func(*Exchange) {
+		return func(ex *Exchange) {
+			ex.Request.Body = []byte("Target=webhook&Configuration.Url=https%3A%2F%2Fexample.com&" + strings.Join(form, "&"))
+			ex.Response.Body = []byte(strings.Replace(docsResp, `"method": "get", "filters": ["onMessageSent", "onConversationDestroyed"]`,
+				`"filters": [`+strings.Join(resp, ", ")+`]`, 1))
+		}
+	}
+	longAuth := func(user string) func(*Exchange) {
+		return func(ex *Exchange) {
+			ex.Request.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+strings.Repeat("t", 200))))
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		change func(*Exchange)
+		want   []string // rules and locations; none: the gate takes it
+	}{
+		{"20 filters in another order", manyFilters(reversed), nil},
+		{"20 filters, one changed", manyFilters(append([]string{`"onMessageRemoved"`}, reversed[1:]...)), []string{"pair.configuration response.body#/configuration/filters"}},
+		{"long credentials", longAuth(testAccount), nil},
+		{"long credentials of another account", longAuth("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), []string{"pair.account response.body#/account_sid"}},
+	} {
+		ex := docsExchange()
+		tt.change(ex)
+		fast, full := p.FastAndFull(ex)
+		if tt.want == nil {
+			tt.want = []string{}
+		}
+		assert.Equal(t, tt.want, rulesOf(full.Findings), tt.name)
+		assert.Equal(t, len(tt.want) == 0, fast, "%s: the gate", tt.name)
+		assert.Equal(t, full, p.Check(ex), "%s: Check", tt.name)
 	}
 }
