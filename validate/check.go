@@ -109,23 +109,27 @@ func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withRespons
 }
 
 // run applies the rules, those that need a body the checker may not read
-// aside.
+// aside. A gate (c.gating) stops at the first rule that fails.
 func (c *checker) run(withResponse bool) Result {
-	op := c.op
+	wp := c.op.webhook
 	c.checkParams()
-	if op.webhook != nil {
-		op.webhook.checkPath(c)
+	if wp != nil && !c.failed {
+		wp.checkPath(c)
 	}
-	c.checkRequestBody()
-	if withResponse {
+	if !c.failed {
+		c.checkRequestBody()
+	}
+	if withResponse && !c.failed {
 		c.checkResponse()
-		c.checkCORS()
-		if op.webhook != nil && c.unread == 0 {
-			op.webhook.checkPair(c)
+		if !c.failed {
+			c.checkCORS()
+		}
+		if wp != nil && c.unread == 0 && !c.failed {
+			wp.checkPair(c)
 		}
 	}
 	sortFindings(c.findings)
-	return Result{Operation: op.id, Findings: c.findings, Omitted: c.omitted}
+	return Result{Operation: c.op.id, Findings: c.findings, Omitted: c.omitted}
 }
 
 // room reports whether a finding of rule may still be added under the caps
@@ -195,24 +199,25 @@ func sectionRank(loc string) int {
 	return len(sectionOrder)
 }
 
-// checkParams checks the path, query and header parameters.
+// checkParams checks the path, query and header parameters. A gate judges
+// path and header values with the fast schemas, and leaves the query to the
+// full path.
 func (c *checker) checkParams() {
 	var query map[string][]string
 	for _, pr := range c.op.params {
+		var one [1]string
 		var vals []string
 		switch pr.in {
 		case "path":
-			pathIndex := 0
-			for _, s := range c.op.segs {
-				if s.param == "" {
-					continue
-				}
-				if s.param == pr.name && pathIndex < len(c.pathVals) {
-					vals = []string{c.pathVals[pathIndex]}
-				}
-				pathIndex++
+			if v, ok := c.pathValue(pr.name); ok {
+				one[0] = v
+				vals = one[:]
 			}
 		case "query":
+			if c.gating {
+				c.failed = true
+				return
+			}
 			if query == nil {
 				query = map[string][]string{}
 				for _, fp := range decodeForm(requestQuery(c.ex.Request.URL)) {
@@ -221,17 +226,13 @@ func (c *checker) checkParams() {
 			}
 			vals = query[pr.name]
 		case "header":
-			vals = c.ex.Request.Header.Values(pr.name)
+			vals = c.ex.Request.Header[pr.canon]
 		default:
 			continue
 		}
-		section := "request." + pr.in + "#/" + escapeToken(pr.name)
-		if pr.in == "header" {
-			section = "request.header/" + pr.name
-		}
 		if len(vals) == 0 {
-			if pr.required {
-				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: section,
+			if pr.required && c.room(RuleRequired) {
+				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: paramLocation(pr),
 					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.in, pr.name),
 					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.pos(parentPointer(pr.ptr))})
 			}
@@ -240,6 +241,15 @@ func (c *checker) checkParams() {
 		if pr.schema == nil {
 			continue
 		}
+		if c.gating {
+			b := sbytes(vals[0])
+			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != verdictValid {
+				c.failed = true
+				return
+			}
+			continue
+		}
+		section := paramLocation(pr)
 		var v any
 		if pr.kind == kindArray {
 			if len(vals) == 1 && pr.in != "query" {
@@ -269,6 +279,14 @@ func (c *checker) checkParams() {
 	}
 }
 
+// paramLocation is where a parameter is in the request.
+func paramLocation(pr *param) string {
+	if pr.in == "header" {
+		return "request.header/" + pr.name
+	}
+	return "request." + pr.in + "#/" + escapeToken(pr.name)
+}
+
 // escapeToken escapes a JSON pointer reference token.
 func escapeToken(s string) string {
 	if !strings.ContainsAny(s, "~/") {
@@ -281,6 +299,13 @@ func escapeToken(s string) string {
 func (c *checker) checkRequestBody() {
 	bp := c.op.body
 	if bp == nil || len(bp.media) == 0 {
+		return
+	}
+	if c.gating {
+		formOK, ok := c.scan.requestBody(c.op, c.ex)
+		c.failed = !ok
+		c.formOK = formOK && ok
+		c.checkWords()
 		return
 	}
 	body := c.ex.Request.Body
@@ -318,6 +343,7 @@ func (c *checker) checkRequestBody() {
 	switch {
 	case mp.form != nil:
 		c.checkForm(mp, body)
+		c.checkWords()
 	case mp.json && mp.schema != nil:
 		v, ok := c.decodeJSON(body, "request.body", RuleType, c.op.anchors[AnchorRequestBody])
 		if ok {
@@ -456,7 +482,12 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			c.schemaFindings(err, "request.body", instance, undecodable)
 		}
 	}
-	if wp := c.op.webhook; wp != nil {
+}
+
+// checkWords applies the operation's rules of the form's words to a body
+// read as its form.
+func (c *checker) checkWords() {
+	if wp := c.op.webhook; wp != nil && c.formOK && !c.failed {
 		wp.checkWords(c)
 	}
 }
@@ -613,6 +644,10 @@ func (c *checker) describeBody(b []byte) string {
 func (c *checker) checkResponse() {
 	res := c.ex.Response
 	rp := c.op.response(res.Status)
+	if rp == nil && c.gating {
+		c.failed = true
+		return
+	}
 	if rp == nil {
 		var codes []string
 		for _, r := range c.op.responses {
@@ -634,7 +669,9 @@ func (c *checker) checkResponse() {
 	}
 	c.respPlan = rp
 	c.checkResponseHeaders(rp)
-	c.checkResponseBody(rp)
+	if !c.failed {
+		c.checkResponseBody(rp)
+	}
 }
 
 // requestErrors names the request's error findings, found before the
@@ -691,11 +728,10 @@ func (c *checker) statusHint(res Response) string {
 // checkResponseHeaders checks the documented headers' presence and types.
 func (c *checker) checkResponseHeaders(rp *responsePlan) {
 	for _, hp := range rp.headers {
-		vals := c.ex.Response.Header.Values(hp.canon)
-		loc := "response.header/" + hp.name
+		vals := c.ex.Response.Header[hp.canon]
 		if len(vals) == 0 {
-			if hp.required {
-				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: loc,
+			if hp.required && c.room(RuleRequired) {
+				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: "response.header/" + hp.name,
 					Message: "the header " + hp.name + " is required but missing",
 					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.pos(hp.ptr)})
 			}
@@ -706,6 +742,15 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 		}
 		for _, raw := range vals {
 			s := trimOWS(raw)
+			if c.gating {
+				b := sbytes(s)
+				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != verdictValid {
+					c.failed = true
+					return
+				}
+				continue
+			}
+			loc := "response.header/" + hp.name
 			var v any = s
 			switch hp.kind {
 			case kindBoolean, kindInteger, kindNumber:
@@ -757,6 +802,11 @@ func (c *checker) headerValue(hp *headerPlan, s, loc string) (any, bool) {
 func (c *checker) checkResponseBody(rp *responsePlan) {
 	res := c.ex.Response
 	if len(rp.media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
+		return
+	}
+	if c.gating {
+		isObject, ok := c.scan.responseBody(c.op, rp, res)
+		c.respObject, c.failed = isObject, !ok
 		return
 	}
 	ct := res.Header.Get("Content-Type")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -496,16 +497,16 @@ func (op *operation) success() *responsePlan {
 // response returns the documented response for a status: the exact code,
 // else its range (2XX), else default.
 func (op *operation) response(status int) *responsePlan {
-	code := fmt.Sprint(status)
-	rng := code[:1] + "XX"
+	var buf [20]byte
+	code := strconv.AppendInt(buf[:0], int64(status), 10)
 	var byRange, def *responsePlan
 	for _, rp := range op.responses {
-		switch rp.code {
-		case code:
+		switch {
+		case rp.code == string(code):
 			return rp
-		case rng:
+		case len(rp.code) == 3 && rp.code[0] == code[0] && rp.code[1:] == "XX":
 			byRange = rp
-		case "DEFAULT":
+		case rp.code == "DEFAULT":
 			def = rp
 		}
 	}

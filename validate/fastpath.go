@@ -2,7 +2,6 @@ package validate
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -76,82 +75,9 @@ func (p *Plan) fastClean(op *operation, pathVals []string, ex *Exchange, withRes
 // gate reports whether the full check of c's exchange would find nothing;
 // false means "not sure". It leaves c as a gate: run a new checker after it.
 func (c *checker) gate(withResponse bool) bool {
-	op, ex, st := c.op, c.ex, c.scan
 	c.gating = true
-	if !op.fastParams(c.pathVals, ex.Request.Header) {
-		return false
-	}
-	wp := op.webhook
-	if wp != nil {
-		wp.checkPath(c)
-	}
-	formOK, ok := st.requestBody(op, ex)
-	if !ok || c.failed {
-		return false
-	}
-	c.formOK = formOK
-	if formOK && wp != nil {
-		wp.checkWords(c)
-	}
-	if !withResponse || c.failed {
-		return !c.failed
-	}
-	rp := op.responseFor(ex.Response.Status)
-	if rp == nil || !fastHeaders(rp, ex.Response.Header) {
-		return false
-	}
-	c.respPlan = rp
-	if c.respObject, ok = st.responseBody(op, rp, ex.Response); !ok {
-		return false
-	}
-	c.checkCORS()
-	if wp != nil && !c.failed {
-		wp.checkPair(c)
-	}
+	c.run(withResponse)
 	return !c.failed
-}
-
-// fastParams checks the path and header parameters as checkParams does. An
-// operation with query or array parameters, or a parameter schema beyond
-// the fast path, is never judged here.
-func (op *operation) fastParams(pathVals []string, h http.Header) bool {
-	for _, pr := range op.params {
-		var val string
-		found := false
-		switch pr.in {
-		case "path":
-			pathIndex := 0
-			for _, s := range op.segs {
-				if s.param == "" {
-					continue
-				}
-				if s.param == pr.name && pathIndex < len(pathVals) {
-					val, found = pathVals[pathIndex], true
-				}
-				pathIndex++
-			}
-		case "header":
-			if vals := h[pr.canon]; len(vals) > 0 {
-				val, found = vals[0], true
-			}
-		default:
-			return false
-		}
-		if !found {
-			if pr.required {
-				return false
-			}
-			continue
-		}
-		if pr.schema == nil {
-			continue
-		}
-		b := sbytes(val)
-		if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != verdictValid {
-			return false
-		}
-	}
-	return true
 }
 
 // requestBody checks the request's Content-Type and body as
@@ -227,54 +153,6 @@ func asciiEqualFold(a, b string) bool {
 		}
 		if x != y {
 			return false
-		}
-	}
-	return true
-}
-
-// responseFor is op.response without formatting the status.
-func (op *operation) responseFor(status int) *responsePlan {
-	var buf [20]byte
-	code := strconv.AppendInt(buf[:0], int64(status), 10)
-	var byRange, def *responsePlan
-	for _, rp := range op.responses {
-		switch {
-		case rp.code == string(code):
-			return rp
-		case len(rp.code) == 3 && rp.code[0] == code[0] && rp.code[1:] == "XX":
-			byRange = rp
-		case rp.code == "DEFAULT":
-			def = rp
-		}
-	}
-	if byRange != nil {
-		return byRange
-	}
-	return def
-}
-
-// fastHeaders checks the documented response headers as
-// checkResponseHeaders does.
-func fastHeaders(rp *responsePlan, h http.Header) bool {
-	for _, hp := range rp.headers {
-		vals := h[hp.canon]
-		if len(vals) == 0 {
-			if hp.required {
-				return false
-			}
-			continue
-		}
-		if hp.schema == nil {
-			continue
-		}
-		if hp.fast == nil {
-			return false
-		}
-		for _, raw := range vals {
-			b := sbytes(trimOWS(raw))
-			if !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != verdictValid {
-				return false
-			}
 		}
 	}
 	return true
