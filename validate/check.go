@@ -301,17 +301,12 @@ func (c *checker) checkRequestBody() {
 	if bp == nil || len(bp.media) == 0 {
 		return
 	}
-	if c.gating {
-		formOK, ok := c.scan.requestBody(c.op, c.ex)
-		c.failed = !ok
-		c.formOK = formOK && ok
-		c.checkWords()
-		return
-	}
 	body := c.ex.Request.Body
 	ct := c.ex.Request.Header.Get("Content-Type")
-	mt := normalizeMediaType(ct)
-	mp := matchMedia(bp.media, mt)
+	mt, mp := c.media(bp.media, ct)
+	if c.failed {
+		return
+	}
 	unread := c.unread&RequestBody != 0
 	if mp == nil && ct == "" && len(bytes.TrimSpace(body)) == 0 && !unread {
 		mp = formMedia(bp.media)
@@ -341,9 +336,16 @@ func (c *checker) checkRequestBody() {
 		return
 	}
 	switch {
+	case mp.form != nil && c.gating:
+		fs := &c.scan.form
+		c.failed = mp.fastForm == nil || !fs.scan(mp.form, body) || !fs.valid(mp.fastForm)
+		c.formOK = true
+		c.checkWords()
 	case mp.form != nil:
 		c.checkForm(mp, body)
 		c.checkWords()
+	case mp.json && mp.schema != nil && c.gating:
+		c.failed = !c.scan.judge(mp, body, false, false)
 	case mp.json && mp.schema != nil:
 		v, ok := c.decodeJSON(body, "request.body", RuleType, c.op.anchors[AnchorRequestBody])
 		if ok {
@@ -352,6 +354,19 @@ func (c *checker) checkRequestBody() {
 			}
 		}
 	}
+}
+
+// media finds the documented media type of a Content-Type: a gate only
+// exactly (it fails otherwise), the full path as matchMedia does, with the
+// normalized media type.
+func (c *checker) media(media []*mediaPlan, ct string) (mt string, mp *mediaPlan) {
+	if c.gating {
+		mp = fastMedia(media, ct)
+		c.failed = mp == nil
+		return "", mp
+	}
+	mt = normalizeMediaType(ct)
+	return mt, matchMedia(media, mt)
 }
 
 func formMedia(media []*mediaPlan) *mediaPlan {
@@ -804,14 +819,11 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 	if len(rp.media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
 		return
 	}
-	if c.gating {
-		isObject, ok := c.scan.responseBody(c.op, rp, res)
-		c.respObject, c.failed = isObject, !ok
+	ct := res.Header.Get("Content-Type")
+	_, mp := c.media(rp.media, ct)
+	if c.failed {
 		return
 	}
-	ct := res.Header.Get("Content-Type")
-	mt := normalizeMediaType(ct)
-	mp := matchMedia(rp.media, mt)
 	if mp == nil {
 		got := c.quote(ct)
 		if ct == "" {
@@ -836,6 +848,11 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		}
 	}
 	if !mp.json || c.unread&ResponseBody != 0 {
+		return
+	}
+	if c.gating {
+		c.failed = !c.scan.judge(mp, res.Body, c.op.webhook != nil, res.Status >= 200 && res.Status < 300)
+		c.respObject = firstNonSpace(res.Body) == '{'
 		return
 	}
 	v, ok := c.decodeJSON(res.Body, "response.body", RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))

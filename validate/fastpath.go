@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"net/http"
 	"strings"
 	"sync"
 )
@@ -80,31 +79,31 @@ func (c *checker) gate(withResponse bool) bool {
 	return !c.failed
 }
 
-// requestBody checks the request's Content-Type and body as
-// checkRequestBody does; formOK tells that the body was read as a form.
-func (st *fastState) requestBody(op *operation, ex *Exchange) (formOK, ok bool) {
-	bp := op.body
-	if bp == nil || len(bp.media) == 0 {
-		return false, true
+// judge scans a JSON body with its media type's fast schema and reports
+// whether it is sure the body is valid. props records the properties the
+// webhook's pair rules read; listed makes a left-out listed property unsure.
+func (st *fastState) judge(mp *mediaPlan, body []byte, props, listed bool) bool {
+	if mp.schema != nil && mp.fast == nil {
+		return false
 	}
-	mp := fastMedia(bp.media, first(ex.Request.Header["Content-Type"]))
-	switch {
-	case mp == nil:
-		return false, false
-	case mp.form != nil:
-		if mp.fastForm == nil || !st.form.scan(mp.form, ex.Request.Body) || !st.form.valid(mp.fastForm) {
-			return true, false
-		}
-		return true, true
-	case mp.json && mp.schema != nil:
-		if mp.fast == nil {
-			return false, false
-		}
-		st.sc.want = nil
-		v, ok := st.sc.scanJSON(mp.fast, ex.Request.Body)
-		return false, ok && v == verdictValid
+	st.sc.want, st.sc.got = nil, nil
+	if props {
+		st.sc.want, st.sc.got = webhookProps[:], st.got[:]
 	}
-	return false, true
+	st.sc.listed = listed
+	v, ok := st.sc.scanJSON(mp.fast, body)
+	st.sc.listed = false
+	return ok && v == verdictValid
+}
+
+// firstNonSpace returns the first byte of b that is not JSON whitespace, or 0.
+func firstNonSpace(b []byte) byte {
+	for _, c := range b {
+		if !jsonSpace[c] {
+			return c
+		}
+	}
+	return 0
 }
 
 // fastMedia finds the documented media type of a Content-Type exactly, as
@@ -156,41 +155,6 @@ func asciiEqualFold(a, b string) bool {
 		}
 	}
 	return true
-}
-
-// responseBody checks the response's Content-Type and body as
-// checkResponseBody does; isObject tells that the body is a JSON object
-// (the full path's respBody).
-func (st *fastState) responseBody(op *operation, rp *responsePlan, res Response) (isObject, ok bool) {
-	if len(rp.media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
-		return false, true
-	}
-	mp := fastMedia(rp.media, first(res.Header["Content-Type"]))
-	if mp == nil {
-		return false, false
-	}
-	if !mp.json {
-		return false, true
-	}
-	if mp.schema != nil && mp.fast == nil {
-		return false, false
-	}
-	st.sc.want, st.sc.got = nil, nil
-	if op.webhook != nil {
-		st.sc.want, st.sc.got = webhookProps[:], st.got[:]
-	}
-	st.sc.listed = res.Status >= 200 && res.Status < 300
-	v, ok := st.sc.scanJSON(mp.fast, res.Body)
-	st.sc.listed = false
-	if !ok || v != verdictValid {
-		return false, false
-	}
-	for _, c := range res.Body {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return c == '{', true
-		}
-	}
-	return false, true
 }
 
 // recordProps records the top-level properties of a well-formed JSON
