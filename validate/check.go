@@ -162,6 +162,7 @@ func (c *checker) add(f Finding) {
 		c.perRule = map[string]int{}
 	}
 	c.perRule[f.Rule]++
+	f = catalogued(f)
 	// The values were redacted whole before they were shortened and quoted
 	// (checker.quote); this hides what the rest of the text may hold.
 	f.Message = c.redact(f.Message)
@@ -232,7 +233,7 @@ func (c *checker) checkParams() {
 		}
 		if len(vals) == 0 {
 			if pr.required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: paramLocation(pr),
+				c.add(Finding{Rule: RuleRequired, Location: paramLocation(pr),
 					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.in, pr.name),
 					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.pos(parentPointer(pr.ptr))})
 			}
@@ -317,7 +318,7 @@ func (c *checker) checkRequestBody() {
 			got = "no Content-Type"
 		}
 		want := mediaList(bp.media)
-		c.add(Finding{Rule: RuleRequestContentType, Severity: SeverityError, Location: "request.header/Content-Type",
+		c.add(Finding{Rule: RuleRequestContentType, Location: "request.header/Content-Type",
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
 			Spec: c.op.anchors[AnchorRequestBody]})
@@ -435,7 +436,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			if !pair.inKey {
 				loc += "#/" + escapeToken(pair.key)
 			}
-			c.add(Finding{Rule: RuleFormSyntax, Severity: SeverityError, Location: loc,
+			c.add(Finding{Rule: RuleFormSyntax, Location: loc,
 				Message: "the form body is not well formed: " + pair.problem,
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
 				Got:     c.quote(pair.raw),
@@ -478,7 +479,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			continue
 		}
 		if len(vals) > 1 && c.room(RuleFormDuplicateKey) {
-			c.add(Finding{Rule: RuleFormDuplicateKey, Severity: SeverityError, Location: loc,
+			c.add(Finding{Rule: RuleFormDuplicateKey, Location: loc,
 				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.kind),
 				Want:    "one " + key,
 				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(c.quoteAll(truncateList(vals, 5)), ", ")),
@@ -519,7 +520,7 @@ func (c *checker) unknownKey(fp *formPlan, key string) {
 	if !c.room(RuleFormUnknownKey) {
 		return
 	}
-	f := Finding{Rule: RuleFormUnknownKey, Severity: SeverityError, Location: "request.body#/" + escapeToken(key),
+	f := Finding{Rule: RuleFormUnknownKey, Location: "request.body#/" + escapeToken(key),
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + strings.Join(fp.names, ", "),
 		Got:     c.quote(key),
@@ -569,7 +570,7 @@ func (c *checker) decodeText(kind valueKind, s, loc, name, schemaPtr string) (v 
 	if !c.room(RuleType) {
 		return nil, false
 	}
-	c.add(Finding{Rule: RuleType, Severity: SeverityError, Location: loc,
+	c.add(Finding{Rule: RuleType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s", name, c.quote(s), want),
 		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(schemaPtr)})
 	return nil, false
@@ -614,7 +615,7 @@ func isJSONNumber(s string) bool {
 // reported under rule.
 func (c *checker) decodeJSON(body []byte, section, rule string, spec SpecPos) (any, bool) {
 	bad := func(msg, hint string) (any, bool) {
-		c.add(Finding{Rule: rule, Severity: SeverityError, Location: section,
+		c.add(Finding{Rule: rule, Location: section,
 			Message: "the body is not well-formed JSON: " + msg,
 			Want:    "a JSON document", Got: c.describeBody(body), Hint: hint, Spec: spec})
 		return nil, false
@@ -669,14 +670,14 @@ func (c *checker) checkResponse() {
 			codes = append(codes, r.code)
 		}
 		if broken := c.requestErrors(); len(broken) > 0 && res.Status >= 400 && res.Status < 500 {
-			c.add(Finding{Rule: RuleResponseRefused, Severity: SeverityInfo, Location: "response.status",
+			c.add(Finding{Rule: RuleResponseRefused, Location: "response.status",
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
 				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[AnchorResponses]})
 			return
 		}
-		c.add(Finding{Rule: RuleResponseStatus, Severity: SeverityError, Location: "response.status",
+		c.add(Finding{Rule: RuleResponseStatus, Location: "response.status",
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
 			Hint: c.statusHint(res), Spec: c.op.anchors[AnchorResponses]})
@@ -746,7 +747,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 		vals := c.ex.Response.Header[hp.canon]
 		if len(vals) == 0 {
 			if hp.required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: "response.header/" + hp.name,
+				c.add(Finding{Rule: RuleRequired, Location: "response.header/" + hp.name,
 					Message: "the header " + hp.name + " is required but missing",
 					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.pos(hp.ptr)})
 			}
@@ -806,7 +807,7 @@ func (c *checker) headerValue(hp *headerPlan, s, loc string) (any, bool) {
 	if hp.kind == kindBoolean && s == "" {
 		hint = "an empty value is not a boolean: send true, or leave the header out"
 	}
-	c.add(Finding{Rule: RuleHeaderType, Severity: SeverityError, Location: loc,
+	c.add(Finding{Rule: RuleHeaderType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, c.quote(s), hp.kind, want),
 		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(hp.ptr + "/schema")})
 	return nil, false
@@ -829,7 +830,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		if ct == "" {
 			got = "no Content-Type"
 		}
-		c.add(Finding{Rule: RuleResponseType, Severity: SeverityError, Location: "response.header/Content-Type",
+		c.add(Finding{Rule: RuleResponseType, Location: "response.header/Content-Type",
 			Message: "the response's Content-Type is not the documented media type",
 			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
 			Spec: c.p.doc.pos(rp.ptr + "/content")})
