@@ -25,3 +25,16 @@ func TestCatalogueFillsSeverity(t *testing.T) {
 	ex.Request.URL = "https://conversations.twilio.com/v1/Nothing"
 	assert.Equal(t, SeverityError, p.Unmatched(ex, p.Check(ex)).Severity)
 }
+
+// TestSpecPositionsAreLookedUpOnce shows that the contract position of a
+// pointer is found once per plan: the findings of later checks read it back
+// without walking the document again.
+func TestSpecPositionsAreLookedUpOnce(t *testing.T) {
+	p := embeddedPlan(t)
+	op := p.opByID(webhookOperationID)
+	ptr := op.body.media[0].form.list[0].ptr
+	first := p.doc.pos(ptr)
+	assert.NotZero(t, first.Line)
+	assert.Equal(t, p.doc.line(ptr), first.Line)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { p.doc.pos(ptr) }))
+}
