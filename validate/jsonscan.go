@@ -471,55 +471,37 @@ func (sc *jsonScanner) text(jv jsonValue) (s []byte, ok bool) {
 	return raw, true
 }
 
-// members calls fn for each member of an object value, in order. It returns
-// false when the value is not an object.
-func (sc *jsonScanner) members(jv jsonValue, fn func(key []byte, val jsonValue) bool) bool {
-	if jv.kind() != '{' {
+// each calls fn for each member of an object value (open '{') or each
+// element of an array value (open '[', with a nil key), in order. It returns
+// false when the value is not of that kind.
+func (sc *jsonScanner) each(jv jsonValue, open byte, fn func(key []byte, val jsonValue) bool) bool {
+	if jv.kind() != open {
 		return false
+	}
+	end := byte(']')
+	if open == '{' {
+		end = '}'
 	}
 	sub := jsonScanner{b: jv, i: 1, deep: sc.deep}
 	sub.ws()
-	if sub.i < len(sub.b) && sub.b[sub.i] == '}' {
+	if sub.i < len(sub.b) && sub.b[sub.i] == end {
 		return true
 	}
 	for !sub.bad {
-		key, esc := sub.str()
-		if esc {
-			key = sc.unescape(key)
+		var key []byte
+		if open == '{' {
+			k, esc := sub.str()
+			if esc {
+				k = sc.unescape(k)
+			}
+			key = k
+			sub.ws()
+			sub.i++ // :
+			sub.ws()
 		}
-		sub.ws()
-		sub.i++ // :
-		sub.ws()
 		start := sub.i
 		sub.value(nil, 1)
 		if !fn(key, jsonValue(sub.b[start:sub.i])) {
-			break
-		}
-		sub.ws()
-		if sub.i >= len(sub.b) || sub.b[sub.i] != ',' {
-			break
-		}
-		sub.i++
-		sub.ws()
-	}
-	return true
-}
-
-// elements calls fn for each element of an array value. It returns false
-// when the value is not an array.
-func (sc *jsonScanner) elements(jv jsonValue, fn func(val jsonValue) bool) bool {
-	if jv.kind() != '[' {
-		return false
-	}
-	sub := jsonScanner{b: jv, i: 1, deep: sc.deep}
-	sub.ws()
-	if sub.i < len(sub.b) && sub.b[sub.i] == ']' {
-		return true
-	}
-	for !sub.bad {
-		start := sub.i
-		sub.value(nil, 1)
-		if !fn(jsonValue(sub.b[start:sub.i])) {
 			break
 		}
 		sub.ws()

@@ -269,7 +269,7 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 		return
 	}
 	var echoed [len(configEcho)]jsonValue // the last occurrence of each property
-	isObject := sc.members(cfg, func(key []byte, val jsonValue) bool {
+	isObject := sc.each(cfg, '{', func(key []byte, val jsonValue) bool {
 		for k, e := range configEcho {
 			if string(key) == e.prop {
 				echoed[k] = val
@@ -347,7 +347,7 @@ func (st *fastState) sameSet(field int, got jsonValue) bool {
 		}
 	}
 	ok := true
-	isArray := sc.elements(got, func(v jsonValue) bool {
+	isArray := sc.each(got, '[', func(_ []byte, v jsonValue) bool {
 		var s []byte
 		s, ok = sc.text(v)
 		list = append(list, s)
