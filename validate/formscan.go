@@ -2,7 +2,6 @@ package validate
 
 import (
 	"bytes"
-	"unicode/utf8"
 )
 
 // fastForm is a form body's schema compiled for the gate: for each field
@@ -107,36 +106,12 @@ func (fs *formScan) scan(fp *formPlan, body []byte) bool {
 	return true
 }
 
-// unescape decodes + and %XX as unescapeForm does, into fs.buf when there is
-// anything to decode; false when unescapeForm would report a problem.
+// unescape decodes + and %XX as decodeForm does, into fs.buf when there is
+// anything to decode; false when decodeForm would report a problem.
 func (fs *formScan) unescape(s []byte) ([]byte, bool) {
-	plain := true
-	for _, c := range s {
-		if c == '%' || c == '+' {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return s, utf8.Valid(s)
-	}
-	start := len(fs.buf)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '+':
-			fs.buf = append(fs.buf, ' ')
-		case '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return nil, false
-			}
-			fs.buf = append(fs.buf, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			fs.buf = append(fs.buf, c)
-		}
-	}
-	out := fs.buf[start:len(fs.buf):len(fs.buf)]
-	return out, utf8.Valid(out)
+	out, buf, problem := unescapeForm(fs.buf, s)
+	fs.buf = buf
+	return out, problem == ""
 }
 
 // count returns how many values a field has.
