@@ -24,7 +24,7 @@ type checker struct {
 	omitted     map[string]int // the findings of each rule left out by the caps
 
 	pathVals   []string      // path parameter values, in template order
-	scan       *fastState    // the scanned form and response properties
+	scan       *pairScan     // the scanned form and response properties
 	formOK     bool          // the body was read as the operation's form
 	respObject bool          // the response body is a JSON object, its properties in scan
 	respPlan   *responsePlan // the documented response matched by status
@@ -77,7 +77,7 @@ func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	st := fastStates.Get().(*fastState)
+	st := pairScans.Get().(*pairScan)
 	defer st.release()
 	c := &checker{p: p, op: op, ex: ex, pathVals: vals, unread: unread, scan: st}
 	return c.run(ex.Response.Status != 0)
@@ -89,7 +89,7 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	st := fastStates.Get().(*fastState)
+	st := pairScans.Get().(*pairScan)
 	defer st.release()
 	c := checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	if c.gate(withResponse) {
@@ -102,7 +102,7 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 // fullCheck checks an exchange of op with every rule and returns all its
 // findings, without the gate.
 func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withResponse bool) Result {
-	st := fastStates.Get().(*fastState)
+	st := pairScans.Get().(*pairScan)
 	defer st.release()
 	c := &checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
@@ -339,7 +339,7 @@ func (c *checker) checkRequestBody() {
 	switch {
 	case mp.form != nil && c.gating:
 		fs := &c.scan.form
-		c.failed = mp.fastForm == nil || !fs.scan(mp.form, body) || !fs.valid(mp.fastForm)
+		c.failed = mp.formGate == nil || !fs.scan(mp.form, body) || !fs.valid(mp.formGate)
 		c.formOK = true
 		c.checkWords()
 	case mp.form != nil:
@@ -362,7 +362,7 @@ func (c *checker) checkRequestBody() {
 // normalized media type.
 func (c *checker) media(media []*mediaPlan, ct string) (mt string, mp *mediaPlan) {
 	if c.gating {
-		mp = fastMedia(media, ct)
+		mp = exactMedia(media, ct)
 		c.failed = mp == nil
 		return "", mp
 	}

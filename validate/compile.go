@@ -58,7 +58,7 @@ type param struct {
 	schema   *jsonschema.Schema
 	ptr      string      // JSON pointer of the parameter's schema
 	canon    string      // canonical header key, for header parameters
-	fast     *fastSchema // nil when the schema is beyond the fast path
+	fast     *gateSchema // nil when the schema is beyond the gate
 }
 
 // bodyPlan is a compiled request body.
@@ -74,8 +74,8 @@ type mediaPlan struct {
 	ptr       string       // JSON pointer of the schema, after $refs
 	form      *formPlan    // for application/x-www-form-urlencoded
 	json      bool         // application/json or +json
-	fast      *fastSchema  // the schema for the fast path; nil when beyond it
-	fastForm  *fastForm    // the form for the fast path; nil when beyond it
+	fast      *gateSchema  // the schema for the gate; nil when beyond it
+	formGate  *formGate    // the form for the gate; nil when beyond it
 	listed    *listedProps // what a response schema lists (response.missing-property); nil for nothing
 }
 
@@ -139,7 +139,7 @@ type headerPlan struct {
 	kind     valueKind
 	schema   *jsonschema.Schema
 	ptr      string      // JSON pointer of the header object
-	fast     *fastSchema // nil when the schema is beyond the fast path
+	fast     *gateSchema // nil when the schema is beyond the gate
 }
 
 // compileOperation compiles one operation. It returns every problem found;
@@ -265,7 +265,7 @@ func compileContent(doc *document, c *compiler, ptr string, request bool, proble
 		switch {
 		case mp.mediaType == formMediaType && request:
 			mp.form = newFormPlan(doc, mp.ptr)
-			mp.fastForm = newFastForm(&c.fast, mp, mtPtr+"/schema")
+			mp.formGate = newFastForm(&c.fast, mp, mtPtr+"/schema")
 		case isJSONMediaType(mp.mediaType):
 			mp.json = true
 			if !request && mp.schema != nil {

@@ -4,20 +4,20 @@ import (
 	"bytes"
 )
 
-// fastForm is a form body's schema compiled for the gate: for each field
+// formGate is a form body's schema compiled for the gate: for each field
 // of its plan (by index), the schema its value must meet.
-type fastForm struct {
+type formGate struct {
 	plan     *formPlan
-	schemas  []*fastSchema // per field; nil accepts any value
-	root     *fastSchema   // nil when the body has no schema
+	schemas  []*gateSchema // per field; nil accepts any value
+	root     *gateSchema   // nil when the body has no schema
 	required []int         // field indexes
 }
 
 // newFastForm compiles a form media type for the gate; nil when its schema
 // is beyond the fast schemas.
-func newFastForm(fc *fastCompiler, mp *mediaPlan, schemaPtr string) *fastForm {
-	ff := &fastForm{plan: mp.form}
-	ff.schemas = make([]*fastSchema, len(ff.plan.list))
+func newFastForm(fc *gateCompiler, mp *mediaPlan, schemaPtr string) *formGate {
+	ff := &formGate{plan: mp.form}
+	ff.schemas = make([]*gateSchema, len(ff.plan.list))
 	if mp.schema == nil {
 		return ff
 	}
@@ -157,7 +157,7 @@ func (fs *formScan) named(name string) int {
 // valid reports whether the full path's checkForm would find nothing in the
 // scanned pairs: each value decodes as its field's type, single fields are
 // given once, and the form meets its schema.
-func (fs *formScan) valid(ff *fastForm) bool {
+func (fs *formScan) valid(ff *formGate) bool {
 	for i, f := range ff.plan.list {
 		n := 0
 		for _, p := range fs.pairs {
@@ -220,7 +220,7 @@ func textDecodes(kind valueKind, b []byte) bool {
 
 // judgeText judges a decoded text value of the given kind against s (nil
 // accepts any value).
-func judgeText(s *fastSchema, kind valueKind, b []byte) verdict {
+func judgeText(s *gateSchema, kind valueKind, b []byte) verdict {
 	if s == nil || s.anyValue {
 		return verdictValid
 	}

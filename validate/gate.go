@@ -7,30 +7,30 @@ import (
 
 // The gate answers one question about an exchange: would the full check
 // find nothing at all? It reads the bodies in place with the schemas
-// compiled into fastSchemas at Load (jsonschema/v5 stays the authority on
+// compiled into gateSchemas at Load (jsonschema/v5 stays the authority on
 // every schema finding: the gate only ever says "valid" for sure), and runs
 // the rules that read the scanned form and response in gate mode, where a
 // rule that fails builds no finding. It says "clean" only when it is sure;
 // for anything else the exchange takes the full path, which produces every
 // finding.
 
-// fastState is the scanned form and response of one check, reused through a
+// pairScan is the scanned form and response of one check, reused through a
 // pool so that a clean check allocates nothing for it.
-type fastState struct {
+type pairScan struct {
 	sc   jsonScanner
 	form formScan
 	got  [len(webhookProps)]span
 }
 
-var fastStates = sync.Pool{New: func() any { return new(fastState) }}
+var pairScans = sync.Pool{New: func() any { return new(pairScan) }}
 
-// maxPooledBuffer bounds the scratch a pooled fastState keeps between
+// maxPooledBuffer bounds the scratch a pooled pairScan keeps between
 // checks, so that one huge body does not pin its memory.
 const maxPooledBuffer = 64 << 10
 
 // release returns the state to the pool, without its references to the
 // exchange.
-func (st *fastState) release() {
+func (st *pairScan) release() {
 	st.sc.buf, st.form.buf = st.sc.buf[:0], st.form.buf[:0]
 	if cap(st.sc.buf) > maxPooledBuffer {
 		st.sc.buf = nil
@@ -44,13 +44,13 @@ func (st *fastState) release() {
 	clear(st.form.pairs)
 	st.form.pairs = st.form.pairs[:0]
 	st.sc.b, st.form.plan = nil, nil
-	fastStates.Put(st)
+	pairScans.Put(st)
 }
 
 // webhookProps are the response properties the webhook's pair rules read.
 var webhookProps = [...]string{"conversation_sid", "target", "configuration", "url", "sid", "date_created", "date_updated", "account_sid"}
 
-// Indexes of webhookProps, as fastState.prop takes them.
+// Indexes of webhookProps, as pairScan.prop takes them.
 const (
 	propConversation = iota
 	propTarget
@@ -65,7 +65,7 @@ const (
 // fastClean reports whether checking the exchange against op finds nothing.
 // false means "not sure": the caller runs the full check.
 func (p *Plan) fastClean(op *operation, pathVals []string, ex *Exchange, withResponse bool) bool {
-	st := fastStates.Get().(*fastState)
+	st := pairScans.Get().(*pairScan)
 	defer st.release()
 	c := checker{p: p, op: op, ex: ex, pathVals: pathVals, scan: st}
 	return c.gate(withResponse)
@@ -82,7 +82,7 @@ func (c *checker) gate(withResponse bool) bool {
 // judge scans a JSON body with its media type's fast schema and reports
 // whether it is sure the body is valid. props records the properties the
 // webhook's pair rules read; listed makes a left-out listed property unsure.
-func (st *fastState) judge(mp *mediaPlan, body []byte, props, listed bool) bool {
+func (st *pairScan) judge(mp *mediaPlan, body []byte, props, listed bool) bool {
 	if mp.schema != nil && mp.fast == nil {
 		return false
 	}
@@ -106,9 +106,9 @@ func firstNonSpace(b []byte) byte {
 	return 0
 }
 
-// fastMedia finds the documented media type of a Content-Type exactly, as
+// exactMedia finds the documented media type of a Content-Type exactly, as
 // matchMedia's first pass does; nil when it is not found that way.
-func fastMedia(media []*mediaPlan, ct string) *mediaPlan {
+func exactMedia(media []*mediaPlan, ct string) *mediaPlan {
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
 	}
@@ -159,14 +159,14 @@ func asciiEqualFold(a, b string) bool {
 
 // recordProps records the top-level properties of a well-formed JSON
 // response body that the webhook's pair rules read, for the full path.
-func (st *fastState) recordProps(body []byte) {
+func (st *pairScan) recordProps(body []byte) {
 	st.sc.want, st.sc.got, st.sc.deep = webhookProps[:], st.got[:], true
 	st.sc.scanJSON(nil, body)
 	st.sc.deep = false
 }
 
 // prop returns a recorded top-level property of the response.
-func (st *fastState) prop(k int) jsonValue {
+func (st *pairScan) prop(k int) jsonValue {
 	sp := st.got[k]
 	return jsonValue(st.sc.b[sp.start:sp.end])
 }

@@ -15,7 +15,7 @@ import (
 const maxJSONDepth = 256
 
 // jsonScanner reads one JSON document in place, checking that it is
-// well-formed and judging it against a fastSchema as it goes, without
+// well-formed and judging it against a gateSchema as it goes, without
 // building Go values. Strings are compared as written; only those with
 // escapes are decoded, into buf.
 type jsonScanner struct {
@@ -29,7 +29,7 @@ type jsonScanner struct {
 	// unsure (rule response.missing-property), for 2xx response bodies.
 	listed bool
 	// deep follows any nesting encoding/json follows, for a document it
-	// has already read (see fastState.recordProps).
+	// has already read (see pairScan.recordProps).
 	deep bool
 }
 
@@ -40,7 +40,7 @@ type span struct{ start, end int }
 // value). ok is false when the document is not well-formed JSON as
 // encoding/json reads it, or when the scanner cannot tell. The values of the
 // top-level object's keys named in sc.want are recorded in sc.got.
-func (sc *jsonScanner) scanJSON(s *fastSchema, doc []byte) (v verdict, ok bool) {
+func (sc *jsonScanner) scanJSON(s *gateSchema, doc []byte) (v verdict, ok bool) {
 	sc.b, sc.i, sc.bad = doc, 0, false
 	for k := range sc.got {
 		sc.got[k] = span{}
@@ -68,7 +68,7 @@ func (sc *jsonScanner) fail() verdict {
 }
 
 // value reads one value at sc.i and judges it against s.
-func (sc *jsonScanner) value(s *fastSchema, depth int) verdict {
+func (sc *jsonScanner) value(s *gateSchema, depth int) verdict {
 	if sc.i >= len(sc.b) {
 		return sc.fail()
 	}
@@ -99,16 +99,16 @@ func (sc *jsonScanner) value(s *fastSchema, depth int) verdict {
 		}
 		return s.number(lit)
 	case c == 't':
-		return sc.literal("true", s, (*fastSchema).boolean)
+		return sc.literal("true", s, (*gateSchema).boolean)
 	case c == 'f':
-		return sc.literal("false", s, (*fastSchema).boolean)
+		return sc.literal("false", s, (*gateSchema).boolean)
 	case c == 'n':
-		return sc.literal("null", s, (*fastSchema).null)
+		return sc.literal("null", s, (*gateSchema).null)
 	}
 	return sc.fail()
 }
 
-func (sc *jsonScanner) literal(word string, s *fastSchema, judge func(*fastSchema) verdict) verdict {
+func (sc *jsonScanner) literal(word string, s *gateSchema, judge func(*gateSchema) verdict) verdict {
 	if len(sc.b)-sc.i < len(word) || string(sc.b[sc.i:sc.i+len(word)]) != word {
 		return sc.fail()
 	}
@@ -301,7 +301,7 @@ func (sc *jsonScanner) number() []byte {
 // and additional properties. An invalid verdict is only sure when no
 // property appears twice (encoding/json keeps the last) and no additional
 // property failed its schema.
-func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
+func (sc *jsonScanner) object(s *gateSchema, depth int) verdict {
 	if depth >= maxJSONDepth && !sc.deep {
 		return sc.fail()
 	}
@@ -336,7 +336,7 @@ func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
 			sc.i++
 			sc.ws()
 			start := sc.i
-			var sub *fastSchema
+			var sub *gateSchema
 			extra := false
 			if s != nil {
 				if k, ok := s.prop(key); ok {
@@ -398,7 +398,7 @@ func (sc *jsonScanner) record(key []byte, sp span) {
 }
 
 // array reads an array and judges it: its type, length and items.
-func (sc *jsonScanner) array(s *fastSchema, depth int) verdict {
+func (sc *jsonScanner) array(s *gateSchema, depth int) verdict {
 	if depth >= maxJSONDepth && !sc.deep {
 		return sc.fail()
 	}
@@ -407,7 +407,7 @@ func (sc *jsonScanner) array(s *fastSchema, depth int) verdict {
 	if s != nil && (!s.allows(typeArray) || s.hasEnum) {
 		v, s = verdictInvalid, nil
 	}
-	var items *fastSchema
+	var items *gateSchema
 	if s != nil {
 		items = s.items
 	}

@@ -312,7 +312,7 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 // the value the request sent for a field (sent is its first value): the
 // same string (the method in any case), the same set of strings, or the
 // same number.
-func (st *fastState) echoes(name string, field int, sent []byte, got jsonValue) bool {
+func (st *pairScan) echoes(name string, field int, sent []byte, got jsonValue) bool {
 	sc := &st.sc
 	switch name {
 	case fieldURL, fieldFlowSid:
@@ -337,7 +337,7 @@ func (st *fastState) echoes(name string, field int, sent []byte, got jsonValue) 
 
 // sameSet reports whether a recorded array holds the field's values of the
 // form, as many times each, in any order.
-func (st *fastState) sameSet(field int, got jsonValue) bool {
+func (st *pairScan) sameSet(field int, got jsonValue) bool {
 	fs, sc := &st.form, &st.sc
 	var backA, backB [16][]byte
 	sent, list := backA[:0], backB[:0]
