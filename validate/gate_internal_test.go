@@ -241,7 +241,8 @@ func TestFastPathOtherContract(t *testing.T) {
 func BenchmarkCheckOther(b *testing.B) {
 	p, err := Load("things.yaml", []byte(thingSpec))
 	require.NoError(b, err)
-	ex := thingExchange("Name=abc&Count=10&Tags=x&Tags=y&On=true", `{"id": "`+thingID+`", "n": 3, "list": [1]}`)
+	ex := thingExchange("Name=abc&Count=10&Tags=x&Tags=y&On=true", `{"id": "`+thingID+`", "n": 3, "x": 1.5, "when": "2020-01-02T03:04:05Z",
+		"link": "https://example.com/x", "kind": null, "list": [1], "nested": {"deep": true}, "re": "abc"}`)
 	require.Empty(b, p.Check(ex).Findings)
 	b.ReportAllocs()
 	for b.Loop() {
