@@ -421,16 +421,21 @@ func contentTypeHint(got, want string) string {
 
 // checkForm checks a form-encoded body against the operation's field table
 // and schema. Its documented pairs are kept in c.scan.form for the rules
-// that read the form.
+// that read the form; when the gate has read the whole body as this form
+// (no bad escape, no unknown key), its pairs are used as they are.
 func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	fp := mp.form
 	fs := &c.scan.form
-	fs.plan, fs.pairs = fp, fs.pairs[:0]
 	c.formOK = true
 	instance := map[string]any{}
 	undecodable := map[string]bool{}
 	unknown := map[string]bool{}
-	for _, pair := range decodeForm(string(body)) {
+	var pairs []formPair
+	if !fs.complete || fs.plan != fp {
+		fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
+		pairs = decodeForm(string(body))
+	}
+	for _, pair := range pairs {
 		if pair.problem != "" && c.room(RuleFormSyntax) {
 			loc := "request.body"
 			if !pair.inKey {

@@ -64,16 +64,17 @@ type formValue struct {
 // formScan holds the documented pairs of one form body, decoded once and
 // read by every rule of the form.
 type formScan struct {
-	plan  *formPlan
-	pairs []formValue
-	buf   []byte // decoded keys and values
+	plan     *formPlan
+	pairs    []formValue
+	buf      []byte // decoded keys and values
+	complete bool   // scan read the whole body: pairs are all its documented pairs
 }
 
 // scan reads a form body as decodeForm does and keeps its documented pairs.
 // It returns false when the full path would report something about the
 // pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
 func (fs *formScan) scan(fp *formPlan, body []byte) bool {
-	fs.plan, fs.pairs = fp, fs.pairs[:0]
+	fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
 	for len(body) > 0 {
 		part := body
 		if i := bytes.IndexByte(body, '&'); i >= 0 {
@@ -103,6 +104,7 @@ func (fs *formScan) scan(fp *formPlan, body []byte) bool {
 		}
 		fs.pairs = append(fs.pairs, formValue{field, val})
 	}
+	fs.complete = true
 	return true
 }
 

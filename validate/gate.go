@@ -17,9 +17,10 @@ import (
 // pairScan is the scanned form and response of one check, reused through a
 // pool so that a clean check allocates nothing for it.
 type pairScan struct {
-	sc   jsonScanner
-	form formScan
-	got  [len(webhookProps)]span
+	sc        jsonScanner
+	form      formScan
+	got       [len(webhookProps)]span
+	propsDone bool // got holds the response's properties, read whole
 }
 
 var pairScans = sync.Pool{New: func() any { return new(pairScan) }}
@@ -44,6 +45,7 @@ func (st *pairScan) release() {
 	clear(st.form.pairs)
 	st.form.pairs = st.form.pairs[:0]
 	st.sc.b, st.form.plan = nil, nil
+	st.form.complete, st.propsDone = false, false
 	pairScans.Put(st)
 }
 
@@ -93,6 +95,7 @@ func (st *pairScan) judge(mp *mediaPlan, body []byte, props, listed bool) bool {
 	st.sc.listed = listed
 	v, ok := st.sc.scanJSON(mp.fast, body)
 	st.sc.listed = false
+	st.propsDone = props && ok
 	return ok && v == verdictValid
 }
 
@@ -160,6 +163,9 @@ func asciiEqualFold(a, b string) bool {
 // recordProps records the top-level properties of a well-formed JSON
 // response body that the webhook's pair rules read, for the full path.
 func (st *pairScan) recordProps(body []byte) {
+	if st.propsDone {
+		return // the gate read the whole body
+	}
 	st.sc.want, st.sc.got, st.sc.deep = webhookProps[:], st.got[:], true
 	st.sc.scanJSON(nil, body)
 	st.sc.deep = false

@@ -313,3 +313,21 @@ func TestGateJudgesWhatTheFullPathDoes(t *testing.T) {
 		assert.Equal(t, full, p.Check(ex), "%s: Check", tt.name)
 	}
 }
+
+// TestFullPathReadsWhatTheGateRead shows that a pair is decoded once: when
+// the gate has read the whole form and response (the pair fails on its
+// response's values alone), the full path builds its findings from the
+// gate's scan instead of decoding the form and scanning the response again,
+// so Check allocates less than the full path alone, with the same result.
+func TestFullPathReadsWhatTheGateRead(t *testing.T) {
+	p := embeddedPlan(t)
+	ex := docsExchange()
+	ex.Response.Body = []byte(strings.Replace(docsResp, `"target": "webhook"`, `"target": "trigger"`, 1))
+	op, vals, _ := p.router.match(ex.Request.Method, ex.Request.URL)
+	full := p.fullCheck(op, vals, ex, true)
+	assert.Equal(t, []string{"pair.target response.body#/target"}, rulesOf(full.Findings))
+	assert.Equal(t, full, p.Check(ex))
+	check := testing.AllocsPerRun(50, func() { p.Check(ex) })
+	alone := testing.AllocsPerRun(50, func() { p.fullCheck(op, vals, ex, true) })
+	assert.Less(t, check, alone, "Check allocates %v, the full path alone %v", check, alone)
+}
