@@ -207,26 +207,19 @@ func (s *gateSchema) setTypes(val any) bool {
 	}
 	for _, n := range names {
 		name, _ := n.(string)
-		switch name {
-		case "null":
-			s.types |= typeNull
-		case "boolean":
-			s.types |= typeBoolean
-		case "integer":
-			s.types |= typeInteger
-		case "number":
-			s.types |= typeNumber
-		case "string":
-			s.types |= typeString
-		case "array":
-			s.types |= typeArray
-		case "object":
-			s.types |= typeObject
-		default:
+		t, ok := typeNames[name]
+		if !ok {
 			return false
 		}
+		s.types |= t
 	}
 	return len(names) > 0
+}
+
+// typeNames are JSON Schema's names of the JSON types.
+var typeNames = map[string]jsonTypes{
+	"null": typeNull, "boolean": typeBoolean, "integer": typeInteger, "number": typeNumber,
+	"string": typeString, "array": typeArray, "object": typeObject,
 }
 
 // smallInt reads a keyword's integer value.

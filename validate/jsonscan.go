@@ -268,33 +268,33 @@ func (sc *jsonScanner) number() []byte {
 		sc.fail()
 		return nil
 	}
+	ok := true
 	if i < len(b) && b[i] == '.' {
-		i++
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			sc.fail()
-			return nil
-		}
+		i, ok = digitRun(b, i+1)
 	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+	if ok && i < len(b) && (b[i] == 'e' || b[i] == 'E') {
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			sc.fail()
-			return nil
-		}
+		i, ok = digitRun(b, i)
+	}
+	if !ok {
+		sc.fail()
+		return nil
 	}
 	sc.i = i
 	return b[start:i]
+}
+
+// digitRun returns where the decimal digits from b[i] end; false when there
+// are none.
+func digitRun(b []byte, i int) (int, bool) {
+	d := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i, i > d
 }
 
 // object reads an object and judges it: its type, properties, required keys
@@ -357,19 +357,12 @@ func (sc *jsonScanner) object(s *gateSchema, depth int) verdict {
 			if depth == 0 && sc.want != nil {
 				sc.record(key, span{start, sc.i})
 			}
-			sc.ws()
-			if sc.i >= len(sc.b) {
-				return sc.fail()
-			}
-			if sc.b[sc.i] == '}' {
-				sc.i++
+			if !sc.next('}') {
+				if sc.bad {
+					return verdictUnsure
+				}
 				break
 			}
-			if sc.b[sc.i] != ',' {
-				return sc.fail()
-			}
-			sc.i++
-			sc.ws()
 		}
 	}
 	if s != nil {
@@ -386,6 +379,24 @@ func (sc *jsonScanner) object(s *gateSchema, depth int) verdict {
 		v = verdictUnsure
 	}
 	return v
+}
+
+// next reads what follows a member or an element: a comma, after which
+// another follows (true), or the closing byte end (false). Anything else
+// fails the document.
+func (sc *jsonScanner) next(end byte) bool {
+	sc.ws()
+	switch {
+	case sc.i < len(sc.b) && sc.b[sc.i] == end:
+		sc.i++
+		return false
+	case sc.i >= len(sc.b) || sc.b[sc.i] != ',':
+		sc.fail()
+		return false
+	}
+	sc.i++
+	sc.ws()
+	return true
 }
 
 // record keeps the last occurrence of a wanted top-level key.
@@ -419,19 +430,12 @@ func (sc *jsonScanner) array(s *gateSchema, depth int) verdict {
 		for {
 			v = v.and(sc.value(items, depth+1))
 			n++
-			sc.ws()
-			if sc.i >= len(sc.b) {
-				return sc.fail()
-			}
-			if sc.b[sc.i] == ']' {
-				sc.i++
+			if !sc.next(']') {
+				if sc.bad {
+					return verdictUnsure
+				}
 				break
 			}
-			if sc.b[sc.i] != ',' {
-				return sc.fail()
-			}
-			sc.i++
-			sc.ws()
 		}
 	}
 	if s != nil && (n < s.minItems || s.maxItems >= 0 && n > s.maxItems) {
@@ -501,15 +505,9 @@ func (sc *jsonScanner) each(jv jsonValue, open byte, fn func(key []byte, val jso
 		}
 		start := sub.i
 		sub.value(nil, 1)
-		if !fn(key, jsonValue(sub.b[start:sub.i])) {
+		if !fn(key, jsonValue(sub.b[start:sub.i])) || !sub.next(end) {
 			break
 		}
-		sub.ws()
-		if sub.i >= len(sub.b) || sub.b[sub.i] != ',' {
-			break
-		}
-		sub.i++
-		sub.ws()
 	}
 	return true
 }
