@@ -2,11 +2,13 @@
 
 GO        ?= go
 FUZZTIME  ?= 30s
+FUZZCHECKTIME ?= 60s
+SMOKETIME ?= 10s
 BENCHTIME ?= 1s
 COUNT     ?= 6
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test test-ci beam-test browser-test bench bench-peers bench-audit bench-worst fuzz clean
+.PHONY: all build demo test test-ci beam-test browser-test bench bench-peers bench-audit bench-worst fuzz fuzz-smoke clean
 
 all: build test
 
@@ -84,10 +86,11 @@ bench-audit: build
 bench-worst: build
 	GO=$(GO) ./internal/auditbench/bench-worst.sh ./contractcheck
 
-## fuzz: every fuzz target for FUZZTIME each; new crashers land in testdata/fuzz
+## fuzz: every fuzz target for FUZZTIME each (the checker's FuzzCheck for
+## FUZZCHECKTIME); new crashers land in testdata/fuzz
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./validate
-	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./validate
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZCHECKTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime $(FUZZTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzReadHAR$$' -fuzztime $(FUZZTIME) ./validate/recording
@@ -105,6 +108,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzProxy$$' -fuzztime $(FUZZTIME) ./validate/proxy
 	$(GO) test -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) ./internal/escape
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/yamlalias
+
+## fuzz-smoke: a short run of the checker's fuzz targets (CI runs it): the
+## gate never changes what Check finds, and never calls a failing pair clean
+fuzz-smoke:
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(SMOKETIME) ./validate
+	$(GO) test -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime $(SMOKETIME) ./validate
 
 clean:
 	rm -f contractcheck bench.txt bench/bench.txt bench/bench.test

@@ -23,12 +23,16 @@ type checker struct {
 	perRule     map[string]int // the findings of each rule in findings
 	omitted     map[string]int // the findings of each rule left out by the caps
 
-	pathVals []string            // path parameter values, in template order
-	form     map[string][]string // documented form keys and their decoded values
-	formOK   bool                // the body was read as the operation's form
-	respBody map[string]any      // the response body, when it is a JSON object
-	respPlan *responsePlan       // the documented response matched by status
-	unread   Bodies              // the bodies that could not be read: their rules are left out
+	pathVals   []string      // path parameter values, in template order
+	scan       *pairScan     // the scanned form and response properties
+	formOK     bool          // the body was read as the operation's form
+	respObject bool          // the response body is a JSON object, its properties in scan
+	respPlan   *responsePlan // the documented response matched by status
+	unread     Bodies        // the bodies that could not be read: their rules are left out
+
+	// gating makes the checker a gate (see Plan.gate): a rule that fails
+	// sets failed and builds no finding.
+	gating, failed bool
 }
 
 // Check checks one exchange against the contract and returns its findings.
@@ -73,7 +77,9 @@ func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals, unread: unread}
+	st := pairScans.Get().(*pairScan)
+	defer st.release()
+	c := &checker{p: p, op: op, ex: ex, pathVals: vals, unread: unread, scan: st}
 	return c.run(ex.Response.Status != 0)
 }
 
@@ -83,37 +89,47 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	if p.fastClean(op, vals, ex, withResponse) {
+	st := pairScans.Get().(*pairScan)
+	defer st.release()
+	c := checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	if c.gate(withResponse) {
 		return Result{Operation: op.id}
 	}
-	return p.fullCheck(op, vals, ex, withResponse)
+	c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	return c.run(withResponse)
 }
 
 // fullCheck checks an exchange of op with every rule and returns all its
-// findings. The fast path (fastClean) answers first for clean exchanges.
+// findings, without the gate.
 func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withResponse bool) Result {
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals}
+	st := pairScans.Get().(*pairScan)
+	defer st.release()
+	c := &checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
 }
 
 // run applies the rules, those that need a body the checker may not read
-// aside.
+// aside. A gate (c.gating) stops at the first rule that fails.
 func (c *checker) run(withResponse bool) Result {
-	op := c.op
+	wp := c.op.webhook
 	c.checkParams()
-	if op.webhook != nil {
-		op.webhook.checkPath(c)
+	if wp != nil && !c.failed {
+		wp.checkPath(c)
 	}
-	c.checkRequestBody()
-	if withResponse {
+	if !c.failed {
+		c.checkRequestBody()
+	}
+	if withResponse && !c.failed {
 		c.checkResponse()
-		c.checkCORS()
-		if op.webhook != nil && c.unread == 0 {
-			op.webhook.checkPair(c)
+		if !c.failed {
+			c.checkCORS()
+		}
+		if wp != nil && c.unread == 0 && !c.failed {
+			wp.checkPair(c)
 		}
 	}
 	sortFindings(c.findings)
-	return Result{Operation: op.id, Findings: c.findings, Omitted: c.omitted}
+	return Result{Operation: c.op.id, Findings: c.findings, Omitted: c.omitted}
 }
 
 // room reports whether a finding of rule may still be added under the caps
@@ -121,6 +137,10 @@ func (c *checker) run(withResponse bool) Result {
 // counted as omitted. Checks that can find something for every key or item
 // of a body ask first, so that what is left out is never built.
 func (c *checker) room(rule string) bool {
+	if c.gating {
+		c.failed = true
+		return false
+	}
 	n := c.perRule[rule]
 	if n == 0 || n < MaxFindingsPerRule && len(c.findings) < MaxFindingsPerPair {
 		return true
@@ -142,6 +162,7 @@ func (c *checker) add(f Finding) {
 		c.perRule = map[string]int{}
 	}
 	c.perRule[f.Rule]++
+	f = catalogued(f)
 	// The values were redacted whole before they were shortened and quoted
 	// (checker.quote); this hides what the rest of the text may hold.
 	f.Message = c.redact(f.Message)
@@ -179,24 +200,25 @@ func sectionRank(loc string) int {
 	return len(sectionOrder)
 }
 
-// checkParams checks the path, query and header parameters.
+// checkParams checks the path, query and header parameters. A gate judges
+// path and header values with the fast schemas, and leaves the query to the
+// full path.
 func (c *checker) checkParams() {
 	var query map[string][]string
 	for _, pr := range c.op.params {
+		var one [1]string
 		var vals []string
 		switch pr.in {
 		case "path":
-			pathIndex := 0
-			for _, s := range c.op.segs {
-				if s.param == "" {
-					continue
-				}
-				if s.param == pr.name && pathIndex < len(c.pathVals) {
-					vals = []string{c.pathVals[pathIndex]}
-				}
-				pathIndex++
+			if v, ok := c.pathValue(pr.name); ok {
+				one[0] = v
+				vals = one[:]
 			}
 		case "query":
+			if c.gating {
+				c.failed = true
+				return
+			}
 			if query == nil {
 				query = map[string][]string{}
 				for _, fp := range decodeForm(requestQuery(c.ex.Request.URL)) {
@@ -205,17 +227,13 @@ func (c *checker) checkParams() {
 			}
 			vals = query[pr.name]
 		case "header":
-			vals = c.ex.Request.Header.Values(pr.name)
+			vals = c.ex.Request.Header[pr.canon]
 		default:
 			continue
 		}
-		section := "request." + pr.in + "#/" + escapeToken(pr.name)
-		if pr.in == "header" {
-			section = "request.header/" + pr.name
-		}
 		if len(vals) == 0 {
-			if pr.required {
-				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: section,
+			if pr.required && c.room(RuleRequired) {
+				c.add(Finding{Rule: RuleRequired, Location: paramLocation(pr),
 					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.in, pr.name),
 					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.pos(parentPointer(pr.ptr))})
 			}
@@ -224,6 +242,15 @@ func (c *checker) checkParams() {
 		if pr.schema == nil {
 			continue
 		}
+		if c.gating {
+			b := sbytes(vals[0])
+			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != verdictValid {
+				c.failed = true
+				return
+			}
+			continue
+		}
+		section := paramLocation(pr)
 		var v any
 		if pr.kind == kindArray {
 			if len(vals) == 1 && pr.in != "query" {
@@ -253,6 +280,14 @@ func (c *checker) checkParams() {
 	}
 }
 
+// paramLocation is where a parameter is in the request.
+func paramLocation(pr *param) string {
+	if pr.in == "header" {
+		return "request.header/" + pr.name
+	}
+	return "request." + pr.in + "#/" + escapeToken(pr.name)
+}
+
 // escapeToken escapes a JSON pointer reference token.
 func escapeToken(s string) string {
 	if !strings.ContainsAny(s, "~/") {
@@ -269,8 +304,10 @@ func (c *checker) checkRequestBody() {
 	}
 	body := c.ex.Request.Body
 	ct := c.ex.Request.Header.Get("Content-Type")
-	mt := normalizeMediaType(ct)
-	mp := matchMedia(bp.media, mt)
+	mt, mp := c.media(bp.media, ct)
+	if c.failed {
+		return
+	}
 	unread := c.unread&RequestBody != 0
 	if mp == nil && ct == "" && len(bytes.TrimSpace(body)) == 0 && !unread {
 		mp = formMedia(bp.media)
@@ -281,7 +318,7 @@ func (c *checker) checkRequestBody() {
 			got = "no Content-Type"
 		}
 		want := mediaList(bp.media)
-		c.add(Finding{Rule: RuleRequestContentType, Severity: SeverityError, Location: "request.header/Content-Type",
+		c.add(Finding{Rule: RuleRequestContentType, Location: "request.header/Content-Type",
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
 			Spec: c.op.anchors[AnchorRequestBody]})
@@ -300,8 +337,16 @@ func (c *checker) checkRequestBody() {
 		return
 	}
 	switch {
+	case mp.form != nil && c.gating:
+		fs := &c.scan.form
+		c.failed = mp.formGate == nil || !fs.scan(mp.form, body) || !fs.valid(mp.formGate)
+		c.formOK = true
+		c.checkWords()
 	case mp.form != nil:
 		c.checkForm(mp, body)
+		c.checkWords()
+	case mp.json && mp.schema != nil && c.gating:
+		c.failed = !c.scan.judge(mp, body, false, false)
 	case mp.json && mp.schema != nil:
 		v, ok := c.decodeJSON(body, "request.body", RuleType, c.op.anchors[AnchorRequestBody])
 		if ok {
@@ -310,6 +355,19 @@ func (c *checker) checkRequestBody() {
 			}
 		}
 	}
+}
+
+// media finds the documented media type of a Content-Type: a gate only
+// exactly (it fails otherwise), the full path as matchMedia does, with the
+// normalized media type.
+func (c *checker) media(media []*mediaPlan, ct string) (mt string, mp *mediaPlan) {
+	if c.gating {
+		mp = exactMedia(media, ct)
+		c.failed = mp == nil
+		return "", mp
+	}
+	mt = normalizeMediaType(ct)
+	return mt, matchMedia(media, mt)
 }
 
 func formMedia(media []*mediaPlan) *mediaPlan {
@@ -362,44 +420,53 @@ func contentTypeHint(got, want string) string {
 }
 
 // checkForm checks a form-encoded body against the operation's field table
-// and schema.
+// and schema. Its documented pairs are kept in c.scan.form for the rules
+// that read the form; when the gate has read the whole body as this form
+// (no bad escape, no unknown key), its pairs are used as they are.
 func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	fp := mp.form
+	fs := &c.scan.form
 	c.formOK = true
-	c.form = map[string][]string{}
 	instance := map[string]any{}
 	undecodable := map[string]bool{}
 	unknown := map[string]bool{}
-	var order []string // documented keys in the order first seen
-	for _, pair := range decodeForm(string(body)) {
+	var pairs []formPair
+	if !fs.complete || fs.plan != fp {
+		fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
+		pairs = decodeForm(string(body))
+	}
+	for _, pair := range pairs {
 		if pair.problem != "" && c.room(RuleFormSyntax) {
 			loc := "request.body"
 			if !pair.inKey {
 				loc += "#/" + escapeToken(pair.key)
 			}
-			c.add(Finding{Rule: RuleFormSyntax, Severity: SeverityError, Location: loc,
+			c.add(Finding{Rule: RuleFormSyntax, Location: loc,
 				Message: "the form body is not well formed: " + pair.problem,
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
 				Got:     c.quote(pair.raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
 				Spec:    c.op.anchors[AnchorRequestBody]})
 		}
-		f := fp.fields[pair.key]
-		if f == nil {
+		field, ok := fp.lookup(sbytes(pair.key))
+		if !ok {
 			if !fp.open && !unknown[pair.key] {
 				unknown[pair.key] = true
 				c.unknownKey(fp, pair.key)
 			}
 			continue
 		}
-		if _, ok := c.form[pair.key]; !ok {
-			order = append(order, pair.key)
-		}
-		c.form[pair.key] = append(c.form[pair.key], pair.value)
+		fs.pairs = append(fs.pairs, formValue{field, sbytes(pair.value)})
 	}
-	for _, key := range order {
-		f := fp.fields[key]
-		vals := c.form[key]
+	seen := make([]bool, len(fp.list))
+	for _, pv := range fs.pairs {
+		if seen[pv.field] {
+			continue
+		}
+		seen[pv.field] = true
+		f := fp.list[pv.field]
+		key := f.name
+		vals := fs.values(pv.field)
 		loc := "request.body#/" + escapeToken(key)
 		if f.kind == kindArray {
 			items := make([]any, 0, len(vals))
@@ -417,7 +484,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			continue
 		}
 		if len(vals) > 1 && c.room(RuleFormDuplicateKey) {
-			c.add(Finding{Rule: RuleFormDuplicateKey, Severity: SeverityError, Location: loc,
+			c.add(Finding{Rule: RuleFormDuplicateKey, Location: loc,
 				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.kind),
 				Want:    "one " + key,
 				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(c.quoteAll(truncateList(vals, 5)), ", ")),
@@ -436,7 +503,12 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			c.schemaFindings(err, "request.body", instance, undecodable)
 		}
 	}
-	if wp := c.op.webhook; wp != nil {
+}
+
+// checkWords applies the operation's rules of the form's words to a body
+// read as its form.
+func (c *checker) checkWords() {
+	if wp := c.op.webhook; wp != nil && c.formOK && !c.failed {
 		wp.checkWords(c)
 	}
 }
@@ -453,7 +525,7 @@ func (c *checker) unknownKey(fp *formPlan, key string) {
 	if !c.room(RuleFormUnknownKey) {
 		return
 	}
-	f := Finding{Rule: RuleFormUnknownKey, Severity: SeverityError, Location: "request.body#/" + escapeToken(key),
+	f := Finding{Rule: RuleFormUnknownKey, Location: "request.body#/" + escapeToken(key),
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + strings.Join(fp.names, ", "),
 		Got:     c.quote(key),
@@ -503,7 +575,7 @@ func (c *checker) decodeText(kind valueKind, s, loc, name, schemaPtr string) (v 
 	if !c.room(RuleType) {
 		return nil, false
 	}
-	c.add(Finding{Rule: RuleType, Severity: SeverityError, Location: loc,
+	c.add(Finding{Rule: RuleType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s", name, c.quote(s), want),
 		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(schemaPtr)})
 	return nil, false
@@ -548,7 +620,7 @@ func isJSONNumber(s string) bool {
 // reported under rule.
 func (c *checker) decodeJSON(body []byte, section, rule string, spec SpecPos) (any, bool) {
 	bad := func(msg, hint string) (any, bool) {
-		c.add(Finding{Rule: rule, Severity: SeverityError, Location: section,
+		c.add(Finding{Rule: rule, Location: section,
 			Message: "the body is not well-formed JSON: " + msg,
 			Want:    "a JSON document", Got: c.describeBody(body), Hint: hint, Spec: spec})
 		return nil, false
@@ -593,20 +665,24 @@ func (c *checker) describeBody(b []byte) string {
 func (c *checker) checkResponse() {
 	res := c.ex.Response
 	rp := c.op.response(res.Status)
+	if rp == nil && c.gating {
+		c.failed = true
+		return
+	}
 	if rp == nil {
 		var codes []string
 		for _, r := range c.op.responses {
 			codes = append(codes, r.code)
 		}
 		if broken := c.requestErrors(); len(broken) > 0 && res.Status >= 400 && res.Status < 500 {
-			c.add(Finding{Rule: RuleResponseRefused, Severity: SeverityInfo, Location: "response.status",
+			c.add(Finding{Rule: RuleResponseRefused, Location: "response.status",
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
 				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[AnchorResponses]})
 			return
 		}
-		c.add(Finding{Rule: RuleResponseStatus, Severity: SeverityError, Location: "response.status",
+		c.add(Finding{Rule: RuleResponseStatus, Location: "response.status",
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
 			Hint: c.statusHint(res), Spec: c.op.anchors[AnchorResponses]})
@@ -614,7 +690,9 @@ func (c *checker) checkResponse() {
 	}
 	c.respPlan = rp
 	c.checkResponseHeaders(rp)
-	c.checkResponseBody(rp)
+	if !c.failed {
+		c.checkResponseBody(rp)
+	}
 }
 
 // requestErrors names the request's error findings, found before the
@@ -671,11 +749,10 @@ func (c *checker) statusHint(res Response) string {
 // checkResponseHeaders checks the documented headers' presence and types.
 func (c *checker) checkResponseHeaders(rp *responsePlan) {
 	for _, hp := range rp.headers {
-		vals := c.ex.Response.Header.Values(hp.canon)
-		loc := "response.header/" + hp.name
+		vals := c.ex.Response.Header[hp.canon]
 		if len(vals) == 0 {
-			if hp.required {
-				c.add(Finding{Rule: RuleRequired, Severity: SeverityError, Location: loc,
+			if hp.required && c.room(RuleRequired) {
+				c.add(Finding{Rule: RuleRequired, Location: "response.header/" + hp.name,
 					Message: "the header " + hp.name + " is required but missing",
 					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.pos(hp.ptr)})
 			}
@@ -686,6 +763,15 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 		}
 		for _, raw := range vals {
 			s := trimOWS(raw)
+			if c.gating {
+				b := sbytes(s)
+				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != verdictValid {
+					c.failed = true
+					return
+				}
+				continue
+			}
+			loc := "response.header/" + hp.name
 			var v any = s
 			switch hp.kind {
 			case kindBoolean, kindInteger, kindNumber:
@@ -726,7 +812,7 @@ func (c *checker) headerValue(hp *headerPlan, s, loc string) (any, bool) {
 	if hp.kind == kindBoolean && s == "" {
 		hint = "an empty value is not a boolean: send true, or leave the header out"
 	}
-	c.add(Finding{Rule: RuleHeaderType, Severity: SeverityError, Location: loc,
+	c.add(Finding{Rule: RuleHeaderType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, c.quote(s), hp.kind, want),
 		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(hp.ptr + "/schema")})
 	return nil, false
@@ -740,14 +826,16 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		return
 	}
 	ct := res.Header.Get("Content-Type")
-	mt := normalizeMediaType(ct)
-	mp := matchMedia(rp.media, mt)
+	_, mp := c.media(rp.media, ct)
+	if c.failed {
+		return
+	}
 	if mp == nil {
 		got := c.quote(ct)
 		if ct == "" {
 			got = "no Content-Type"
 		}
-		c.add(Finding{Rule: RuleResponseType, Severity: SeverityError, Location: "response.header/Content-Type",
+		c.add(Finding{Rule: RuleResponseType, Location: "response.header/Content-Type",
 			Message: "the response's Content-Type is not the documented media type",
 			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
 			Spec: c.p.doc.pos(rp.ptr + "/content")})
@@ -768,6 +856,11 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 	if !mp.json || c.unread&ResponseBody != 0 {
 		return
 	}
+	if c.gating {
+		c.failed = !c.scan.judge(mp, res.Body, c.op.webhook != nil, res.Status >= 200 && res.Status < 300)
+		c.respObject = firstNonSpace(res.Body) == '{'
+		return
+	}
 	v, ok := c.decodeJSON(res.Body, "response.body", RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))
 	if !ok {
 		return
@@ -780,5 +873,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {
 		c.checkListed(mp.listed, v, "")
 	}
-	c.respBody, _ = v.(map[string]any)
+	if _, c.respObject = v.(map[string]any); c.respObject && c.op.webhook != nil {
+		c.scan.recordProps(res.Body)
+	}
 }

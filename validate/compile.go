@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -57,7 +58,7 @@ type param struct {
 	schema   *jsonschema.Schema
 	ptr      string      // JSON pointer of the parameter's schema
 	canon    string      // canonical header key, for header parameters
-	fast     *fastSchema // nil when the schema is beyond the fast path
+	fast     *gateSchema // nil when the schema is beyond the gate
 }
 
 // bodyPlan is a compiled request body.
@@ -73,17 +74,46 @@ type mediaPlan struct {
 	ptr       string       // JSON pointer of the schema, after $refs
 	form      *formPlan    // for application/x-www-form-urlencoded
 	json      bool         // application/json or +json
-	fast      *fastSchema  // the schema for the fast path; nil when beyond it
-	fastForm  *fastForm    // the form for the fast path; nil when beyond it
+	fast      *gateSchema  // the schema for the gate; nil when beyond it
+	formGate  *formGate    // the form for the gate; nil when beyond it
 	listed    *listedProps // what a response schema lists (response.missing-property); nil for nothing
 }
 
 // formPlan is the field table of a form-encoded body.
 type formPlan struct {
 	fields map[string]*formField
-	names  []string // sorted, for suggestions
-	open   bool     // additionalProperties allows undocumented keys
+	names  []string       // sorted, for suggestions
+	list   []*formField   // the fields in the order of names
+	index  map[string]int // field name → index in list
+	open   bool           // additionalProperties allows undocumented keys
 }
+
+// number lists the fields in the order of their names, by index.
+func (fp *formPlan) number() {
+	for i, name := range fp.names {
+		fp.index[name] = i
+		fp.list = append(fp.list, fp.fields[name])
+	}
+}
+
+// lookup finds a documented field by name: a few names are compared in
+// turn, more through the map.
+func (fp *formPlan) lookup(key []byte) (int, bool) {
+	if len(fp.list) > smallTable {
+		i, ok := fp.index[bstr(key)]
+		return i, ok
+	}
+	for i, f := range fp.list {
+		if f.name == string(key) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// smallTable is the size up to which looking a name up by comparing it with
+// each is faster than hashing it.
+const smallTable = 12
 
 // formField is one documented key of a form body.
 type formField struct {
@@ -109,7 +139,7 @@ type headerPlan struct {
 	kind     valueKind
 	schema   *jsonschema.Schema
 	ptr      string      // JSON pointer of the header object
-	fast     *fastSchema // nil when the schema is beyond the fast path
+	fast     *gateSchema // nil when the schema is beyond the gate
 }
 
 // compileOperation compiles one operation. It returns every problem found;
@@ -235,7 +265,7 @@ func compileContent(doc *document, c *compiler, ptr string, request bool, proble
 		switch {
 		case mp.mediaType == formMediaType && request:
 			mp.form = newFormPlan(doc, mp.ptr)
-			mp.fastForm = newFastForm(&c.fast, mp, mtPtr+"/schema")
+			mp.formGate = newFastForm(&c.fast, mp, mtPtr+"/schema")
 		case isJSONMediaType(mp.mediaType):
 			mp.json = true
 			if !request && mp.schema != nil {
@@ -266,7 +296,8 @@ func isJSONMediaType(mt string) bool {
 
 // newFormPlan builds the field table of a form body from its schema.
 func newFormPlan(doc *document, ptr string) *formPlan {
-	fp := &formPlan{fields: map[string]*formField{}}
+	fp := &formPlan{fields: map[string]*formField{}, index: map[string]int{}}
+	defer fp.number()
 	if ptr == "" {
 		fp.open = true
 		return fp
@@ -466,16 +497,16 @@ func (op *operation) success() *responsePlan {
 // response returns the documented response for a status: the exact code,
 // else its range (2XX), else default.
 func (op *operation) response(status int) *responsePlan {
-	code := fmt.Sprint(status)
-	rng := code[:1] + "XX"
+	var buf [20]byte
+	code := strconv.AppendInt(buf[:0], int64(status), 10)
 	var byRange, def *responsePlan
 	for _, rp := range op.responses {
-		switch rp.code {
-		case code:
+		switch {
+		case rp.code == string(code):
 			return rp
-		case rng:
+		case len(rp.code) == 3 && rp.code[0] == code[0] && rp.code[1:] == "XX":
 			byRange = rp
-		case "DEFAULT":
+		case rp.code == "DEFAULT":
 			def = rp
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pb33f/go-yaml"
 )
@@ -18,6 +19,10 @@ type document struct {
 	file string
 	tree any
 	root *yaml.Node
+	// lines caches line by pointer: findings of a check ask for the same
+	// few schema positions again and again. Pointers come from the
+	// document, so the cache is bounded by its size.
+	lines sync.Map // string → int
 }
 
 // get returns the value at a JSON pointer ("" is the whole document).
@@ -114,7 +119,12 @@ func unalias(n *yaml.Node) *yaml.Node {
 
 // pos returns the contract position of the value at a JSON pointer.
 func (d *document) pos(ptr string) SpecPos {
-	return SpecPos{File: d.file, Line: d.line(ptr)}
+	if l, ok := d.lines.Load(ptr); ok {
+		return SpecPos{File: d.file, Line: l.(int)}
+	}
+	l := d.line(ptr)
+	d.lines.Store(ptr, l)
+	return SpecPos{File: d.file, Line: l}
 }
 
 // splitPointer splits a JSON pointer into unescaped reference tokens.

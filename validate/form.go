@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -35,8 +36,8 @@ func decodeForm(body string) []formPair {
 		k, v, _ := strings.Cut(part, "=")
 		p := formPair{raw: part}
 		var kp, vp string
-		p.key, kp = unescapeForm(k)
-		p.value, vp = unescapeForm(v)
+		p.key, kp = unescapeText(k)
+		p.value, vp = unescapeText(v)
 		switch {
 		case kp != "":
 			p.problem, p.inKey = "key: "+kp, true
@@ -48,46 +49,52 @@ func decodeForm(body string) []formPair {
 	return pairs
 }
 
-// unescapeForm decodes + and %XX in one form key or value. It returns the
-// decoded text and a description of the first problem: a % not followed by
-// two hex digits (kept as written), or bytes that are not UTF-8 once decoded.
-func unescapeForm(s string) (string, string) {
-	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
-		if !utf8.ValidString(s) {
-			return s, "not valid UTF-8"
+// unescapeForm decodes + and %XX in one form key or value, appending the
+// decoded bytes to buf; a value with neither is returned as it is, and buf
+// unchanged. problem describes the first problem: a % not followed by two
+// hex digits (kept as written), or bytes that are not UTF-8 once decoded.
+// Both readers of forms use it: decodeForm, and formScan for the gate.
+func unescapeForm(buf, s []byte) (out, grown []byte, problem string) {
+	if bytes.IndexByte(s, '%') < 0 && bytes.IndexByte(s, '+') < 0 {
+		if !utf8.Valid(s) {
+			return s, buf, "not valid UTF-8"
 		}
-		return s, ""
+		return s, buf, ""
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	problem := ""
+	start := len(buf)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '+':
-			b.WriteByte(' ')
+			buf = append(buf, ' ')
 		case '%':
 			if i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-				b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+				buf = append(buf, unhex(s[i+1])<<4|unhex(s[i+2]))
 				i += 2
 				continue
 			}
 			if problem == "" {
-				end := i + 3
-				if end > len(s) {
-					end = len(s)
-				}
-				problem = "bad percent escape " + quoteShort(s[i:end]) + ": % must be followed by two hex digits (write %25 for a literal %)"
+				problem = "bad percent escape " + quoteShort(string(s[i:min(i+3, len(s))])) + ": % must be followed by two hex digits (write %25 for a literal %)"
 			}
-			b.WriteByte(c)
+			buf = append(buf, c)
 		default:
-			b.WriteByte(c)
+			buf = append(buf, c)
 		}
 	}
-	out := b.String()
-	if problem == "" && !utf8.ValidString(out) {
+	out = buf[start:len(buf):len(buf)]
+	if problem == "" && !utf8.Valid(out) {
 		problem = "the decoded bytes are not valid UTF-8"
 	}
-	return out, problem
+	return out, buf, problem
+}
+
+// unescapeText is unescapeForm for a string: the decoded text is s itself
+// when there was nothing to decode.
+func unescapeText(s string) (string, string) {
+	out, grown, problem := unescapeForm(nil, sbytes(s))
+	if grown == nil {
+		return s, problem
+	}
+	return bstr(out), problem // out is grown's, which nothing else holds
 }
 
 func unhex(c byte) byte {

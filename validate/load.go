@@ -324,7 +324,7 @@ func mappingAt(root *yaml.Node, key string) *yaml.Node {
 // compiler compiles the schemas of one document.
 type compiler struct {
 	c    *jsonschema.Compiler
-	fast fastCompiler // the same schemas for the fast path
+	fast gateCompiler // the same schemas for the gate
 }
 
 // newCompiler prepares the document's schemas for jsonschema: OpenAPI 3.0's
@@ -350,7 +350,7 @@ func newCompiler(doc *document, oas30 bool) (*compiler, error) {
 	if err := c.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
 		return nil, err
 	}
-	return &compiler{c: c, fast: fastCompiler{doc: doc, oas30: oas30}}, nil
+	return &compiler{c: c, fast: gateCompiler{doc: doc, oas30: oas30}}, nil
 }
 
 // compile compiles the schema at a JSON pointer of the document.

@@ -226,16 +226,15 @@ func (p *Plan) RuleSpec(id string) SpecPos {
 // --fail-on-unmatched.
 func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 	secrets := ex.Secrets()
-	return Finding{
+	return catalogued(Finding{
 		Rule:     RuleUnmatched,
-		Severity: SeverityError,
 		Location: "request",
 		Message:  "no operation of the contract describes this exchange: " + Redact(res.Skip, secrets),
 		Want:     "an operation of " + p.doc.file,
 		Got:      ex.Request.Method + " " + Redact(requestPath(ex.Request.URL), secrets),
 		Hint:     "check the method and path, or load a contract that describes this operation with --spec",
 		Spec:     p.RuleSpec(RuleUnmatched),
-	}
+	})
 }
 
 // opByID returns the operation with the given ID, or nil.

@@ -161,6 +161,15 @@ func Rules() []Rule {
 	return append([]Rule(nil), rules...)
 }
 
+// catalogued fills in what the catalogue says of a finding's rule: its
+// severity, unless the finding has one.
+func catalogued(f Finding) Finding {
+	if i, ok := ruleIndex[f.Rule]; ok && f.Severity == 0 {
+		f.Severity = rules[i].Severity
+	}
+	return f
+}
+
 // LookupRule returns the rule with the given ID.
 func LookupRule(id string) (Rule, bool) {
 	i, ok := ruleIndex[id]

@@ -23,7 +23,7 @@ var sidPattern = regexp.MustCompile(`^\^([A-Z]{2})\[0-9a-fA-F\]\{32\}\$$`)
 func (c *checker) schemaFindings(err error, section string, instance any, skipRequired map[string]bool) {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		c.add(Finding{Rule: RuleConstraint, Severity: SeverityError, Location: section,
+		c.add(Finding{Rule: RuleConstraint, Location: section,
 			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[AnchorOperation]})
 		return
 	}
@@ -54,7 +54,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 		loc = section + "#" + e.InstanceLocation
 	}
 	name := fieldName(section, e.InstanceLocation)
-	f := Finding{Severity: SeverityError, Location: loc, Spec: doc.pos(kwPtr), Got: c.show(value)}
+	f := Finding{Location: loc, Spec: doc.pos(kwPtr), Got: c.show(value)}
 
 	switch kw {
 	case "type":
@@ -147,7 +147,7 @@ func (c *checker) addOnce(f Finding, seen map[string]bool) {
 // sidFinding reports a value that is not a SID of the given prefix.
 func (c *checker) sidFinding(loc, name, prefix string, value any, spec SpecPos) Finding {
 	f := Finding{
-		Rule: RuleSIDFormat, Severity: SeverityError, Location: loc, Spec: spec,
+		Rule: RuleSIDFormat, Location: loc, Spec: spec,
 		Want: fmt.Sprintf("%s followed by 32 hex digits, 34 characters (^%s[0-9a-fA-F]{32}$)", prefix, prefix),
 	}
 	s, ok := value.(string)

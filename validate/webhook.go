@@ -1,16 +1,20 @@
 package validate
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
+	"unsafe"
 )
+
+// sbytes views a string's bytes without copying; they must not be written.
+func sbytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // webhookOperationID is the operation whose documentation states rules in
 // words that no schema holds; webhookPlan checks them.
@@ -30,16 +34,13 @@ const (
 
 // configEcho pairs each configuration field of the request with the
 // property of the response's configuration that states it back.
-var configEcho = []struct {
-	field, prop string
-	compare     func(sent []string, got any) bool
-}{
-	{fieldURL, "url", sameString},
-	{fieldMethod, "method", sameFold},
-	{fieldFilters, "filters", sameSet},
-	{fieldTriggers, "triggers", sameSet},
-	{fieldFlowSid, "flow_sid", sameString},
-	{fieldReplayAfter, "replay_after", sameNumber},
+var configEcho = [...]struct{ field, prop string }{
+	{fieldURL, "url"},
+	{fieldMethod, "method"},
+	{fieldFilters, "filters"},
+	{fieldTriggers, "triggers"},
+	{fieldFlowSid, "flow_sid"},
+	{fieldReplayAfter, "replay_after"},
 }
 
 // webhookPlan holds what the conversation-scoped webhook's own rules need
@@ -49,12 +50,10 @@ type webhookPlan struct {
 	fields map[string]SpecPos // form fields the contract documents → their schemas
 	props  map[string]SpecPos // response property → its schema
 
-	convSID    *regexp.Regexp // the conversation SID format
-	convPrefix string
-	convSpec   SpecPos
-	accountSID *regexp.Regexp
-	// accountPrefix is the account SID's prefix: accountSID is
-	// ^<accountPrefix>[0-9a-fA-F]{32}$, as convSID is with convPrefix.
+	// convPrefix and accountPrefix are the prefixes of the conversation's
+	// and the account's SIDs: a SID is ^<prefix>[0-9a-fA-F]{32}$.
+	convPrefix    string
+	convSpec      SpecPos // the conversation SID's pattern
 	accountPrefix string
 }
 
@@ -62,8 +61,7 @@ type webhookPlan struct {
 func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 	wp := &webhookPlan{
 		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
-		convSID: regexp.MustCompile(`^CH[0-9a-fA-F]{32}$`), convPrefix: "CH", convSpec: op.anchors[AnchorPathParams],
-		accountSID: regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`), accountPrefix: "AC",
+		convPrefix: "CH", convSpec: op.anchors[AnchorPathParams], accountPrefix: "AC",
 	}
 	if op.body != nil {
 		if mp := formMedia(op.body.media); mp != nil {
@@ -88,9 +86,9 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 				if m := sidPattern.FindStringSubmatch(pattern); m != nil {
 					switch name {
 					case "conversation_sid":
-						wp.convSID, wp.convPrefix, wp.convSpec = regexp.MustCompile(pattern), m[1], doc.pos(joinPointer(ptr, "pattern"))
+						wp.convPrefix, wp.convSpec = m[1], doc.pos(joinPointer(ptr, "pattern"))
 					case "account_sid":
-						wp.accountSID, wp.accountPrefix = regexp.MustCompile(pattern), m[1]
+						wp.accountPrefix = m[1]
 					}
 				}
 			}
@@ -103,7 +101,7 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 // path also takes a conversation's unique name, which is not.
 func (wp *webhookPlan) checkPath(c *checker) {
 	v, ok := c.pathValue(pathConversation)
-	if !ok || !looksLikeSID(v, wp.convPrefix) || wp.convSID.MatchString(v) {
+	if !ok || !looksLikeSID(v, wp.convPrefix) || isSID(sbytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
 		return
 	}
 	c.add(c.sidFinding("request.path#/"+pathConversation, pathConversation, wp.convPrefix, v, wp.convSpec))
@@ -147,25 +145,28 @@ func (c *checker) pathValue(name string) (string, bool) {
 // checkWords checks what the documentation says in words: the
 // Configuration.Url is absolute, and the configuration fits the Target.
 func (wp *webhookPlan) checkWords(c *checker) {
-	if vals := c.form[fieldURL]; len(vals) > 0 {
-		if problem := absoluteURLProblem(vals[0]); problem != "" {
-			c.add(Finding{Rule: RuleConfigURL, Severity: SeverityError, Location: "request.body#/" + fieldURL,
+	fs := &c.scan.form
+	if u, ok := fs.first(fs.named(fieldURL)); ok && !isPlainAbsoluteURL(u) {
+		if problem := absoluteURLProblem(bstr(u)); problem != "" && c.room(RuleConfigURL) {
+			s := string(u)
+			c.add(Finding{Rule: RuleConfigURL, Location: "request.body#/" + fieldURL,
 				Message: fieldURL + " " + problem,
-				Want:    "an absolute URL, such as https://example.com/hooks", Got: c.quote(vals[0]),
-				Hint: absoluteURLHint(vals[0]), Spec: wp.fields[fieldURL]})
+				Want:    "an absolute URL, such as https://example.com/hooks", Got: c.quote(s),
+				Hint: absoluteURLHint(s), Spec: wp.fields[fieldURL]})
 		}
 	}
-	target := first(c.form[fieldTarget])
+	target, _ := fs.first(fs.named(fieldTarget))
 	need := func(field, why string) {
-		if _, documented := wp.fields[field]; !documented || len(c.form[field]) > 0 {
+		if _, documented := wp.fields[field]; !documented || fs.count(fs.named(field)) > 0 || !c.room(RuleConfigTarget) {
 			return
 		}
-		c.add(Finding{Rule: RuleConfigTarget, Severity: SeverityWarning, Location: "request.body#/" + field,
-			Message: fmt.Sprintf("Target is %s but %s is not set: %s", target, field, why),
-			Want:    field + " set for Target=" + target, Got: "missing",
+		t := string(target)
+		c.add(Finding{Rule: RuleConfigTarget, Location: "request.body#/" + field,
+			Message: fmt.Sprintf("Target is %s but %s is not set: %s", t, field, why),
+			Want:    field + " set for Target=" + t, Got: "missing",
 			Hint: fmt.Sprintf("add %s=… to the form body", field), Spec: wp.fields[field]})
 	}
-	switch target {
+	switch string(target) {
 	case "studio":
 		need(fieldFlowSid, "a studio webhook needs the flow to send events to")
 	case "webhook":
@@ -216,37 +217,43 @@ func first(s []string) string {
 
 // checkPair checks that the response agrees with the request: the same
 // conversation, target and configuration, its own url, dates in order and
-// the authenticated account.
+// the authenticated account. It reads the response's scanned properties and
+// the scanned form.
 func (wp *webhookPlan) checkPair(c *checker) {
-	body := c.respBody
-	if body == nil || c.respPlan == nil || !strings.HasPrefix(c.respPlan.code, "2") {
+	if !c.respObject || c.respPlan == nil || !strings.HasPrefix(c.respPlan.code, "2") {
 		return
 	}
+	st := c.scan
+	sc := &st.sc
 	pathConv, _ := c.pathValue(pathConversation)
-	convIsSID := wp.convSID.MatchString(pathConv)
-	respConv, _ := body["conversation_sid"].(string)
-	if convIsSID && respConv != "" && respConv != pathConv {
-		c.add(Finding{Rule: RulePairConversation, Severity: SeverityError, Location: "response.body#/conversation_sid",
+	convIsSID := isSID(sbytes(pathConv), wp.convPrefix)
+	respConv, _ := sc.text(st.prop(propConversation))
+	if convIsSID && len(respConv) > 0 && string(respConv) != pathConv && c.room(RulePairConversation) {
+		c.add(Finding{Rule: RulePairConversation, Location: "response.body#/conversation_sid",
 			Message: "the webhook was created on another conversation than the request's path names",
-			Want:    c.quote(pathConv) + " (the request's path)", Got: c.quote(respConv),
+			Want:    c.quote(pathConv) + " (the request's path)", Got: c.quote(string(respConv)),
 			Spec: wp.props["conversation_sid"]})
 	}
 	if c.formOK {
-		if target, ok := body["target"].(string); ok && len(c.form[fieldTarget]) > 0 && target != c.form[fieldTarget][0] {
-			c.add(Finding{Rule: RulePairTarget, Severity: SeverityError, Location: "response.body#/target",
-				Message: "the response's target is not the request's Target",
-				Want:    c.quote(c.form[fieldTarget][0]) + " (the request's Target)", Got: c.quote(target),
-				Spec: wp.props["target"]})
+		fs := &st.form
+		if target, ok := sc.text(st.prop(propTarget)); ok {
+			if sent, ok := fs.first(fs.named(fieldTarget)); ok && !bytes.Equal(target, sent) && c.room(RulePairTarget) {
+				c.add(Finding{Rule: RulePairTarget, Location: "response.body#/target",
+					Message: "the response's target is not the request's Target",
+					Want:    c.quote(string(sent)) + " (the request's Target)", Got: c.quote(string(target)),
+					Spec: wp.props["target"]})
+			}
 		}
-		wp.checkConfiguration(c, body["configuration"])
+		wp.checkConfiguration(c)
 	}
-	wp.checkURL(c, body, pathConv, convIsSID, respConv)
-	wp.checkDates(c, body)
-	if user := basicUser(c.ex.Request.Header.Get("Authorization")); wp.accountSID.MatchString(user) {
-		if acct, ok := body["account_sid"].(string); ok && acct != user {
-			c.add(Finding{Rule: RulePairAccount, Severity: SeverityError, Location: "response.body#/account_sid",
+	wp.checkURL(c, pathConv, convIsSID, respConv)
+	wp.checkDates(c)
+	var buf [128]byte
+	if user := basicUserBytes(c.ex.Request.Header.Get("Authorization"), buf[:]); isSID(user, wp.accountPrefix) {
+		if acct, ok := sc.text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(RulePairAccount) {
+			c.add(Finding{Rule: RulePairAccount, Location: "response.body#/account_sid",
 				Message: "the webhook belongs to another account than the one that authenticated",
-				Want:    c.quote(user) + " (the Basic-auth user)", Got: c.quote(acct),
+				Want:    c.quote(string(user)) + " (the Basic-auth user)", Got: c.quote(string(acct)),
 				Spec: wp.props["account_sid"]})
 		}
 	}
@@ -254,38 +261,113 @@ func (wp *webhookPlan) checkPair(c *checker) {
 
 // checkConfiguration compares what the response's configuration states with
 // what the request set. A value the response leaves out is not a finding.
-func (wp *webhookPlan) checkConfiguration(c *checker, cfg any) {
-	if cfg == nil {
+func (wp *webhookPlan) checkConfiguration(c *checker) {
+	st := c.scan
+	sc, fs := &st.sc, &st.form
+	cfg := st.prop(propConfiguration)
+	if k := cfg.kind(); k == 0 || k == 'n' {
 		return
 	}
-	obj, isObj := cfg.(map[string]any)
-	for _, e := range configEcho {
-		sent := c.form[e.field]
-		if len(sent) == 0 {
+	var echoed [len(configEcho)]jsonValue // the last occurrence of each property
+	isObject := sc.each(cfg, '{', func(key []byte, val jsonValue) bool {
+		for k, e := range configEcho {
+			if string(key) == e.prop {
+				echoed[k] = val
+			}
+		}
+		return true
+	})
+	for k, e := range configEcho {
+		field := fs.named(e.field)
+		sent, ok := fs.first(field)
+		if !ok {
 			continue
 		}
-		if !isObj {
-			c.add(Finding{Rule: RulePairConfiguration, Severity: SeverityError, Location: "response.body#/configuration",
-				Message: fmt.Sprintf("the response's configuration is %s, so it cannot state the configuration the request set", article(jsonTypeOf(cfg))),
-				Want:    "an object with the request's configuration", Got: c.show(cfg),
-				Spec: wp.props["configuration"]})
+		if !isObject {
+			if c.room(RulePairConfiguration) {
+				v := decodeValue(cfg)
+				c.add(Finding{Rule: RulePairConfiguration, Location: "response.body#/configuration",
+					Message: fmt.Sprintf("the response's configuration is %s, so it cannot state the configuration the request set", article(jsonTypeOf(v))),
+					Want:    "an object with the request's configuration", Got: c.show(v),
+					Spec: wp.props["configuration"]})
+			}
 			return
 		}
-		got, ok := obj[e.prop]
-		if !ok || got == nil {
+		got := echoed[k]
+		if k := got.kind(); k == 0 || k == 'n' || st.echoes(e.field, field, sent, got) || !c.room(RulePairConfiguration) {
 			continue
 		}
-		if !e.compare(sent, got) {
-			want := c.quote(sent[0])
-			if e.field == fieldFilters || e.field == fieldTriggers {
-				want = c.show(anySlice(sent))
-			}
-			c.add(Finding{Rule: RulePairConfiguration, Severity: SeverityError, Location: "response.body#/configuration/" + e.prop,
-				Message: fmt.Sprintf("configuration.%s does not agree with the request's %s", e.prop, e.field),
-				Want:    want + " (the request's " + e.field + ")", Got: c.show(got),
-				Spec: wp.props["configuration"]})
+		want := c.quote(string(sent))
+		if e.field == fieldFilters || e.field == fieldTriggers {
+			want = c.show(anySlice(fs.values(field)))
+		}
+		c.add(Finding{Rule: RulePairConfiguration, Location: "response.body#/configuration/" + e.prop,
+			Message: fmt.Sprintf("configuration.%s does not agree with the request's %s", e.prop, e.field),
+			Want:    want + " (the request's " + e.field + ")", Got: c.show(decodeValue(got)),
+			Spec: wp.props["configuration"]})
+	}
+}
+
+// echoes reports whether a recorded configuration property states back
+// the value the request sent for a field (sent is its first value): the
+// same string (the method in any case), the same set of strings, or the
+// same number.
+func (st *pairScan) echoes(name string, field int, sent []byte, got jsonValue) bool {
+	sc := &st.sc
+	switch name {
+	case fieldURL, fieldFlowSid:
+		s, ok := sc.text(got)
+		return ok && bytes.Equal(s, sent)
+	case fieldMethod:
+		s, ok := sc.text(got)
+		return ok && bytes.EqualFold(s, sent)
+	case fieldFilters, fieldTriggers:
+		return st.sameSet(field, got)
+	case fieldReplayAfter:
+		other := []byte(got)
+		if s, ok := sc.text(got); ok {
+			other = s
+		} else if !got.isNumber() {
+			return false
+		}
+		return numbersEqual(bstr(sent), bstr(other))
+	}
+	return false
+}
+
+// sameSet reports whether a recorded array holds the field's values of the
+// form, as many times each, in any order.
+func (st *pairScan) sameSet(field int, got jsonValue) bool {
+	fs, sc := &st.form, &st.sc
+	var backA, backB [16][]byte
+	sent, list := backA[:0], backB[:0]
+	for _, p := range fs.pairs {
+		if p.field == field {
+			sent = append(sent, p.val)
 		}
 	}
+	ok := true
+	isArray := sc.each(got, '[', func(_ []byte, v jsonValue) bool {
+		var s []byte
+		s, ok = sc.text(v)
+		list = append(list, s)
+		return ok
+	})
+	if !isArray || !ok || len(list) != len(sent) {
+		return false
+	}
+	slices.SortFunc(sent, bytes.Compare)
+	slices.SortFunc(list, bytes.Compare)
+	return slices.EqualFunc(sent, list, bytes.Equal)
+}
+
+// decodeValue decodes a recorded value for a finding.
+func decodeValue(jv jsonValue) any {
+	dec := json.NewDecoder(bytes.NewReader(jv))
+	dec.UseNumber()
+	var v any
+	_ = dec.Decode(&v) // a recorded value is well-formed
+	return v
 }
 
 func anySlice(s []string) []any {
@@ -296,55 +378,6 @@ func anySlice(s []string) []any {
 	return out
 }
 
-func sameString(sent []string, got any) bool {
-	s, ok := got.(string)
-	return ok && s == sent[0]
-}
-
-// sameFold compares methods: HTTP method names differ from the contract's
-// lower case only in case.
-func sameFold(sent []string, got any) bool {
-	s, ok := got.(string)
-	return ok && strings.EqualFold(s, sent[0])
-}
-
-// sameSet compares lists regardless of order.
-func sameSet(sent []string, got any) bool {
-	list, ok := got.([]any)
-	if !ok || len(list) != len(sent) {
-		return false
-	}
-	a := append([]string(nil), sent...)
-	b := make([]string, len(list))
-	for i, e := range list {
-		s, ok := e.(string)
-		if !ok {
-			return false
-		}
-		b[i] = s
-	}
-	sort.Strings(a)
-	sort.Strings(b)
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// sameNumber compares an integer sent as text with a JSON number or a
-// numeric string.
-func sameNumber(sent []string, got any) bool {
-	switch v := got.(type) {
-	case json.Number:
-		return numbersEqual(sent[0], v.String())
-	case string:
-		return numbersEqual(sent[0], v)
-	}
-	return false
-}
-
 func numbersEqual(a, b string) bool {
 	x, err1 := json.Number(a).Float64()
 	y, err2 := json.Number(b).Float64()
@@ -353,61 +386,114 @@ func numbersEqual(a, b string) bool {
 
 // checkURL checks that the response's url is the request's path followed by
 // the new webhook's sid.
-func (wp *webhookPlan) checkURL(c *checker, body map[string]any, pathConv string, convIsSID bool, respConv string) {
-	raw, ok1 := body["url"].(string)
-	sid, ok2 := body["sid"].(string)
-	if !ok1 || !ok2 || sid == "" {
+func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, respConv []byte) {
+	st := c.scan
+	raw, ok1 := st.sc.text(st.prop(propURL))
+	sid, ok2 := st.sc.text(st.prop(propSID))
+	if !ok1 || !ok2 || len(sid) == 0 {
 		return
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return
+	var ep []byte
+	if isPlainAbsoluteURL(raw) {
+		ep = urlPath(raw) // as url.Parse and EscapedPath read it
+	} else {
+		u, err := url.Parse(string(raw))
+		if err != nil {
+			return
+		}
+		ep = []byte(u.EscapedPath())
 	}
-	conv := pathConv
+	conv := sbytes(pathConv)
 	if !convIsSID {
-		if respConv == "" {
+		if len(respConv) == 0 {
 			return
 		}
 		conv = respConv
 	}
-	want := strings.Replace(requestPath(c.ex.Request.URL), "/"+url.PathEscape(pathConv)+"/", "/"+conv+"/", 1) + "/" + sid
-	if strings.HasSuffix(u.EscapedPath(), want) {
+	var buf [256]byte
+	want := webhookPath(buf[:0], requestPath(c.ex.Request.URL), url.PathEscape(pathConv), conv, sid)
+	if bytes.HasSuffix(ep, want) || !c.room(RulePairURL) {
 		return
 	}
-	c.add(Finding{Rule: RulePairURL, Severity: SeverityError, Location: "response.body#/url",
+	c.add(Finding{Rule: RulePairURL, Location: "response.body#/url",
 		Message: "the response's url is not the address of the webhook it created",
-		Want:    "a URL ending in " + want, Got: c.quote(raw),
+		Want:    "a URL ending in " + string(want), Got: c.quote(string(raw)),
 		Spec: wp.props["url"]})
 }
 
+// webhookPath appends the path of a new webhook to dst: the request's path
+// with its first "/<esc>/" made "/<conv>/", then "/" and the webhook's sid.
+func webhookPath(dst []byte, path, esc string, conv, sid []byte) []byte {
+	for k := 0; k+len(esc)+2 <= len(path); k++ {
+		if path[k] == '/' && strings.HasPrefix(path[k+1:], esc) && path[k+1+len(esc)] == '/' {
+			dst = append(append(dst, path[:k+1]...), conv...)
+			path = path[k+1+len(esc):]
+			break
+		}
+	}
+	return append(append(append(dst, path...), '/'), sid...)
+}
+
+// urlPath returns the path of a plain absolute URL.
+func urlPath(u []byte) []byte {
+	rest := u[bytes.Index(u, colonSlashes)+3:]
+	i := bytes.IndexByte(rest, '/')
+	if i < 0 {
+		return nil
+	}
+	rest = rest[i:]
+	if j := bytes.IndexByte(rest, '?'); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+var colon, colonSlashes = []byte{':'}, []byte("://")
+
 // checkDates checks that date_updated is not before date_created.
-func (wp *webhookPlan) checkDates(c *checker, body map[string]any) {
-	cs, ok1 := body["date_created"].(string)
-	us, ok2 := body["date_updated"].(string)
+func (wp *webhookPlan) checkDates(c *checker) {
+	st := c.scan
+	cs, ok1 := st.sc.text(st.prop(propDateCreated))
+	us, ok2 := st.sc.text(st.prop(propDateUpdated))
 	if !ok1 || !ok2 {
 		return
 	}
-	created, err1 := time.Parse(time.RFC3339Nano, cs)
-	updated, err2 := time.Parse(time.RFC3339Nano, us)
-	if err1 != nil || err2 != nil || !updated.Before(created) {
+	var before bool
+	if len(cs) == 20 && len(us) == 20 && cs[19] == 'Z' && us[19] == 'Z' && isPlainDateTime(cs) && isPlainDateTime(us) {
+		before = bytes.Compare(us, cs) < 0 // the same layout in UTC: the text orders as the time
+	} else {
+		created, err1 := time.Parse(time.RFC3339Nano, bstr(cs))
+		updated, err2 := time.Parse(time.RFC3339Nano, bstr(us))
+		before = err1 == nil && err2 == nil && updated.Before(created)
+	}
+	if !before || !c.room(RulePairDates) {
 		return
 	}
-	c.add(Finding{Rule: RulePairDates, Severity: SeverityError, Location: "response.body#/date_updated",
+	c.add(Finding{Rule: RulePairDates, Location: "response.body#/date_updated",
 		Message: "date_updated is before date_created",
-		Want:    "no earlier than " + cs, Got: us,
+		Want:    "no earlier than " + string(cs), Got: string(us),
 		Spec: wp.props["date_updated"]})
 }
 
 // basicUser returns the user of a Basic Authorization header value.
 func basicUser(auth string) string {
-	scheme, cred, ok := splitCredentials(auth)
-	if !ok || !strings.EqualFold(scheme, "Basic") {
-		return ""
+	return string(basicUserBytes(auth, nil))
+}
+
+// basicUserBytes returns the user of a Basic Authorization header value,
+// decoded into buf when it is large enough.
+func basicUserBytes(auth string, buf []byte) []byte {
+	scheme, cred, found := splitCredentials(auth)
+	if !found || !strings.EqualFold(scheme, "Basic") {
+		return nil
 	}
-	raw, err := base64.StdEncoding.DecodeString(cred)
+	if n := base64.StdEncoding.DecodedLen(len(cred)); n > len(buf) {
+		buf = make([]byte, n)
+	}
+	n, err := base64.StdEncoding.Decode(buf, sbytes(cred))
 	if err != nil {
-		return ""
+		return nil
 	}
-	user, _, _ := strings.Cut(string(raw), ":")
+	user, _, _ := bytes.Cut(buf[:n], colon)
 	return user
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"testing"
@@ -240,7 +241,8 @@ func TestFastPathOtherContract(t *testing.T) {
 func BenchmarkCheckOther(b *testing.B) {
 	p, err := Load("things.yaml", []byte(thingSpec))
 	require.NoError(b, err)
-	ex := thingExchange("Name=abc&Count=10&Tags=x&Tags=y&On=true", `{"id": "`+thingID+`", "n": 3, "list": [1]}`)
+	ex := thingExchange("Name=abc&Count=10&Tags=x&Tags=y&On=true", `{"id": "`+thingID+`", "n": 3, "x": 1.5, "when": "2020-01-02T03:04:05Z",
+		"link": "https://example.com/x", "kind": null, "list": [1], "nested": {"deep": true}, "re": "abc"}`)
 	require.Empty(b, p.Check(ex).Findings)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -259,4 +261,73 @@ func TestFastPathSameResults(t *testing.T) {
 		assert.Equal(t, p.fullCheck(op, vals, ex, true), p.Check(ex), "%s: Check", rc.name)
 		assert.Equal(t, p.fullCheck(op, vals, ex, false), p.CheckRequest(ex), "%s: CheckRequest", rc.name)
 	}
+}
+
+// TestGateJudgesWhatTheFullPathDoes runs pairs that the old second checker
+// could only call unsure (more than 16 filters, credentials longer than its
+// buffer, a url that is not plain) through the gate: the rules are the full
+// path's own, so the gate takes the clean ones and sends the others on to
+// the findings the full path builds.
+func TestGateJudgesWhatTheFullPathDoes(t *testing.T) {
+	p := embeddedPlan(t)
+	events := []string{"onMessageSent", "onConversationDestroyed", "onMessageAdded"}
+	var form, sent, reversed []string
+	for i := range 20 {
+		e := events[i%len(events)]
+		form = append(form, "Configuration.Filters="+e)
+		sent = append(sent, `"`+e+`"`)
+	}
+	for i := len(sent) - 1; i >= 0; i-- {
+		reversed = append(reversed, sent[i])
+	}
+	manyFilters := func(resp []string) func(*Exchange) {
+		return func(ex *Exchange) {
+			ex.Request.Body = []byte("Target=webhook&Configuration.Url=https%3A%2F%2Fexample.com&" + strings.Join(form, "&"))
+			ex.Response.Body = []byte(strings.Replace(docsResp, `"method": "get", "filters": ["onMessageSent", "onConversationDestroyed"]`,
+				`"filters": [`+strings.Join(resp, ", ")+`]`, 1))
+		}
+	}
+	longAuth := func(user string) func(*Exchange) {
+		return func(ex *Exchange) {
+			ex.Request.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+strings.Repeat("t", 200))))
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		change func(*Exchange)
+		want   []string // rules and locations; none: the gate takes it
+	}{
+		{"20 filters in another order", manyFilters(reversed), nil},
+		{"20 filters, one changed", manyFilters(append([]string{`"onMessageRemoved"`}, reversed[1:]...)), []string{"pair.configuration response.body#/configuration/filters"}},
+		{"long credentials", longAuth(testAccount), nil},
+		{"long credentials of another account", longAuth("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), []string{"pair.account response.body#/account_sid"}},
+	} {
+		ex := docsExchange()
+		tt.change(ex)
+		fast, full := p.FastAndFull(ex)
+		if tt.want == nil {
+			tt.want = []string{}
+		}
+		assert.Equal(t, tt.want, rulesOf(full.Findings), tt.name)
+		assert.Equal(t, len(tt.want) == 0, fast, "%s: the gate", tt.name)
+		assert.Equal(t, full, p.Check(ex), "%s: Check", tt.name)
+	}
+}
+
+// TestFullPathReadsWhatTheGateRead shows that a pair is decoded once: when
+// the gate has read the whole form and response (the pair fails on its
+// response's values alone), the full path builds its findings from the
+// gate's scan instead of decoding the form and scanning the response again,
+// so Check allocates less than the full path alone, with the same result.
+func TestFullPathReadsWhatTheGateRead(t *testing.T) {
+	p := embeddedPlan(t)
+	ex := docsExchange()
+	ex.Response.Body = []byte(strings.Replace(docsResp, `"target": "webhook"`, `"target": "trigger"`, 1))
+	op, vals, _ := p.router.match(ex.Request.Method, ex.Request.URL)
+	full := p.fullCheck(op, vals, ex, true)
+	assert.Equal(t, []string{"pair.target response.body#/target"}, rulesOf(full.Findings))
+	assert.Equal(t, full, p.Check(ex))
+	check := testing.AllocsPerRun(50, func() { p.Check(ex) })
+	alone := testing.AllocsPerRun(50, func() { p.fullCheck(op, vals, ex, true) })
+	assert.Less(t, check, alone, "Check allocates %v, the full path alone %v", check, alone)
 }

@@ -12,18 +12,18 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
-// fastSchema is a JSON Schema compiled for the fast path: the subset of
+// gateSchema is a JSON Schema compiled for the gate: the subset of
 // keywords contracts commonly use (type with nullable, enum of strings,
 // pattern, minLength, maxLength, integer minimum and maximum, format uri and
 // date-time, properties, required, additionalProperties, items, minItems,
 // maxItems), checked without decoding the instance into Go values. A schema
-// that uses anything else has no fastSchema: its values take the full path,
+// that uses anything else has no gateSchema: its values take the full path,
 // where jsonschema/v5 stays the authority.
 //
-// A fastSchema never answers "valid" when jsonschema would not; where exact
+// A gateSchema never answers "valid" when jsonschema would not; where exact
 // agreement would be costly (a number such as 1e2 for an integer, a leap
 // second) it answers "unsure" instead.
-type fastSchema struct {
+type gateSchema struct {
 	types   jsonTypes // allowed types; 0 allows every type
 	enum    []string  // allowed strings, when hasEnum
 	enumNil bool      // null is an enum member
@@ -32,19 +32,19 @@ type fastSchema struct {
 	minLen, maxLen int // in runes; -1 when absent
 	pattern        *regexp.Regexp
 	sidPrefix      string // pattern is ^XX[0-9a-fA-F]{32}$ with this prefix
-	format         fastFormat
+	format         gateFormat
 
 	hasMin, hasMax bool
 	min, max       int64 // integer bounds
 
 	props     map[string]int // property name → index in propList
-	propList  []*fastSchema
+	propList  []*gateSchema
 	propNames []string    // by index
 	required  []int       // indexes into propList
 	listed    uint64      // bit k: propList[k] is listed under properties (not writeOnly): response.missing-property
 	closed    bool        // additionalProperties: false
-	extra     *fastSchema // additionalProperties as a schema
-	items     *fastSchema // nil allows any items
+	extra     *gateSchema // additionalProperties as a schema
+	items     *gateSchema // nil allows any items
 	minItems  int         // 0 when absent
 	maxItems  int         // -1 when absent
 	anyValue  bool        // the schema constrains nothing
@@ -65,16 +65,16 @@ const (
 	typeObject
 )
 
-// fastFormat is a format the fast path checks.
-type fastFormat uint8
+// gateFormat is a format the gate checks.
+type gateFormat uint8
 
 const (
-	formatNone fastFormat = iota
+	formatNone gateFormat = iota
 	formatURI
 	formatDateTime
 )
 
-// verdict is what the fast path says of a value.
+// verdict is what the gate says of a value.
 type verdict uint8
 
 const (
@@ -94,16 +94,16 @@ var annotations = map[string]bool{
 	"$comment": true, "nullable": true,
 }
 
-// fastCompiler builds fastSchemas from a document's tree.
-type fastCompiler struct {
+// gateCompiler builds gateSchemas from a document's tree.
+type gateCompiler struct {
 	doc   *document
 	oas30 bool // OpenAPI 3.0: nullable adds null to a schema's type
 	busy  map[string]bool
 }
 
-// compile builds the fastSchema of the schema at ptr; nil when the schema
-// uses a keyword the fast path does not check, or refers to itself.
-func (fc *fastCompiler) compile(ptr string) *fastSchema {
+// compile builds the gateSchema of the schema at ptr; nil when the schema
+// uses a keyword the gate does not check, or refers to itself.
+func (fc *gateCompiler) compile(ptr string) *gateSchema {
 	if fc.busy[ptr] {
 		return nil
 	}
@@ -118,7 +118,7 @@ func (fc *fastCompiler) compile(ptr string) *fastSchema {
 	}
 	if b, ok := v.(bool); ok && !fc.oas30 {
 		if b {
-			return &fastSchema{anyValue: true, minLen: -1, maxLen: -1, maxItems: -1}
+			return &gateSchema{anyValue: true, minLen: -1, maxLen: -1, maxItems: -1}
 		}
 		return nil
 	}
@@ -138,7 +138,7 @@ func (fc *fastCompiler) compile(ptr string) *fastSchema {
 		}
 		return fc.compile(target)
 	}
-	s := &fastSchema{minLen: -1, maxLen: -1, maxItems: -1}
+	s := &gateSchema{minLen: -1, maxLen: -1, maxItems: -1}
 	for k, val := range o {
 		if annotations[k] || strings.HasPrefix(k, "x-") {
 			continue
@@ -155,7 +155,7 @@ func (fc *fastCompiler) compile(ptr string) *fastSchema {
 		if s.closed || s.extra != nil {
 			return nil // a required key that is not a property: rare, left to jsonschema
 		}
-		s.addProp(name, &fastSchema{anyValue: true, minLen: -1, maxLen: -1, maxItems: -1})
+		s.addProp(name, &gateSchema{anyValue: true, minLen: -1, maxLen: -1, maxItems: -1})
 		s.required = append(s.required, s.props[name])
 	}
 	s.requiredNames = nil
@@ -175,7 +175,7 @@ func (fc *fastCompiler) compile(ptr string) *fastSchema {
 }
 
 // addProp adds a property.
-func (s *fastSchema) addProp(name string, sub *fastSchema) {
+func (s *gateSchema) addProp(name string, sub *gateSchema) {
 	if s.props == nil {
 		s.props = map[string]int{}
 	}
@@ -186,7 +186,7 @@ func (s *fastSchema) addProp(name string, sub *fastSchema) {
 
 // prop finds a property by name: a few names are compared in turn, more
 // through the map.
-func (s *fastSchema) prop(key []byte) (int, bool) {
+func (s *gateSchema) prop(key []byte) (int, bool) {
 	if len(s.propNames) > smallTable {
 		k, ok := s.props[bstr(key)]
 		return k, ok
@@ -200,33 +200,26 @@ func (s *fastSchema) prop(key []byte) (int, bool) {
 }
 
 // setTypes reads "type": a name or a list of names.
-func (s *fastSchema) setTypes(val any) bool {
+func (s *gateSchema) setTypes(val any) bool {
 	names, ok := val.([]any)
 	if !ok {
 		names = []any{val}
 	}
 	for _, n := range names {
 		name, _ := n.(string)
-		switch name {
-		case "null":
-			s.types |= typeNull
-		case "boolean":
-			s.types |= typeBoolean
-		case "integer":
-			s.types |= typeInteger
-		case "number":
-			s.types |= typeNumber
-		case "string":
-			s.types |= typeString
-		case "array":
-			s.types |= typeArray
-		case "object":
-			s.types |= typeObject
-		default:
+		t, ok := typeNames[name]
+		if !ok {
 			return false
 		}
+		s.types |= t
 	}
 	return len(names) > 0
+}
+
+// typeNames are JSON Schema's names of the JSON types.
+var typeNames = map[string]jsonTypes{
+	"null": typeNull, "boolean": typeBoolean, "integer": typeInteger, "number": typeNumber,
+	"string": typeString, "array": typeArray, "object": typeObject,
 }
 
 // smallInt reads a keyword's integer value.
@@ -240,10 +233,10 @@ func smallInt(v any) (int64, bool) {
 }
 
 // allows reports whether the schema's type admits t.
-func (s *fastSchema) allows(t jsonTypes) bool { return s.types == 0 || s.types&t != 0 }
+func (s *gateSchema) allows(t jsonTypes) bool { return s.types == 0 || s.types&t != 0 }
 
 // null judges a JSON null.
-func (s *fastSchema) null() verdict {
+func (s *gateSchema) null() verdict {
 	if !s.allows(typeNull) || s.hasEnum && !s.enumNil {
 		return verdictInvalid
 	}
@@ -251,7 +244,7 @@ func (s *fastSchema) null() verdict {
 }
 
 // boolean judges true or false.
-func (s *fastSchema) boolean() verdict {
+func (s *gateSchema) boolean() verdict {
 	if !s.allows(typeBoolean) || s.hasEnum {
 		return verdictInvalid
 	}
@@ -259,7 +252,7 @@ func (s *fastSchema) boolean() verdict {
 }
 
 // number judges a number, given as its JSON literal.
-func (s *fastSchema) number(lit []byte) verdict {
+func (s *gateSchema) number(lit []byte) verdict {
 	integral := true
 	for _, c := range lit {
 		if c == '.' || c == 'e' || c == 'E' {
@@ -291,7 +284,7 @@ func (s *fastSchema) number(lit []byte) verdict {
 }
 
 // str judges a string, given decoded.
-func (s *fastSchema) str(b []byte) verdict {
+func (s *gateSchema) str(b []byte) verdict {
 	if !s.allows(typeString) {
 		return verdictInvalid
 	}
@@ -327,7 +320,7 @@ func (s *fastSchema) str(b []byte) verdict {
 	return verdictValid
 }
 
-func (s *fastSchema) inEnum(b []byte) bool {
+func (s *gateSchema) inEnum(b []byte) bool {
 	for _, e := range s.enum {
 		if string(b) == e {
 			return true
@@ -479,13 +472,13 @@ func daysIn(month, year int) int {
 }
 
 // bstr views bytes as a string without copying. The string must not outlive
-// the check, and the bytes must not change while it is in use: the fast path
+// the check, and the bytes must not change while it is in use: the gate
 // reads an exchange's bodies and never writes them.
 func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// keyword compiles one keyword into s; false when the fast path cannot
+// keyword compiles one keyword into s; false when the gate cannot
 // check it.
-func (fc *fastCompiler) keyword(s *fastSchema, ptr, k string, val any) bool {
+func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 	switch k {
 	case "type":
 		return s.setTypes(val)

@@ -2,29 +2,22 @@ package validate
 
 import (
 	"bytes"
-	"unicode/utf8"
 )
 
-// fastForm is a form body's field table and schema compiled for the fast
-// path: each documented field by index, with the schema its value must meet.
-type fastForm struct {
+// formGate is a form body's schema compiled for the gate: for each field
+// of its plan (by index), the schema its value must meet.
+type formGate struct {
 	plan     *formPlan
-	fields   []*formField
-	index    map[string]int // field name → index in fields
-	schemas  []*fastSchema  // per field; nil accepts any value
-	root     *fastSchema    // nil when the body has no schema
-	required []int          // field indexes
+	schemas  []*gateSchema // per field; nil accepts any value
+	root     *gateSchema   // nil when the body has no schema
+	required []int         // field indexes
 }
 
-// newFastForm compiles a form media type for the fast path; nil when its
-// schema is beyond the fast path.
-func newFastForm(fc *fastCompiler, mp *mediaPlan, schemaPtr string) *fastForm {
-	ff := &fastForm{plan: mp.form, index: map[string]int{}}
-	for _, name := range mp.form.names {
-		ff.index[name] = len(ff.fields)
-		ff.fields = append(ff.fields, mp.form.fields[name])
-	}
-	ff.schemas = make([]*fastSchema, len(ff.fields))
+// newFastForm compiles a form media type for the gate; nil when its schema
+// is beyond the fast schemas.
+func newFastForm(fc *gateCompiler, mp *mediaPlan, schemaPtr string) *formGate {
+	ff := &formGate{plan: mp.form}
+	ff.schemas = make([]*gateSchema, len(ff.plan.list))
 	if mp.schema == nil {
 		return ff
 	}
@@ -37,7 +30,7 @@ func newFastForm(fc *fastCompiler, mp *mediaPlan, schemaPtr string) *fastForm {
 		return nil // never clean: left to the full path
 	}
 	ff.root = root
-	for i, f := range ff.fields {
+	for i, f := range ff.plan.list {
 		if k, ok := root.props[f.name]; ok {
 			ff.schemas[i] = root.propList[k]
 			continue
@@ -52,7 +45,7 @@ func newFastForm(fc *fastCompiler, mp *mediaPlan, schemaPtr string) *fastForm {
 			if r != k {
 				continue
 			}
-			i, ok := ff.index[name]
+			i, ok := ff.plan.index[name]
 			if !ok {
 				return nil // required but not a form field: never clean
 			}
@@ -68,18 +61,20 @@ type formValue struct {
 	val   []byte
 }
 
-// formScan holds the documented pairs of one form body.
+// formScan holds the documented pairs of one form body, decoded once and
+// read by every rule of the form.
 type formScan struct {
-	ff    *fastForm
-	pairs []formValue
-	buf   []byte // decoded keys and values
+	plan     *formPlan
+	pairs    []formValue
+	buf      []byte // decoded keys and values
+	complete bool   // scan read the whole body: pairs are all its documented pairs
 }
 
 // scan reads a form body as decodeForm does and keeps its documented pairs.
 // It returns false when the full path would report something about the
 // pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
-func (fs *formScan) scan(ff *fastForm, body []byte) bool {
-	fs.ff, fs.pairs = ff, fs.pairs[:0]
+func (fs *formScan) scan(fp *formPlan, body []byte) bool {
+	fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
 	for len(body) > 0 {
 		part := body
 		if i := bytes.IndexByte(body, '&'); i >= 0 {
@@ -100,67 +95,25 @@ func (fs *formScan) scan(ff *fastForm, body []byte) bool {
 		if !ok1 || !ok2 {
 			return false // form.syntax, even for a key the form ignores
 		}
-		field, documented := ff.lookup(key)
+		field, documented := fp.lookup(key)
 		if !documented {
-			if ff.plan.open {
+			if fp.open {
 				continue
 			}
 			return false
 		}
 		fs.pairs = append(fs.pairs, formValue{field, val})
 	}
+	fs.complete = true
 	return true
 }
 
-// lookup finds a documented field by name: a few names are compared in
-// turn, more through the map.
-func (ff *fastForm) lookup(key []byte) (int, bool) {
-	if len(ff.fields) > smallTable {
-		i, ok := ff.index[bstr(key)]
-		return i, ok
-	}
-	for i, f := range ff.fields {
-		if f.name == string(key) {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-// smallTable is the size up to which looking a name up by comparing it with
-// each is faster than hashing it.
-const smallTable = 12
-
-// unescape decodes + and %XX as unescapeForm does, into fs.buf when there is
-// anything to decode; false when unescapeForm would report a problem.
+// unescape decodes + and %XX as decodeForm does, into fs.buf when there is
+// anything to decode; false when decodeForm would report a problem.
 func (fs *formScan) unescape(s []byte) ([]byte, bool) {
-	plain := true
-	for _, c := range s {
-		if c == '%' || c == '+' {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return s, utf8.Valid(s)
-	}
-	start := len(fs.buf)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '+':
-			fs.buf = append(fs.buf, ' ')
-		case '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return nil, false
-			}
-			fs.buf = append(fs.buf, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			fs.buf = append(fs.buf, c)
-		}
-	}
-	out := fs.buf[start:len(fs.buf):len(fs.buf)]
-	return out, utf8.Valid(out)
+	out, buf, problem := unescapeForm(fs.buf, s)
+	fs.buf = buf
+	return out, problem == ""
 }
 
 // count returns how many values a field has.
@@ -184,9 +137,20 @@ func (fs *formScan) first(field int) ([]byte, bool) {
 	return nil, false
 }
 
+// values returns a field's values, in order.
+func (fs *formScan) values(field int) []string {
+	var out []string
+	for _, p := range fs.pairs {
+		if p.field == field {
+			out = append(out, string(p.val))
+		}
+	}
+	return out
+}
+
 // named returns the index of a documented field, or -1.
 func (fs *formScan) named(name string) int {
-	if i, ok := fs.ff.lookup(sbytes(name)); ok {
+	if i, ok := fs.plan.lookup(sbytes(name)); ok {
 		return i
 	}
 	return -1
@@ -195,9 +159,8 @@ func (fs *formScan) named(name string) int {
 // valid reports whether the full path's checkForm would find nothing in the
 // scanned pairs: each value decodes as its field's type, single fields are
 // given once, and the form meets its schema.
-func (fs *formScan) valid() bool {
-	ff := fs.ff
-	for i, f := range ff.fields {
+func (fs *formScan) valid(ff *formGate) bool {
+	for i, f := range ff.plan.list {
 		n := 0
 		for _, p := range fs.pairs {
 			if p.field != i {
@@ -259,7 +222,7 @@ func textDecodes(kind valueKind, b []byte) bool {
 
 // judgeText judges a decoded text value of the given kind against s (nil
 // accepts any value).
-func judgeText(s *fastSchema, kind valueKind, b []byte) verdict {
+func judgeText(s *gateSchema, kind valueKind, b []byte) verdict {
 	if s == nil || s.anyValue {
 		return verdictValid
 	}

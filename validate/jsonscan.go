@@ -15,7 +15,7 @@ import (
 const maxJSONDepth = 256
 
 // jsonScanner reads one JSON document in place, checking that it is
-// well-formed and judging it against a fastSchema as it goes, without
+// well-formed and judging it against a gateSchema as it goes, without
 // building Go values. Strings are compared as written; only those with
 // escapes are decoded, into buf.
 type jsonScanner struct {
@@ -28,6 +28,9 @@ type jsonScanner struct {
 	// listed makes an object that leaves out a property its schema lists
 	// unsure (rule response.missing-property), for 2xx response bodies.
 	listed bool
+	// deep follows any nesting encoding/json follows, for a document it
+	// has already read (see pairScan.recordProps).
+	deep bool
 }
 
 // span is where a value is in the scanned document: b[start:end].
@@ -37,7 +40,7 @@ type span struct{ start, end int }
 // value). ok is false when the document is not well-formed JSON as
 // encoding/json reads it, or when the scanner cannot tell. The values of the
 // top-level object's keys named in sc.want are recorded in sc.got.
-func (sc *jsonScanner) scanJSON(s *fastSchema, doc []byte) (v verdict, ok bool) {
+func (sc *jsonScanner) scanJSON(s *gateSchema, doc []byte) (v verdict, ok bool) {
 	sc.b, sc.i, sc.bad = doc, 0, false
 	for k := range sc.got {
 		sc.got[k] = span{}
@@ -65,7 +68,7 @@ func (sc *jsonScanner) fail() verdict {
 }
 
 // value reads one value at sc.i and judges it against s.
-func (sc *jsonScanner) value(s *fastSchema, depth int) verdict {
+func (sc *jsonScanner) value(s *gateSchema, depth int) verdict {
 	if sc.i >= len(sc.b) {
 		return sc.fail()
 	}
@@ -96,16 +99,16 @@ func (sc *jsonScanner) value(s *fastSchema, depth int) verdict {
 		}
 		return s.number(lit)
 	case c == 't':
-		return sc.literal("true", s, (*fastSchema).boolean)
+		return sc.literal("true", s, (*gateSchema).boolean)
 	case c == 'f':
-		return sc.literal("false", s, (*fastSchema).boolean)
+		return sc.literal("false", s, (*gateSchema).boolean)
 	case c == 'n':
-		return sc.literal("null", s, (*fastSchema).null)
+		return sc.literal("null", s, (*gateSchema).null)
 	}
 	return sc.fail()
 }
 
-func (sc *jsonScanner) literal(word string, s *fastSchema, judge func(*fastSchema) verdict) verdict {
+func (sc *jsonScanner) literal(word string, s *gateSchema, judge func(*gateSchema) verdict) verdict {
 	if len(sc.b)-sc.i < len(word) || string(sc.b[sc.i:sc.i+len(word)]) != word {
 		return sc.fail()
 	}
@@ -265,41 +268,41 @@ func (sc *jsonScanner) number() []byte {
 		sc.fail()
 		return nil
 	}
+	ok := true
 	if i < len(b) && b[i] == '.' {
-		i++
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			sc.fail()
-			return nil
-		}
+		i, ok = digitRun(b, i+1)
 	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+	if ok && i < len(b) && (b[i] == 'e' || b[i] == 'E') {
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
-			sc.fail()
-			return nil
-		}
+		i, ok = digitRun(b, i)
+	}
+	if !ok {
+		sc.fail()
+		return nil
 	}
 	sc.i = i
 	return b[start:i]
+}
+
+// digitRun returns where the decimal digits from b[i] end; false when there
+// are none.
+func digitRun(b []byte, i int) (int, bool) {
+	d := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i, i > d
 }
 
 // object reads an object and judges it: its type, properties, required keys
 // and additional properties. An invalid verdict is only sure when no
 // property appears twice (encoding/json keeps the last) and no additional
 // property failed its schema.
-func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
-	if depth >= maxJSONDepth {
+func (sc *jsonScanner) object(s *gateSchema, depth int) verdict {
+	if depth >= maxJSONDepth && !sc.deep {
 		return sc.fail()
 	}
 	sc.i++ // {
@@ -333,7 +336,7 @@ func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
 			sc.i++
 			sc.ws()
 			start := sc.i
-			var sub *fastSchema
+			var sub *gateSchema
 			extra := false
 			if s != nil {
 				if k, ok := s.prop(key); ok {
@@ -354,19 +357,12 @@ func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
 			if depth == 0 && sc.want != nil {
 				sc.record(key, span{start, sc.i})
 			}
-			sc.ws()
-			if sc.i >= len(sc.b) {
-				return sc.fail()
-			}
-			if sc.b[sc.i] == '}' {
-				sc.i++
+			if !sc.next('}') {
+				if sc.bad {
+					return verdictUnsure
+				}
 				break
 			}
-			if sc.b[sc.i] != ',' {
-				return sc.fail()
-			}
-			sc.i++
-			sc.ws()
 		}
 	}
 	if s != nil {
@@ -385,6 +381,24 @@ func (sc *jsonScanner) object(s *fastSchema, depth int) verdict {
 	return v
 }
 
+// next reads what follows a member or an element: a comma, after which
+// another follows (true), or the closing byte end (false). Anything else
+// fails the document.
+func (sc *jsonScanner) next(end byte) bool {
+	sc.ws()
+	switch {
+	case sc.i < len(sc.b) && sc.b[sc.i] == end:
+		sc.i++
+		return false
+	case sc.i >= len(sc.b) || sc.b[sc.i] != ',':
+		sc.fail()
+		return false
+	}
+	sc.i++
+	sc.ws()
+	return true
+}
+
 // record keeps the last occurrence of a wanted top-level key.
 func (sc *jsonScanner) record(key []byte, sp span) {
 	for k, w := range sc.want {
@@ -395,8 +409,8 @@ func (sc *jsonScanner) record(key []byte, sp span) {
 }
 
 // array reads an array and judges it: its type, length and items.
-func (sc *jsonScanner) array(s *fastSchema, depth int) verdict {
-	if depth >= maxJSONDepth {
+func (sc *jsonScanner) array(s *gateSchema, depth int) verdict {
+	if depth >= maxJSONDepth && !sc.deep {
 		return sc.fail()
 	}
 	sc.i++ // [
@@ -404,7 +418,7 @@ func (sc *jsonScanner) array(s *fastSchema, depth int) verdict {
 	if s != nil && (!s.allows(typeArray) || s.hasEnum) {
 		v, s = verdictInvalid, nil
 	}
-	var items *fastSchema
+	var items *gateSchema
 	if s != nil {
 		items = s.items
 	}
@@ -416,19 +430,12 @@ func (sc *jsonScanner) array(s *fastSchema, depth int) verdict {
 		for {
 			v = v.and(sc.value(items, depth+1))
 			n++
-			sc.ws()
-			if sc.i >= len(sc.b) {
-				return sc.fail()
-			}
-			if sc.b[sc.i] == ']' {
-				sc.i++
+			if !sc.next(']') {
+				if sc.bad {
+					return verdictUnsure
+				}
 				break
 			}
-			if sc.b[sc.i] != ',' {
-				return sc.fail()
-			}
-			sc.i++
-			sc.ws()
 		}
 	}
 	if s != nil && (n < s.minItems || s.maxItems >= 0 && n > s.maxItems) {
@@ -468,63 +475,39 @@ func (sc *jsonScanner) text(jv jsonValue) (s []byte, ok bool) {
 	return raw, true
 }
 
-// members calls fn for each member of an object value, in order. It returns
-// false when the value is not an object.
-func (sc *jsonScanner) members(jv jsonValue, fn func(key []byte, val jsonValue) bool) bool {
-	if jv.kind() != '{' {
+// each calls fn for each member of an object value (open '{') or each
+// element of an array value (open '[', with a nil key), in order. It returns
+// false when the value is not of that kind.
+func (sc *jsonScanner) each(jv jsonValue, open byte, fn func(key []byte, val jsonValue) bool) bool {
+	if jv.kind() != open {
 		return false
 	}
-	sub := jsonScanner{b: jv, i: 1}
+	end := byte(']')
+	if open == '{' {
+		end = '}'
+	}
+	sub := jsonScanner{b: jv, i: 1, deep: sc.deep}
 	sub.ws()
-	if sub.i < len(sub.b) && sub.b[sub.i] == '}' {
+	if sub.i < len(sub.b) && sub.b[sub.i] == end {
 		return true
 	}
 	for !sub.bad {
-		key, esc := sub.str()
-		if esc {
-			key = sc.unescape(key)
+		var key []byte
+		if open == '{' {
+			k, esc := sub.str()
+			if esc {
+				k = sc.unescape(k)
+			}
+			key = k
+			sub.ws()
+			sub.i++ // :
+			sub.ws()
 		}
-		sub.ws()
-		sub.i++ // :
-		sub.ws()
 		start := sub.i
 		sub.value(nil, 1)
-		if !fn(key, jsonValue(sub.b[start:sub.i])) {
+		if !fn(key, jsonValue(sub.b[start:sub.i])) || !sub.next(end) {
 			break
 		}
-		sub.ws()
-		if sub.i >= len(sub.b) || sub.b[sub.i] != ',' {
-			break
-		}
-		sub.i++
-		sub.ws()
-	}
-	return true
-}
-
-// elements calls fn for each element of an array value. It returns false
-// when the value is not an array.
-func (sc *jsonScanner) elements(jv jsonValue, fn func(val jsonValue) bool) bool {
-	if jv.kind() != '[' {
-		return false
-	}
-	sub := jsonScanner{b: jv, i: 1}
-	sub.ws()
-	if sub.i < len(sub.b) && sub.b[sub.i] == ']' {
-		return true
-	}
-	for !sub.bad {
-		start := sub.i
-		sub.value(nil, 1)
-		if !fn(jsonValue(sub.b[start:sub.i])) {
-			break
-		}
-		sub.ws()
-		if sub.i >= len(sub.b) || sub.b[sub.i] != ',' {
-			break
-		}
-		sub.i++
-		sub.ws()
 	}
 	return true
 }

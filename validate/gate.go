@@ -1,0 +1,178 @@
+package validate
+
+import (
+	"strings"
+	"sync"
+)
+
+// The gate answers one question about an exchange: would the full check
+// find nothing at all? It reads the bodies in place with the schemas
+// compiled into gateSchemas at Load (jsonschema/v5 stays the authority on
+// every schema finding: the gate only ever says "valid" for sure), and runs
+// the rules that read the scanned form and response in gate mode, where a
+// rule that fails builds no finding. It says "clean" only when it is sure;
+// for anything else the exchange takes the full path, which produces every
+// finding.
+
+// pairScan is the scanned form and response of one check, reused through a
+// pool so that a clean check allocates nothing for it.
+type pairScan struct {
+	sc        jsonScanner
+	form      formScan
+	got       [len(webhookProps)]span
+	propsDone bool // got holds the response's properties, read whole
+}
+
+var pairScans = sync.Pool{New: func() any { return new(pairScan) }}
+
+// maxPooledBuffer bounds the scratch a pooled pairScan keeps between
+// checks, so that one huge body does not pin its memory.
+const maxPooledBuffer = 64 << 10
+
+// release returns the state to the pool, without its references to the
+// exchange.
+func (st *pairScan) release() {
+	st.sc.buf, st.form.buf = st.sc.buf[:0], st.form.buf[:0]
+	if cap(st.sc.buf) > maxPooledBuffer {
+		st.sc.buf = nil
+	}
+	if cap(st.form.buf) > maxPooledBuffer {
+		st.form.buf = nil
+	}
+	if cap(st.form.pairs) > maxPooledBuffer/16 {
+		st.form.pairs = nil
+	}
+	clear(st.form.pairs)
+	st.form.pairs = st.form.pairs[:0]
+	st.sc.b, st.form.plan = nil, nil
+	st.form.complete, st.propsDone = false, false
+	pairScans.Put(st)
+}
+
+// webhookProps are the response properties the webhook's pair rules read.
+var webhookProps = [...]string{"conversation_sid", "target", "configuration", "url", "sid", "date_created", "date_updated", "account_sid"}
+
+// Indexes of webhookProps, as pairScan.prop takes them.
+const (
+	propConversation = iota
+	propTarget
+	propConfiguration
+	propURL
+	propSID
+	propDateCreated
+	propDateUpdated
+	propAccount
+)
+
+// fastClean reports whether checking the exchange against op finds nothing.
+// false means "not sure": the caller runs the full check.
+func (p *Plan) fastClean(op *operation, pathVals []string, ex *Exchange, withResponse bool) bool {
+	st := pairScans.Get().(*pairScan)
+	defer st.release()
+	c := checker{p: p, op: op, ex: ex, pathVals: pathVals, scan: st}
+	return c.gate(withResponse)
+}
+
+// gate reports whether the full check of c's exchange would find nothing;
+// false means "not sure". It leaves c as a gate: run a new checker after it.
+func (c *checker) gate(withResponse bool) bool {
+	c.gating = true
+	c.run(withResponse)
+	return !c.failed
+}
+
+// judge scans a JSON body with its media type's fast schema and reports
+// whether it is sure the body is valid. props records the properties the
+// webhook's pair rules read; listed makes a left-out listed property unsure.
+func (st *pairScan) judge(mp *mediaPlan, body []byte, props, listed bool) bool {
+	if mp.schema != nil && mp.fast == nil {
+		return false
+	}
+	st.sc.want, st.sc.got = nil, nil
+	if props {
+		st.sc.want, st.sc.got = webhookProps[:], st.got[:]
+	}
+	st.sc.listed = listed
+	v, ok := st.sc.scanJSON(mp.fast, body)
+	st.sc.listed = false
+	st.propsDone = props && ok
+	return ok && v == verdictValid
+}
+
+// firstNonSpace returns the first byte of b that is not JSON whitespace, or 0.
+func firstNonSpace(b []byte) byte {
+	for _, c := range b {
+		if !jsonSpace[c] {
+			return c
+		}
+	}
+	return 0
+}
+
+// exactMedia finds the documented media type of a Content-Type exactly, as
+// matchMedia's first pass does; nil when it is not found that way.
+func exactMedia(media []*mediaPlan, ct string) *mediaPlan {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	for i := 0; i < len(ct); i++ {
+		if ct[i] >= 0x80 {
+			return nil // strings.TrimSpace would also trim Unicode spaces
+		}
+	}
+	for len(ct) > 0 && asciiSpace[ct[0]] {
+		ct = ct[1:]
+	}
+	for len(ct) > 0 && asciiSpace[ct[len(ct)-1]] {
+		ct = ct[:len(ct)-1]
+	}
+	if ct == "" {
+		return nil
+	}
+	for _, m := range media {
+		if asciiEqualFold(m.mediaType, ct) {
+			return m
+		}
+	}
+	return nil
+}
+
+// asciiSpace marks the ASCII bytes strings.TrimSpace trims.
+var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
+
+// asciiEqualFold compares ASCII strings regardless of case.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// recordProps records the top-level properties of a well-formed JSON
+// response body that the webhook's pair rules read, for the full path.
+func (st *pairScan) recordProps(body []byte) {
+	if st.propsDone {
+		return // the gate read the whole body
+	}
+	st.sc.want, st.sc.got, st.sc.deep = webhookProps[:], st.got[:], true
+	st.sc.scanJSON(nil, body)
+	st.sc.deep = false
+}
+
+// prop returns a recorded top-level property of the response.
+func (st *pairScan) prop(k int) jsonValue {
+	sp := st.got[k]
+	return jsonValue(st.sc.b[sp.start:sp.end])
+}
