@@ -190,6 +190,11 @@ func TestREADMEInAModuleOfItsOwn(t *testing.T) {
 	require.NotZero(t, postLine)
 
 	goCmd := func(args ...string) *exec.Cmd {
+		if raceEnabled && (args[0] == "vet" || args[0] == "build" || args[0] == "test") {
+			// Share the instrumented standard library and dependencies
+			// that make test's go test -race has built.
+			args = append([]string{args[0], "-race"}, args[1:]...)
+		}
 		cmd := exec.Command("go", args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	conversations "github.com/twilio/twilio-go/rest/conversations/v1"
 
@@ -33,14 +32,14 @@ func TestTwilioGo(t *testing.T) {
 	const account, token = "AC6e2b9d4f1a7c3e5b8d0f2a4c6e8b1d3f", "4b9f1c7e2a8d6035e1f7c9a2b4d6e8f0"
 	srv := contracttest.NewServer(t, contracttest.Credentials(account, token), contracttest.ExpectViolation("value.enum"))
 	base := &client.Client{Credentials: client.NewCredentials(account, token), HTTPClient: &http.Client{Transport: srv.Transport()}}
-	base.SetAccountSid(account) // with Client set, twilio-go ignores ClientParams' Username and Password
-	rc := twilio.NewRestClientWithParams(twilio.ClientParams{Client: base})
+	base.SetAccountSid(account)
+	svc := conversations.NewApiService(client.NewRequestHandler(base)) // or twilio.NewRestClientWithParams(…).ConversationsV1
 	params := (&conversations.CreateConversationScopedWebhookParams{}).SetTarget("webhook").SetConfigurationUrl("https://hooks.example.com/events")
-	if _, err := rc.ConversationsV1.CreateConversationScopedWebhook(conversation, params); err != nil {
+	if _, err := svc.CreateConversationScopedWebhook(conversation, params); err != nil {
 		t.Fatal(err)
 	}
 	// Target is case-sensitive: the fake answers Twilio's 400 (code 20001), as the test expects.
-	_, err := rc.ConversationsV1.CreateConversationScopedWebhook(conversation, params.SetTarget("Webhook"))
+	_, err := svc.CreateConversationScopedWebhook(conversation, params.SetTarget("Webhook"))
 	if twErr := (*client.TwilioRestError)(nil); !errors.As(err, &twErr) || twErr.Code != 20001 {
 		t.Errorf("want Twilio's error 20001, got %v", err)
 	}
