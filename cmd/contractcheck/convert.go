@@ -33,8 +33,10 @@ func runConvert(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	var file *os.File // the file of -o
 	if *out != "" && *out != stdinName {
-		if in := sameFileAs(*out, files); in != "" {
-			return usageError(stderr, "convert", fmt.Errorf("-o %s is the recording %s: write the NDJSON to another file", *out, in))
+		for _, in := range files {
+			if in != stdinName && sameFile(*out, in) {
+				return usageError(stderr, "convert", fmt.Errorf("-o %s is the recording %s: write the NDJSON to another file", *out, in))
+			}
 		}
 		var err error
 		if dir := filepath.Dir(*out); dir != "." {
@@ -110,22 +112,4 @@ func convertAll(ctx context.Context, jobs iter.Seq[job], w *recording.NDJSONWrit
 		}
 	}
 	return written, failed, nil
-}
-
-// sameFileAs returns the file of files that out names, or "" when none does
-// (or out does not exist yet).
-func sameFileAs(out string, files []string) string {
-	st, err := os.Stat(out)
-	if err != nil {
-		return ""
-	}
-	for _, name := range files {
-		if name == stdinName {
-			continue
-		}
-		if in, err := os.Stat(name); err == nil && os.SameFile(st, in) {
-			return name
-		}
-	}
-	return ""
 }
