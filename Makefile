@@ -108,6 +108,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzProxy$$' -fuzztime $(FUZZTIME) ./validate/proxy
 	$(GO) test -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) ./internal/escape
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/yamlalias
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/yamlerror
 
 ## fuzz-smoke: a short run of the checker's fuzz targets (CI runs it): the
 ## gate never changes what Check finds, and never calls a failing pair clean
