@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -25,6 +23,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/contractcheck/contractcheck/internal/yamlalias"
+	"github.com/contractcheck/contractcheck/internal/yamlerror"
 )
 
 // schemaURL is the URL under which a contract's schemas are compiled; the
@@ -162,7 +161,6 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 // well-formed YAML, or YAML whose top is not a mapping of OpenAPI fields;
 // with the line and column when known.
 func syntaxProblem(data []byte, err error) Problem {
-	msg := err.Error()
 	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && !json.Valid(data) {
 		var v any
 		jerr := json.Unmarshal(data, &v)
@@ -175,30 +173,23 @@ func syntaxProblem(data []byte, err error) Problem {
 			return Problem{Message: "not an OpenAPI document: the file is not well-formed JSON: " + jerr.Error()}
 		}
 	}
-	if m := yamlConstruct.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		what := map[string]string{"!!str": "text", "!!seq": "a list", "!!int": "a number", "!!float": "a number", "!!bool": "a boolean"}[m[2]]
+	e := yamlerror.Read(err)
+	if e == nil {
+		return Problem{Message: "not an OpenAPI document: the file cannot be read as YAML or JSON"}
+	}
+	line, col := e.Place(data)
+	if e.Tag != "" {
+		what := map[string]string{"!!str": "text", "!!seq": "a list", "!!int": "a number", "!!float": "a number", "!!bool": "a boolean"}[e.Tag]
 		if what == "" {
 			what = "a single value"
 		}
 		return Problem{Line: line, Message: "not an OpenAPI document: the file holds " + what + ", not a mapping of fields such as openapi, info and paths (is it YAML or JSON?)"}
 	}
-	if m := yamlLoadErr.FindStringSubmatch(msg); m != nil {
-		line, col := yamlErrorPos(msg)
-		return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file is neither well-formed YAML nor JSON: " + m[1]}
+	if e.Stage != yaml.ConstructorStage {
+		return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file is neither well-formed YAML nor JSON: " + e.Message}
 	}
-	line, col := yamlErrorPos(msg)
 	return Problem{Line: line, Column: col, Message: "not an OpenAPI document: the file cannot be read as YAML or JSON"}
 }
-
-// The errors of the YAML parser libopenapi uses: "go-yaml load error in
-// scanner at L6.C56: mapping values are not allowed in this context", and
-// "... yaml: construct errors: line 1: cannot construct !!str `hello w...`
-// into map[string]interface {}" for a document that is not a mapping.
-var (
-	yamlLoadErr   = regexp.MustCompile(`go-yaml load error in [^:]*?(?: at [^:]*)?: (.*)$`)
-	yamlConstruct = regexp.MustCompile(`line (\d+): cannot construct (!!\w+)`)
-)
 
 // lineColumn turns a byte offset of data into a 1-based line and column.
 func lineColumn(data []byte, offset int64) (line, col int) {
@@ -206,21 +197,6 @@ func lineColumn(data []byte, offset int64) (line, col int) {
 	before := data[:offset]
 	line = bytes.Count(before, []byte{'\n'}) + 1
 	col = len(before) - bytes.LastIndexByte(before, '\n')
-	return line, col
-}
-
-// yamlErrPos finds the position a YAML parser error names, as in
-// "go-yaml load error ... at L3.C10-L4.C1": the first one, where the broken
-// construct starts.
-var yamlErrPos = regexp.MustCompile(`\bL(\d+)\.C(\d+)\b`)
-
-func yamlErrorPos(msg string) (line, col int) {
-	m := yamlErrPos.FindStringSubmatch(msg)
-	if m == nil {
-		return 0, 0
-	}
-	line, _ = strconv.Atoi(m[1])
-	col, _ = strconv.Atoi(m[2])
 	return line, col
 }
 

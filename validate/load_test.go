@@ -144,7 +144,7 @@ func TestLoadErrors(t *testing.T) {
 		{"a list", "- a\n- b\n", []string{"the file holds a list, not a mapping"}, []int{1}},
 		{"broken JSON", "{\"openapi\": \"3.0.1\",\n \"info\": {]}", []string{"not an OpenAPI document: the file is not well-formed JSON: invalid character ']' looking for beginning of object key string"}, []int{2}},
 		{"JSON cut short", "{\"openapi\": ", []string{"the file is not well-formed JSON: unexpected end of JSON input"}, []int{1}},
-		{"broken YAML", "openapi: 3.0.1\npaths: [\n", []string{"the file is neither well-formed YAML nor JSON: did not find expected node content"}, []int{3}},
+		{"broken YAML", "openapi: 3.0.1\npaths: [\n", []string{"the file is neither well-formed YAML nor JSON: did not find expected node content"}, []int{2}}, // the last line, not the empty one past it
 		{"swagger", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", []string{"Swagger 2.0 is not supported"}, []int{1}},
 		{"3.2", "openapi: 3.2.0\ninfo: {title: x, version: '1'}\npaths: {}\n", []string{"OpenAPI 3.2.0 is not supported"}, []int{1}},
 		{"breaks the specification", "openapi: 3.0.1\ninfo:\n  version: '1'\npaths:\n  /x:\n    get:\n      responses: {}\n",
