@@ -49,19 +49,6 @@ func Load(file string, data []byte) (*Plan, error) {
 	return load(file, data, true)
 }
 
-// yamlTree describes libopenapi's YAML nodes to yamlalias.
-var yamlTree = yamlalias.Tree[*yaml.Node]{
-	Content: func(n *yaml.Node) []*yaml.Node { return n.Content },
-	Alias: func(n *yaml.Node) *yaml.Node {
-		if n.Kind != yaml.AliasNode {
-			return nil
-		}
-		return n.Alias
-	},
-	Anchored: func(n *yaml.Node) bool { return n.Anchor != "" },
-	Line:     func(n *yaml.Node) int { return n.Line },
-}
-
 // checkAliases refuses a YAML document whose aliases expand past the budget
 // of yamlalias, counting them on the parsed node tree without expanding
 // them. JSON has no aliases, and a document that is not YAML is left to
@@ -74,7 +61,7 @@ func checkAliases(file string, data []byte) error {
 	if yaml.Unmarshal(data, &root) != nil {
 		return nil
 	}
-	err := yamlalias.Check(&root, yamlTree)
+	err := yamlalias.Check(&root)
 	var aerr *yamlalias.Error
 	if !errors.As(err, &aerr) {
 		return nil

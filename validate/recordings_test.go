@@ -19,9 +19,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pb33f/go-yaml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/validate"

@@ -8,14 +8,15 @@
 // the document as soon as they pass [Budget]. It works in time and memory
 // proportional to the parsed tree, whatever the aliases stand for.
 //
-// The node trees of the YAML packages contractcheck uses
-// (go.yaml.in/yaml/v3 and v4, github.com/pb33f/go-yaml) have the same shape
-// but are distinct types: the caller describes its tree with a [Tree]. (The
-// package imports none of them, so that importing validate does not bring
-// in all three.)
+// It counts on the node tree of github.com/pb33f/go-yaml, the YAML package
+// of libopenapi and the only one contractcheck uses.
 package yamlalias
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/pb33f/go-yaml"
+)
 
 // Budget is the most nodes that the aliases of one document may stand for,
 // in all: each alias counts the nodes of what it names, the aliases in that
@@ -42,54 +43,46 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("the document's YAML aliases stand for more than %d nodes, the most contractcheck expands (an alias bomb?)", Budget)
 }
 
-// Tree describes the node tree of a YAML package to [Check]. N is the
-// package's node pointer type, such as *yaml.Node.
-type Tree[N comparable] struct {
-	// Content returns the children of a document, mapping or sequence node.
-	Content func(N) []N
-	// Alias returns the node an alias node stands for, and the zero N for
-	// any other node.
-	Alias func(N) N
-	// Anchored reports whether a node has an anchor (aliases may refer to
-	// it).
-	Anchored func(N) bool
-	// Line returns the 1-based line of a node.
-	Line func(N) int
-}
-
 // Check returns an [*Error] when the aliases of the document under root
 // stand for more than [Budget] nodes, or refer to a node that contains them;
 // nil otherwise.
-func Check[N comparable](root N, t Tree[N]) error {
-	c := &counter[N]{t: t, sizes: map[N]int64{}, open: map[N]bool{}}
+func Check(root *yaml.Node) error {
+	c := &counter{sizes: map[*yaml.Node]int64{}, open: map[*yaml.Node]bool{}}
 	return c.walk(root)
 }
 
 // counter walks a parsed tree once, adding up what its aliases stand for.
-type counter[N comparable] struct {
-	t     Tree[N]
-	sizes map[N]int64 // the expanded size of anchored nodes, once known
-	open  map[N]bool  // the anchored nodes whose size is being computed
-	used  int64       // the nodes the aliases seen so far stand for
+type counter struct {
+	sizes map[*yaml.Node]int64 // the expanded size of anchored nodes, once known
+	open  map[*yaml.Node]bool  // the anchored nodes whose size is being computed
+	used  int64                // the nodes the aliases seen so far stand for
+}
+
+// alias returns the node the alias node n stands for, and nil for any other
+// node.
+func alias(n *yaml.Node) *yaml.Node {
+	if n.Kind != yaml.AliasNode {
+		return nil
+	}
+	return n.Alias
 }
 
 // walk visits the parsed tree under n, aliases not followed.
-func (c *counter[N]) walk(n N) error {
-	var zero N
-	if n == zero {
+func (c *counter) walk(n *yaml.Node) error {
+	if n == nil {
 		return nil
 	}
-	if target := c.t.Alias(n); target != zero {
+	if target := alias(n); target != nil {
 		size, err := c.size(target)
 		if err != nil {
 			return err
 		}
 		if c.used += size; c.used > Budget {
-			return &Error{Line: c.t.Line(n)}
+			return &Error{Line: n.Line}
 		}
 		return nil
 	}
-	for _, child := range c.t.Content(n) {
+	for _, child := range n.Content {
 		if err := c.walk(child); err != nil {
 			return err
 		}
@@ -99,27 +92,26 @@ func (c *counter[N]) walk(n N) error {
 
 // size returns how many nodes n stands for once its aliases are expanded,
 // or Budget+1 when that is more than Budget.
-func (c *counter[N]) size(n N) (int64, error) {
-	var zero N
-	if n == zero {
+func (c *counter) size(n *yaml.Node) (int64, error) {
+	if n == nil {
 		return 0, nil
 	}
-	if target := c.t.Alias(n); target != zero {
+	if target := alias(n); target != nil {
 		return c.size(target)
 	}
-	anchored := c.t.Anchored(n)
+	anchored := n.Anchor != ""
 	if anchored {
 		if s, ok := c.sizes[n]; ok {
 			return s, nil
 		}
 		if c.open[n] {
-			return 0, &Error{Line: c.t.Line(n), Loop: true}
+			return 0, &Error{Line: n.Line, Loop: true}
 		}
 		c.open[n] = true
 		defer delete(c.open, n)
 	}
 	total := int64(1)
-	for _, child := range c.t.Content(n) {
+	for _, child := range n.Content {
 		s, err := c.size(child)
 		if err != nil {
 			return 0, err

@@ -12,10 +12,11 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v4"
+	"github.com/pb33f/go-yaml"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/contractcheck/contractcheck/internal/yamlalias"
+	"github.com/contractcheck/contractcheck/internal/yamlerror"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -73,14 +74,18 @@ func readCassette(source string, br *bufio.Reader, limit int, yield func(*Frame,
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorPlace(err)
-		fileError(line, "", fmt.Errorf("invalid YAML: %s", msg))
+		line := 0
+		if e := yamlerror.Read(err); e != nil {
+			line, _ = e.Place(data)
+			err = e
+		}
+		fileError(line, "", fmt.Errorf("invalid YAML: %w", err))
 		return
 	}
 	// Decoding an interaction expands its aliases: count what they stand for
 	// first, on the parsed tree.
 	var aerr *yamlalias.Error
-	if errors.As(yamlalias.Check(&doc, yamlTree), &aerr) {
+	if errors.As(yamlalias.Check(&doc), &aerr) {
 		fileError(aerr.Line, "", aerr)
 		return
 	}
@@ -120,19 +125,6 @@ func readCassette(source string, br *bufio.Reader, limit int, yield func(*Frame,
 	}
 }
 
-// yamlTree describes a cassette's YAML nodes to yamlalias.
-var yamlTree = yamlalias.Tree[*yaml.Node]{
-	Content: func(n *yaml.Node) []*yaml.Node { return n.Content },
-	Alias: func(n *yaml.Node) *yaml.Node {
-		if n.Kind != yaml.AliasNode {
-			return nil
-		}
-		return n.Alias
-	},
-	Anchored: func(n *yaml.Node) bool { return n.Anchor != "" },
-	Line:     func(n *yaml.Node) int { return n.Line },
-}
-
 // mappingValue returns the value of key in the mapping node m, or nil.
 func mappingValue(m *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(m.Content); i += 2 {
@@ -169,16 +161,6 @@ func describeNode(n *yaml.Node) string {
 	return "a scalar " + strings.TrimPrefix(n.Tag, "!!")
 }
 
-// yamlErrorPlace returns the line and the bare message of an error of the
-// YAML package; line 0 when the error does not say.
-func yamlErrorPlace(err error) (int, string) {
-	var loadErr *yaml.LoadError
-	if errors.As(err, &loadErr) {
-		return loadErr.Mark.Line, loadErr.Message
-	}
-	return 0, strings.TrimPrefix(err.Error(), "yaml: ")
-}
-
 // cassetteExchange makes an exchange of one interaction of a cassette. Where
 // it fails, it returns an *EntryError that names the field at fault and
 // leaves the place to the caller.
@@ -193,13 +175,11 @@ func cassetteExchange(node *yaml.Node) (*validate.Exchange, *EntryError) {
 	}
 	var in cassette.Interaction
 	if err := node.Decode(&in); err != nil {
-		line, msg := yamlErrorPlace(err)
-		var loadErr *yaml.LoadError
-		col := 0
-		if errors.As(err, &loadErr) {
-			col = loadErr.Mark.Column
+		e := yamlerror.Read(err)
+		if e == nil {
+			return nil, &EntryError{Err: err}
 		}
-		return nil, &EntryError{Field: nodePath(node, "", line, col), Err: errors.New(msg)}
+		return nil, &EntryError{Field: nodePath(node, "", e.Line, e.Column), Err: e}
 	}
 	req, err := cassetteRequest(&in.Request)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -240,4 +241,118 @@ func TestReadCassetteTooLarge(t *testing.T) {
 	setMaxEntryBytes(t, 100)
 	checkRows(t, "c.yaml", readAll(t, "c.yaml", strings.NewReader(cassetteOf(goodInteraction))),
 		[]row{{entry: -1, err: "the cassette is larger than 100 bytes (MaxEntryBytes)"}})
+}
+
+// TestCassetteDecodesAsGoVCR checks that a cassette reads into the values
+// go-vcr v4's own cassette.Load decodes: bodies that are binary (saved as
+// !!binary, base64), or text that YAML would take for an int, a float, a
+// boolean, null or a timestamp; header values alike; codes and durations.
+// One cassette is saved by go-vcr, the other written by hand.
+func TestCassetteDecodesAsGoVCR(t *testing.T) {
+	dir := t.TempDir()
+	bodies := []string{"\x00\xff\xfe binary \x89PNG", "12345", "0x1F", "1e3", "true", "yes", "null", "~", "2024-01-02T03:04:05Z", "2024-01-02", "- a\n- b\n", "'quoted'", ""}
+	var exs []*validate.Exchange
+	for i, body := range bodies {
+		value := bodies[1+i%9] // header values alike, without the binary one and the line breaks
+		exs = append(exs, &validate.Exchange{
+			Request: validate.Request{Method: "POST", URL: "https://conversations.twilio.com/v1/Conversations/CH1/Webhooks",
+				Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "X-N": {value}}, Body: []byte(body)},
+			Response: validate.Response{Status: 201 + i%3, Header: http.Header{"Date": {"2024-01-02T03:04:05Z"}, "X-N": {value}}, Body: []byte(body)},
+		})
+	}
+	rec, err := recorder.New(filepath.Join(dir, "saved"), recorder.WithMode(recorder.ModeRecordOnly),
+		recorder.WithRealTransport(&replayTransport{exs: slices.Clone(exs)}))
+	require.NoError(t, err)
+	for _, ex := range exs {
+		req, err := http.NewRequest(ex.Request.Method, ex.Request.URL, bytes.NewReader(ex.Request.Body))
+		require.NoError(t, err)
+		req.Header = ex.Request.Header.Clone()
+		resp, err := rec.GetDefaultClient().Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	require.NoError(t, rec.Stop())
+	saved, err := os.ReadFile(filepath.Join(dir, "saved.yaml"))
+	require.NoError(t, err)
+	require.Contains(t, string(saved), "!!binary", "go-vcr saves a binary body in base64")
+
+	handWritten := filepath.Join(dir, "hand")
+	require.NoError(t, os.WriteFile(handWritten+".yaml", []byte(`version: 2
+interactions:
+  - id: 0
+    request:
+      method: POST
+      url: https://conversations.twilio.com/v1/Conversations/CH1/Webhooks
+      headers:
+        X-Int: [12345]
+        X-Time: ['2024-01-02T03:04:05Z']
+        X-Bool: [yes, true, off]
+      body: 12345
+    response:
+      code: 201
+      headers:
+        Date: ["2024-01-02"]
+      body: !!binary AP/+IGJpbmFyeQ==
+      duration: 1.5s
+  - id: 1
+    request:
+      method: POST
+      url: https://conversations.twilio.com/v1/Conversations/CH1/Webhooks
+      body: "2024-01-02 03:04:05"
+    response:
+      code: 0xC9
+      body: 1.50
+  - id: 2
+    request:
+      method: POST
+      url: https://conversations.twilio.com/v1/Conversations/CH1/Webhooks
+      body: |
+        Target=webhook
+    response:
+      code: 201
+      body: >-
+        {"sid":
+        "WH1"}
+`), 0o600))
+
+	for _, name := range []string{filepath.Join(dir, "saved"), handWritten} {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			want, err := cassette.Load(name)
+			require.NoError(t, err)
+			data, err := os.ReadFile(name + ".yaml")
+			require.NoError(t, err)
+			var got []*validate.Exchange
+			for ex, err := range Read("c.yaml", bytes.NewReader(data)) {
+				require.NoError(t, err)
+				got = append(got, ex)
+			}
+			require.Len(t, got, len(want.Interactions))
+			for i, in := range want.Interactions {
+				ex := got[i]
+				assert.Equal(t, in.Request.Method, ex.Request.Method, "interaction %d", i)
+				assert.Equal(t, in.Request.URL, ex.Request.URL, "interaction %d", i)
+				assert.Equal(t, in.Request.Body, string(ex.Request.Body), "interaction %d", i)
+				assert.Equal(t, cassetteHeader(in.Request.Headers), ex.Request.Header, "interaction %d", i)
+				assert.Equal(t, in.Response.Code, ex.Response.Status, "interaction %d", i)
+				assert.Equal(t, in.Response.Body, string(ex.Response.Body), "interaction %d", i)
+				assert.Equal(t, cassetteHeader(in.Response.Headers), ex.Response.Header, "interaction %d", i)
+			}
+		})
+	}
+
+	// An unquoted timestamp in a string field, which go-vcr never writes:
+	// go-vcr v4 refuses the whole cassette; contractcheck reads the body as
+	// it is written (as a YAML 1.2 reader does: the core schema has no
+	// timestamps).
+	stamped := filepath.Join(dir, "stamped")
+	hand, err := os.ReadFile(handWritten + ".yaml")
+	require.NoError(t, err)
+	data := bytes.Replace(hand, []byte(`body: "2024-01-02 03:04:05"`), []byte("body: 2024-01-02T03:04:05Z"), 1)
+	require.NoError(t, os.WriteFile(stamped+".yaml", data, 0o600))
+	_, err = cassette.Load(stamped)
+	require.ErrorContains(t, err, "cannot construct !!timestamp")
+	rows := readAll(t, "c.yaml", bytes.NewReader(data))
+	checkRows(t, "c.yaml", rows, []row{{entry: 0, line: 3}, {entry: 1, line: 18}, {entry: 2, line: 26}})
+	assert.Equal(t, "2024-01-02T03:04:05Z", string(rows[1].ex.Request.Body))
 }

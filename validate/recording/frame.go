@@ -8,7 +8,7 @@ import (
 	"iter"
 	"sync"
 
-	"go.yaml.in/yaml/v4"
+	"github.com/pb33f/go-yaml"
 
 	"github.com/contractcheck/contractcheck/validate"
 )

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/pb33f/go-yaml"
 
 	"github.com/contractcheck/contractcheck/internal/yamlalias"
+	"github.com/contractcheck/contractcheck/internal/yamlerror"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -75,22 +75,6 @@ func ReadConfig(file string) (*Config, error) {
 	return ParseConfig(file, data)
 }
 
-// yamlTree describes the YAML nodes of a configuration to yamlalias.
-var yamlTree = yamlalias.Tree[*yaml.Node]{
-	Content: func(n *yaml.Node) []*yaml.Node { return n.Content },
-	Alias: func(n *yaml.Node) *yaml.Node {
-		if n.Kind != yaml.AliasNode {
-			return nil
-		}
-		return n.Alias
-	},
-	Anchored: func(n *yaml.Node) bool { return n.Anchor != "" },
-	Line:     func(n *yaml.Node) int { return n.Line },
-}
-
-// yamlLine finds the line in the errors of the YAML parser.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // ParseConfig parses a configuration file (see the package documentation).
 // Every problem is a *[ConfigError] naming the file and the line: malformed
 // YAML, an unknown key, an unknown rule ID, a bad level or severity, a key
@@ -103,18 +87,18 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		if errors.Is(err, io.EOF) { // an empty file
 			return cfg, nil
 		}
-		return nil, malformed(file, err)
+		return nil, malformed(file, data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, malformed(file, err)
+		return nil, malformed(file, data, err)
 	default:
 		return nil, &ConfigError{file, next.Line, errors.New("the configuration must be one YAML document")}
 	}
 	var aerr *yamlalias.Error
-	if errors.As(yamlalias.Check(&doc, yamlTree), &aerr) {
+	if errors.As(yamlalias.Check(&doc), &aerr) {
 		return nil, &ConfigError{file, aerr.Line, aerr}
 	}
 	if len(doc.Content) == 0 {
@@ -159,12 +143,12 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 	return cfg, nil
 }
 
-// malformed is the ConfigError of an error of the YAML parser, at the line
-// it names.
-func malformed(file string, err error) *ConfigError {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &ConfigError{file, line, fmt.Errorf("malformed YAML: %s", m[2])}
+// malformed is the ConfigError of an error of the YAML parser reading data,
+// at the line it names.
+func malformed(file string, data []byte, err error) *ConfigError {
+	if e := yamlerror.Read(err); e != nil {
+		line, _ := e.Place(data)
+		return &ConfigError{file, line, fmt.Errorf("malformed YAML: %w", e)}
 	}
 	return &ConfigError{file, 0, fmt.Errorf("malformed YAML: %w", err)}
 }

@@ -133,7 +133,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"a server not a string", "servers:\n  - {url: https://api.example.com}\n", `c.yaml:2: servers: each entry is a URL`},
 		{"not a mapping", "- a\n- b\n", `c.yaml:1: the configuration must be a mapping`},
 		{"rules not a mapping", "rules: off\n", `c.yaml:1: rules must be a mapping`},
-		{"malformed", "rules:\n  a: b\n c: [\n", `c.yaml:2: malformed YAML`},
+		{"malformed", "rules:\n  a: b\n c: [\n", `c.yaml:3: malformed YAML: did not find expected key`}, // the key out of line
 		{"tab", "rules:\n\tx: off\n", `c.yaml:2: malformed YAML`},
 		{"two documents", "fail-on: error\n---\nrules: {}\n", `c.yaml:2: the configuration must be one YAML document`},
 		{"second document malformed", "fail-on: error\n---\nrules: [\n", `c.yaml:3: malformed YAML`},
