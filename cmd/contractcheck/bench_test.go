@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -165,4 +167,75 @@ func reportPerPair(b *testing.B, n int, start time.Duration) {
 	pairs := float64(b.N * n)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/pairs, "ns/pair")
 	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/pairs, "cpu-ns/pair")
+}
+
+// BenchmarkAudit runs `contractcheck check --quiet` on a recording of the
+// documentation's example pair, which keeps the contract: the audit of issue
+// 16's figures. The recording is $AUDIT_FILE when set (make profile-audit
+// sets it to a 100 MiB HAR: auditbench gen -valid), otherwise a HAR of 2,000
+// entries; the contract is $AUDIT_SPEC when set (make profile-audit: Twilio's
+// full Conversations spec), otherwise the embedded one.
+func BenchmarkAudit(b *testing.B) {
+	path, pairs := os.Getenv("AUDIT_FILE"), 0
+	if path == "" {
+		path, pairs = writeValidHAR(b, 2000), 2000
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	args := []string{"check", "--quiet"}
+	if spec := os.Getenv("AUDIT_SPEC"); spec != "" {
+		args = append(args, "--spec", spec)
+	}
+	args = append(args, path)
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	var stdout, stderr bytes.Buffer
+	for b.Loop() {
+		stdout.Reset()
+		stderr.Reset()
+		if code := run(context.Background(), args, nil, &stdout, &stderr); code != 0 {
+			b.Fatalf("exit %d: %s%s", code, stdout.String(), stderr.String())
+		}
+	}
+	if pairs > 0 && !strings.HasPrefix(stdout.String(), fmt.Sprintf("%d pairs: %d passed,", pairs, pairs)) {
+		b.Fatalf("want %d passing pairs, got %s", pairs, stdout.String())
+	}
+}
+
+// writeValidHAR writes a HAR of n copies of the documentation's example
+// entry, one a line, and returns its path.
+func writeValidHAR(b *testing.B, n int) string {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "recordings", "docs-example.har"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(data, &har); err != nil {
+		b.Fatal(err)
+	}
+	var entry bytes.Buffer
+	if err := json.Compact(&entry, har.Log.Entries[0]); err != nil {
+		b.Fatal(err)
+	}
+	var out bytes.Buffer
+	out.WriteString("{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"bench\",\"version\":\"1\"},\"entries\":[\n")
+	for i := range n {
+		if i > 0 {
+			out.WriteString(",\n")
+		}
+		out.Write(entry.Bytes())
+	}
+	out.WriteString("\n]}}\n")
+	path := filepath.Join(b.TempDir(), "valid.har")
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -108,4 +110,55 @@ func BenchmarkReadNDJSON(b *testing.B) {
 		}
 	}
 	benchmarkRead(b, buf.Bytes(), n)
+}
+
+// docsEntry returns the entry of the documentation's example pair
+// (testdata/recordings/docs-example.har), compacted as HARWriter writes
+// entries.
+func docsEntry(b *testing.B) []byte {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "recordings", "docs-example.har"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(data, &har); err != nil {
+		b.Fatal(err)
+	}
+	var entry bytes.Buffer
+	if err := json.Compact(&entry, har.Log.Entries[0]); err != nil {
+		b.Fatal(err)
+	}
+	return entry.Bytes()
+}
+
+// BenchmarkDecodeEntry decodes the documentation's example entry into an
+// exchange, as a worker of check does with each frame; Floor is
+// encoding/json's decoding of the same entry into the same structure, without
+// making an exchange of it.
+func BenchmarkDecodeEntry(b *testing.B) {
+	raw := docsEntry(b)
+	b.Run("contractcheck", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := harFrameExchange(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Floor", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var e harEntry
+			if err := json.Unmarshal(raw, &e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
