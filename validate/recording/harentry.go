@@ -65,10 +65,13 @@ type harContent struct {
 // the entry ends. Other problems name the field at fault. It leaves the place
 // to the caller.
 func harFrameExchange(raw []byte) (*validate.Exchange, *EntryError) {
-	var d fastDecoder
+	d := getDecoder()
 	if e, ok := d.entry(raw); ok {
-		return e.exchange()
+		ex, err := e.exchange() // shares no memory with d's scratch
+		putDecoder(d)
+		return ex, err
 	}
+	putDecoder(d)
 	// Something out of the ordinary: take the slow, exact way.
 	if !json.Valid(raw) {
 		if err := tooDeep(raw); err != nil {

@@ -2,6 +2,7 @@ package recording
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -81,4 +82,54 @@ func TestNDJSONDecoderTakesOrdinaryLines(t *testing.T) {
 		_, ok := d.ndjsonLine([]byte(line))
 		assert.False(t, ok, name)
 	}
+}
+
+// TestDecoderReuse checks that an exchange shares no memory with the text it
+// was decoded from, nor with the scratch of its decoder: the decoder (as
+// decoderPool reuses it) decodes other entries and the text is overwritten,
+// and the exchange is still what encoding/json makes of the text.
+func TestDecoderReuse(t *testing.T) {
+	other := func(s string) string {
+		return strings.NewReplacer("CH000", "CH999", "application", "APPLICATION", "Target", "Torget", "WH000", "WH777").Replace(s)
+	}
+	t.Run("HAR", func(t *testing.T) {
+		want, wantErr := harExchange([]byte(goodEntry))
+		require.Nil(t, wantErr)
+		raw := []byte(goodEntry)
+		var d fastDecoder
+		e, ok := d.entry(raw)
+		require.True(t, ok)
+		got, err := e.exchange()
+		require.Nil(t, err)
+		for range 3 {
+			e, ok := d.entry([]byte(other(goodEntry)))
+			require.True(t, ok)
+			_, err := e.exchange()
+			require.Nil(t, err)
+		}
+		putDecoder(&d)
+		copy(raw, bytes.Repeat([]byte{'x'}, len(raw)))
+		assert.Equal(t, want, got)
+	})
+	t.Run("NDJSON", func(t *testing.T) {
+		var slow ndjsonLine
+		require.NoError(t, json.Unmarshal([]byte(goodLine), &slow))
+		want, wantErr := slow.exchange()
+		require.Nil(t, wantErr)
+		raw := []byte(goodLine)
+		var d fastDecoder
+		l, ok := d.ndjsonLine(raw)
+		require.True(t, ok)
+		got, err := l.exchange()
+		require.Nil(t, err)
+		for range 3 {
+			l, ok := d.ndjsonLine([]byte(other(goodLine)))
+			require.True(t, ok)
+			_, err := l.exchange()
+			require.Nil(t, err)
+		}
+		putDecoder(&d)
+		copy(raw, bytes.Repeat([]byte{'x'}, len(raw)))
+		assert.Equal(t, want, got)
+	})
 }
