@@ -3,6 +3,7 @@ package recording
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -395,18 +396,25 @@ const (
 // stringStop), eight at a time while it can.
 func (d *fastDecoder) plainRun() {
 	for d.i+8 <= len(d.data) {
-		x := binary.LittleEndian.Uint64(d.data[d.i:])
-		quote, backslash := x^(swarOnes*'"'), x^(swarOnes*'\\')
-		// A byte below 0x20, or a zero byte in quote or backslash, is a stop.
-		stops := (x-swarOnes*0x20)&^x | (quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash
-		if stops&swarHigh != 0 {
-			break
+		if stops := stopBytes(binary.LittleEndian.Uint64(d.data[d.i:])); stops != 0 {
+			// The lowest flag is exact: a borrow only ever flags bytes above a
+			// byte flagged already.
+			d.i += bits.TrailingZeros64(stops) / 8
+			return
 		}
 		d.i += 8
 	}
 	for d.i < len(d.data) && !stringStop[d.data[d.i]] {
 		d.i++
 	}
+}
+
+// stopBytes returns the high bit of each byte of x (eight bytes of data) that
+// may be a stop: a byte below 0x20, a quote or a backslash. The lowest one set
+// is a stop.
+func stopBytes(x uint64) uint64 {
+	quote, backslash := x^(swarOnes*'"'), x^(swarOnes*'\\')
+	return ((x-swarOnes*0x20)&^x | (quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash) & swarHigh
 }
 
 // string decodes a string.
@@ -418,11 +426,11 @@ func (d *fastDecoder) string() (string, bool) {
 	case plain:
 		return d.keep(start, d.i-1), true
 	}
-	var b strings.Builder
-	if !d.unescape(start, &b) {
+	b, ok := d.unescape(start)
+	if !ok {
 		return "", false
 	}
-	return b.String(), true
+	return string(b), true
 }
 
 // text decodes a string into bytes of their own: a body, which an exchange
@@ -436,11 +444,7 @@ func (d *fastDecoder) text() ([]byte, bool) {
 	case plain:
 		return bytes.Clone(d.data[start : d.i-1]), true
 	}
-	var b bytes.Buffer
-	if !d.unescape(start, &b) {
-		return nil, false
-	}
-	return b.Bytes(), true
+	return d.unescape(start)
 }
 
 // stringStart reads the opening quote of a string and the plain bytes after
@@ -466,59 +470,45 @@ func (d *fastDecoder) stringStart() (start int, plain, ok bool) {
 	return start, false, true
 }
 
-// unescaper is where unescape writes: a strings.Builder or a bytes.Buffer.
-type unescaper interface {
-	Grow(n int)
-	Write(p []byte) (int, error)
-	WriteByte(c byte) error
-}
-
-// unescape writes the string that starts at start, d.i being at its first
-// backslash, to b, and reads its closing quote. b grows once, to the length
-// of the string's JSON text (which the decoded string is not longer than),
+// unescape returns the string that starts at start, d.i being at its first
+// backslash, and reads its closing quote. The string is allocated once, with
+// the length of its JSON text (which the decoded string is not longer than),
 // so that a long string costs one allocation of its size.
-func (d *fastDecoder) unescape(start int, b unescaper) bool {
-	b.Grow(d.stringEnd() - start)
-	b.Write(d.data[start:d.i])
+func (d *fastDecoder) unescape(start int) ([]byte, bool) {
+	b := make([]byte, 0, d.stringEnd()-start)
+	b = append(b, d.data[start:d.i]...)
 	for {
 		switch c := d.data[d.i]; c {
 		case '"':
 			d.i++
-			return true
+			return b, true
 		case '\\':
 			if d.i+1 >= len(d.data) {
-				return false
+				return nil, false
 			}
-			switch e := d.data[d.i+1]; e {
-			case '"', '\\', '/':
-				b.WriteByte(e)
-			case 'b':
-				b.WriteByte('\b')
-			case 'f':
-				b.WriteByte('\f')
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			default: // \u, or not an escape
-				return false
+			e := unescapes[d.data[d.i+1]]
+			if e == 0 { // \u, or not an escape
+				return nil, false
 			}
+			b = append(b, e)
 			d.i += 2
 		default:
 			if c < 0x20 {
-				return false
+				return nil, false
 			}
 			j := d.i
 			d.plainRun()
-			b.Write(d.data[j:d.i])
+			b = append(b, d.data[j:d.i]...)
 		}
 		if d.i >= len(d.data) {
-			return false
+			return nil, false
 		}
 	}
 }
+
+// unescapes maps the byte after a backslash to the byte it stands for, or
+// to 0 where unescape gives up (\u, or not an escape).
+var unescapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // stringEnd returns the offset of the quote that ends the string d.i is in,
 // or the end of the data, without moving d.i.

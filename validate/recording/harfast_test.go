@@ -3,6 +3,7 @@ package recording
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -132,4 +133,51 @@ func TestDecoderReuse(t *testing.T) {
 		copy(raw, bytes.Repeat([]byte{'x'}, len(raw)))
 		assert.Equal(t, want, got)
 	})
+}
+
+// TestPlainRun checks plainRun against its byte-by-byte definition, on
+// random texts of the bytes that matter to it (controls, quotes, backslashes,
+// multi-byte UTF-8) from every offset.
+func TestPlainRun(t *testing.T) {
+	alphabet := [][]byte{{0}, {0x1f}, {'\t'}, {' '}, {'"'}, {'\\'}, {'a'}, {'~'}, {0x7f}, {0x80}, {0xc3, 0xa9}, {0xe2, 0x82, 0xac},
+		{0xf0, 0x9f, 0x98, 0x80}, {0xff}, []byte("abcdefghijklmnopqrstuvwxyz")}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b []byte
+		for range rng.IntN(12) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))]...)
+		}
+		for start := range len(b) {
+			d := fastDecoder{data: b, i: start}
+			d.plainRun()
+			want := start
+			for want < len(b) && !stringStop[b[want]] {
+				want++
+			}
+			require.Equal(t, want, d.i, "%q from %d", b, start)
+		}
+	}
+}
+
+// TestQuoteOrBackslash checks quoteOrBackslash against its byte-by-byte
+// definition, on random texts of short and long runs, from every offset.
+func TestQuoteOrBackslash(t *testing.T) {
+	alphabet := [][]byte{{'"'}, {'\\'}, {0}, {0x80}, {'a'}, []byte("abcdefghijklmnopqrstuvwxyz"), bytes.Repeat([]byte("0123456789"), 8)}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		var b []byte
+		for range rng.IntN(10) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))]...)
+		}
+		for start := range len(b) + 1 {
+			want := -1
+			for j := start; j < len(b); j++ {
+				if b[j] == '"' || b[j] == '\\' {
+					want = j
+					break
+				}
+			}
+			require.Equal(t, want, quoteOrBackslash(b, start), "%q from %d", b, start)
+		}
+	}
 }
