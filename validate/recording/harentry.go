@@ -285,10 +285,45 @@ func checkURL(u string) error {
 	if u == "" {
 		return errMissing
 	}
+	if plainURL(u) {
+		return nil
+	}
 	if _, err := url.ParseRequestURI(u); err != nil {
 		return err
 	}
 	return nil
+}
+
+// plainURL reports whether url.ParseRequestURI takes u for sure, without
+// parsing it: an http or https URL whose host is letters, digits, dots and
+// hyphens (no port, no user), or an origin-form target (one slash), with a
+// path and query of printable ASCII but '%' and '#'. Most recorded targets
+// are; the others are for ParseRequestURI to judge.
+func plainURL(u string) bool {
+	rest, abs := strings.CutPrefix(u, "https://")
+	if !abs {
+		rest, abs = strings.CutPrefix(u, "http://")
+	}
+	if abs {
+		slash := strings.IndexByte(rest, '/')
+		if slash <= 0 {
+			return false
+		}
+		for i := range slash {
+			if c := rest[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+				return false
+			}
+		}
+		rest = rest[slash:]
+	} else if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; c <= ' ' || c >= 0x7f || c == '%' || c == '#' {
+			return false
+		}
+	}
+	return true
 }
 
 // checkStatus checks a recorded status code.

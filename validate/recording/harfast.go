@@ -37,16 +37,17 @@ type fastDecoder struct {
 
 	// The scratch of an entry, reused: what entry and ndjsonLine return
 	// points into it, and is good until the decoder decodes again.
-	entryBuf harEntry
-	reqBuf   harRequest
-	respBuf  harResponse
-	postBuf  harPostData
-	status   int
-	nvBuf    []harNV
-	lineBuf  ndjsonLine
-	nreqBuf  ndjsonRequest
-	nrespBuf ndjsonResponse
-	hdrBuf   []headerField
+	entryBuf  harEntry
+	reqBuf    harRequest
+	respBuf   harResponse
+	postBuf   harPostData
+	status    int
+	nvBuf     []harNV
+	unescaped []byte // where unescape writes
+	lineBuf   ndjsonLine
+	nreqBuf   ndjsonRequest
+	nrespBuf  ndjsonResponse
+	hdrBuf    []headerField
 }
 
 // keptBlock is the size of the blocks kept strings are copied to; a string
@@ -79,6 +80,9 @@ func putDecoder(d *fastDecoder) {
 	clear(d.hdrBuf[:cap(d.hdrBuf)])
 	if cap(d.nvBuf) > maxPooledScratch || cap(d.hdrBuf) > maxPooledScratch {
 		d.nvBuf, d.hdrBuf = nil, nil
+	}
+	if cap(d.unescaped) > maxPooledFrame {
+		d.unescaped = nil
 	}
 	decoderPool.Put(d)
 }
@@ -247,6 +251,9 @@ func (d *fastDecoder) nvs() ([]harNV, bool) {
 		}
 		d.nvBuf = append(d.nvBuf, harNV{})
 		nv := &d.nvBuf[len(d.nvBuf)-1]
+		if d.compactNV(nv) {
+			continue
+		}
 		ok := d.object(nvKeys, func(key int) bool {
 			var ok bool
 			switch key {
@@ -263,6 +270,37 @@ func (d *fastDecoder) nvs() ([]harNV, bool) {
 			return nil, false
 		}
 	}
+}
+
+// compactNV decodes a name-value object written as HARWriter and most tools
+// write one, {"name":"...","value":"..."} without white space or escapes,
+// into nv, and reports whether it did. When it did not, d.i is where it was,
+// for object to decode the object the general way.
+func (d *fastDecoder) compactNV(nv *harNV) bool {
+	const open, middle, end = `{"name":"`, `","value":"`, `"}`
+	start := d.i
+	if !bytes.HasPrefix(d.data[d.i:], []byte(open)) {
+		return false
+	}
+	d.i += len(open)
+	nameStart := d.i
+	d.plainRun()
+	nameEnd := d.i
+	if !bytes.HasPrefix(d.data[d.i:], []byte(middle)) {
+		d.i = start
+		return false
+	}
+	d.i += len(middle)
+	valueStart := d.i
+	d.plainRun()
+	valueEnd := d.i
+	if !bytes.HasPrefix(d.data[d.i:], []byte(end)) {
+		d.i = start
+		return false
+	}
+	d.i += len(end)
+	nv.Name, nv.Value = d.keep(nameStart, nameEnd), d.keep(valueStart, valueEnd)
+	return true
 }
 
 // object decodes an object, calling member for each field with the decoder
@@ -426,7 +464,7 @@ func (d *fastDecoder) string() (string, bool) {
 	case plain:
 		return d.keep(start, d.i-1), true
 	}
-	b, ok := d.unescape(start)
+	b, _, ok := d.unescape(start)
 	if !ok {
 		return "", false
 	}
@@ -444,7 +482,11 @@ func (d *fastDecoder) text() ([]byte, bool) {
 	case plain:
 		return bytes.Clone(d.data[start : d.i-1]), true
 	}
-	return d.unescape(start)
+	b, own, ok := d.unescape(start)
+	if !own {
+		b = bytes.Clone(b)
+	}
+	return b, ok
 }
 
 // stringStart reads the opening quote of a string and the plain bytes after
@@ -471,37 +513,48 @@ func (d *fastDecoder) stringStart() (start int, plain, ok bool) {
 }
 
 // unescape returns the string that starts at start, d.i being at its first
-// backslash, and reads its closing quote. The string is allocated once, with
-// the length of its JSON text (which the decoded string is not longer than),
-// so that a long string costs one allocation of its size.
-func (d *fastDecoder) unescape(start int) ([]byte, bool) {
-	b := make([]byte, 0, d.stringEnd()-start)
+// backslash, and reads its closing quote, and whether the string is a slice
+// of its own. In a small entry it unescapes in one pass into the decoder's
+// scratch, which it returns (good until the next call: the caller copies it
+// into a string or a slice of exactly its length). In a large one it first
+// finds the string's end, and unescapes into a slice of the length of the
+// string's JSON text (which the decoded string is not longer than), so that
+// a long string costs one allocation of its size.
+func (d *fastDecoder) unescape(start int) (b []byte, own, ok bool) {
+	if len(d.data) <= maxPooledFrame {
+		b = d.unescaped[:0]
+	} else {
+		b, own = make([]byte, 0, d.stringEnd()-start), true
+	}
 	b = append(b, d.data[start:d.i]...)
 	for {
 		switch c := d.data[d.i]; c {
 		case '"':
 			d.i++
-			return b, true
+			if !own {
+				d.unescaped = b
+			}
+			return b, own, true
 		case '\\':
 			if d.i+1 >= len(d.data) {
-				return nil, false
+				return nil, false, false
 			}
 			e := unescapes[d.data[d.i+1]]
 			if e == 0 { // \u, or not an escape
-				return nil, false
+				return nil, false, false
 			}
 			b = append(b, e)
 			d.i += 2
 		default:
 			if c < 0x20 {
-				return nil, false
+				return nil, false, false
 			}
 			j := d.i
 			d.plainRun()
 			b = append(b, d.data[j:d.i]...)
 		}
 		if d.i >= len(d.data) {
-			return nil, false
+			return nil, false, false
 		}
 	}
 }

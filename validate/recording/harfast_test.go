@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -179,5 +180,32 @@ func TestQuoteOrBackslash(t *testing.T) {
 			}
 			require.Equal(t, want, quoteOrBackslash(b, start), "%q from %d", b, start)
 		}
+	}
+}
+
+// TestPlainURL checks that url.ParseRequestURI takes every target plainURL
+// takes, on random targets made of the pieces that matter to either, and
+// that plainURL takes the targets of the shipped recordings.
+func TestPlainURL(t *testing.T) {
+	pieces := []string{"https://", "http://", "HTTP://", "/", "//", "example.com", "a-b.c", "[::1]", ":8080", "user@", "?", "&", "=",
+		"%41", "%zz", "%", "#", " ", "\x00", "\x7f", "é", ";", "*", "'", "+", "~", "..", "CH00"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	taken := 0
+	for range 50000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		u := b.String()
+		if plainURL(u) {
+			taken++
+			_, err := url.ParseRequestURI(u)
+			require.NoError(t, err, "plainURL takes %q", u)
+		}
+	}
+	require.Greater(t, taken, 500)
+	for _, u := range []string{"https://conversations.twilio.com/v1/Conversations/CH00000000000000000000000000000000/Webhooks",
+		"/v1/Conversations/CH00000000000000000000000000000000/Webhooks?PageSize=50&Page=0"} {
+		assert.True(t, plainURL(u), u)
 	}
 }
