@@ -27,6 +27,14 @@
 // UTF-8, in turn), some blank lines and some lines ended by CRLF: what an
 // audit must count and report without dropping (beam/ tests with it).
 //
+//	auditbench read FILE
+//	auditbench floor FILE
+//
+// decode every entry of FILE on one goroutine, without checking it, and print
+// how many: read with recording.Read (the reader alone), floor with
+// encoding/json into the fields an exchange needs (the decoding floor).
+// `make bench-audit` measures both beside check.
+//
 //	auditbench measure -- COMMAND [ARGS...]
 //
 // runs COMMAND and prints on stderr "WALL_SECONDS MAXRSS_KIB CPU_SECONDS EXIT"
@@ -61,7 +69,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: auditbench gen -size BYTES -o FILE | auditbench worst -kind KIND -o FILE | auditbench measure -- COMMAND [ARGS...]")
+		return errors.New("usage: auditbench gen -size BYTES -o FILE | auditbench worst -kind KIND -o FILE | auditbench read|floor FILE | auditbench measure -- COMMAND [ARGS...]")
 	}
 	switch args[0] {
 	case "gen":
@@ -70,6 +78,10 @@ func run(args []string) error {
 		return measure(args[1:])
 	case "worst":
 		return worst(args[1:])
+	case "read":
+		return read(args[1:])
+	case "floor":
+		return floor(args[1:])
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
