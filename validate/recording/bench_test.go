@@ -138,7 +138,8 @@ func docsEntry(b *testing.B) []byte {
 }
 
 // BenchmarkDecodeEntry decodes the documentation's example entry into an
-// exchange, as a worker of check does with each frame; Floor is
+// exchange, as a worker of check does with each frame, and the same
+// exchange as an NDJSON line; Floor is
 // encoding/json's decoding of the same entry into the same structure, without
 // making an exchange of it.
 func BenchmarkDecodeEntry(b *testing.B) {
@@ -149,6 +150,25 @@ func BenchmarkDecodeEntry(b *testing.B) {
 		cpu := cpuTime()
 		for b.Loop() {
 			if _, err := harFrameExchange(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	})
+	ex, entryErr := harFrameExchange(raw)
+	if entryErr != nil {
+		b.Fatal(entryErr)
+	}
+	var line bytes.Buffer
+	if err := NewNDJSONWriter(&line).Write(ex); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("NDJSON", func(b *testing.B) {
+		b.SetBytes(int64(line.Len()))
+		b.ReportAllocs()
+		cpu := cpuTime()
+		for b.Loop() {
+			if _, err := ndjsonExchange(line.Bytes(), false, MaxEntryBytes); err != nil {
 				b.Fatal(err)
 			}
 		}

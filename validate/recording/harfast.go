@@ -76,8 +76,9 @@ func putDecoder(d *fastDecoder) {
 	d.data = nil
 	d.entryBuf, d.reqBuf, d.respBuf, d.postBuf = harEntry{}, harRequest{}, harResponse{}, harPostData{}
 	d.lineBuf, d.nreqBuf, d.nrespBuf = ndjsonLine{}, ndjsonRequest{}, ndjsonResponse{}
-	clear(d.nvBuf[:cap(d.nvBuf)])
-	clear(d.hdrBuf[:cap(d.hdrBuf)])
+	// What lies past their lengths was cleared before.
+	clear(d.nvBuf)
+	clear(d.hdrBuf)
 	if cap(d.nvBuf) > maxPooledScratch || cap(d.hdrBuf) > maxPooledScratch {
 		d.nvBuf, d.hdrBuf = nil, nil
 	}
@@ -127,6 +128,7 @@ var (
 func (d *fastDecoder) entry(raw []byte) (*harEntry, bool) {
 	e := &d.entryBuf
 	*e = harEntry{}
+	clear(d.nvBuf)
 	d.nvBuf = d.nvBuf[:0]
 	ok := d.document(raw, entryKeys, func(key int) bool {
 		switch key {

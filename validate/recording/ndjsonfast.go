@@ -19,6 +19,7 @@ var (
 func (d *fastDecoder) ndjsonLine(raw []byte) (*ndjsonLine, bool) {
 	l := &d.lineBuf
 	*l = ndjsonLine{}
+	clear(d.hdrBuf)
 	d.hdrBuf = d.hdrBuf[:0]
 	ok := d.document(raw, lineKeys, func(key int) bool {
 		switch key {
