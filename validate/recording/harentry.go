@@ -220,7 +220,7 @@ func (r *harResponse) response() (validate.Response, *EntryError) {
 // harHeader makes a header of HAR name-value pairs, leaving out HTTP/2
 // pseudo-headers.
 func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
-	header := make(http.Header, len(fields))
+	header := newHeader(len(fields))
 	values := make([]string, len(fields)) // the first value of each name, in one allocation
 	for i, f := range fields {
 		switch {

@@ -275,7 +275,7 @@ func (r *ndjsonResponse) response() (validate.Response, *EntryError) {
 // out HTTP/2 pseudo-headers. A name may come in only one spelling: with two,
 // the order of the values would be lost.
 func ndjsonHeader(fields []headerField, field string) (http.Header, *EntryError) {
-	header := make(http.Header, len(fields))
+	header := newHeader(len(fields))
 	single := make([]string, len(fields)) // the values of names with one, in one allocation
 	for i, f := range fields {
 		name := f.name
