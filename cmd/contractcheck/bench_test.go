@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -27,12 +26,16 @@ func writeBenchHAR(b *testing.B, n int) (string, int64) {
 }
 
 // writeBenchRecording writes a recording of n entries, cycling through the
-// exchanges of the shipped valid and demo recordings, as a HAR or (when name
-// ends in .ndjson) NDJSON, and returns its path and size.
-func writeBenchRecording(b *testing.B, n int, name string) (string, int64) {
+// exchanges of the shipped recordings sources (by default the valid and demo
+// ones), as a HAR or (when name ends in .ndjson) NDJSON, and returns its path
+// and size.
+func writeBenchRecording(b *testing.B, n int, name string, sources ...string) (string, int64) {
 	b.Helper()
+	if len(sources) == 0 {
+		sources = []string{"valid.har", "traffic.har"}
+	}
 	var exs []*validate.Exchange
-	for _, name := range []string{"valid.har", "traffic.har"} {
+	for _, name := range sources {
 		f, err := os.Open(filepath.Join("..", "..", "testdata", "recordings", name))
 		if err != nil {
 			b.Fatal(err)
@@ -173,12 +176,13 @@ func reportPerPair(b *testing.B, n int, start time.Duration) {
 // documentation's example pair, which keeps the contract: the audit of issue
 // 16's figures. The recording is $AUDIT_FILE when set (make profile-audit
 // sets it to a 100 MiB HAR: auditbench gen -valid), otherwise a HAR of 2,000
-// entries; the contract is $AUDIT_SPEC when set (make profile-audit: Twilio's
+// copies of the pair, as HARWriter writes them; the contract is $AUDIT_SPEC when set (make profile-audit: Twilio's
 // full Conversations spec), otherwise the embedded one.
 func BenchmarkAudit(b *testing.B) {
 	path, pairs := os.Getenv("AUDIT_FILE"), 0
 	if path == "" {
-		path, pairs = writeValidHAR(b, 2000), 2000
+		path, _ = writeBenchRecording(b, 2000, "valid.har", "docs-example.har")
+		pairs = 2000
 	}
 	st, err := os.Stat(path)
 	if err != nil {
@@ -202,40 +206,4 @@ func BenchmarkAudit(b *testing.B) {
 	if pairs > 0 && !strings.HasPrefix(stdout.String(), fmt.Sprintf("%d pairs: %d passed,", pairs, pairs)) {
 		b.Fatalf("want %d passing pairs, got %s", pairs, stdout.String())
 	}
-}
-
-// writeValidHAR writes a HAR of n copies of the documentation's example
-// entry, one a line, and returns its path.
-func writeValidHAR(b *testing.B, n int) string {
-	b.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "recordings", "docs-example.har"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var har struct {
-		Log struct {
-			Entries []json.RawMessage `json:"entries"`
-		} `json:"log"`
-	}
-	if err := json.Unmarshal(data, &har); err != nil {
-		b.Fatal(err)
-	}
-	var entry bytes.Buffer
-	if err := json.Compact(&entry, har.Log.Entries[0]); err != nil {
-		b.Fatal(err)
-	}
-	var out bytes.Buffer
-	out.WriteString("{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"bench\",\"version\":\"1\"},\"entries\":[\n")
-	for i := range n {
-		if i > 0 {
-			out.WriteString(",\n")
-		}
-		out.Write(entry.Bytes())
-	}
-	out.WriteString("\n]}}\n")
-	path := filepath.Join(b.TempDir(), "valid.har")
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	return path
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/contractcheck/contractcheck/validate"
 )
 
 // TestHARDecoderTakesOrdinaryEntries checks that the fast decoder does not
@@ -94,46 +96,40 @@ func TestDecoderReuse(t *testing.T) {
 	other := func(s string) string {
 		return strings.NewReplacer("CH000", "CH999", "application", "APPLICATION", "Target", "Torget", "WH000", "WH777").Replace(s)
 	}
-	t.Run("HAR", func(t *testing.T) {
-		want, wantErr := harExchange([]byte(goodEntry))
-		require.Nil(t, wantErr)
-		raw := []byte(goodEntry)
-		var d fastDecoder
-		e, ok := d.entry(raw)
-		require.True(t, ok)
-		got, err := e.exchange()
-		require.Nil(t, err)
-		for range 3 {
-			e, ok := d.entry([]byte(other(goodEntry)))
+	for _, c := range []struct {
+		name, text string
+		fast       func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError)
+		slow       func(raw []byte) (*validate.Exchange, *EntryError)
+	}{
+		{"HAR", goodEntry, func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError) {
+			e, ok := d.entry(raw)
 			require.True(t, ok)
-			_, err := e.exchange()
-			require.Nil(t, err)
+			return e.exchange()
+		}, harExchange},
+		{"NDJSON", goodLine, func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError) {
+			l, ok := d.ndjsonLine(raw)
+			require.True(t, ok)
+			return l.exchange()
+		}, func(raw []byte) (*validate.Exchange, *EntryError) {
+			var slow ndjsonLine
+			require.NoError(t, json.Unmarshal(raw, &slow))
+			return slow.exchange()
+		}},
+	} {
+		want, wantErr := c.slow([]byte(c.text))
+		require.Nil(t, wantErr, c.name)
+		raw := []byte(c.text)
+		var d fastDecoder
+		got, err := c.fast(&d, raw)
+		require.Nil(t, err, c.name)
+		for range 3 {
+			_, err := c.fast(&d, []byte(other(c.text)))
+			require.Nil(t, err, c.name)
 		}
 		putDecoder(&d)
 		copy(raw, bytes.Repeat([]byte{'x'}, len(raw)))
-		assert.Equal(t, want, got)
-	})
-	t.Run("NDJSON", func(t *testing.T) {
-		var slow ndjsonLine
-		require.NoError(t, json.Unmarshal([]byte(goodLine), &slow))
-		want, wantErr := slow.exchange()
-		require.Nil(t, wantErr)
-		raw := []byte(goodLine)
-		var d fastDecoder
-		l, ok := d.ndjsonLine(raw)
-		require.True(t, ok)
-		got, err := l.exchange()
-		require.Nil(t, err)
-		for range 3 {
-			l, ok := d.ndjsonLine([]byte(other(goodLine)))
-			require.True(t, ok)
-			_, err := l.exchange()
-			require.Nil(t, err)
-		}
-		putDecoder(&d)
-		copy(raw, bytes.Repeat([]byte{'x'}, len(raw)))
-		assert.Equal(t, want, got)
-	})
+		assert.Equal(t, want, got, c.name)
+	}
 }
 
 // TestPlainRun checks plainRun against its byte-by-byte definition, on
