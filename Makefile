@@ -6,9 +6,11 @@ FUZZCHECKTIME ?= 60s
 SMOKETIME ?= 10s
 BENCHTIME ?= 1s
 COUNT     ?= 6
+PROFILE_DIR ?= $(or $(TMPDIR),/tmp)/contractcheck-profile
+PROFILE_SPEC ?= $(wildcard $(CURDIR)/../shared/specs/twilio_conversations_v1.json)
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test test-ci beam-test browser-test bench bench-peers bench-audit bench-worst fuzz fuzz-smoke clean
+.PHONY: all build demo test test-ci beam-test browser-test bench bench-peers bench-audit bench-worst profile-audit fuzz fuzz-smoke clean
 
 all: build test
 
@@ -75,10 +77,25 @@ bench-peers:
 	$(BENCHSTAT) bench/bench.txt
 	cd bench && $(GO) run ./cmd/benchtable bench.txt $$(test -f ../bench.txt && echo ../bench.txt)
 
-## bench-audit: check generated HARs of 100 MiB and 1 GiB (in a temporary
+## bench-audit: check generated HARs of 100 MiB and 1 GiB, and 100 MiB of
+## valid pairs as HAR and NDJSON beside the reader alone and the
+## encoding/json floor (in a temporary
 ## directory, removed afterwards) and print time, MB/s and peak memory of each
 bench-audit: build
 	GO=$(GO) ./internal/auditbench/bench-audit.sh ./contractcheck
+
+## profile-audit: a CPU profile of check --quiet (BenchmarkAudit, three
+## runs) on a 100 MiB HAR of the documentation's example pair, generated once
+## in PROFILE_DIR, against Twilio's full spec when ../shared/specs has it
+## (PROFILE_SPEC= for the embedded contract); prints pprof's top by
+## cumulative time (the stages) and by own time
+profile-audit:
+	mkdir -p $(PROFILE_DIR)
+	test -f $(PROFILE_DIR)/valid.har || $(GO) run ./internal/auditbench gen -valid -size 100MiB -o $(PROFILE_DIR)/valid.har
+	AUDIT_FILE=$(PROFILE_DIR)/valid.har AUDIT_SPEC=$(PROFILE_SPEC) $(GO) test -run '^$$' -bench '^BenchmarkAudit$$' -benchtime 3x \
+		-cpuprofile $(PROFILE_DIR)/cpu.prof -o $(PROFILE_DIR)/contractcheck.test ./cmd/contractcheck
+	$(GO) tool pprof -top -cum -nodecount 45 $(PROFILE_DIR)/contractcheck.test $(PROFILE_DIR)/cpu.prof
+	$(GO) tool pprof -top -nodecount 25 $(PROFILE_DIR)/contractcheck.test $(PROFILE_DIR)/cpu.prof
 
 ## bench-worst: check the worst cases for memory (a 1 GiB log.comment, 64
 ## entries of 60 MiB, 64 NDJSON lines of 60 MiB; about 9 GB in a temporary

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,12 +26,16 @@ func writeBenchHAR(b *testing.B, n int) (string, int64) {
 }
 
 // writeBenchRecording writes a recording of n entries, cycling through the
-// exchanges of the shipped valid and demo recordings, as a HAR or (when name
-// ends in .ndjson) NDJSON, and returns its path and size.
-func writeBenchRecording(b *testing.B, n int, name string) (string, int64) {
+// exchanges of the shipped recordings sources (by default the valid and demo
+// ones), as a HAR or (when name ends in .ndjson) NDJSON, and returns its path
+// and size.
+func writeBenchRecording(b *testing.B, n int, name string, sources ...string) (string, int64) {
 	b.Helper()
+	if len(sources) == 0 {
+		sources = []string{"valid.har", "traffic.har"}
+	}
 	var exs []*validate.Exchange
-	for _, name := range []string{"valid.har", "traffic.har"} {
+	for _, name := range sources {
 		f, err := os.Open(filepath.Join("..", "..", "testdata", "recordings", name))
 		if err != nil {
 			b.Fatal(err)
@@ -165,4 +170,40 @@ func reportPerPair(b *testing.B, n int, start time.Duration) {
 	pairs := float64(b.N * n)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/pairs, "ns/pair")
 	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/pairs, "cpu-ns/pair")
+}
+
+// BenchmarkAudit runs `contractcheck check --quiet` on a recording of the
+// documentation's example pair, which keeps the contract: the audit of issue
+// 16's figures. The recording is $AUDIT_FILE when set (make profile-audit
+// sets it to a 100 MiB HAR: auditbench gen -valid), otherwise a HAR of 2,000
+// copies of the pair, as HARWriter writes them; the contract is $AUDIT_SPEC when set (make profile-audit: Twilio's
+// full Conversations spec), otherwise the embedded one.
+func BenchmarkAudit(b *testing.B) {
+	path, pairs := os.Getenv("AUDIT_FILE"), 0
+	if path == "" {
+		path, _ = writeBenchRecording(b, 2000, "valid.har", "docs-example.har")
+		pairs = 2000
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	args := []string{"check", "--quiet"}
+	if spec := os.Getenv("AUDIT_SPEC"); spec != "" {
+		args = append(args, "--spec", spec)
+	}
+	args = append(args, path)
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	var stdout, stderr bytes.Buffer
+	for b.Loop() {
+		stdout.Reset()
+		stderr.Reset()
+		if code := run(context.Background(), args, nil, &stdout, &stderr); code != 0 {
+			b.Fatalf("exit %d: %s%s", code, stdout.String(), stderr.String())
+		}
+	}
+	if pairs > 0 && !strings.HasPrefix(stdout.String(), fmt.Sprintf("%d pairs: %d passed,", pairs, pairs)) {
+		b.Fatalf("want %d passing pairs, got %s", pairs, stdout.String())
+	}
 }

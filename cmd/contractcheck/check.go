@@ -218,6 +218,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if plan == nil {
 		return exitError
 	}
+	tuneGCForPlan()
 	var prog *progress
 	if useProgress(opts.progress, stderr) {
 		prog = newProgress(stderr, time.Now)

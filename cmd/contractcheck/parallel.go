@@ -70,6 +70,11 @@ func (c checker) run(j job) result {
 	}
 	r.entry = j.frame != nil || entryErr != nil && entryErr.Entry >= 0
 	r.pair = c.pair(it)
+	if it.ex != nil && len(r.pair.Findings) == 0 && len(r.pair.Suppressed) == 0 && r.pair.Wire == nil {
+		// Nothing of the pair refers to the exchange's header maps: the
+		// next entries' may reuse them.
+		recording.ReleaseExchange(it.ex)
+	}
 	return r
 }
 

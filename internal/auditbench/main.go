@@ -15,6 +15,9 @@
 // writes a worst case for memory: a HAR whose log.comment is 1 GiB, a HAR
 // of 64 entries of 60 MiB, or NDJSON of 64 lines of 60 MiB (see worst.go).
 //
+// With -valid, every entry is the documentation's example pair, which keeps
+// the contract: what issue 16's figures measure.
+//
 //	auditbench gen -format ndjson [-count N] [-broken N] -o FILE
 //
 // writes the same exchanges as NDJSON instead, one a line (as
@@ -23,6 +26,14 @@
 // field, a wrong type, broken JSON, bad base64, an unknown field, invalid
 // UTF-8, in turn), some blank lines and some lines ended by CRLF: what an
 // audit must count and report without dropping (beam/ tests with it).
+//
+//	auditbench read FILE
+//	auditbench floor FILE
+//
+// decode every entry of FILE on one goroutine, without checking it, and print
+// how many: read with recording.Read (the reader alone), floor with
+// encoding/json into the fields an exchange needs (the decoding floor).
+// `make bench-audit` measures both beside check.
 //
 //	auditbench measure -- COMMAND [ARGS...]
 //
@@ -58,7 +69,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: auditbench gen -size BYTES -o FILE | auditbench worst -kind KIND -o FILE | auditbench measure -- COMMAND [ARGS...]")
+		return errors.New("usage: auditbench gen -size BYTES -o FILE | auditbench worst -kind KIND -o FILE | auditbench read|floor FILE | auditbench measure -- COMMAND [ARGS...]")
 	}
 	switch args[0] {
 	case "gen":
@@ -67,6 +78,10 @@ func run(args []string) error {
 		return measure(args[1:])
 	case "worst":
 		return worst(args[1:])
+	case "read":
+		return read(args[1:])
+	case "floor":
+		return floor(args[1:])
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
@@ -92,6 +107,7 @@ func gen(args []string) error {
 	format := fs.String("format", "har", "har or ndjson")
 	count := fs.Int("count", 0, "write this many entries instead of -size (ndjson)")
 	broken := fs.Int("broken", 0, "make every Nth entry broken (ndjson)")
+	valid := fs.Bool("valid", false, "only the documentation's example pair, which keeps the contract")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,6 +127,9 @@ func gen(args []string) error {
 	}
 	var cycle [][]byte
 	for _, s := range sources {
+		if *valid && s.file != sources[0].file {
+			continue
+		}
 		entries, err := harEntries(filepath.Join(*root, s.file))
 		if err != nil {
 			return err

@@ -116,3 +116,39 @@ func TestGenFlags(t *testing.T) {
 		assert.Error(t, run(append([]string{"gen", "-o", filepath.Join(t.TempDir(), "x")}, args...)), "%v", args)
 	}
 }
+
+// TestReadAndFloor checks that read and floor decode every entry of what gen
+// writes, as a HAR and as NDJSON, and refuse a file that is not one.
+func TestReadAndFloor(t *testing.T) {
+	dir := t.TempDir()
+	har, ndjson := filepath.Join(dir, "valid.har"), filepath.Join(dir, "valid.ndjson")
+	require.NoError(t, run([]string{"gen", "-valid", "-size", "64KiB", "-root", filepath.Join("..", ".."), "-o", har}))
+	require.NoError(t, run([]string{"gen", "-valid", "-format", "ndjson", "-count", "30", "-root", filepath.Join("..", ".."), "-o", ndjson}))
+	want := 0
+	f, err := os.Open(har)
+	require.NoError(t, err)
+	for _, err := range recording.Read("valid.har", f) {
+		require.NoError(t, err)
+		want++
+	}
+	f.Close()
+	require.Greater(t, want, 20)
+	f, err = os.Open(har)
+	require.NoError(t, err)
+	n, err := floorHAR(f)
+	f.Close()
+	require.NoError(t, err)
+	assert.Equal(t, want, n)
+	f, err = os.Open(ndjson)
+	require.NoError(t, err)
+	n, err = floorNDJSON(f)
+	f.Close()
+	require.NoError(t, err)
+	assert.Equal(t, 30, n)
+	require.NoError(t, run([]string{"read", har}))
+	require.NoError(t, run([]string{"floor", ndjson}))
+	broken := filepath.Join(dir, "broken.har")
+	require.NoError(t, os.WriteFile(broken, []byte(`{"log":{"entries":[{"request":`), 0o644))
+	assert.Error(t, run([]string{"floor", broken}))
+	assert.Error(t, run([]string{"read", broken}))
+}

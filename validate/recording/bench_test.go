@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -108,4 +111,90 @@ func BenchmarkReadNDJSON(b *testing.B) {
 		}
 	}
 	benchmarkRead(b, buf.Bytes(), n)
+}
+
+// docsEntry returns the entry of the documentation's example pair
+// (testdata/recordings/docs-example.har), compacted as HARWriter writes
+// entries.
+func docsEntry(b *testing.B) []byte {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "recordings", "docs-example.har"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(data, &har); err != nil {
+		b.Fatal(err)
+	}
+	var entry bytes.Buffer
+	if err := json.Compact(&entry, har.Log.Entries[0]); err != nil {
+		b.Fatal(err)
+	}
+	return entry.Bytes()
+}
+
+// BenchmarkDecodeEntry decodes the documentation's example entry into an
+// exchange, as a worker of check does with each frame, and the same
+// exchange as an NDJSON line; Floor is
+// encoding/json's decoding of the same entry into the same structure, without
+// making an exchange of it.
+func BenchmarkDecodeEntry(b *testing.B) {
+	raw := docsEntry(b)
+	b.Run("contractcheck", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		cpu := cpuTime()
+		for b.Loop() {
+			if _, err := harFrameExchange(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	})
+	ex, entryErr := harFrameExchange(raw)
+	if entryErr != nil {
+		b.Fatal(entryErr)
+	}
+	var line bytes.Buffer
+	if err := NewNDJSONWriter(&line).Write(ex); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("NDJSON", func(b *testing.B) {
+		b.SetBytes(int64(line.Len()))
+		b.ReportAllocs()
+		cpu := cpuTime()
+		for b.Loop() {
+			if _, err := ndjsonExchange(line.Bytes(), false, MaxEntryBytes); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	})
+	b.Run("Floor", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		cpu := cpuTime()
+		for b.Loop() {
+			var e harEntry
+			if err := json.Unmarshal(raw, &e); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	})
+}
+
+// cpuTime returns the CPU time (user and system) the process has used: on a
+// loaded machine, a steadier measure than the wall time of a benchmark that
+// runs on one goroutine (the garbage collector's time counts too).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime))
 }

@@ -108,6 +108,9 @@ func FuzzHARDecoder(f *testing.F) {
 	f.Add([]byte(`{"request":{"method":"GET","url":"/","headers":[{"name":"a","value":"b\"\\\/\n","comment":[1,-2.5e+3,true,null,{}]}]},` +
 		`"response":{"status":200,"headers":[],"content":{"size":-1,"text":"e30=","encoding":"base64"}},"timings":{"send":0.5}}`))
 	f.Add([]byte(`{"request":{"method":"POST","url":"/x","postData":{"params":[{"name":"a b","value":"c&d"}]}},"response":{"status":201}}`))
+	// Name-value objects compactNV takes, and others it leaves to object.
+	f.Add([]byte(`{"request":{"method":"GET","url":"/","headers":[{"name":"a","value":"b"},{"name":"a\"b","value":"c"},{"name":"a","value":"b","comment":""},` +
+		`{"value":"b","name":"a"},{"name":"a","value":"b" },{"name":"a","value":"\u0062"},{"name":"a","value":"b\n"}]},"response":{"status":200,"headers":[{"name":"x","value":""}]}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		var d fastDecoder
 		e, ok := d.entry(raw)

@@ -65,10 +65,13 @@ type harContent struct {
 // the entry ends. Other problems name the field at fault. It leaves the place
 // to the caller.
 func harFrameExchange(raw []byte) (*validate.Exchange, *EntryError) {
-	var d fastDecoder
+	d := getDecoder()
 	if e, ok := d.entry(raw); ok {
-		return e.exchange()
+		ex, err := e.exchange() // shares no memory with d's scratch
+		putDecoder(d)
+		return ex, err
 	}
+	putDecoder(d)
 	// Something out of the ordinary: take the slow, exact way.
 	if !json.Valid(raw) {
 		if err := tooDeep(raw); err != nil {
@@ -217,7 +220,7 @@ func (r *harResponse) response() (validate.Response, *EntryError) {
 // harHeader makes a header of HAR name-value pairs, leaving out HTTP/2
 // pseudo-headers.
 func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
-	header := make(http.Header, len(fields))
+	header := newHeader(len(fields))
 	values := make([]string, len(fields)) // the first value of each name, in one allocation
 	for i, f := range fields {
 		switch {
@@ -282,10 +285,45 @@ func checkURL(u string) error {
 	if u == "" {
 		return errMissing
 	}
+	if plainURL(u) {
+		return nil
+	}
 	if _, err := url.ParseRequestURI(u); err != nil {
 		return err
 	}
 	return nil
+}
+
+// plainURL reports whether url.ParseRequestURI takes u for sure, without
+// parsing it: an http or https URL whose host is letters, digits, dots and
+// hyphens (no port, no user), or an origin-form target (one slash), with a
+// path and query of printable ASCII but '%' and '#'. Most recorded targets
+// are; the others are for ParseRequestURI to judge.
+func plainURL(u string) bool {
+	rest, abs := strings.CutPrefix(u, "https://")
+	if !abs {
+		rest, abs = strings.CutPrefix(u, "http://")
+	}
+	if abs {
+		slash := strings.IndexByte(rest, '/')
+		if slash <= 0 {
+			return false
+		}
+		for i := range slash {
+			if c := rest[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+				return false
+			}
+		}
+		rest = rest[slash:]
+	} else if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; c <= ' ' || c >= 0x7f || c == '%' || c == '#' {
+			return false
+		}
+	}
+	return true
 }
 
 // checkStatus checks a recorded status code.

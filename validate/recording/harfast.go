@@ -3,7 +3,9 @@ package recording
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -17,20 +19,94 @@ import (
 // FuzzNDJSONDecoder check that the two agree whenever fastDecoder does not
 // give up.
 //
-// Strings without escapes are substrings of one copy of the entry, so an
-// entry costs one allocation for all its strings. An entry larger than
-// sharedStringMax is not copied whole: each of its strings is a copy of its
-// own, so that a few small strings (a method, a header) do not keep a copy
-// of a 60 MB entry alive as long as the exchange.
+// Only the strings an exchange keeps (a method, a URL, header names and
+// values) are copied, into blocks of keptBlock bytes that the strings of
+// several entries share (see keep), so that small strings cost no allocation
+// of their own and no copy is made of what the exchange does not hold
+// (timings, cookies, field names, the rest of the entry). Field names are
+// compared in place. The decoder's scratch (the decoded entry, its
+// name-value pairs) is reused from entry to entry: decoders come from
+// decoderPool.
 type fastDecoder struct {
 	data  []byte
-	str   string // data as a string; "" when strings are copied one by one
 	i     int
 	depth int
+	key   [2]int // where the field name member is called for starts and ends in data
+
+	kept strings.Builder // the block kept strings are copied to
+
+	// The scratch of an entry, reused: what entry and ndjsonLine return
+	// points into it, and is good until the decoder decodes again.
+	entryBuf  harEntry
+	reqBuf    harRequest
+	respBuf   harResponse
+	postBuf   harPostData
+	status    int
+	nvBuf     []harNV
+	unescaped []byte // where unescape writes
+	lineBuf   ndjsonLine
+	nreqBuf   ndjsonRequest
+	nrespBuf  ndjsonResponse
+	hdrBuf    []headerField
 }
 
-// sharedStringMax is the largest entry whose strings share one copy of it.
-const sharedStringMax = 1 << 20
+// keptBlock is the size of the blocks kept strings are copied to; a string
+// longer than keptDirect gets an allocation of its own.
+const (
+	keptBlock  = 4 << 10
+	keptDirect = 512
+)
+
+// maxPooledScratch is the most name-value pairs a pooled decoder keeps room
+// for, so that one entry of many headers does not stay in memory for good.
+const maxPooledScratch = 1 << 10
+
+// decoderPool recycles decoders, with their scratch and their block of kept
+// strings.
+var decoderPool = sync.Pool{New: func() any { return new(fastDecoder) }}
+
+// getDecoder returns a decoder from the pool.
+func getDecoder() *fastDecoder {
+	return decoderPool.Get().(*fastDecoder)
+}
+
+// putDecoder gives d back to the pool once what it decoded is no longer
+// used. Its scratch is cleared, so that it holds no string of the entry.
+func putDecoder(d *fastDecoder) {
+	d.data = nil
+	d.entryBuf, d.reqBuf, d.respBuf, d.postBuf = harEntry{}, harRequest{}, harResponse{}, harPostData{}
+	d.lineBuf, d.nreqBuf, d.nrespBuf = ndjsonLine{}, ndjsonRequest{}, ndjsonResponse{}
+	// What lies past their lengths was cleared before.
+	clear(d.nvBuf)
+	clear(d.hdrBuf)
+	if cap(d.nvBuf) > maxPooledScratch || cap(d.hdrBuf) > maxPooledScratch {
+		d.nvBuf, d.hdrBuf = nil, nil
+	}
+	if cap(d.unescaped) > maxPooledFrame {
+		d.unescaped = nil
+	}
+	decoderPool.Put(d)
+}
+
+// keep returns data[start:end] as a string of its own, which does not share
+// memory with data: a slice of the decoder's block of kept strings, or, when
+// long or when the block is full, a copy of its own (a new block). The block
+// is only ever appended to, so what keep returned stays as it was.
+func (d *fastDecoder) keep(start, end int) string {
+	n := end - start
+	switch {
+	case n == 0:
+		return ""
+	case n > keptDirect:
+		return string(d.data[start:end])
+	case d.kept.Cap()-d.kept.Len() < n:
+		d.kept = strings.Builder{}
+		d.kept.Grow(keptBlock)
+	}
+	k := d.kept.Len()
+	d.kept.Write(d.data[start:end])
+	return d.kept.String()[k:]
+}
 
 // maxSkipDepth is the deepest nesting the decoder skips over; deeper, it
 // gives up.
@@ -47,16 +123,22 @@ var (
 	nvKeys       = []string{"name", "value"}
 )
 
-// entry decodes raw, or reports that it gave up.
+// entry decodes raw, or reports that it gave up. The entry is the decoder's
+// scratch: it is good until the decoder decodes again.
 func (d *fastDecoder) entry(raw []byte) (*harEntry, bool) {
-	e := new(harEntry)
-	ok := d.document(raw, entryKeys, func(key string) bool {
+	e := &d.entryBuf
+	*e = harEntry{}
+	clear(d.nvBuf)
+	d.nvBuf = d.nvBuf[:0]
+	ok := d.document(raw, entryKeys, func(key int) bool {
 		switch key {
-		case "request":
-			e.Request = new(harRequest)
+		case 0:
+			d.reqBuf = harRequest{}
+			e.Request = &d.reqBuf
 			return d.request(e.Request)
-		case "response":
-			e.Response = new(harResponse)
+		case 1:
+			d.respBuf = harResponse{}
+			e.Response = &d.respBuf
 			return d.response(e.Response)
 		}
 		return d.skip()
@@ -66,31 +148,29 @@ func (d *fastDecoder) entry(raw []byte) (*harEntry, bool) {
 
 // document decodes raw, which must be valid UTF-8 and one object, calling
 // member for each of its fields, and reports whether it did not give up.
-func (d *fastDecoder) document(raw []byte, known []string, member func(key string) bool) bool {
+func (d *fastDecoder) document(raw []byte, known []string, member func(key int) bool) bool {
 	if !utf8.Valid(raw) {
 		return false
 	}
-	d.data, d.str, d.i = raw, "", 0
-	if len(raw) <= sharedStringMax {
-		d.str = string(raw)
-	}
+	d.data, d.i, d.depth = raw, 0, 0
 	ok := d.object(known, member)
 	d.space()
 	return ok && d.i == len(d.data)
 }
 
 func (d *fastDecoder) request(r *harRequest) bool {
-	return d.object(requestKeys, func(key string) bool {
+	return d.object(requestKeys, func(key int) bool {
 		var ok bool
 		switch key {
-		case "method":
+		case 0:
 			r.Method, ok = d.string()
-		case "url":
+		case 1:
 			r.URL, ok = d.string()
-		case "headers":
+		case 2:
 			r.Headers, ok = d.nvs()
-		case "postData":
-			r.PostData = new(harPostData)
+		case 3:
+			d.postBuf = harPostData{}
+			r.PostData = &d.postBuf
 			ok = d.postData(r.PostData)
 		default:
 			ok = d.skip()
@@ -100,16 +180,15 @@ func (d *fastDecoder) request(r *harRequest) bool {
 }
 
 func (d *fastDecoder) response(r *harResponse) bool {
-	return d.object(responseKeys, func(key string) bool {
+	return d.object(responseKeys, func(key int) bool {
 		var ok bool
 		switch key {
-		case "status":
-			var status int
-			status, ok = d.int()
-			r.Status = &status
-		case "headers":
+		case 0:
+			d.status, ok = d.int()
+			r.Status = &d.status
+		case 1:
 			r.Headers, ok = d.nvs()
-		case "content":
+		case 2:
 			ok = d.content(&r.Content)
 		default:
 			ok = d.skip()
@@ -119,16 +198,16 @@ func (d *fastDecoder) response(r *harResponse) bool {
 }
 
 func (d *fastDecoder) postData(p *harPostData) bool {
-	return d.object(postDataKeys, func(key string) bool {
+	return d.object(postDataKeys, func(key int) bool {
 		var ok bool
 		switch key {
-		case "mimeType":
+		case 0:
 			p.MimeType, ok = d.string()
-		case "text":
+		case 1:
 			p.textBytes, ok = d.text()
-		case "params":
+		case 2:
 			p.Params, ok = d.nvs()
-		case "encoding":
+		case 3:
 			p.Encoding, ok = d.string()
 		default:
 			ok = d.skip()
@@ -138,16 +217,16 @@ func (d *fastDecoder) postData(p *harPostData) bool {
 }
 
 func (d *fastDecoder) content(c *harContent) bool {
-	return d.object(contentKeys, func(key string) bool {
+	return d.object(contentKeys, func(key int) bool {
 		var ok bool
 		switch key {
-		case "size":
+		case 0:
 			c.Size, ok = d.int()
-		case "mimeType":
+		case 1:
 			c.MimeType, ok = d.string()
-		case "text":
+		case 2:
 			c.textBytes, ok = d.text()
-		case "encoding":
+		case 3:
 			c.Encoding, ok = d.string()
 		default:
 			ok = d.skip()
@@ -156,28 +235,33 @@ func (d *fastDecoder) content(c *harContent) bool {
 	})
 }
 
-// nvs decodes an array of name-value objects.
+// nvs decodes an array of name-value objects into the decoder's scratch.
 func (d *fastDecoder) nvs() ([]harNV, bool) {
 	d.space()
 	if !d.consume('[') {
 		return nil, false
 	}
-	nvs := []harNV{}
+	start := len(d.nvBuf)
 	for first := true; ; first = false {
 		d.space()
 		if d.consume(']') {
-			return nvs, true
+			// Not nil, as encoding/json decodes [].
+			return d.nvBuf[start:len(d.nvBuf):len(d.nvBuf)], true
 		}
 		if !first && (!d.consume(',') || !d.space()) {
 			return nil, false
 		}
-		var nv harNV
-		ok := d.object(nvKeys, func(key string) bool {
+		d.nvBuf = append(d.nvBuf, harNV{})
+		nv := &d.nvBuf[len(d.nvBuf)-1]
+		if d.compactNV(nv) {
+			continue
+		}
+		ok := d.object(nvKeys, func(key int) bool {
 			var ok bool
 			switch key {
-			case "name":
+			case 0:
 				nv.Name, ok = d.string()
-			case "value":
+			case 1:
 				nv.Value, ok = d.string()
 			default:
 				ok = d.skip()
@@ -187,14 +271,47 @@ func (d *fastDecoder) nvs() ([]harNV, bool) {
 		if !ok {
 			return nil, false
 		}
-		nvs = append(nvs, nv)
 	}
 }
 
+// compactNV decodes a name-value object written as HARWriter and most tools
+// write one, {"name":"...","value":"..."} without white space or escapes,
+// into nv, and reports whether it did. When it did not, d.i is where it was,
+// for object to decode the object the general way.
+func (d *fastDecoder) compactNV(nv *harNV) bool {
+	const open, middle, end = `{"name":"`, `","value":"`, `"}`
+	start := d.i
+	if !bytes.HasPrefix(d.data[d.i:], []byte(open)) {
+		return false
+	}
+	d.i += len(open)
+	nameStart := d.i
+	d.plainRun()
+	nameEnd := d.i
+	if !bytes.HasPrefix(d.data[d.i:], []byte(middle)) {
+		d.i = start
+		return false
+	}
+	d.i += len(middle)
+	valueStart := d.i
+	d.plainRun()
+	valueEnd := d.i
+	if !bytes.HasPrefix(d.data[d.i:], []byte(end)) {
+		d.i = start
+		return false
+	}
+	d.i += len(end)
+	nv.Name, nv.Value = d.keep(nameStart, nameEnd), d.keep(valueStart, valueEnd)
+	return true
+}
+
 // object decodes an object, calling member for each field with the decoder
-// at its value. It gives up on a field of known given twice, or in another
-// case than known gives it.
-func (d *fastDecoder) object(known []string, member func(key string) bool) bool {
+// at its value and the index of its name in known, or -1 for another name
+// (d.key says where the name is in data). It gives up on a field of known
+// given twice, or in another case than known gives it, and on a name that
+// is not ASCII or holds an escape (which encoding/json may match with a
+// known one).
+func (d *fastDecoder) object(known []string, member func(key int) bool) bool {
 	d.space()
 	if !d.consume('{') {
 		return false
@@ -208,24 +325,32 @@ func (d *fastDecoder) object(known []string, member func(key string) bool) bool 
 		if !first && (!d.consume(',') || !d.space()) {
 			return false
 		}
-		key, ok := d.string()
-		if !ok {
+		start, plain, ok := d.stringStart()
+		if !ok || !plain {
 			return false
 		}
+		key := d.data[start : d.i-1]
+		d.key = [2]int{start, d.i - 1}
 		d.space()
 		if !d.consume(':') {
 			return false
 		}
 		k := -1
+		if len(known) > 0 && !isASCIIBytes(key) {
+			// encoding/json matches names by Unicode case folding, which
+			// can change a name's length.
+			return false
+		}
 		for j, name := range known {
-			if key == name {
+			if len(key) != len(name) {
+				continue
+			}
+			if string(key) == name {
 				k = j
 				break
 			}
-			// encoding/json matches names without regard to case, and Unicode
-			// folding can change a name's length: check it all unless the key
-			// is ASCII of another length.
-			if (len(key) == len(name) || !isASCII(key)) && strings.EqualFold(key, name) {
+			// encoding/json matches names without regard to case.
+			if asciiEqualFold(key, name) {
 				return false
 			}
 		}
@@ -239,20 +364,39 @@ func (d *fastDecoder) object(known []string, member func(key string) bool) bool 
 				return false
 			}
 		}
-		if !member(key) {
+		if !member(k) {
 			return false
 		}
 	}
 }
 
-// isASCII reports whether s is all ASCII.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+// isASCIIBytes reports whether b is all ASCII.
+func isASCIIBytes(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
 			return false
 		}
 	}
 	return true
+}
+
+// asciiEqualFold reports whether the ASCII b and s, of the same length, are
+// equal without regard to case.
+func asciiEqualFold(b []byte, s string) bool {
+	for i, c := range b {
+		if lower(c) != lower(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// lower returns the ASCII c in lower case.
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // space skips white space; it always returns true.
@@ -292,12 +436,11 @@ const (
 // stringStop), eight at a time while it can.
 func (d *fastDecoder) plainRun() {
 	for d.i+8 <= len(d.data) {
-		x := binary.LittleEndian.Uint64(d.data[d.i:])
-		quote, backslash := x^(swarOnes*'"'), x^(swarOnes*'\\')
-		// A byte below 0x20, or a zero byte in quote or backslash, is a stop.
-		stops := (x-swarOnes*0x20)&^x | (quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash
-		if stops&swarHigh != 0 {
-			break
+		if stops := stopBytes(binary.LittleEndian.Uint64(d.data[d.i:])); stops != 0 {
+			// The lowest flag is exact: a borrow only ever flags bytes above a
+			// byte flagged already.
+			d.i += bits.TrailingZeros64(stops) / 8
+			return
 		}
 		d.i += 8
 	}
@@ -306,22 +449,28 @@ func (d *fastDecoder) plainRun() {
 	}
 }
 
+// stopBytes returns the high bit of each byte of x (eight bytes of data) that
+// may be a stop: a byte below 0x20, a quote or a backslash. The lowest one set
+// is a stop.
+func stopBytes(x uint64) uint64 {
+	quote, backslash := x^(swarOnes*'"'), x^(swarOnes*'\\')
+	return ((x-swarOnes*0x20)&^x | (quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash) & swarHigh
+}
+
 // string decodes a string.
 func (d *fastDecoder) string() (string, bool) {
 	start, plain, ok := d.stringStart()
 	switch {
 	case !ok:
 		return "", false
-	case plain && d.str == "":
-		return string(d.data[start : d.i-1]), true
 	case plain:
-		return d.str[start : d.i-1], true
+		return d.keep(start, d.i-1), true
 	}
-	var b strings.Builder
-	if !d.unescape(start, &b) {
+	b, _, ok := d.unescape(start)
+	if !ok {
 		return "", false
 	}
-	return b.String(), true
+	return string(b), true
 }
 
 // text decodes a string into bytes of their own: a body, which an exchange
@@ -335,11 +484,11 @@ func (d *fastDecoder) text() ([]byte, bool) {
 	case plain:
 		return bytes.Clone(d.data[start : d.i-1]), true
 	}
-	var b bytes.Buffer
-	if !d.unescape(start, &b) {
-		return nil, false
+	b, own, ok := d.unescape(start)
+	if !own {
+		b = bytes.Clone(b)
 	}
-	return b.Bytes(), true
+	return b, ok
 }
 
 // stringStart reads the opening quote of a string and the plain bytes after
@@ -365,59 +514,56 @@ func (d *fastDecoder) stringStart() (start int, plain, ok bool) {
 	return start, false, true
 }
 
-// unescaper is where unescape writes: a strings.Builder or a bytes.Buffer.
-type unescaper interface {
-	Grow(n int)
-	Write(p []byte) (int, error)
-	WriteByte(c byte) error
-}
-
-// unescape writes the string that starts at start, d.i being at its first
-// backslash, to b, and reads its closing quote. b grows once, to the length
-// of the string's JSON text (which the decoded string is not longer than),
-// so that a long string costs one allocation of its size.
-func (d *fastDecoder) unescape(start int, b unescaper) bool {
-	b.Grow(d.stringEnd() - start)
-	b.Write(d.data[start:d.i])
+// unescape returns the string that starts at start, d.i being at its first
+// backslash, and reads its closing quote, and whether the string is a slice
+// of its own. In a small entry it unescapes in one pass into the decoder's
+// scratch, which it returns (good until the next call: the caller copies it
+// into a string or a slice of exactly its length). In a large one it first
+// finds the string's end, and unescapes into a slice of the length of the
+// string's JSON text (which the decoded string is not longer than), so that
+// a long string costs one allocation of its size.
+func (d *fastDecoder) unescape(start int) (b []byte, own, ok bool) {
+	if len(d.data) <= maxPooledFrame {
+		b = d.unescaped[:0]
+	} else {
+		b, own = make([]byte, 0, d.stringEnd()-start), true
+	}
+	b = append(b, d.data[start:d.i]...)
 	for {
 		switch c := d.data[d.i]; c {
 		case '"':
 			d.i++
-			return true
+			if !own {
+				d.unescaped = b
+			}
+			return b, own, true
 		case '\\':
 			if d.i+1 >= len(d.data) {
-				return false
+				return nil, false, false
 			}
-			switch e := d.data[d.i+1]; e {
-			case '"', '\\', '/':
-				b.WriteByte(e)
-			case 'b':
-				b.WriteByte('\b')
-			case 'f':
-				b.WriteByte('\f')
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			default: // \u, or not an escape
-				return false
+			e := unescapes[d.data[d.i+1]]
+			if e == 0 { // \u, or not an escape
+				return nil, false, false
 			}
+			b = append(b, e)
 			d.i += 2
 		default:
 			if c < 0x20 {
-				return false
+				return nil, false, false
 			}
 			j := d.i
 			d.plainRun()
-			b.Write(d.data[j:d.i])
+			b = append(b, d.data[j:d.i]...)
 		}
 		if d.i >= len(d.data) {
-			return false
+			return nil, false, false
 		}
 	}
 }
+
+// unescapes maps the byte after a backslash to the byte it stands for, or
+// to 0 where unescape gives up (\u, or not an escape).
+var unescapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // stringEnd returns the offset of the quote that ends the string d.i is in,
 // or the end of the data, without moving d.i.
@@ -473,7 +619,7 @@ func (d *fastDecoder) skip() bool {
 		if d.depth++; d.depth > maxSkipDepth {
 			return false
 		}
-		ok := d.object(nil, func(string) bool { return d.skip() })
+		ok := d.object(nil, func(int) bool { return d.skip() })
 		d.depth--
 		return ok
 	case c == '[':

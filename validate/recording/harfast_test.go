@@ -2,11 +2,16 @@ package recording
 
 import (
 	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/contractcheck/contractcheck/validate"
 )
 
 // TestHARDecoderTakesOrdinaryEntries checks that the fast decoder does not
@@ -80,5 +85,123 @@ func TestNDJSONDecoderTakesOrdinaryLines(t *testing.T) {
 		var d fastDecoder
 		_, ok := d.ndjsonLine([]byte(line))
 		assert.False(t, ok, name)
+	}
+}
+
+// TestDecoderReuse checks that an exchange shares no memory with the text it
+// was decoded from, nor with the scratch of its decoder: the decoder (as
+// decoderPool reuses it) decodes other entries and the text is overwritten,
+// and the exchange is still what encoding/json makes of the text.
+func TestDecoderReuse(t *testing.T) {
+	other := func(s string) string {
+		return strings.NewReplacer("CH000", "CH999", "application", "APPLICATION", "Target", "Torget", "WH000", "WH777").Replace(s)
+	}
+	for _, c := range []struct {
+		name, text string
+		fast       func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError)
+		slow       func(raw []byte) (*validate.Exchange, *EntryError)
+	}{
+		{"HAR", goodEntry, func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError) {
+			e, ok := d.entry(raw)
+			require.True(t, ok)
+			return e.exchange()
+		}, harExchange},
+		{"NDJSON", goodLine, func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError) {
+			l, ok := d.ndjsonLine(raw)
+			require.True(t, ok)
+			return l.exchange()
+		}, func(raw []byte) (*validate.Exchange, *EntryError) {
+			var slow ndjsonLine
+			require.NoError(t, json.Unmarshal(raw, &slow))
+			return slow.exchange()
+		}},
+	} {
+		want, wantErr := c.slow([]byte(c.text))
+		require.Nil(t, wantErr, c.name)
+		raw := []byte(c.text)
+		var d fastDecoder
+		got, err := c.fast(&d, raw)
+		require.Nil(t, err, c.name)
+		for range 3 {
+			_, err := c.fast(&d, []byte(other(c.text)))
+			require.Nil(t, err, c.name)
+		}
+		putDecoder(&d)
+		copy(raw, bytes.Repeat([]byte{'x'}, len(raw)))
+		assert.Equal(t, want, got, c.name)
+	}
+}
+
+// TestPlainRun checks plainRun against its byte-by-byte definition, on
+// random texts of the bytes that matter to it (controls, quotes, backslashes,
+// multi-byte UTF-8) from every offset.
+func TestPlainRun(t *testing.T) {
+	alphabet := [][]byte{{0}, {0x1f}, {'\t'}, {' '}, {'"'}, {'\\'}, {'a'}, {'~'}, {0x7f}, {0x80}, {0xc3, 0xa9}, {0xe2, 0x82, 0xac},
+		{0xf0, 0x9f, 0x98, 0x80}, {0xff}, []byte("abcdefghijklmnopqrstuvwxyz")}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b []byte
+		for range rng.IntN(12) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))]...)
+		}
+		for start := range len(b) {
+			d := fastDecoder{data: b, i: start}
+			d.plainRun()
+			want := start
+			for want < len(b) && !stringStop[b[want]] {
+				want++
+			}
+			require.Equal(t, want, d.i, "%q from %d", b, start)
+		}
+	}
+}
+
+// TestQuoteOrBackslash checks quoteOrBackslash against its byte-by-byte
+// definition, on random texts of short and long runs, from every offset.
+func TestQuoteOrBackslash(t *testing.T) {
+	alphabet := [][]byte{{'"'}, {'\\'}, {0}, {0x80}, {'a'}, []byte("abcdefghijklmnopqrstuvwxyz"), bytes.Repeat([]byte("0123456789"), 8)}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		var b []byte
+		for range rng.IntN(10) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))]...)
+		}
+		for start := range len(b) + 1 {
+			want := -1
+			for j := start; j < len(b); j++ {
+				if b[j] == '"' || b[j] == '\\' {
+					want = j
+					break
+				}
+			}
+			require.Equal(t, want, quoteOrBackslash(b, start), "%q from %d", b, start)
+		}
+	}
+}
+
+// TestPlainURL checks that url.ParseRequestURI takes every target plainURL
+// takes, on random targets made of the pieces that matter to either, and
+// that plainURL takes the targets of the shipped recordings.
+func TestPlainURL(t *testing.T) {
+	pieces := []string{"https://", "http://", "HTTP://", "/", "//", "example.com", "a-b.c", "[::1]", ":8080", "user@", "?", "&", "=",
+		"%41", "%zz", "%", "#", " ", "\x00", "\x7f", "é", ";", "*", "'", "+", "~", "..", "CH00"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	taken := 0
+	for range 50000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		u := b.String()
+		if plainURL(u) {
+			taken++
+			_, err := url.ParseRequestURI(u)
+			require.NoError(t, err, "plainURL takes %q", u)
+		}
+	}
+	require.Greater(t, taken, 500)
+	for _, u := range []string{"https://conversations.twilio.com/v1/Conversations/CH00000000000000000000000000000000/Webhooks",
+		"/v1/Conversations/CH00000000000000000000000000000000/Webhooks?PageSize=50&Page=0"} {
+		assert.True(t, plainURL(u), u)
 	}
 }

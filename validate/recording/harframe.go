@@ -2,8 +2,10 @@ package recording
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // The entries of a HAR's log.entries array are framed, from just after its
@@ -147,20 +149,15 @@ func (s *valueScanner) end(p []byte) int {
 				i++
 				continue
 			}
-			rest := p[i:]
-			q := bytes.IndexByte(rest, '"')
-			if q >= 0 {
-				rest = rest[:q]
-			}
-			if b := bytes.IndexByte(rest, '\\'); b >= 0 {
-				s.escaped = true
-				i += b + 1
-				continue
-			}
-			if q < 0 {
+			j := quoteOrBackslash(p, i)
+			if j < 0 {
 				return -1
 			}
-			i += q + 1
+			i = j + 1
+			if p[j] == '\\' {
+				s.escaped = true
+				continue
+			}
 			s.inString = false
 			if s.depth == 0 {
 				return i
@@ -181,4 +178,33 @@ func (s *valueScanner) end(p []byte) int {
 		i++
 	}
 	return -1
+}
+
+// quoteOrBackslash returns the offset of the first quote or backslash of p
+// from i on, or -1. Most strings of an entry are short: it looks at eight
+// bytes at a time first, then, in a long string, lets bytes.IndexByte take
+// many more at a time.
+func quoteOrBackslash(p []byte, i int) int {
+	for k := 0; k < 4 && i+8 <= len(p); k++ {
+		x := binary.LittleEndian.Uint64(p[i:])
+		quote, backslash := x^(swarOnes*'"'), x^(swarOnes*'\\')
+		// The lowest flag is exact: a borrow only ever flags bytes above a
+		// byte flagged already.
+		if m := ((quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash) & swarHigh; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	rest := p[i:]
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 {
+		q = len(rest)
+	}
+	if b := bytes.IndexByte(rest[:q], '\\'); b >= 0 {
+		q = b
+	}
+	if q == len(rest) {
+		return -1
+	}
+	return i + q
 }

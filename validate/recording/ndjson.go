@@ -32,7 +32,8 @@ type ndjsonRequest struct {
 	Body       *string        `json:"body,omitempty"`
 	BodyBase64 *string        `json:"body_base64,omitempty"`
 
-	bodyBytes []byte // Body, as the fast decoder gives it (Body then points to "")
+	bodyBytes  []byte        // Body, as the fast decoder gives it (Body then points to "")
+	headerList []headerField // Headers, as the fast decoder gives them
 }
 
 type ndjsonResponse struct {
@@ -41,7 +42,31 @@ type ndjsonResponse struct {
 	Body       *string        `json:"body,omitempty"`
 	BodyBase64 *string        `json:"body_base64,omitempty"`
 
-	bodyBytes []byte // Body, as the fast decoder gives it (Body then points to "")
+	bodyBytes  []byte        // Body, as the fast decoder gives it (Body then points to "")
+	headerList []headerField // Headers, as the fast decoder gives them
+}
+
+// headerField is a header of an NDJSON line: its name and the value
+// encoding/json decoded, or the string or the strings the fast decoder did.
+type headerField struct {
+	name    string
+	decoded bool     // value is what encoding/json decoded
+	value   any      // with decoded
+	single  string   // without decoded: the value, when multi is nil
+	multi   []string // without decoded: the values of an array
+}
+
+// headerFields returns the headers of fields, which encoding/json decoded,
+// sorted by name.
+func headerFields(fields map[string]any, fast []headerField) []headerField {
+	if fields == nil {
+		return fast
+	}
+	list := make([]headerField, 0, len(fields))
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		list = append(list, headerField{name: name, decoded: true, value: fields[name]})
+	}
+	return list
 }
 
 // ndjsonFields lists the fields of each object of a line, for naming an
@@ -130,10 +155,13 @@ func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *
 	case !utf8.Valid(line):
 		return nil, invalidUTF8Error(line)
 	}
-	var d fastDecoder
+	d := getDecoder()
 	if l, ok := d.ndjsonLine(line); ok {
-		return l.exchange()
+		ex, err := l.exchange() // shares no memory with d's scratch
+		putDecoder(d)
+		return ex, err
 	}
+	putDecoder(d)
 	// Something out of the ordinary: take the slow, exact way.
 	if !json.Valid(line) {
 		if err := tooDeep(line); err != nil {
@@ -212,7 +240,7 @@ func (r *ndjsonRequest) request() (validate.Request, *EntryError) {
 	if err := checkURL(r.URL); err != nil {
 		return validate.Request{}, &EntryError{Field: "request.url", Err: err}
 	}
-	header, err := ndjsonHeader(r.Headers, "request.headers")
+	header, err := ndjsonHeader(headerFields(r.Headers, r.headerList), "request.headers")
 	if err != nil {
 		return validate.Request{}, err
 	}
@@ -231,7 +259,7 @@ func (r *ndjsonResponse) response() (validate.Response, *EntryError) {
 	if err := checkStatus(*r.Status); err != nil {
 		return validate.Response{}, &EntryError{Field: "response.status", Err: err}
 	}
-	header, err := ndjsonHeader(r.Headers, "response.headers")
+	header, err := ndjsonHeader(headerFields(r.Headers, r.headerList), "response.headers")
 	if err != nil {
 		return validate.Response{}, err
 	}
@@ -242,14 +270,15 @@ func (r *ndjsonResponse) response() (validate.Response, *EntryError) {
 	return validate.Response{Status: *r.Status, Header: header, Body: body}, nil
 }
 
-// ndjsonHeader makes a header of the JSON object at field, in which each
-// name has a string or an array of strings, leaving out HTTP/2
-// pseudo-headers. A name may come in only one spelling: with two, the order of
-// the values would be lost.
-func ndjsonHeader(fields map[string]any, field string) (http.Header, *EntryError) {
-	header := make(http.Header, len(fields))
+// ndjsonHeader makes a header of the JSON object at field, its fields sorted
+// by name, in which each name has a string or an array of strings, leaving
+// out HTTP/2 pseudo-headers. A name may come in only one spelling: with two,
+// the order of the values would be lost.
+func ndjsonHeader(fields []headerField, field string) (http.Header, *EntryError) {
+	header := newHeader(len(fields))
 	single := make([]string, len(fields)) // the values of names with one, in one allocation
-	for i, name := range slices.Sorted(maps.Keys(fields)) {
+	for i, f := range fields {
+		name := f.name
 		if strings.HasPrefix(name, ":") {
 			continue
 		}
@@ -260,7 +289,16 @@ func ndjsonHeader(fields map[string]any, field string) (http.Header, *EntryError
 		if _, ok := header[canonical]; ok {
 			return nil, &EntryError{Field: field + "." + name, Err: fmt.Errorf("%s is there in another spelling too; want one name with an array of values", canonical)}
 		}
-		switch v := fields[name].(type) {
+		if !f.decoded {
+			if f.multi == nil {
+				single[i] = f.single
+				header[canonical] = single[i : i+1 : i+1]
+			} else if len(f.multi) > 0 {
+				header[canonical] = f.multi
+			}
+			continue
+		}
+		switch v := f.value.(type) {
 		case string:
 			single[i] = v
 			header[canonical] = single[i : i+1 : i+1]

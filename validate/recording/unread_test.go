@@ -237,10 +237,11 @@ func TestEntryText(t *testing.T) {
 	}
 }
 
-// TestDecoderLargeEntries checks that entries over sharedStringMax, whose
-// strings the fast decoder copies one by one, and whose bodies it gives as
-// bytes, decode as encoding/json decodes them.
+// TestDecoderLargeEntries checks that large entries, whose long strings the
+// fast decoder copies one by one, and whose bodies it gives as bytes, decode
+// as encoding/json decodes them.
 func TestDecoderLargeEntries(t *testing.T) {
+	const sharedStringMax = 1 << 20
 	pad := strings.Repeat(`ab\"c\\d/`, sharedStringMax/8)
 	entry := edit(t, `"text":"{\"sid\":\"WH1\"}"`, `"text":"{\"sid\":\"WH1\",\"pad\":\"`+pad+`\"}"`)
 	entry = strings.Replace(entry, `"text":"Target=webhook"`, `"text":"Target=webhook&x=`+strings.Repeat("y", sharedStringMax)+`"`, 1)
