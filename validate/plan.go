@@ -168,7 +168,8 @@ func (p *Plan) Operations() []string {
 // checked, and a match allocates no more than the path's parameter values.
 // Wrappers use it to leave other traffic untouched.
 func (p *Plan) Match(method, target string) (operation, reason string) {
-	op, _, reason := p.router.match(strings.ToUpper(method), target)
+	var room [maxPathValues]string
+	op, _, reason := p.router.matchInto(strings.ToUpper(method), target, room[:0])
 	if op == nil {
 		return "", reason
 	}
