@@ -107,11 +107,29 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	default:
 		return nil, fail(1, "OpenAPI %s is not supported; want 3.0 or 3.1", info.Version)
 	}
-	if checkSpec {
-		if ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(oa, specSchema(info.APISchema)); !ok {
-			return nil, specProblems(file, errs)
+	// The specification check reads the document only: it runs beside the
+	// compilation, on another core, and its problems come first.
+	var specErr error
+	specDone := make(chan struct{})
+	go func() {
+		defer close(specDone)
+		if !checkSpec {
+			return
 		}
+		if ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(oa, specSchema(info.APISchema)); !ok {
+			specErr = specProblems(file, errs)
+		}
+	}()
+	p, err := compilePlan(file, info, fail)
+	<-specDone
+	if specErr != nil {
+		return nil, specErr
 	}
+	return p, err
+}
+
+// compilePlan compiles the operations of a loaded document.
+func compilePlan(file string, info *datamodel.SpecInfo, fail func(line int, format string, args ...any) error) (*Plan, error) {
 	raw := info.GetSpecJSONBytes()
 	if raw == nil {
 		return nil, fail(0, "the document cannot be read as JSON: %v", info.GetSpecJSONError())
