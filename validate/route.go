@@ -163,9 +163,11 @@ func pathValues(segs []segment, rest string, vals []string) []string {
 		if s.param == "" {
 			continue
 		}
-		v, err := url.PathUnescape(seg)
-		if err != nil {
-			v = seg
+		v := seg
+		if strings.IndexByte(seg, '%') >= 0 {
+			if u, err := url.PathUnescape(seg); err == nil {
+				v = u
+			}
 		}
 		vals = append(vals, v)
 	}
