@@ -26,21 +26,23 @@ func twilioBytes(tb testing.TB) []byte {
 	return data
 }
 
-var full struct {
-	once sync.Once
-	plan *validate.Plan
-	err  error
-}
+// loadFull loads Twilio's full Conversations spec once.
+var loadFull = sync.OnceValues(func() (*validate.Plan, error) {
+	data, err := os.ReadFile(twilioSpec)
+	if err != nil {
+		return nil, err
+	}
+	return validate.Load(twilioSpec, data)
+})
 
-// fullPlan returns the plan of Twilio's full Conversations spec, loaded once.
+// fullPlan returns the plan of Twilio's full Conversations spec.
 func fullPlan(tb testing.TB) *validate.Plan {
 	tb.Helper()
-	data := twilioBytes(tb)
-	full.once.Do(func() { full.plan, full.err = validate.Load(twilioSpec, data) })
-	if full.err != nil {
-		tb.Fatalf("loading the full spec: %v", full.err)
+	p, err := loadFull()
+	if err != nil {
+		tb.Fatalf("loading the full spec: %v", err)
 	}
-	return full.plan
+	return p
 }
 
 // benchLoad runs load on data.

@@ -343,9 +343,7 @@ const maxPathValues = 8
 // matchInto is match appending the values of the path parameters to vals:
 // a caller with room for them routes without allocating.
 func (r *router) matchInto(method, target string, vals []string) (*operation, []string, string) {
-	path := requestPath(target)
-	host, port, named := requestHost(target)
-	free := r.anyHost || !named || isLoopback(host)
+	path, host, port, free := r.parts(target)
 	hostServed := free
 	// Candidate i is the bare path (i == -1) or the prefix of server i.
 	for i := -1; i < len(r.servers); i++ {
@@ -374,18 +372,32 @@ func (r *router) matchInto(method, target string, vals []string) (*operation, []
 			methods = append(methods, op.method)
 		}
 	}
+	return nil, nil, r.unmatched(method, path, host, port, free, methods)
+}
+
+// parts reads what routing needs of a request target: its escaped path, its
+// host and port, and whether it is free of the servers' hosts (routed by its
+// path alone).
+func (r *router) parts(target string) (path, host, port string, free bool) {
+	host, port, named := requestHost(target)
+	return requestPath(target), host, port, r.anyHost || !named || isLoopback(host)
+}
+
+// unmatched says why no operation describes a request to a host the
+// contract serves: methods are those of the operations at its path.
+func (r *router) unmatched(method, path, host, port string, free bool, methods []string) string {
 	if len(methods) > 0 {
-		return nil, nil, fmt.Sprintf("the contract describes %s %s but not %s", strings.Join(methods, ", "), path, method)
+		return fmt.Sprintf("the contract describes %s %s but not %s", strings.Join(methods, ", "), path, method)
 	}
 	reason := fmt.Sprintf("the contract describes no operation at %s", path)
 	if !free {
 		for _, s := range r.servers {
 			if s.base != "" && s.admits(host, port) && !s.prefixes(path) {
-				return nil, nil, reason + " (" + s.url + " serves its operations under " + s.base + ")"
+				return reason + " (" + s.url + " serves its operations under " + s.base + ")"
 			}
 		}
 	}
-	return nil, nil, reason
+	return reason
 }
 
 // candidate returns the path an operation's template is matched against

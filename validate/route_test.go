@@ -177,7 +177,7 @@ func opID(op *operation) string {
 
 // linearMatch is the matcher the routing tree replaced: every operation of
 // the method, the most literal first, tried in turn under every candidate
-// path. Tests compare the tree with it.
+// path. Tests compare the tree with it (the wording of a skip is shared).
 func linearMatch(r *router, method, target string) (*operation, []string, string) {
 	var ops []*operation
 	for _, op := range r.all {
@@ -194,9 +194,7 @@ func linearMatch(r *router, method, target string) (*operation, []string, string
 		}
 		return false
 	})
-	path := requestPath(target)
-	host, port, named := requestHost(target)
-	free := r.anyHost || !named || isLoopback(host)
+	path, host, port, free := r.parts(target)
 	hostServed := free
 	for i := -1; i < len(r.servers); i++ {
 		hostServed = hostServed || i >= 0 && r.servers[i].admits(host, port)
@@ -224,18 +222,7 @@ func linearMatch(r *router, method, target string) (*operation, []string, string
 			}
 		}
 	}
-	if len(methods) > 0 {
-		return nil, nil, fmt.Sprintf("the contract describes %s %s but not %s", strings.Join(methods, ", "), path, method)
-	}
-	reason := fmt.Sprintf("the contract describes no operation at %s", path)
-	if !free {
-		for _, s := range r.servers {
-			if s.base != "" && s.admits(host, port) && !s.prefixes(path) {
-				return nil, nil, reason + " (" + s.url + " serves its operations under " + s.base + ")"
-			}
-		}
-	}
-	return nil, nil, reason
+	return nil, nil, r.unmatched(method, path, host, port, free, methods)
 }
 
 // linearSegments matches an escaped path against a template's segments, as
