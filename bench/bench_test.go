@@ -3,6 +3,7 @@ package bench
 import (
 	"testing"
 
+	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -18,6 +19,19 @@ func BenchmarkPairContractcheck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchPlan(b, p)
+}
+
+// BenchmarkPairContractcheckFull is BenchmarkPairContractcheck with the plan
+// of Twilio's full Conversations spec (103 operations) instead of the
+// embedded contract (one): what routing among many operations adds.
+func BenchmarkPairContractcheckFull(b *testing.B) {
+	benchPlan(b, fullPlan(b))
+}
+
+// benchPlan checks the example pair with p, after proving that p accepts it
+// and refuses the broken variants.
+func benchPlan(b *testing.B, p *validate.Plan) {
 	verdict := contractcheckJudge(p)
 	mustJudge(b, verdict, brokenRequest(b), brokenResponse(b))
 	ex := docsPair(b)
@@ -33,7 +47,13 @@ func BenchmarkPairContractcheck(b *testing.B) {
 // BenchmarkPairKinOpenAPI is kin-openapi's openapi3filter: FindRoute,
 // ValidateRequest and ValidateResponse.
 func BenchmarkPairKinOpenAPI(b *testing.B) {
-	benchHTTP(b, kinChecker(b), brokenRequest(b), brokenResponse(b))
+	benchHTTP(b, kinChecker(b, contracts.ScopedWebhook), brokenRequest(b), brokenResponse(b))
+}
+
+// BenchmarkPairKinOpenAPIFull is BenchmarkPairKinOpenAPI with the router and
+// document of Twilio's full Conversations spec.
+func BenchmarkPairKinOpenAPIFull(b *testing.B) {
+	benchHTTP(b, kinChecker(b, twilioBytes(b)), brokenRequest(b), brokenResponse(b))
 }
 
 // BenchmarkPairLibopenapiSync is libopenapi-validator's synchronous calls:

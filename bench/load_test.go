@@ -2,6 +2,7 @@ package bench
 
 import (
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/pb33f/libopenapi"
@@ -14,17 +15,34 @@ import (
 // The load benchmarks: from the bytes of a contract to something ready to
 // check pairs. Reading the file is not measured.
 
-// twilioBytes returns Twilio's full Conversations spec, or skips.
-func twilioBytes(b *testing.B) []byte {
-	b.Helper()
+// twilioBytes returns Twilio's full Conversations spec, the module's test
+// data.
+func twilioBytes(tb testing.TB) []byte {
+	tb.Helper()
 	data, err := os.ReadFile(twilioSpec)
-	if os.IsNotExist(err) {
-		b.Skipf("%s is absent (it lives in /work/shared, not in the repository): no full-spec load to compare", twilioSpec)
-	}
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatalf("reading the full spec: %v", err)
 	}
 	return data
+}
+
+// loadFull loads Twilio's full Conversations spec once.
+var loadFull = sync.OnceValues(func() (*validate.Plan, error) {
+	data, err := os.ReadFile(twilioSpec)
+	if err != nil {
+		return nil, err
+	}
+	return validate.Load(twilioSpec, data)
+})
+
+// fullPlan returns the plan of Twilio's full Conversations spec.
+func fullPlan(tb testing.TB) *validate.Plan {
+	tb.Helper()
+	p, err := loadFull()
+	if err != nil {
+		tb.Fatalf("loading the full spec: %v", err)
+	}
+	return p
 }
 
 // benchLoad runs load on data.

@@ -15,9 +15,9 @@ import (
 // docsHAR holds the documentation's example pair as its first entry.
 const docsHAR = "../testdata/recordings/docs-example.har"
 
-// twilioSpec is Twilio's full Conversations v1 spec, present next to the
-// worktrees but not on CI.
-const twilioSpec = "../../shared/specs/twilio_conversations_v1.json"
+// twilioSpec is Twilio's full Conversations v1 spec, the bench module's test
+// data (testdata/README.md says where it comes from).
+const twilioSpec = "testdata/twilio_conversations_v1.json"
 
 // The SIDs the broken variants break.
 const (

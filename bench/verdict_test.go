@@ -3,6 +3,7 @@ package bench
 import (
 	"testing"
 
+	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -14,6 +15,7 @@ func TestVerdicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	full := fullPlan(t)
 	tests := []struct {
 		name    string
 		verdict judge
@@ -21,7 +23,9 @@ func TestVerdicts(t *testing.T) {
 		accepts []variant // variants the validator cannot see, to keep the table honest
 	}{
 		{"contractcheck", contractcheckJudge(plan), []variant{brokenRequest(t), brokenResponse(t), brokenJSON(t)}, nil},
-		{"kin-openapi", overHTTP(t, kinChecker(t)), []variant{brokenRequest(t), brokenResponse(t), brokenJSON(t)}, nil},
+		{"contractcheck, full spec", contractcheckJudge(full), []variant{brokenRequest(t), brokenResponse(t), brokenJSON(t)}, nil},
+		{"kin-openapi", overHTTP(t, kinChecker(t, contracts.ScopedWebhook)), []variant{brokenRequest(t), brokenResponse(t), brokenJSON(t)}, nil},
+		{"kin-openapi, full spec", overHTTP(t, kinChecker(t, twilioBytes(t))), []variant{brokenRequest(t), brokenResponse(t), brokenJSON(t)}, nil},
 		{"libopenapi-validator sync", overHTTP(t, libChecker(t, true)), []variant{brokenRequest(t), brokenResponse(t), brokenJSON(t)}, nil},
 		{"libopenapi-validator async", overHTTP(t, libChecker(t, false)), []variant{brokenRequest(t), brokenResponse(t), brokenJSON(t)}, nil},
 		{"floor", bodies(floor), []variant{brokenJSON(t)}, []variant{brokenRequest(t), brokenResponse(t)}},

@@ -143,3 +143,18 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckTwilio is BenchmarkCheck with the plan of Twilio's full
+// Conversations spec (103 operations): what a large contract adds per pair.
+func BenchmarkCheckTwilio(b *testing.B) {
+	p := loadTwilio(b)
+	ex := docsExchange()
+	if res := p.Check(ex); len(res.Findings) != 0 || res.Skipped() {
+		b.Fatalf("the example pair is skipped or has findings: %s %v", res.Skip, res.Findings)
+	}
+	b.SetBytes(int64(len(ex.Request.Body) + len(ex.Response.Body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Check(ex)
+	}
+}

@@ -85,12 +85,12 @@ func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
 
 func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	method := strings.ToUpper(ex.Request.Method)
-	op, vals, reason := p.router.match(method, ex.Request.URL)
+	st := pairScans.Get().(*pairScan)
+	defer st.release()
+	op, vals, reason := p.router.matchInto(method, ex.Request.URL, st.pathVals[:0])
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	st := pairScans.Get().(*pairScan)
-	defer st.release()
 	c := checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	if c.gate(withResponse) {
 		return Result{Operation: op.id}

@@ -13,6 +13,7 @@ import (
 // loadProblem is a problem found while compiling, at a JSON pointer.
 type loadProblem struct {
 	ptr, msg string
+	seq      int // its place in the walk of the document
 }
 
 // valueKind is the JSON type a schema declares, as far as decoding form text
@@ -148,7 +149,7 @@ func compileOperation(doc *document, c *compiler, ref opRef) (*operation, []load
 	op := &operation{method: ref.method, template: ref.template, ptr: ref.ptr}
 	var probs []loadProblem
 	problem := func(ptr, format string, args ...any) {
-		probs = append(probs, loadProblem{ptr: ptr, msg: fmt.Sprintf(format, args...)})
+		probs = append(probs, c.problem(ptr, format, args...))
 	}
 	obj := doc.object(ref.ptr)
 	if id, ok := obj["operationId"].(string); ok && id != "" {
@@ -198,12 +199,7 @@ func compileParams(doc *document, c *compiler, ref opRef, problem func(string, s
 			pr.required, _ = o["required"].(bool)
 			pr.canon = canonicalHeader(name)
 			if _, ok := o["schema"]; ok {
-				s, err := c.compile(pr.ptr)
-				if err != nil {
-					problem(pr.ptr, "compiling the schema of parameter %s: %v", name, err)
-					continue
-				}
-				pr.schema = s
+				c.compileLater(pr.ptr, &pr.schema, "compiling the schema of parameter %s: %v", name)
 				pr.kind, pr.items = kindsOf(doc, pr.ptr)
 				pr.fast = c.fast.compile(pr.ptr)
 			}
@@ -254,12 +250,7 @@ func compileContent(doc *document, c *compiler, ptr string, request bool, proble
 				continue
 			}
 			mp.ptr = sptr
-			s, err := c.compile(mtPtr + "/schema")
-			if err != nil {
-				problem(mtPtr+"/schema", "compiling the schema of %s: %v", mt, err)
-				continue
-			}
-			mp.schema = s
+			c.compileLater(mtPtr+"/schema", &mp.schema, "compiling the schema of %s: %v", mt)
 			mp.fast = c.fast.compile(mtPtr + "/schema")
 		}
 		switch {
@@ -268,7 +259,7 @@ func compileContent(doc *document, c *compiler, ptr string, request bool, proble
 			mp.formGate = newFastForm(&c.fast, mp, mtPtr+"/schema")
 		case isJSONMediaType(mp.mediaType):
 			mp.json = true
-			if !request && mp.schema != nil {
+			if !request && mp.ptr != "" {
 				mp.listed = listedOf(doc, mtPtr+"/schema", 0)
 			}
 		}
@@ -362,12 +353,7 @@ func compileResponses(doc *document, c *compiler, opPtr string, problem func(str
 			hp := &headerPlan{name: name, canon: canonicalHeader(name), ptr: hptr}
 			hp.required, _ = doc.object(hptr)["required"].(bool)
 			if _, ok := doc.object(hptr)["schema"]; ok {
-				s, err := c.compile(hptr + "/schema")
-				if err != nil {
-					problem(hptr+"/schema", "compiling the schema of header %s: %v", name, err)
-					continue
-				}
-				hp.schema = s
+				c.compileLater(hptr+"/schema", &hp.schema, "compiling the schema of header %s: %v", name)
 				hp.kind, _ = kindsOf(doc, hptr+"/schema")
 				hp.fast = c.fast.compile(hptr + "/schema")
 			}

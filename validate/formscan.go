@@ -18,7 +18,7 @@ type formGate struct {
 func newFastForm(fc *gateCompiler, mp *mediaPlan, schemaPtr string) *formGate {
 	ff := &formGate{plan: mp.form}
 	ff.schemas = make([]*gateSchema, len(ff.plan.list))
-	if mp.schema == nil {
+	if mp.ptr == "" { // no schema (mp.schema is being compiled)
 		return ff
 	}
 	root := fc.compile(schemaPtr)

@@ -20,7 +20,8 @@ type pairScan struct {
 	sc        jsonScanner
 	form      formScan
 	got       [len(webhookProps)]span
-	propsDone bool // got holds the response's properties, read whole
+	propsDone bool                  // got holds the response's properties, read whole
+	pathVals  [maxPathValues]string // room for the path parameters' values
 }
 
 var pairScans = sync.Pool{New: func() any { return new(pairScan) }}
@@ -46,6 +47,7 @@ func (st *pairScan) release() {
 	st.form.pairs = st.form.pairs[:0]
 	st.sc.b, st.form.plan = nil, nil
 	st.form.complete, st.propsDone = false, false
+	clear(st.pathVals[:])
 	pairScans.Put(st)
 }
 

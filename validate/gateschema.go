@@ -99,19 +99,39 @@ type gateCompiler struct {
 	doc   *document
 	oas30 bool // OpenAPI 3.0: nullable adds null to a schema's type
 	busy  map[string]bool
+	// done holds the schemas compiled, by pointer, that did not meet a
+	// schema being compiled (a cycle): the operations of a contract share
+	// their components. cycles counts such meetings.
+	done     map[string]*gateSchema
+	cycles   int
+	patterns map[string]*regexp.Regexp // compiled patterns, by their text
 }
 
 // compile builds the gateSchema of the schema at ptr; nil when the schema
 // uses a keyword the gate does not check, or refers to itself.
 func (fc *gateCompiler) compile(ptr string) *gateSchema {
+	if s, ok := fc.done[ptr]; ok {
+		return s
+	}
 	if fc.busy[ptr] {
+		fc.cycles++
 		return nil
 	}
 	if fc.busy == nil {
-		fc.busy = map[string]bool{}
+		fc.busy, fc.done = map[string]bool{}, map[string]*gateSchema{}
 	}
 	fc.busy[ptr] = true
-	defer delete(fc.busy, ptr)
+	cycles := fc.cycles
+	s := fc.build(ptr)
+	delete(fc.busy, ptr)
+	if fc.cycles == cycles {
+		fc.done[ptr] = s
+	}
+	return s
+}
+
+// build builds the gateSchema of the schema at ptr, for compile.
+func (fc *gateCompiler) build(ptr string) *gateSchema {
 	v, ok := fc.doc.get(ptr)
 	if !ok {
 		return nil
@@ -503,9 +523,16 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 		if !ok {
 			return false
 		}
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return false
+		re, ok := fc.patterns[p]
+		if !ok {
+			var err error
+			if re, err = regexp.Compile(p); err != nil {
+				return false
+			}
+			if fc.patterns == nil {
+				fc.patterns = map[string]*regexp.Regexp{}
+			}
+			fc.patterns[p] = re
 		}
 		s.pattern = re
 		if m := sidPattern.FindStringSubmatch(p); m != nil {

@@ -93,11 +93,29 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	default:
 		return nil, fail(1, "OpenAPI %s is not supported; want 3.0 or 3.1", info.Version)
 	}
-	if checkSpec {
-		if ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(oa, specSchema(info.APISchema)); !ok {
-			return nil, specProblems(file, errs)
+	// The specification check reads the document only: it runs beside the
+	// compilation, on another core, and its problems come first.
+	var specErr error
+	specDone := make(chan struct{})
+	go func() {
+		defer close(specDone)
+		if !checkSpec {
+			return
 		}
+		if ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(oa, specSchema(info.APISchema)); !ok {
+			specErr = specProblems(file, errs)
+		}
+	}()
+	p, err := compilePlan(file, info, fail)
+	<-specDone
+	if specErr != nil {
+		return nil, specErr
 	}
+	return p, err
+}
+
+// compilePlan compiles the operations of a loaded document.
+func compilePlan(file string, info *datamodel.SpecInfo, fail func(line int, format string, args ...any) error) (*Plan, error) {
 	raw := info.GetSpecJSONBytes()
 	if raw == nil {
 		return nil, fail(0, "the document cannot be read as JSON: %v", info.GetSpecJSONError())
@@ -115,15 +133,19 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	if err != nil {
 		return nil, fail(0, "preparing the schemas: %v", err)
 	}
-	var problems []Problem
+	var errs []loadProblem
 	for _, ref := range operationRefs(doc) {
-		op, errs := compileOperation(doc, c, ref)
-		for _, e := range errs {
-			problems = append(problems, Problem{Line: doc.line(e.ptr), Message: e.msg})
-		}
+		op, opErrs := compileOperation(doc, c, ref)
+		errs = append(errs, opErrs...)
 		if op != nil {
 			p.ops = append(p.ops, op)
 		}
+	}
+	errs = append(errs, c.compiled()...)
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].seq < errs[j].seq })
+	var problems []Problem
+	for _, e := range errs {
+		problems = append(problems, Problem{Line: doc.line(e.ptr), Message: e.msg})
 	}
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
@@ -288,6 +310,60 @@ func mappingAt(root *yaml.Node, key string) *yaml.Node {
 type compiler struct {
 	c    *jsonschema.Compiler
 	fast gateCompiler // the same schemas for the gate
+	seq  int          // the number of the next problem or schema, in walk order
+
+	// The schemas to compile with jsonschema, compiled by a goroutine of
+	// their own while the rest of the plan is built (see compileLater).
+	tasks chan schemaTask
+	done  chan []loadProblem
+}
+
+// schemaTask is a schema for the compiling goroutine: where it is, where to
+// put it, and what to say when it does not compile.
+type schemaTask struct {
+	ptr    string
+	dst    **jsonschema.Schema
+	seq    int
+	format string // the problem's message, with the error as its last argument
+	args   []any
+}
+
+// problem returns a problem at ptr, numbered in walk order.
+func (c *compiler) problem(ptr, format string, args ...any) loadProblem {
+	c.seq++
+	return loadProblem{ptr: ptr, msg: fmt.Sprintf(format, args...), seq: c.seq}
+}
+
+// compileLater has the schema at ptr compiled into *dst. Until
+// compiled (see compiled) *dst must not be read; when the schema does not
+// compile, the problem is format with args and the error.
+func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format string, args ...any) {
+	if c.tasks == nil {
+		c.tasks, c.done = make(chan schemaTask, 64), make(chan []loadProblem, 1)
+		go func() {
+			var probs []loadProblem
+			for t := range c.tasks {
+				s, err := c.compile(t.ptr)
+				if err != nil {
+					probs = append(probs, loadProblem{ptr: t.ptr, msg: fmt.Sprintf(t.format, append(t.args, err)...), seq: t.seq})
+					continue
+				}
+				*t.dst = s
+			}
+			c.done <- probs
+		}()
+	}
+	c.seq++
+	c.tasks <- schemaTask{ptr: ptr, dst: dst, seq: c.seq, format: format, args: args}
+}
+
+// compiled waits for the schemas of compileLater and returns their problems.
+func (c *compiler) compiled() []loadProblem {
+	if c.tasks == nil {
+		return nil
+	}
+	close(c.tasks)
+	return <-c.done
 }
 
 // newCompiler prepares the document's schemas for jsonschema: OpenAPI 3.0's

@@ -142,8 +142,8 @@ info: {title: prefixed, version: "1"}
         "201": {description: Created}
 `
 
-// TestMatchDoesNotAllocate: routing a request allocates nothing but the
-// path's parameter values (one slice), whatever its host and server prefix.
+// TestMatchDoesNotAllocate: routing a request allocates nothing, whatever
+// its host and server prefix (the path's values go to room on the stack).
 func TestMatchDoesNotAllocate(t *testing.T) {
 	plan, err := validate.Embedded()
 	require.NoError(t, err)
@@ -156,9 +156,9 @@ func TestMatchDoesNotAllocate(t *testing.T) {
 				t.Fatal("no match")
 			}
 		})
-		assert.LessOrEqual(t, allocs, 1.0, target)
+		assert.Zero(t, allocs, target)
 	}
 	prefixed := "https://gateway.example.com/twilio" + path
 	allocs := testing.AllocsPerRun(100, func() { gateway.Match("POST", prefixed) })
-	assert.LessOrEqual(t, allocs, 1.0, "a server's prefix")
+	assert.Zero(t, allocs, "a server's prefix")
 }

@@ -165,10 +165,11 @@ func (p *Plan) Operations() []string {
 // absolute URL must be one of the contract's servers, loopback, or one added
 // with [Plan.WithServers] (unless the plan is [Plan.AnyHost]'s); a path
 // without a host is routed by its path alone. It routes only: nothing is
-// checked, and a match allocates no more than the path's parameter values.
+// checked, and routing a request the contract describes allocates nothing.
 // Wrappers use it to leave other traffic untouched.
 func (p *Plan) Match(method, target string) (operation, reason string) {
-	op, _, reason := p.router.match(strings.ToUpper(method), target)
+	var room [maxPathValues]string
+	op, _, reason := p.router.matchInto(strings.ToUpper(method), target, room[:0])
 	if op == nil {
 		return "", reason
 	}

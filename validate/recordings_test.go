@@ -36,9 +36,9 @@ var update = flag.Bool("update", false, "rewrite generated test data (testdata/r
 // recordingsDir holds the recorded traffic, relative to this package.
 var recordingsDir = filepath.Join("..", "testdata", "recordings")
 
-// fullSpecPath is Twilio's own OpenAPI description of Conversations v1. It
-// lies beside the repository on developers' machines, not in it.
-var fullSpecPath = filepath.Join("..", "..", "shared", "specs", "twilio_conversations_v1.json")
+// fullSpecPath is Twilio's own OpenAPI description of Conversations v1, the
+// bench module's test data (in the repository, not in the main module's zip).
+var fullSpecPath = filepath.Join("..", "bench", "testdata", "twilio_conversations_v1.json")
 
 // The recordings whose entries carry no want comments, and why.
 const (
@@ -312,7 +312,7 @@ var fullSpec struct {
 func fullSpecPlan(t testing.TB) *validate.Plan {
 	t.Helper()
 	if _, err := os.Stat(fullSpecPath); errors.Is(err, os.ErrNotExist) {
-		t.Skipf("Twilio's full Conversations v1 spec is not at %s (it lies beside the repository on developers' machines only)", fullSpecPath)
+		t.Skipf("Twilio's full Conversations v1 spec is not at %s (it is in the repository, not in the main module's zip)", fullSpecPath)
 	}
 	fullSpec.once.Do(func() { fullSpec.plan, fullSpec.err = validate.LoadFile(fullSpecPath) })
 	require.NoError(t, fullSpec.err, "loading %s", fullSpecPath)

@@ -6,7 +6,6 @@ import (
 	"net/textproto"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -41,32 +40,155 @@ func parseTemplate(t string) ([]segment, error) {
 
 // router finds the operation of a request.
 type router struct {
-	servers []server                // where the operations are served, the contract's then the caller's
-	anyHost bool                    // route by method and path alone ([Plan.AnyHost])
-	ops     map[string][]*operation // by method, most literal first
+	servers []server   // where the operations are served, the contract's then the caller's
+	anyHost bool       // route by method and path alone ([Plan.AnyHost])
+	tree    *routeNode // the operations' templates, segment by segment
 	all     []*operation
 }
 
 func newRouter(ops []*operation, servers []server) router {
-	r := router{servers: servers, ops: map[string][]*operation{}, all: ops}
-	for _, op := range ops {
-		r.ops[op.method] = append(r.ops[op.method], op)
-	}
-	for _, list := range r.ops {
-		sort.SliceStable(list, func(i, j int) bool { return moreLiteral(list[i].segs, list[j].segs) })
+	r := router{servers: servers, tree: &routeNode{}, all: ops}
+	for i, op := range ops {
+		r.tree.add(op.segs, routeLeaf{method: op.method, op: op, order: i})
 	}
 	return r
 }
 
-// moreLiteral orders templates so that at the first segment where they
-// differ, a literal comes before a parameter.
-func moreLiteral(a, b []segment) bool {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if (a[i].param == "") != (b[i].param == "") {
-			return a[i].param == ""
+// routeNode is a node of the routing tree, built once at Load and read-only
+// after: a literal child for each literal segment of the templates under it
+// and one parameter child for all their parameter segments, whatever their
+// names. A template ends at a node that holds its operations.
+type routeNode struct {
+	lits   []routeEdge           // the literal children, in the order added
+	litMap map[string]*routeNode // the same by literal, when there are many
+	param  *routeNode            // the child of a parameter segment; nil for none
+	leaves []routeLeaf           // the operations whose template ends here
+}
+
+// routeEdge is a literal child of a routeNode.
+type routeEdge struct {
+	lit  string
+	node *routeNode
+}
+
+// routeLeaf is an operation at the node where its template ends.
+type routeLeaf struct {
+	method string
+	op     *operation
+	order  int // the operation's place in the document
+}
+
+// add adds the template segs under n.
+func (n *routeNode) add(segs []segment, leaf routeLeaf) {
+	for _, s := range segs {
+		if s.param != "" {
+			if n.param == nil {
+				n.param = &routeNode{}
+			}
+			n = n.param
+			continue
+		}
+		next := n.literal(s.lit)
+		if next == nil {
+			next = &routeNode{}
+			n.lits = append(n.lits, routeEdge{lit: s.lit, node: next})
+			if len(n.lits) > smallTable {
+				if n.litMap == nil {
+					n.litMap = make(map[string]*routeNode, 2*len(n.lits))
+				}
+				for _, e := range n.lits {
+					n.litMap[e.lit] = e.node
+				}
+			}
+		}
+		n = next
+	}
+	n.leaves = append(n.leaves, leaf)
+}
+
+// literal returns the literal child of n for the segment seg, or nil: a few
+// children are compared in turn, more are looked up by hash.
+func (n *routeNode) literal(seg string) *routeNode {
+	if n.litMap != nil {
+		return n.litMap[seg]
+	}
+	for i := range n.lits {
+		if n.lits[i].lit == seg {
+			return n.lits[i].node
 		}
 	}
-	return false
+	return nil
+}
+
+// find returns the operation of method whose template matches rest, the
+// escaped path after the slash that begins the next segment. At each segment
+// the literal child is tried before the parameter child, so that of the
+// templates that match, the one literal first where they differ wins (/a/b
+// before /a/{x}); of templates that differ only in their parameters' names,
+// the first in the document. A parameter matches any segment but an empty
+// one. find does not allocate.
+func (n *routeNode) find(method, rest string) *operation {
+	seg, tail, more := strings.Cut(rest, "/")
+	if next := n.literal(seg); next != nil {
+		if op := next.found(method, tail, more); op != nil {
+			return op
+		}
+	}
+	if n.param == nil || seg == "" {
+		return nil
+	}
+	return n.param.found(method, tail, more)
+}
+
+// found continues find at n, the child of the segment just matched: at the
+// last segment, n's operation of method, else the rest of the path below n.
+func (n *routeNode) found(method, tail string, more bool) *operation {
+	if more {
+		return n.find(method, tail)
+	}
+	for i := range n.leaves {
+		if n.leaves[i].method == method {
+			return n.leaves[i].op
+		}
+	}
+	return nil
+}
+
+// pathValues appends to vals the values of the parameters of segs in rest,
+// which matches them, unescaped.
+func pathValues(segs []segment, rest string, vals []string) []string {
+	for _, s := range segs {
+		seg, tail, _ := strings.Cut(rest, "/")
+		rest = tail
+		if s.param == "" {
+			continue
+		}
+		v := seg
+		if strings.IndexByte(seg, '%') >= 0 {
+			if u, err := url.PathUnescape(seg); err == nil {
+				v = u
+			}
+		}
+		vals = append(vals, v)
+	}
+	return vals
+}
+
+// findAll calls yield with every operation, of any method, whose template
+// matches rest (as in find).
+func (n *routeNode) findAll(rest string, yield func(routeLeaf)) {
+	seg, tail, more := strings.Cut(rest, "/")
+	for _, next := range [2]*routeNode{n.literal(seg), n.param} {
+		switch {
+		case next == nil || next == n.param && seg == "":
+		case more:
+			next.findAll(tail, yield)
+		default:
+			for _, l := range next.leaves {
+				yield(l)
+			}
+		}
+	}
 }
 
 // server is one place the operations are served: a host, and a path prefix
@@ -211,49 +333,71 @@ func matchHost(pattern, host string) bool {
 // loopback and host-less targets may leave it out. When no operation
 // matches, match returns why.
 func (r *router) match(method, target string) (*operation, []string, string) {
-	path := requestPath(target)
-	host, port, named := requestHost(target)
-	free := r.anyHost || !named || isLoopback(host)
+	return r.matchInto(method, target, nil)
+}
+
+// maxPathValues is how many path parameter values a caller of matchInto
+// makes room for on its stack: Twilio's templates have at most three.
+const maxPathValues = 8
+
+// matchInto is match appending the values of the path parameters to vals:
+// a caller with room for them routes without allocating.
+func (r *router) matchInto(method, target string, vals []string) (*operation, []string, string) {
+	path, host, port, free := r.parts(target)
 	hostServed := free
 	// Candidate i is the bare path (i == -1) or the prefix of server i.
 	for i := -1; i < len(r.servers); i++ {
 		hostServed = hostServed || i >= 0 && r.servers[i].admits(host, port)
 		p, ok := r.candidate(i, free, host, port, path)
-		if !ok {
+		if !ok || !strings.HasPrefix(p, "/") {
 			continue
 		}
-		for _, op := range r.ops[method] {
-			if vals, ok := matchSegments(op.segs, p); ok {
-				return op, vals, ""
-			}
+		if op := r.tree.find(method, p[1:]); op != nil {
+			return op, pathValues(op.segs, p[1:], vals), ""
 		}
 	}
 	if !hostServed {
 		return nil, nil, r.hostReason(host, port)
 	}
-	var methods []string
-	for _, op := range r.all {
-		for i := -1; i < len(r.servers); i++ {
-			if p, ok := r.candidate(i, free, host, port, path); ok {
-				if _, ok := matchSegments(op.segs, p); ok {
-					methods = append(methods, op.method)
-					break
-				}
-			}
+	// The operations of other methods at the path, in document order.
+	matched := make([]bool, len(r.all))
+	for i := -1; i < len(r.servers); i++ {
+		if p, ok := r.candidate(i, free, host, port, path); ok && strings.HasPrefix(p, "/") {
+			r.tree.findAll(p[1:], func(l routeLeaf) { matched[l.order] = true })
 		}
 	}
+	var methods []string
+	for i, op := range r.all {
+		if matched[i] {
+			methods = append(methods, op.method)
+		}
+	}
+	return nil, nil, r.unmatched(method, path, host, port, free, methods)
+}
+
+// parts reads what routing needs of a request target: its escaped path, its
+// host and port, and whether it is free of the servers' hosts (routed by its
+// path alone).
+func (r *router) parts(target string) (path, host, port string, free bool) {
+	host, port, named := requestHost(target)
+	return requestPath(target), host, port, r.anyHost || !named || isLoopback(host)
+}
+
+// unmatched says why no operation describes a request to a host the
+// contract serves: methods are those of the operations at its path.
+func (r *router) unmatched(method, path, host, port string, free bool, methods []string) string {
 	if len(methods) > 0 {
-		return nil, nil, fmt.Sprintf("the contract describes %s %s but not %s", strings.Join(methods, ", "), path, method)
+		return fmt.Sprintf("the contract describes %s %s but not %s", strings.Join(methods, ", "), path, method)
 	}
 	reason := fmt.Sprintf("the contract describes no operation at %s", path)
 	if !free {
 		for _, s := range r.servers {
 			if s.base != "" && s.admits(host, port) && !s.prefixes(path) {
-				return nil, nil, reason + " (" + s.url + " serves its operations under " + s.base + ")"
+				return reason + " (" + s.url + " serves its operations under " + s.base + ")"
 			}
 		}
 	}
-	return nil, nil, reason
+	return reason
 }
 
 // candidate returns the path an operation's template is matched against
@@ -299,44 +443,6 @@ func (r *router) hostReason(host, port string) string {
 		}
 	}
 	return fmt.Sprintf("the host %s is not a server of the contract (%s) or loopback", hp, strings.Join(urls, ", "))
-}
-
-// matchSegments matches an escaped path against a template's segments.
-func matchSegments(segs []segment, path string) ([]string, bool) {
-	if !strings.HasPrefix(path, "/") {
-		return nil, false
-	}
-	rest := path[1:]
-	var vals []string
-	for i, s := range segs {
-		var part string
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			if i == len(segs)-1 {
-				return nil, false
-			}
-			part, rest = rest[:j], rest[j+1:]
-		} else {
-			if i != len(segs)-1 {
-				return nil, false
-			}
-			part, rest = rest, ""
-		}
-		if s.param == "" {
-			if part != s.lit {
-				return nil, false
-			}
-			continue
-		}
-		if part == "" {
-			return nil, false
-		}
-		v, err := url.PathUnescape(part)
-		if err != nil {
-			v = part
-		}
-		vals = append(vals, v)
-	}
-	return vals, true
 }
 
 // requestPath returns the escaped path of a recorded request target: an

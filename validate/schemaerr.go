@@ -235,7 +235,15 @@ func lastToken(ptr string) string {
 // lookupInstance finds the value at a JSON pointer in a decoded JSON value:
 // an instance being validated, or the contract document itself.
 func lookupInstance(v any, ptr string) (any, bool) {
-	for _, tok := range splitPointer(ptr) {
+	// The tokens of splitPointer, read in place: Load looks up thousands
+	// of pointers.
+	rest := strings.TrimPrefix(ptr, "/")
+	for more := rest != ""; more; {
+		var tok string
+		tok, rest, more = strings.Cut(rest, "/")
+		if strings.Contains(tok, "~") {
+			tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		}
 		switch t := v.(type) {
 		case map[string]any:
 			next, ok := t[tok]

@@ -28,12 +28,12 @@ func TestMain(m *testing.M) {
 // scriptDir holds the end-to-end scripts, relative to this package.
 var scriptDir = filepath.Join("..", "..", "testdata", "script")
 
-// twilioSpec is Twilio's own OpenAPI description of Conversations v1. It lies
-// outside the repository (../shared/specs/ from the repository root), on
-// developers' machines only: scripts that need it start with
+// twilioSpec is Twilio's own OpenAPI description of Conversations v1, the
+// bench module's test data. It is in the repository but not in the main
+// module's zip: scripts that need it start with
 //
-//	[!twilio-spec] skip 'needs ../shared/specs/twilio_conversations_v1.json (dev machines only)'
-var twilioSpec = filepath.Join("..", "..", "..", "shared", "specs", "twilio_conversations_v1.json")
+//	[!twilio-spec] skip 'needs bench/testdata/twilio_conversations_v1.json (a clone of the repository)'
+var twilioSpec = filepath.Join("..", "..", "bench", "testdata", "twilio_conversations_v1.json")
 
 // TestScripts runs the scripts of testdata/script. Besides the commands of
 // testscript they have:

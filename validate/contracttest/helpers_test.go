@@ -65,16 +65,16 @@ func embedded(t testing.TB) *validate.Plan {
 	return p
 }
 
-// twilioSpec is Twilio's full Conversations description, beside the
-// repository on development machines (absent on CI).
-var twilioSpec = filepath.Join("..", "..", "..", "shared", "specs", "twilio_conversations_v1.json")
+// twilioSpec is Twilio's full Conversations description, the bench module's
+// test data (in the repository, not in the main module's zip).
+var twilioSpec = filepath.Join("..", "..", "bench", "testdata", "twilio_conversations_v1.json")
 
 // twilioPlan loads Twilio's full spec once, or skips the test where it is
 // absent.
 func twilioPlan(t testing.TB) *validate.Plan {
 	t.Helper()
 	if _, err := os.Stat(twilioSpec); err != nil {
-		t.Skipf("Twilio's full spec is not at %s (as on CI): %v", twilioSpec, err)
+		t.Skipf("Twilio's full spec is not at %s (a run from the module's zip): %v", twilioSpec, err)
 	}
 	fullSpec.once.Do(func() { fullSpec.plan, fullSpec.err = validate.LoadFile(twilioSpec) })
 	require.NoError(t, fullSpec.err)

@@ -19,9 +19,9 @@ import (
 // Configuration.Url required.
 var v2 = filepath.Join("..", "..", "testdata", "contracts", "webhook_v2.yaml")
 
-// twilioSpec is Twilio's full Conversations v1 spec, on developers' machines
-// only.
-var twilioSpec = filepath.Join("..", "..", "..", "shared", "specs", "twilio_conversations_v1.json")
+// twilioSpec is Twilio's full Conversations v1 spec, the bench module's test
+// data (in the repository, not in the main module's zip).
+var twilioSpec = filepath.Join("..", "..", "bench", "testdata", "twilio_conversations_v1.json")
 
 func load(t *testing.T, file string) (*validate.Plan, []byte) {
 	t.Helper()
@@ -125,7 +125,7 @@ func TestDiffSame(t *testing.T) {
 // only the operations the traffic used.
 func TestDiffTwilio(t *testing.T) {
 	if _, err := os.Stat(twilioSpec); err != nil {
-		t.Skipf("needs %s (dev machines only)", twilioSpec)
+		t.Skipf("needs %s (a clone of the repository)", twilioSpec)
 	}
 	base, bdoc := embedded(t)
 	head, hdoc := load(t, twilioSpec)

@@ -13,11 +13,14 @@ type row struct {
 }
 
 // The benchmarks of the tables, in order. Ratios are to the first row of
-// pairRows and to fullLoad.
+// pairRows (kin-openapi's with the full spec to contractcheck's with it) and
+// to fullLoad.
 var (
 	pairRows = []row{
 		{pairContractcheck, "contractcheck: `Plan.Check`, every check on"},
+		{pairFull, "contractcheck: `Plan.Check` with Twilio's full Conversations spec (103 operations)"},
 		{pairKin, "kin-openapi openapi3filter: `FindRoute` + `ValidateRequest` + `ValidateResponse`"},
+		{pairKinFull, "kin-openapi with the full spec"},
 		{pairLibSync, "libopenapi-validator: `ValidateHttpRequestSync` + `ValidateHttpResponse`"},
 		{"bench.PairLibopenapiAsync", "libopenapi-validator, default calls: `ValidateHttpRequest` + `ValidateHttpResponse`"},
 		{"bench.PairJSONSchema", "jsonschema/v5: `url.ParseQuery` + response decoded and validated"},
@@ -37,7 +40,9 @@ var (
 // The benchmarks the targets name.
 const (
 	pairContractcheck = "bench.PairContractcheck"
+	pairFull          = "bench.PairContractcheckFull"
 	pairKin           = "bench.PairKinOpenAPI"
+	pairKinFull       = "bench.PairKinOpenAPIFull"
 	pairLibSync       = "bench.PairLibopenapiSync"
 	pairFloor         = "bench.PairFloor"
 	embeddedLoad      = "bench.LoadEmbeddedContractcheck"
@@ -54,8 +59,11 @@ func writeTable(w io.Writer, res results) error {
 	b.WriteString("### One valid pair, request + response\n\n")
 	b.WriteString("| benchmark | median time/op | B/op | allocs/op | compared with contractcheck |\n|---|---:|---:|---:|---|\n")
 	writeRows(&b, res, pairRows, func(key string) string {
-		if key == pairContractcheck {
+		switch key {
+		case pairContractcheck:
 			return ""
+		case pairKinFull:
+			return timesSlower(ratio(res, key, pairFull)) + " (than the full spec's)"
 		}
 		return timesSlower(ratio(res, key, pairContractcheck))
 	})
@@ -112,6 +120,9 @@ var targets = []target{
 	{"contractcheck at least 4x faster than kin-openapi", atLeast("kin-openapi", pairKin, pairContractcheck, 4)},
 	{"contractcheck at least 15x faster than libopenapi-validator (synchronous)", atLeast("libopenapi-validator", pairLibSync, pairContractcheck, 15)},
 	{"contractcheck no slower than the floor (encoding/json + url.ParseQuery)", atLeast("the floor", pairFloor, pairContractcheck, 1)},
+	{"contractcheck with the full spec at least 4x faster than kin-openapi with the full spec", atLeast("kin-openapi", pairKinFull, pairFull, 4)},
+	{"contractcheck with the full spec at least 15x faster than libopenapi-validator (synchronous)", atLeast("libopenapi-validator", pairLibSync, pairFull, 15)},
+	{"contractcheck's pair with the full spec within 5% of its pair with the embedded contract", under(pairFull, pairContractcheck, 1.05)},
 	{"contractcheck at most 16 allocations per pair", func(res results) (string, bool, bool) {
 		s := res[pairContractcheck]
 		if s == nil || len(s.allocs) == 0 {
@@ -122,6 +133,7 @@ var targets = []target{
 	}},
 	{"embedded contract in under 5% of the full spec's load, both with `validate.Load`", under(embeddedLoad, fullLoad, 0.05)},
 	{"embedded contract as `validate.Embedded` loads it in under 5% of the full spec's `validate.LoadFile` (main module)", under(embeddedLoadPlain, fullLoadPlain, 0.05)},
+	{"`validate.Load` of the full spec faster than kin-openapi's load + validate + router", under(fullLoad, fullLoadKin, 1)},
 }
 
 // atLeast is the target "slow (named name) takes at least min times as long
