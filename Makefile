@@ -7,7 +7,7 @@ SMOKETIME ?= 10s
 BENCHTIME ?= 1s
 COUNT     ?= 6
 PROFILE_DIR ?= $(or $(TMPDIR),/tmp)/contractcheck-profile
-PROFILE_SPEC ?= $(wildcard $(CURDIR)/../shared/specs/twilio_conversations_v1.json)
+PROFILE_SPEC ?= $(CURDIR)/bench/testdata/twilio_conversations_v1.json
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
 .PHONY: all build demo test test-ci beam-test browser-test bench bench-peers bench-audit bench-worst profile-audit fuzz fuzz-smoke clean
@@ -86,7 +86,7 @@ bench-audit: build
 
 ## profile-audit: a CPU profile of check --quiet (BenchmarkAudit, three
 ## runs) on a 100 MiB HAR of the documentation's example pair, generated once
-## in PROFILE_DIR, against Twilio's full spec when ../shared/specs has it
+## in PROFILE_DIR, against Twilio's full spec (bench/testdata)
 ## (PROFILE_SPEC= for the embedded contract); prints pprof's top by
 ## cumulative time (the stages) and by own time
 profile-audit:

@@ -11,7 +11,7 @@
 # temporary directory that is removed however the script ends. Run by `make
 # bench-audit`. SIZES overrides the sizes of the mixed HARs ("100MiB 1GiB"),
 # VALID the size of the valid ones ("100MiB"; "" skips them), SPEC the full
-# spec (../shared/specs/twilio_conversations_v1.json; its rows are left out
+# spec (bench/testdata/twilio_conversations_v1.json; its rows are left out
 # when it is missing), TIME_BIN the GNU time to use (when it is missing,
 # auditbench measure reads the rusage of the child instead).
 set -eu
@@ -19,7 +19,7 @@ bin=$1
 go=${GO:-go}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
-spec=${SPEC-../shared/specs/twilio_conversations_v1.json}
+spec=${SPEC-bench/testdata/twilio_conversations_v1.json}
 $go build -o "$dir/auditbench" ./internal/auditbench
 
 timebin=${TIME_BIN:-/usr/bin/time}
