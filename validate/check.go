@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -169,7 +170,8 @@ func (c *checker) add(f Finding) {
 	f.Want = c.redact(f.Want)
 	f.Got = c.redact(f.Got)
 	f.Hint = c.redact(f.Hint)
-	f.Location = c.redact(f.Location)
+	f.Location.Name = c.redact(f.Location.Name)
+	f.Location.Pointer = c.redact(f.Location.Pointer)
 	c.findings = append(c.findings, f)
 }
 
@@ -179,25 +181,11 @@ func (c *checker) add(f Finding) {
 func sortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
-		if ra, rb := sectionRank(a.Location), sectionRank(b.Location); ra != rb {
-			return ra < rb
-		}
-		if a.Location != b.Location {
-			return a.Location < b.Location
+		if c := a.Location.Compare(b.Location); c != 0 {
+			return c < 0
 		}
 		return ruleIndex[a.Rule] < ruleIndex[b.Rule]
 	})
-}
-
-var sectionOrder = []string{"request.path", "request.query", "request.header", "request.body", "request", "response.status", "response.header", "response.body", "response"}
-
-func sectionRank(loc string) int {
-	for i, s := range sectionOrder {
-		if strings.HasPrefix(loc, s) {
-			return i
-		}
-	}
-	return len(sectionOrder)
 }
 
 // checkParams checks the path, query and header parameters. A gate judges
@@ -281,11 +269,14 @@ func (c *checker) checkParams() {
 }
 
 // paramLocation is where a parameter is in the request.
-func paramLocation(pr *param) string {
-	if pr.in == "header" {
-		return "request.header/" + pr.name
+func paramLocation(pr *param) Location {
+	switch pr.in {
+	case "header":
+		return Location{Part: PartRequestHeader, Name: pr.name}
+	case "query":
+		return Location{Part: PartRequestQuery, Pointer: "/" + escapeToken(pr.name)}
 	}
-	return "request." + pr.in + "#/" + escapeToken(pr.name)
+	return Location{Part: PartRequestPath, Pointer: "/" + escapeToken(pr.name)}
 }
 
 // escapeToken escapes a JSON pointer reference token.
@@ -318,7 +309,7 @@ func (c *checker) checkRequestBody() {
 			got = "no Content-Type"
 		}
 		want := mediaList(bp.media)
-		c.add(Finding{Rule: RuleRequestContentType, Location: "request.header/Content-Type",
+		c.add(Finding{Rule: RuleRequestContentType, Location: Location{Part: PartRequestHeader, Name: "Content-Type"},
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
 			Spec: c.op.anchors[AnchorRequestBody]})
@@ -348,10 +339,10 @@ func (c *checker) checkRequestBody() {
 	case mp.json && mp.schema != nil && c.gating:
 		c.failed = !c.scan.judge(mp, body, false, false)
 	case mp.json && mp.schema != nil:
-		v, ok := c.decodeJSON(body, "request.body", RuleType, c.op.anchors[AnchorRequestBody])
+		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[AnchorRequestBody])
 		if ok {
 			if err := mp.schema.Validate(v); err != nil {
-				c.schemaFindings(err, "request.body", v, nil)
+				c.schemaFindings(err, Location{Part: PartRequestBody}, v, nil)
 			}
 		}
 	}
@@ -437,9 +428,9 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	}
 	for _, pair := range pairs {
 		if pair.problem != "" && c.room(RuleFormSyntax) {
-			loc := "request.body"
+			loc := Location{Part: PartRequestBody}
 			if !pair.inKey {
-				loc += "#/" + escapeToken(pair.key)
+				loc.Pointer = "/" + escapeToken(pair.key)
 			}
 			c.add(Finding{Rule: RuleFormSyntax, Location: loc,
 				Message: "the form body is not well formed: " + pair.problem,
@@ -467,12 +458,12 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 		f := fp.list[pv.field]
 		key := f.name
 		vals := fs.values(pv.field)
-		loc := "request.body#/" + escapeToken(key)
+		loc := Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)}
 		if f.kind == kindArray {
 			items := make([]any, 0, len(vals))
 			ok := true
 			for i, s := range vals {
-				x, good := c.decodeText(f.items, s, loc+"/"+fmt.Sprint(i), fmt.Sprintf("%s[%d]", key, i), f.ptr+"/items")
+				x, good := c.decodeText(f.items, s, loc.At(loc.Pointer+"/"+strconv.Itoa(i)), fmt.Sprintf("%s[%d]", key, i), f.ptr+"/items")
 				ok = ok && good
 				items = append(items, x)
 			}
@@ -500,7 +491,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	}
 	if mp.schema != nil {
 		if err := mp.schema.Validate(instance); err != nil {
-			c.schemaFindings(err, "request.body", instance, undecodable)
+			c.schemaFindings(err, Location{Part: PartRequestBody}, instance, undecodable)
 		}
 	}
 }
@@ -525,7 +516,7 @@ func (c *checker) unknownKey(fp *formPlan, key string) {
 	if !c.room(RuleFormUnknownKey) {
 		return
 	}
-	f := Finding{Rule: RuleFormUnknownKey, Location: "request.body#/" + escapeToken(key),
+	f := Finding{Rule: RuleFormUnknownKey, Location: Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)},
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + strings.Join(fp.names, ", "),
 		Got:     c.quote(key),
@@ -547,7 +538,7 @@ func (c *checker) unknownKey(fp *formPlan, key string) {
 // decodeText decodes the text of a form value, query or header parameter
 // into the JSON value its schema type asks for. A value that cannot be
 // decoded is reported and ok is false.
-func (c *checker) decodeText(kind valueKind, s, loc, name, schemaPtr string) (v any, ok bool) {
+func (c *checker) decodeText(kind valueKind, s string, loc Location, name, schemaPtr string) (v any, ok bool) {
 	var want, hint string
 	switch kind {
 	case kindInteger:
@@ -618,7 +609,7 @@ func isJSONNumber(s string) bool {
 
 // decodeJSON decodes a JSON body; a body that is not well-formed UTF-8 JSON is
 // reported under rule.
-func (c *checker) decodeJSON(body []byte, section, rule string, spec SpecPos) (any, bool) {
+func (c *checker) decodeJSON(body []byte, section Location, rule string, spec SpecPos) (any, bool) {
 	bad := func(msg, hint string) (any, bool) {
 		c.add(Finding{Rule: rule, Location: section,
 			Message: "the body is not well-formed JSON: " + msg,
@@ -675,14 +666,14 @@ func (c *checker) checkResponse() {
 			codes = append(codes, r.code)
 		}
 		if broken := c.requestErrors(); len(broken) > 0 && res.Status >= 400 && res.Status < 500 {
-			c.add(Finding{Rule: RuleResponseRefused, Location: "response.status",
+			c.add(Finding{Rule: RuleResponseRefused, Location: Location{Part: PartResponseStatus},
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
 				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[AnchorResponses]})
 			return
 		}
-		c.add(Finding{Rule: RuleResponseStatus, Location: "response.status",
+		c.add(Finding{Rule: RuleResponseStatus, Location: Location{Part: PartResponseStatus},
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
 			Hint: c.statusHint(res), Spec: c.op.anchors[AnchorResponses]})
@@ -703,7 +694,7 @@ func (c *checker) checkResponse() {
 func (c *checker) requestErrors() []string {
 	var errs []Finding
 	for _, f := range c.findings {
-		if f.Severity == SeverityError && strings.HasPrefix(f.Location, "request") {
+		if f.Severity == SeverityError && f.Location.Part.Request() {
 			errs = append(errs, f)
 		}
 	}
@@ -713,7 +704,7 @@ func (c *checker) requestErrors() []string {
 	for _, f := range errs {
 		if !seen[f.Rule] {
 			seen[f.Rule] = true
-			out = append(out, f.Rule+" at "+f.Location)
+			out = append(out, f.Rule+" at "+f.Location.String())
 		}
 	}
 	return out
@@ -752,7 +743,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 		vals := c.ex.Response.Header[hp.canon]
 		if len(vals) == 0 {
 			if hp.required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Location: "response.header/" + hp.name,
+				c.add(Finding{Rule: RuleRequired, Location: Location{Part: PartResponseHeader, Name: hp.name},
 					Message: "the header " + hp.name + " is required but missing",
 					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.pos(hp.ptr)})
 			}
@@ -771,7 +762,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 				}
 				continue
 			}
-			loc := "response.header/" + hp.name
+			loc := Location{Part: PartResponseHeader, Name: hp.name}
 			var v any = s
 			switch hp.kind {
 			case kindBoolean, kindInteger, kindNumber:
@@ -789,7 +780,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 }
 
 // headerValue decodes a header value of a boolean or numeric header.
-func (c *checker) headerValue(hp *headerPlan, s, loc string) (any, bool) {
+func (c *checker) headerValue(hp *headerPlan, s string, loc Location) (any, bool) {
 	switch hp.kind {
 	case kindBoolean:
 		if s == "true" || s == "false" {
@@ -835,7 +826,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		if ct == "" {
 			got = "no Content-Type"
 		}
-		c.add(Finding{Rule: RuleResponseType, Location: "response.header/Content-Type",
+		c.add(Finding{Rule: RuleResponseType, Location: Location{Part: PartResponseHeader, Name: "Content-Type"},
 			Message: "the response's Content-Type is not the documented media type",
 			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
 			Spec: c.p.doc.pos(rp.ptr + "/content")})
@@ -861,13 +852,13 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		c.respObject = firstNonSpace(res.Body) == '{'
 		return
 	}
-	v, ok := c.decodeJSON(res.Body, "response.body", RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))
+	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))
 	if !ok {
 		return
 	}
 	if mp.schema != nil {
 		if err := mp.schema.Validate(v); err != nil {
-			c.schemaFindings(err, "response.body", v, nil)
+			c.schemaFindings(err, Location{Part: PartResponseBody}, v, nil)
 		}
 	}
 	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {

@@ -228,7 +228,7 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 	secrets := ex.Secrets()
 	return catalogued(Finding{
 		Rule:     RuleUnmatched,
-		Location: "request",
+		Location: Location{Part: PartRequest},
 		Message:  "no operation of the contract describes this exchange: " + Redact(res.Skip, secrets),
 		Want:     "an operation of " + p.doc.file,
 		Got:      ex.Request.Method + " " + Redact(requestPath(ex.Request.URL), secrets),

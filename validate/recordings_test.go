@@ -508,7 +508,7 @@ func TestRecordingsRedactSecrets(t *testing.T) {
 			for file, results := range allChecked(t, plan) {
 				for _, res := range results {
 					for _, f := range res.Findings {
-						for _, s := range []string{f.Rule, f.Location, f.Message, f.Want, f.Got, f.Hint} {
+						for _, s := range []string{f.Rule, f.Location.String(), f.Message, f.Want, f.Got, f.Hint} {
 							for _, secret := range secrets {
 								assert.NotContains(t, s, secret, "%s: a finding shows a secret: %s", file, f)
 							}

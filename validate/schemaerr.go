@@ -20,14 +20,14 @@ var sidPattern = regexp.MustCompile(`^\^([A-Z]{2})\[0-9a-fA-F\]\{32\}\$$`)
 // is the part of the exchange the value is, such as "request.body";
 // instance is the value that was validated. skipRequired names fields that
 // are present but could not be decoded, already reported.
-func (c *checker) schemaFindings(err error, section string, instance any, skipRequired map[string]bool) {
+func (c *checker) schemaFindings(err error, section Location, instance any, skipRequired map[string]bool) {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		c.add(Finding{Rule: RuleConstraint, Location: section,
 			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[AnchorOperation]})
 		return
 	}
-	seen := map[string]bool{}
+	seen := map[ruleAt]bool{}
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		kw := lastToken(e.KeywordLocation)
@@ -43,7 +43,7 @@ func (c *checker) schemaFindings(err error, section string, instance any, skipRe
 }
 
 // keywordFinding reports one failing keyword.
-func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section string, instance any, skipRequired, seen map[string]bool) {
+func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, section Location, instance any, skipRequired map[string]bool, seen map[ruleAt]bool) {
 	kwPtr := keywordPointer(e.AbsoluteKeywordLocation)
 	schemaPtr := parentPointer(kwPtr)
 	doc := c.p.doc
@@ -51,7 +51,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 	value, _ := lookupInstance(instance, e.InstanceLocation)
 	loc := section
 	if e.InstanceLocation != "" {
-		loc = section + "#" + e.InstanceLocation
+		loc = section.At(section.Pointer + e.InstanceLocation)
 	}
 	name := fieldName(section, e.InstanceLocation)
 	f := Finding{Location: loc, Spec: doc.pos(kwPtr), Got: c.show(value)}
@@ -105,7 +105,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 			}
 			g := f
 			g.Rule = RuleRequired
-			g.Location = section + "#" + joinPointer(e.InstanceLocation, r)
+			g.Location = section.At(section.Pointer + joinPointer(e.InstanceLocation, r))
 			g.Message = fmt.Sprintf("%s is required but missing", r)
 			g.Want = r + " present"
 			g.Got = "missing"
@@ -135,8 +135,8 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 // addOnce adds a finding unless one of the same rule at the same location was
 // added through the same error tree (a short SID fails both its length and
 // its pattern: one finding).
-func (c *checker) addOnce(f Finding, seen map[string]bool) {
-	key := f.Rule + "\x00" + f.Location
+func (c *checker) addOnce(f Finding, seen map[ruleAt]bool) {
+	key := ruleAt{f.Rule, f.Location}
 	if seen[key] {
 		return
 	}
@@ -144,8 +144,14 @@ func (c *checker) addOnce(f Finding, seen map[string]bool) {
 	c.add(f)
 }
 
+// ruleAt is a rule at a location.
+type ruleAt struct {
+	rule string
+	loc  Location
+}
+
 // sidFinding reports a value that is not a SID of the given prefix.
-func (c *checker) sidFinding(loc, name, prefix string, value any, spec SpecPos) Finding {
+func (c *checker) sidFinding(loc Location, name, prefix string, value any, spec SpecPos) Finding {
 	f := Finding{
 		Rule: RuleSIDFormat, Location: loc, Spec: spec,
 		Want: fmt.Sprintf("%s followed by 32 hex digits, 34 characters (^%s[0-9a-fA-F]{32}$)", prefix, prefix),
@@ -259,18 +265,20 @@ func lookupInstance(v any, ptr string) (any, bool) {
 // fieldName names the value at an instance location for a message:
 // "Configuration.FlowSid", "configuration.url", "Configuration.Filters[1]",
 // or the section itself.
-func fieldName(section, instLoc string) string {
+func fieldName(section Location, instLoc string) string {
 	toks := splitPointer(instLoc)
 	if len(toks) == 0 {
-		switch {
-		case strings.HasPrefix(section, "request.body"):
+		switch section.Part {
+		case PartRequestBody:
 			return "the request body"
-		case strings.HasPrefix(section, "response.body"):
+		case PartResponseBody:
 			return "the response body"
-		case strings.HasPrefix(section, "response.header/"), strings.HasPrefix(section, "request.header/"):
-			return section[strings.IndexByte(section, '/')+1:]
+		case PartResponseHeader, PartRequestHeader:
+			if section.Name != "" {
+				return section.Name
+			}
 		}
-		return section
+		return section.String()
 	}
 	var b strings.Builder
 	for i, t := range toks {
@@ -439,8 +447,8 @@ func formatHint(format string, value any) string {
 	return ""
 }
 
-func requiredHint(section, name string) string {
-	if strings.HasPrefix(section, "request.body") {
+func requiredHint(section Location, name string) string {
+	if section.Part == PartRequestBody {
 		return "add " + name + "=… to the form body"
 	}
 	return ""

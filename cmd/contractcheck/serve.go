@@ -175,7 +175,7 @@ func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 		if i == 0 {
 			sep = ":"
 		}
-		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, escape.Line(f.Rule), escape.Line(f.Location))
+		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, escape.Line(f.Rule), escape.Line(f.Location.String()))
 	}
 	if more > 0 {
 		fmt.Fprintf(&b, "; and %d more", more)

@@ -27,7 +27,7 @@ import (
 // the SHA-256 of rule, location, operation and shape.
 func Of(f validate.Finding, operation, shape string) string {
 	h := sha256.New()
-	for _, s := range [...]string{f.Rule, f.Location, operation, shape} {
+	for _, s := range [...]string{f.Rule, f.Location.String(), operation, shape} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

@@ -321,7 +321,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.opts.Enforce {
 		res := p.opts.Plan.CheckRequest(st.ex)
-		if hasError(res.Findings, "") {
+		if hasError(res.Findings, false) {
 			st.checked, st.action = true, RefusedRequest
 			p.problem(w, st, http.StatusBadRequest, "The request breaks the contract", detail(res), res)
 			// The exchange as the client got it, as check judges its
@@ -403,7 +403,7 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	// Headers are always checked, CORS among them; a body that is not held is
 	// not judged either way.
 	st.result, st.checked = p.opts.Plan.CheckUnread(st.ex, st.unread), true
-	if p.opts.Enforce && hasError(st.result.Findings, "response") {
+	if p.opts.Enforce && hasError(st.result.Findings, true) {
 		return errRefused
 	}
 	return nil
@@ -486,11 +486,11 @@ func (p *Proxy) problem(w http.ResponseWriter, st *state, status int, title, det
 	st.ex.Response = validate.Response{Status: status, Header: h.Clone(), Body: body}
 }
 
-// hasError reports whether a finding of error severity is located under
-// prefix ("" for anywhere).
-func hasError(findings []validate.Finding, prefix string) bool {
+// hasError reports whether a finding of error severity is located anywhere,
+// or in the response when inResponse is true.
+func hasError(findings []validate.Finding, inResponse bool) bool {
 	for _, f := range findings {
-		if f.Severity == validate.SeverityError && strings.HasPrefix(f.Location, prefix) {
+		if f.Severity == validate.SeverityError && (!inResponse || f.Location.Part.Response()) {
 			return true
 		}
 	}
@@ -502,7 +502,7 @@ func hasError(findings []validate.Finding, prefix string) bool {
 func responseSide(res validate.Result) validate.Result {
 	var out validate.Result
 	for _, f := range res.Findings {
-		if strings.HasPrefix(f.Location, "response") {
+		if f.Location.Part.Response() {
 			out.Findings = append(out.Findings, f)
 			if n := res.Omitted[f.Rule]; n > 0 && out.Omitted[f.Rule] == 0 {
 				if out.Omitted == nil {
@@ -520,7 +520,7 @@ func responseSide(res validate.Result) validate.Result {
 func detail(res validate.Result) string {
 	for _, f := range res.Findings {
 		if f.Severity == validate.SeverityError {
-			d := f.Location + ": " + f.Message
+			d := f.Location.String() + ": " + f.Message
 			if n := len(res.Findings) - 1 + res.OmittedCount(); n > 0 {
 				d += fmt.Sprintf(" (and %d more finding", n)
 				if n > 1 {
