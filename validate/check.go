@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -159,11 +159,6 @@ func (c *checker) add(f Finding) {
 	if !c.room(f.Rule) {
 		return
 	}
-	if c.perRule == nil {
-		c.perRule = map[string]int{}
-	}
-	c.perRule[f.Rule]++
-	f = catalogued(f)
 	// The values were redacted whole before they were shortened and quoted
 	// (checker.quote); this hides what the rest of the text may hold.
 	f.Message = c.redact(f.Message)
@@ -172,20 +167,56 @@ func (c *checker) add(f Finding) {
 	f.Hint = c.redact(f.Hint)
 	f.Location.Name = c.redact(f.Location.Name)
 	f.Location.Pointer = c.redact(f.Location.Pointer)
-	c.findings = append(c.findings, f)
+	c.keep(f)
+}
+
+// addContract records a finding whose strings hold only the contract's
+// words and names (no text of the exchange), which need no redaction.
+func (c *checker) addContract(f Finding) {
+	if c.room(f.Rule) {
+		c.keep(f)
+	}
+}
+
+// keep records a finding that add or addContract let in.
+func (c *checker) keep(f Finding) {
+	if c.perRule == nil {
+		c.perRule = map[string]int{}
+		c.findings = make([]Finding, 0, 16)
+	}
+	c.perRule[f.Rule]++
+	c.findings = append(c.findings, catalogued(f))
 }
 
 // sortFindings orders findings by where they are in the exchange (request
 // path, query, headers, body; response status, headers, body), then by
 // location and the catalogue's order of rules.
 func sortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if c := a.Location.Compare(b.Location); c != 0 {
-			return c < 0
+	// Findings are large: sort their indices, then move each finding once.
+	var buf [64]int
+	order := buf[:0]
+	for i := range fs {
+		order = append(order, i)
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		if c := fs[i].Location.Compare(fs[j].Location); c != 0 {
+			return c
 		}
-		return ruleIndex[a.Rule] < ruleIndex[b.Rule]
+		return ruleIndex[fs[i].Rule] - ruleIndex[fs[j].Rule]
 	})
+	// Follow each cycle of the permutation: fs[j] takes fs[order[j]].
+	for i := range order {
+		if order[i] < 0 || order[i] == i {
+			continue
+		}
+		tmp, j := fs[i], i
+		for order[j] != i {
+			k := order[j]
+			fs[j], order[j] = fs[k], -1
+			j = k
+		}
+		fs[j], order[j] = tmp, -1
+	}
 }
 
 // checkParams checks the path, query and header parameters. A gate judges
@@ -518,10 +549,10 @@ func (c *checker) unknownKey(fp *formPlan, key string) {
 	}
 	f := Finding{Rule: RuleFormUnknownKey, Location: Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)},
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
-		Want:    "one of " + strings.Join(fp.names, ", "),
+		Want:    "one of " + fp.nearNames().list,
 		Got:     c.quote(key),
 		Spec:    c.op.anchors[AnchorRequestSchema]}
-	near := suggest(key, fp.names)
+	near := fp.nearNames().suggest(key)
 	switch {
 	case len(near) == 0:
 		f.Hint = "remove it: the server ignores fields it does not know"

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -86,6 +87,15 @@ type formPlan struct {
 	list   []*formField   // the fields in the order of names
 	index  map[string]int // field name → index in list
 	open   bool           // additionalProperties allows undocumented keys
+
+	nearOnce sync.Once
+	near     *nearNames // names folded for suggestions, on the first unknown key
+}
+
+// nearNames returns the field names folded for suggestions.
+func (fp *formPlan) nearNames() *nearNames {
+	fp.nearOnce.Do(func() { fp.near = newNearNames(fp.names) })
+	return fp.near
 }
 
 // number lists the fields in the order of their names, by index.

@@ -121,7 +121,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		return nil, fail(0, "the document cannot be read as JSON: %v", err)
 	}
 	doc := &document{file: file, tree: tree, root: info.RootNode}
-	p := &Plan{doc: doc, version: info.Version}
+	p := &Plan{doc: doc, version: info.Version, keywords: new(sync.Map)}
 	if t, ok := doc.object("/info")["title"].(string); ok {
 		p.title = t
 	}

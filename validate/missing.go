@@ -98,7 +98,8 @@ func (c *checker) checkListed(lp *listedProps, v any, ptr string) {
 			val, ok := v[name]
 			at := joinPointer(ptr, name)
 			if !ok {
-				c.add(Finding{Rule: RuleResponseMissing, Location: Location{Part: PartResponseBody, Pointer: at},
+				// The names and pointer are the contract's, and array indices.
+				c.addContract(Finding{Rule: RuleResponseMissing, Location: Location{Part: PartResponseBody, Pointer: at},
 					Message: "the response leaves out " + strconv.Quote(name) + ", a property the contract lists",
 					Want:    name + " present (null when it has no value)", Got: "absent",
 					Hint: "clients read every listed property; write null for one with no value rather than leaving it out",

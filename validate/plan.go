@@ -25,6 +25,9 @@ type Plan struct {
 	// operation of its own: the conversation-scoped webhook when the contract
 	// has it, otherwise the first operation.
 	main *operation
+	// keywords holds the failing schema keywords met so far, by jsonschema's
+	// absolute keyword location (see Plan.keyword).
+	keywords *sync.Map
 }
 
 // Result is what checking one exchange gives.

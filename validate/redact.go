@@ -150,6 +150,14 @@ func basicPassword(cred string) (pass string, ok bool) {
 //
 // Redact(Redact(s)) is Redact(s).
 func Redact(s string, secrets []string) string {
+	if plain(s, secrets) {
+		return s
+	}
+	return redactAll(s, secrets)
+}
+
+// redactAll is [Redact] without the test of [plain].
+func redactAll(s string, secrets []string) string {
 	if !slices.IsSortedFunc(secrets, func(a, b string) int { return len(b) - len(a) }) {
 		secrets = slices.Clone(secrets)
 		sortLongestFirst(secrets)
@@ -157,6 +165,69 @@ func Redact(s string, secrets []string) string {
 	s = redactExact(s, secrets)
 	s = redactEncoded(s, secrets)
 	return redactShapes(s)
+}
+
+// plain reports whether Redact would leave s as it is, in one pass over s:
+// it holds none of the secrets, and none of what the other steps look for
+// (a %XX escape or an escape character, "://", an authorization scheme's
+// name, "=", a JSON member's quote and colon, a run of 32 hex digits).
+func plain(s string, secrets []string) bool {
+	var seen byte // the classes of the bytes of s
+	run := 0      // the hex digits before s[i]
+	for i := 0; i < len(s); i++ {
+		cl := byteClass[s[i]]
+		seen |= cl
+		if cl&classHex != 0 {
+			run++
+			if cl&classB != 0 && (hasPrefixFold(s[i:], "basic") || hasPrefixFold(s[i:], "bearer")) {
+				return false
+			}
+			continue
+		}
+		if run == 32 || cl&classStop != 0 || cl&classColon != 0 && strings.HasPrefix(s[i+1:], "//") {
+			return false
+		}
+		run = 0
+	}
+	if run == 32 || seen&(classQuote|classColon) == classQuote|classColon {
+		return false
+	}
+	for _, secret := range secrets {
+		if secret != "" && strings.Contains(s, secret) {
+			return false
+		}
+	}
+	return true
+}
+
+// The classes of bytes that plain looks for.
+const (
+	classHex   = 1 << iota // 0-9 a-f A-F
+	classB                 // b or B, which starts Basic and Bearer
+	classStop              // % = \ & +: a step of Redact may apply
+	classQuote             // "
+	classColon             // :
+)
+
+var byteClass = func() (t [256]byte) {
+	for c := range 256 {
+		if hexDigits[c] {
+			t[c] |= classHex
+		}
+	}
+	t['b'] |= classB
+	t['B'] |= classB
+	for _, c := range `%=\&+` {
+		t[c] |= classStop
+	}
+	t['"'] |= classQuote
+	t[':'] |= classColon
+	return t
+}()
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // RedactURL is [Redact], which hides what a URL can hold (the password of

@@ -44,17 +44,15 @@ func (c *checker) schemaFindings(err error, section Location, instance any, skip
 
 // keywordFinding reports one failing keyword.
 func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, section Location, instance any, skipRequired map[string]bool, seen map[ruleAt]bool) {
-	kwPtr := keywordPointer(e.AbsoluteKeywordLocation)
-	schemaPtr := parentPointer(kwPtr)
-	doc := c.p.doc
-	schema := doc.object(schemaPtr)
+	k := c.p.keyword(e.AbsoluteKeywordLocation)
+	schema := k.schema
 	value, _ := lookupInstance(instance, e.InstanceLocation)
 	loc := section
 	if e.InstanceLocation != "" {
 		loc = section.At(section.Pointer + e.InstanceLocation)
 	}
 	name := fieldName(section, e.InstanceLocation)
-	f := Finding{Location: loc, Spec: doc.pos(kwPtr), Got: c.show(value)}
+	f := Finding{Location: loc, Spec: k.spec, Got: c.show(value)}
 
 	switch kw {
 	case "type":
@@ -78,8 +76,11 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 		f.Message = fmt.Sprintf("%s is %s, which the contract does not list", name, c.show(value))
 		f.Hint = enumHint(value, schema)
 	case "pattern", "minLength", "maxLength":
-		if m := sidPattern.FindStringSubmatch(str(schema["pattern"])); m != nil {
-			f = c.sidFinding(loc, name, m[1], value, doc.pos(joinPointer(schemaPtr, "pattern")))
+		if k.sidPrefix != "" {
+			if seen[ruleAt{RuleSIDFormat, loc}] {
+				return // a short SID fails its length and its pattern: one finding
+			}
+			f = c.sidFinding(loc, name, k.sidPrefix, value, k.sidSpec)
 			break
 		}
 		if kw == "pattern" {
@@ -132,6 +133,30 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 	c.addOnce(f, seen)
 }
 
+// keyword is what the findings of a failing schema keyword take from the
+// contract, worked out once per plan and keyword (see Plan.keyword).
+type keyword struct {
+	schema    map[string]any // the schema the keyword is in
+	spec      SpecPos        // the keyword's line
+	sidPrefix string         // the SID prefix, when the schema's pattern is a SID's
+	sidSpec   SpecPos        // the pattern's line, for a SID
+}
+
+// keyword returns the keyword at jsonschema's absolute keyword location.
+func (p *Plan) keyword(abs string) *keyword {
+	if k, ok := p.keywords.Load(abs); ok {
+		return k.(*keyword)
+	}
+	kwPtr := keywordPointer(abs)
+	schemaPtr := parentPointer(kwPtr)
+	k := &keyword{schema: p.doc.object(schemaPtr), spec: p.doc.pos(kwPtr)}
+	if m := sidPattern.FindStringSubmatch(str(k.schema["pattern"])); m != nil {
+		k.sidPrefix, k.sidSpec = m[1], p.doc.pos(joinPointer(schemaPtr, "pattern"))
+	}
+	got, _ := p.keywords.LoadOrStore(abs, k)
+	return got.(*keyword)
+}
+
 // addOnce adds a finding unless one of the same rule at the same location was
 // added through the same error tree (a short SID fails both its length and
 // its pattern: one finding).
@@ -154,17 +179,16 @@ type ruleAt struct {
 func (c *checker) sidFinding(loc Location, name, prefix string, value any, spec SpecPos) Finding {
 	f := Finding{
 		Rule: RuleSIDFormat, Location: loc, Spec: spec,
-		Want: fmt.Sprintf("%s followed by 32 hex digits, 34 characters (^%s[0-9a-fA-F]{32}$)", prefix, prefix),
+		Want:    prefix + " followed by 32 hex digits, 34 characters (^" + prefix + "[0-9a-fA-F]{32}$)",
+		Message: name + " is not " + sidArticle(prefix) + " SID",
 	}
 	s, ok := value.(string)
 	if !ok {
 		f.Got = c.show(value)
-		f.Message = fmt.Sprintf("%s is not %s SID", name, sidArticle(prefix))
 		return f
 	}
 	shown := c.redact(s)
-	f.Got = fmt.Sprintf("%s (%s)", quoteShort(shown), plural(len(s), "character", "characters"))
-	f.Message = fmt.Sprintf("%s is not %s SID", name, sidArticle(prefix))
+	f.Got = quoteShort(shown) + " (" + plural(len(s), "character", "characters") + ")"
 	f.Hint = sidHint(s, shown, prefix)
 	return f
 }
@@ -192,7 +216,7 @@ func sidHint(s, shown, prefix string) string {
 	case len(s) == 32 && allHex(s):
 		return fmt.Sprintf("the %s prefix is missing: write %s before the 32 hex digits", prefix, prefix)
 	case len(s) != 34:
-		return fmt.Sprintf("a SID has exactly 34 characters; this has %d (copied in full?)", len(s))
+		return "a SID has exactly 34 characters; this has " + strconv.Itoa(len(s)) + " (copied in full?)"
 	}
 	for i := 2; i < len(s); i++ {
 		if !isHex(s[i]) {
@@ -217,6 +241,9 @@ func allHex(s string) bool {
 // such as "mem://contract.json#/components/schemas/x/pattern".
 func keywordPointer(abs string) string {
 	_, frag, _ := strings.Cut(abs, "#")
+	if !strings.ContainsAny(frag, "%+") {
+		return frag
+	}
 	if p, err := url.PathUnescape(frag); err == nil {
 		return p
 	}
@@ -231,11 +258,7 @@ func parentPointer(ptr string) string {
 }
 
 func lastToken(ptr string) string {
-	toks := splitPointer(ptr)
-	if len(toks) == 0 {
-		return ""
-	}
-	return toks[len(toks)-1]
+	return unescapeToken(ptr[strings.LastIndexByte(ptr, '/')+1:])
 }
 
 // lookupInstance finds the value at a JSON pointer in a decoded JSON value:
