@@ -511,3 +511,17 @@ func (sc *jsonScanner) each(jv jsonValue, open byte, fn func(key []byte, val jso
 	}
 	return true
 }
+
+func isHex(c byte) bool { return hexDigits[c] }
+
+// hexDigits marks 0-9, a-f and A-F.
+var hexDigits = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+	}
+	return t
+}()
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+}

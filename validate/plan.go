@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
 // Plan is a compiled contract. [Load] builds it once: the path matchers, the
@@ -232,9 +233,9 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 	return catalogued(Finding{
 		Rule:     RuleUnmatched,
 		Location: Location{Part: PartRequest},
-		Message:  "no operation of the contract describes this exchange: " + Redact(res.Skip, secrets),
+		Message:  "no operation of the contract describes this exchange: " + redact.Text(res.Skip, secrets),
 		Want:     "an operation of " + p.doc.file,
-		Got:      ex.Request.Method + " " + Redact(requestPath(ex.Request.URL), secrets),
+		Got:      ex.Request.Method + " " + redact.Text(requestPath(ex.Request.URL), secrets),
 		Hint:     "check the method and path, or load a contract that describes this operation with --spec",
 		Spec:     p.RuleSpec(RuleUnmatched),
 	})

@@ -24,6 +24,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/recording"
 )
@@ -512,7 +513,7 @@ func TestRecordingsRedactSecrets(t *testing.T) {
 							for _, secret := range secrets {
 								assert.NotContains(t, s, secret, "%s: a finding shows a secret: %s", file, f)
 							}
-							if strings.Contains(s, validate.Redacted) {
+							if strings.Contains(s, redact.Redacted) {
 								redacted++
 							}
 						}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unsafe"
+
+	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
 // sbytes views a string's bytes without copying; they must not be written.
@@ -483,7 +485,7 @@ func basicUser(auth string) string {
 // basicUserBytes returns the user of a Basic Authorization header value,
 // decoded into buf when it is large enough.
 func basicUserBytes(auth string, buf []byte) []byte {
-	scheme, cred, found := splitCredentials(auth)
+	scheme, cred, found := redact.SplitCredentials(auth)
 	if !found || !strings.EqualFold(scheme, "Basic") {
 		return nil
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
 // maxShown is how many bytes of a value findings show before eliding it.
@@ -38,14 +40,14 @@ func quoteShort(s string) string { return strconv.Quote(shorten(s)) }
 // of an exchange goes through checker.show.
 func show(v any) string { return render(v, nil) }
 
-// redact hides the exchange's secrets in s (see [Redact]). Every value of
+// redact hides the exchange's secrets in s (see [redact.Text]). Every value of
 // the exchange a finding shows goes through it whole, before it is
 // shortened or quoted.
 func (c *checker) redact(s string) string {
 	if !c.haveSecrets {
 		c.secrets, c.haveSecrets = c.ex.Secrets(), true
 	}
-	return Redact(s, c.secrets)
+	return redact.Text(s, c.secrets)
 }
 
 // quote redacts a value of the exchange, then shortens and quotes it.

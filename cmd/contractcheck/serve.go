@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/contractcheck/contractcheck/internal/escape"
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/contracttest"
 	"github.com/contractcheck/contractcheck/validate/report"
@@ -185,4 +186,4 @@ func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 
 // shown is a value of an exchange as a log line shows it: redacted, then
 // escaped.
-func shown(s string) string { return escape.Line(validate.Redact(s, nil)) }
+func shown(s string) string { return escape.Line(redact.Text(s, nil)) }

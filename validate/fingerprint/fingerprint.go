@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -47,7 +48,7 @@ func Shape(ex *validate.Exchange) string {
 	if len(keys) > 0 {
 		secrets := ex.Secrets()
 		for i, k := range keys {
-			keys[i] = validate.Redact(k, secrets)
+			keys[i] = redact.Text(k, secrets)
 		}
 	}
 	return ex.Request.Method + " " + PathTemplate(ex.Request.URL) + " " + strings.Join(keys, ",")

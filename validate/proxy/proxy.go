@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -357,11 +358,11 @@ func (p *Proxy) clientFailed(w http.ResponseWriter, st *state, err error) {
 	st.action = ClientFailed
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		st.notChecked = "the client sent its request body too slowly: the server's read timeout passed (" + validate.Redact(err.Error(), st.ex.Secrets()) + ")"
+		st.notChecked = "the client sent its request body too slowly: the server's read timeout passed (" + redact.Text(err.Error(), st.ex.Secrets()) + ")"
 		p.problem(w, st, http.StatusRequestTimeout, "The request body came too slowly", st.notChecked, validate.Result{})
 		return
 	}
-	st.notChecked = "the client went away while sending its request body (" + validate.Redact(err.Error(), st.ex.Secrets()) + ")"
+	st.notChecked = "the client went away while sending its request body (" + redact.Text(err.Error(), st.ex.Secrets()) + ")"
 	p.problem(w, st, http.StatusBadRequest, "The request body could not be read", st.notChecked, validate.Result{})
 }
 
@@ -435,11 +436,11 @@ func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 		st.notChecked = "the client went away before the upstream answered"
 	case ctx.Err() != nil:
 		st.action = Stopped
-		st.notChecked = "the exchange was cut short before the upstream answered: " + validate.Redact(cause.Error(), st.ex.Secrets())
+		st.notChecked = "the exchange was cut short before the upstream answered: " + redact.Text(cause.Error(), st.ex.Secrets())
 		p.problem(w, st, http.StatusServiceUnavailable, "The proxy is stopping", st.notChecked, validate.Result{})
 	default:
 		st.action = UpstreamFailed
-		st.notChecked = "the upstream failed: " + validate.Redact(err.Error(), st.ex.Secrets())
+		st.notChecked = "the upstream failed: " + redact.Text(err.Error(), st.ex.Secrets())
 		p.problem(w, st, http.StatusBadGateway, "The upstream could not be reached", st.notChecked, validate.Result{})
 	}
 }

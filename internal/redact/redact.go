@@ -1,4 +1,7 @@
-package validate
+// Package redact hides secrets: the one place every value of an exchange
+// goes through before contractcheck shows it (in a finding, a report, a
+// recording, a log line or a terminal).
+package redact
 
 import (
 	"bytes"
@@ -10,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Redacted replaces a secret wherever contractcheck would otherwise print it.
@@ -50,21 +54,21 @@ func isSecretName(name string) bool {
 }
 
 // Secrets returns the credentials an exchange carries: the values of its
-// Authorization and similar headers, the password of Basic auth, the token of
-// Bearer auth, and the password of a URL's user information, longest first.
-// They are what [Redact] hides.
-func (ex *Exchange) Secrets() []string {
+// Authorization and similar headers (in any of headers), the password of
+// Basic auth, the token of Bearer auth, and the password of the request
+// URL's user information, longest first. They are what [Text] hides.
+func Secrets(requestURL string, headers ...http.Header) []string {
 	out := make([]string, 0, 4)
 	add := func(s string) {
 		if s = strings.TrimSpace(s); len(s) >= 4 {
 			out = append(out, s)
 		}
 	}
-	for _, h := range []http.Header{ex.Request.Header, ex.Response.Header} {
+	for _, h := range headers {
 		for _, name := range secretHeaders {
 			for _, v := range h[name] { // the names are canonical
 				add(v)
-				scheme, cred, ok := splitCredentials(v)
+				scheme, cred, ok := SplitCredentials(v)
 				if !ok {
 					continue
 				}
@@ -78,8 +82,8 @@ func (ex *Exchange) Secrets() []string {
 		}
 	}
 	// Only an authority with an @ has user information.
-	if strings.Contains(ex.Request.URL, "@") {
-		if u, err := url.Parse(ex.Request.URL); err == nil && u.User != nil {
+	if strings.Contains(requestURL, "@") {
+		if u, err := url.Parse(requestURL); err == nil && u.User != nil {
 			if pass, ok := u.User.Password(); ok {
 				add(pass)
 			}
@@ -95,10 +99,10 @@ func sortLongestFirst(secrets []string) {
 	slices.SortStableFunc(secrets, func(a, b string) int { return len(b) - len(a) })
 }
 
-// splitCredentials splits an Authorization value into its scheme and its
+// SplitCredentials splits an Authorization value into its scheme and its
 // credentials at the first run of HTTP white space (spaces and tabs, RFC
 // 9110's OWS); ok is false when there is none.
-func splitCredentials(v string) (scheme, cred string, ok bool) {
+func SplitCredentials(v string) (scheme, cred string, ok bool) {
 	v = strings.Trim(v, " \t")
 	i := strings.IndexAny(v, " \t")
 	if i < 0 {
@@ -114,7 +118,7 @@ func basicPassword(cred string) (pass string, ok bool) {
 	var buf [96]byte
 	var raw []byte
 	if n := base64.StdEncoding.DecodedLen(len(cred)); n <= len(buf) {
-		k, err := base64.StdEncoding.Decode(buf[:n], sbytes(cred))
+		k, err := base64.StdEncoding.Decode(buf[:n], unsafe.Slice(unsafe.StringData(cred), len(cred)))
 		if err != nil {
 			return "", false
 		}
@@ -125,11 +129,11 @@ func basicPassword(cred string) (pass string, ok bool) {
 			return "", false
 		}
 	}
-	_, p, ok := bytes.Cut(raw, colon)
+	_, p, ok := bytes.Cut(raw, []byte{':'})
 	return string(p), ok
 }
 
-// Redact hides secrets in s, and is the one function every value goes
+// Text hides secrets in s, and is the one function every value goes
 // through before contractcheck shows it (whole: before it is shortened or
 // quoted). It replaces with [Redacted]:
 //
@@ -148,15 +152,15 @@ func basicPassword(cred string) (pass string, ok bool) {
 //   - any percent-encoded text (a query parameter's value, a path segment)
 //     in which, once decoded (layer after layer), one of the above appears.
 //
-// Redact(Redact(s)) is Redact(s).
-func Redact(s string, secrets []string) string {
+// Text(Text(s)) is Text(s).
+func Text(s string, secrets []string) string {
 	if plain(s, secrets) {
 		return s
 	}
 	return redactAll(s, secrets)
 }
 
-// redactAll is [Redact] without the test of [plain].
+// redactAll is [Text] without the test of [plain].
 func redactAll(s string, secrets []string) string {
 	if !slices.IsSortedFunc(secrets, func(a, b string) int { return len(b) - len(a) }) {
 		secrets = slices.Clone(secrets)
@@ -167,7 +171,7 @@ func redactAll(s string, secrets []string) string {
 	return redactShapes(s)
 }
 
-// plain reports whether Redact would leave s as it is, in one pass over s:
+// plain reports whether Text would leave s as it is, in one pass over s:
 // it holds none of the secrets, and none of what the other steps look for
 // (a %XX escape or an escape character, "://", an authorization scheme's
 // name, "=", a JSON member's quote and colon, a run of 32 hex digits).
@@ -204,7 +208,7 @@ func plain(s string, secrets []string) bool {
 const (
 	classHex   = 1 << iota // 0-9 a-f A-F
 	classB                 // b or B, which starts Basic and Bearer
-	classStop              // % = \ & +: a step of Redact may apply
+	classStop              // % = \ & +: a step of Text may apply
 	classQuote             // "
 	classColon             // :
 )
@@ -230,13 +234,8 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// RedactURL is [Redact], which hides what a URL can hold (the password of
-// its user information, credential-named query parameters) wherever it
-// appears; it is kept for callers that say they redact a URL.
-func RedactURL(raw string, secrets []string) string { return Redact(raw, secrets) }
-
 // redactShapes hides what has the shape of a credential, whatever the
-// exchange: the steps of [Redact] but the exact secrets and the decoding.
+// exchange: the steps of [Text] but the exact secrets and the decoding.
 func redactShapes(s string) string {
 	s = redactUserinfo(s)
 	s = redactAuthScheme(s, "Basic")
@@ -388,7 +387,8 @@ func percentDecode(s string) (string, bool) {
 				b = make([]byte, 0, len(s))
 				b = append(b, s[:i]...)
 			}
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8) // two hex digits
+			b = append(b, byte(v))
 			i += 2
 			continue
 		}
@@ -637,23 +637,11 @@ func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
 }
 
-// WithoutSecrets returns a copy of the exchange fit to be written to a
-// recording: the values of its Authorization and similar headers are
+// Header returns h fit to be written to a recording: h itself, or a copy
+// of it in which the values of Authorization and similar fields are
 // [Redacted], except that Basic credentials keep their user (an account SID
-// is no secret, and rule pair.account needs it) with the password redacted,
-// and its URL has its secrets hidden as [Redact] hides them. Bodies are
-// shared with ex, not copied.
-func (ex *Exchange) WithoutSecrets() *Exchange {
-	out := *ex
-	out.Request.URL = Redact(ex.Request.URL, nil)
-	out.Request.Header = headerWithoutSecrets(ex.Request.Header)
-	out.Response.Header = headerWithoutSecrets(ex.Response.Header)
-	return &out
-}
-
-// headerWithoutSecrets returns h, or a copy of it with its secret fields
-// redacted.
-func headerWithoutSecrets(h http.Header) http.Header {
+// is no secret) with the password redacted.
+func Header(h http.Header) http.Header {
 	has := false
 	for _, name := range secretHeaders {
 		if _, ok := h[name]; ok {
@@ -675,7 +663,7 @@ func headerWithoutSecrets(h http.Header) http.Header {
 // credentialWithoutSecret redacts one credential header value: "Basic" keeps
 // its user, another scheme keeps its name.
 func credentialWithoutSecret(v string) string {
-	scheme, cred, ok := splitCredentials(v)
+	scheme, cred, ok := SplitCredentials(v)
 	if !ok || strings.ContainsAny(scheme, "=;") {
 		return Redacted
 	}
