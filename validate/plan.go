@@ -227,7 +227,7 @@ func (p *Plan) RuleSpec(id string) SpecPos {
 
 // Unmatched returns the finding of rule operation.unmatched for an exchange
 // that no operation of the contract describes; the CLI adds it with
-// --fail-on-unmatched.
+// --fail-on-unmatched (and its hint names the CLI's --spec).
 func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 	secrets := ex.Secrets()
 	return catalogued(Finding{
@@ -236,7 +236,7 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 		Message:  "no operation of the contract describes this exchange: " + redact.Text(res.Skip, secrets),
 		Want:     "an operation of " + p.doc.file,
 		Got:      ex.Request.Method + " " + redact.Text(requestPath(ex.Request.URL), secrets),
-		Hint:     "check the method and path, or load a contract that describes this operation with --spec",
+		Hint:     "check the method and path, or load a contract that describes this operation",
 		Spec:     p.RuleSpec(RuleUnmatched),
 	})
 }
