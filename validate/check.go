@@ -92,11 +92,12 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	}
 	st := pairScans.Get().(*pairScan)
 	defer st.release()
-	c := checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	c := &st.c
+	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	if c.gate(withResponse) {
 		return Result{Operation: op.id}
 	}
-	c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
 }
 
@@ -112,10 +113,10 @@ func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withRespons
 // run applies the rules, those that need a body the checker may not read
 // aside. A gate (c.gating) stops at the first rule that fails.
 func (c *checker) run(withResponse bool) Result {
-	wp := c.op.webhook
+	own := c.op.own
 	c.checkParams()
-	if wp != nil && !c.failed {
-		wp.checkPath(c)
+	if own != nil && !c.failed {
+		own.checkPath(c)
 	}
 	if !c.failed {
 		c.checkRequestBody()
@@ -125,8 +126,8 @@ func (c *checker) run(withResponse bool) Result {
 		if !c.failed {
 			c.checkCORS()
 		}
-		if wp != nil && c.unread == 0 && !c.failed {
-			wp.checkPair(c)
+		if own != nil && c.unread == 0 && !c.failed {
+			own.checkPair(c)
 		}
 	}
 	sortFindings(c.findings)
@@ -530,8 +531,8 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 // checkWords applies the operation's rules of the form's words to a body
 // read as its form.
 func (c *checker) checkWords() {
-	if wp := c.op.webhook; wp != nil && c.formOK && !c.failed {
-		wp.checkWords(c)
+	if own := c.op.own; own != nil && c.formOK && !c.failed {
+		own.checkWords(c)
 	}
 }
 
@@ -879,7 +880,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		return
 	}
 	if c.gating {
-		c.failed = !c.scan.judge(mp, res.Body, c.op.webhook != nil, res.Status >= 200 && res.Status < 300)
+		c.failed = !c.scan.judge(mp, res.Body, c.op.own != nil, res.Status >= 200 && res.Status < 300)
 		c.respObject = firstNonSpace(res.Body) == '{'
 		return
 	}
@@ -895,7 +896,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {
 		c.checkListed(mp.listed, v, "")
 	}
-	if _, c.respObject = v.(map[string]any); c.respObject && c.op.webhook != nil {
+	if _, c.respObject = v.(map[string]any); c.respObject && c.op.own != nil {
 		c.scan.recordProps(res.Body)
 	}
 }

@@ -46,7 +46,7 @@ type operation struct {
 	params    []*param
 	body      *bodyPlan // nil when the operation takes no body
 	responses []*responsePlan
-	webhook   *webhookPlan // the conversation-scoped webhook's own rules
+	own       ownRules // the operation's own rules, nil for most (see registerOwnRules)
 }
 
 // param is a compiled path, query or header parameter.
@@ -177,8 +177,8 @@ func compileOperation(doc *document, c *compiler, ref opRef) (*operation, []load
 	op.body = compileBody(doc, c, ref.ptr, problem)
 	op.responses = compileResponses(doc, c, ref.ptr, problem)
 	op.anchors = anchors(doc, op)
-	if op.id == webhookOperationID {
-		op.webhook = newWebhookPlan(doc, op)
+	if build := ownRulesByOperation[op.id]; build != nil {
+		op.own = build(doc, op)
 	}
 	return op, probs
 }

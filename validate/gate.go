@@ -21,6 +21,11 @@ type pairScan struct {
 	form      formScan
 	got       [len(webhookProps)]span
 	propsDone bool // got holds the response's properties, read whole
+
+	// c is the checker of the check. It lives here, pooled, because an
+	// operation's own rules take it through an interface, which would
+	// otherwise move it to the heap on every check.
+	c checker
 }
 
 var pairScans = sync.Pool{New: func() any { return new(pairScan) }}
@@ -46,6 +51,7 @@ func (st *pairScan) release() {
 	st.form.pairs = st.form.pairs[:0]
 	st.sc.b, st.form.plan = nil, nil
 	st.form.complete, st.propsDone = false, false
+	st.c = checker{}
 	pairScans.Put(st)
 }
 

@@ -331,3 +331,15 @@ func TestFullPathReadsWhatTheGateRead(t *testing.T) {
 	alone := testing.AllocsPerRun(50, func() { p.fullCheck(op, vals, ex, true) })
 	assert.Less(t, check, alone, "Check allocates %v, the full path alone %v", check, alone)
 }
+
+// TestCleanCheckAllocatesOnce: a clean pair costs one allocation (the
+// router's path values), however an operation's own rules take the checker.
+func TestCleanCheckAllocatesOnce(t *testing.T) {
+	if raceEnabled {
+		t.Skip("-race makes sync.Pool drop the pooled scan at random")
+	}
+	p := embeddedPlan(t)
+	ex := docsExchange()
+	require.Empty(t, p.Check(ex).Findings)
+	assert.LessOrEqual(t, testing.AllocsPerRun(100, func() { p.Check(ex) }), 1.0)
+}

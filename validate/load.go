@@ -149,7 +149,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	p.router = newRouter(p.ops, contractServers(doc))
 	p.main = p.ops[0]
 	for _, op := range p.ops {
-		if op.webhook != nil {
+		if op.own != nil {
 			p.main = op
 			break
 		}

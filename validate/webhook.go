@@ -22,6 +22,10 @@ func sbytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s))
 // words that no schema holds; webhookPlan checks them.
 const webhookOperationID = "CreateConversationScopedWebhook"
 
+func init() {
+	registerOwnRules(webhookOperationID, func(doc *document, op *operation) ownRules { return newWebhookPlan(doc, op) })
+}
+
 // The form fields and response properties the webhook's own rules read.
 const (
 	fieldTarget      = "Target"
