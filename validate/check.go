@@ -453,7 +453,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	instance := map[string]any{}
 	undecodable := map[string]bool{}
 	unknown := map[string]bool{}
-	var pairs []formPair
+	var pairs []rawPair
 	if !fs.complete || fs.plan != fp {
 		fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
 		pairs = decodeForm(string(body))
@@ -479,7 +479,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			}
 			continue
 		}
-		fs.pairs = append(fs.pairs, formValue{field, sbytes(pair.value)})
+		fs.pairs = append(fs.pairs, fieldValue{field, sbytes(pair.value)})
 	}
 	seen := make([]bool, len(fp.list))
 	for _, pv := range fs.pairs {
@@ -544,7 +544,7 @@ func truncateList(s []string, n int) []string {
 }
 
 // unknownKey reports a form key the contract does not document.
-func (c *checker) unknownKey(fp *formPlan, key string) {
+func (c *checker) unknownKey(fp *formTable, key string) {
 	if !c.room(RuleFormUnknownKey) {
 		return
 	}

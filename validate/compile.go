@@ -73,18 +73,24 @@ type mediaPlan struct {
 	mediaType string // lower case, without parameters; may hold a * wildcard
 	schema    *jsonschema.Schema
 	ptr       string       // JSON pointer of the schema, after $refs
-	form      *formPlan    // for application/x-www-form-urlencoded
+	form      *formTable   // for application/x-www-form-urlencoded
 	json      bool         // application/json or +json
 	fast      *gateSchema  // the schema for the gate; nil when beyond it
 	formGate  *formGate    // the form for the gate; nil when beyond it
 	listed    *listedProps // what a response schema lists (response.missing-property); nil for nothing
 }
 
-// formPlan is the field table of a form-encoded body.
-type formPlan struct {
-	fields map[string]*formField
+// formTable is the compiled field table of a form-encoded body: its
+// documented fields (tableField) by name, for the checker. The form types,
+// from the contract to the wire: formTable and tableField (compiled at load),
+// formGate (their schemas compiled for the gate), FormBody and FormField
+// (what a tool such as probe reads of them), rawPair (a key=value pair as
+// decodeForm reads it from a body), fieldValue and formScan (the documented
+// pairs of one body, scanned once).
+type formTable struct {
+	fields map[string]*tableField
 	names  []string       // sorted, for suggestions
-	list   []*formField   // the fields in the order of names
+	list   []*tableField  // the fields in the order of names
 	index  map[string]int // field name → index in list
 	open   bool           // additionalProperties allows undocumented keys
 
@@ -93,13 +99,13 @@ type formPlan struct {
 }
 
 // nearNames returns the field names folded for suggestions.
-func (fp *formPlan) nearNames() *nearNames {
+func (fp *formTable) nearNames() *nearNames {
 	fp.nearOnce.Do(func() { fp.near = newNearNames(fp.names) })
 	return fp.near
 }
 
 // number lists the fields in the order of their names, by index.
-func (fp *formPlan) number() {
+func (fp *formTable) number() {
 	for i, name := range fp.names {
 		fp.index[name] = i
 		fp.list = append(fp.list, fp.fields[name])
@@ -108,7 +114,7 @@ func (fp *formPlan) number() {
 
 // lookup finds a documented field by name: a few names are compared in
 // turn, more through the map.
-func (fp *formPlan) lookup(key []byte) (int, bool) {
+func (fp *formTable) lookup(key []byte) (int, bool) {
 	if len(fp.list) > smallTable {
 		i, ok := fp.index[bstr(key)]
 		return i, ok
@@ -125,8 +131,8 @@ func (fp *formPlan) lookup(key []byte) (int, bool) {
 // each is faster than hashing it.
 const smallTable = 12
 
-// formField is one documented key of a form body.
-type formField struct {
+// tableField is one documented key of a formTable, compiled for checking.
+type tableField struct {
 	name  string
 	kind  valueKind
 	items valueKind // for arrays
@@ -305,8 +311,8 @@ func isJSONMediaType(mt string) bool {
 }
 
 // newFormPlan builds the field table of a form body from its schema.
-func newFormPlan(doc *document, ptr string) *formPlan {
-	fp := &formPlan{fields: map[string]*formField{}, index: map[string]int{}}
+func newFormPlan(doc *document, ptr string) *formTable {
+	fp := &formTable{fields: map[string]*tableField{}, index: map[string]int{}}
 	defer fp.number()
 	if ptr == "" {
 		fp.open = true
@@ -319,7 +325,7 @@ func newFormPlan(doc *document, ptr string) *formPlan {
 		if err != nil {
 			fptr = joinPointer(ptr, "properties", name)
 		}
-		f := &formField{name: name, ptr: fptr}
+		f := &tableField{name: name, ptr: fptr}
 		f.kind, f.items = kindsOf(doc, fptr)
 		fp.fields[name] = f
 		fp.names = append(fp.names, name)

@@ -6,10 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// formPair is one key=value pair of an application/x-www-form-urlencoded
-// body, decoded. Decoding is lenient: a bad escape is kept as it was written
+// rawPair is one key=value pair of an application/x-www-form-urlencoded
+// body as decodeForm reads it, documented or not, decoded. Decoding is lenient: a bad escape is kept as it was written
 // and reported in problem, so that one broken field does not hide the rest.
-type formPair struct {
+type rawPair struct {
 	key, value string
 	raw        string // the pair as written, for reports
 	problem    string // what is wrong with the pair's encoding, if anything
@@ -22,11 +22,11 @@ type formPair struct {
 // an empty value), + is a space and %XX a byte. Empty pairs are skipped.
 // Unlike that parser it reports bad percent escapes and invalid UTF-8
 // instead of passing them through silently.
-func decodeForm(body string) []formPair {
+func decodeForm(body string) []rawPair {
 	if body == "" {
 		return nil
 	}
-	pairs := make([]formPair, 0, strings.Count(body, "&")+1)
+	pairs := make([]rawPair, 0, strings.Count(body, "&")+1)
 	for body != "" {
 		var part string
 		part, body, _ = strings.Cut(body, "&")
@@ -34,7 +34,7 @@ func decodeForm(body string) []formPair {
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
-		p := formPair{raw: part}
+		p := rawPair{raw: part}
 		var kp, vp string
 		p.key, kp = unescapeText(k)
 		p.value, vp = unescapeText(v)
