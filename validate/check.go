@@ -344,7 +344,7 @@ func (c *checker) checkRequestBody() {
 		c.add(Finding{Rule: RuleRequestContentType, Location: Location{Part: PartRequestHeader, Name: "Content-Type"},
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
-			Spec: c.op.anchors[AnchorRequestBody]})
+			Spec: c.op.anchors[anchorRequestBody]})
 		if unread {
 			return
 		}
@@ -371,7 +371,7 @@ func (c *checker) checkRequestBody() {
 	case mp.json && mp.schema != nil && c.gating:
 		c.failed = !c.scan.judge(mp, body, false, false)
 	case mp.json && mp.schema != nil:
-		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[AnchorRequestBody])
+		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[anchorRequestBody])
 		if ok {
 			if err := mp.schema.Validate(v); err != nil {
 				c.schemaFindings(err, Location{Part: PartRequestBody}, v, nil)
@@ -469,7 +469,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
 				Got:     c.quote(pair.raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
-				Spec:    c.op.anchors[AnchorRequestBody]})
+				Spec:    c.op.anchors[anchorRequestBody]})
 		}
 		field, ok := fp.lookup(sbytes(pair.key))
 		if !ok {
@@ -552,7 +552,7 @@ func (c *checker) unknownKey(fp *formTable, key string) {
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + fp.nearNames().list,
 		Got:     c.quote(key),
-		Spec:    c.op.anchors[AnchorRequestSchema]}
+		Spec:    c.op.anchors[anchorRequestSchema]}
 	near := fp.nearNames().suggest(key)
 	switch {
 	case len(near) == 0:
@@ -702,13 +702,13 @@ func (c *checker) checkResponse() {
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[AnchorResponses]})
+				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[anchorResponses]})
 			return
 		}
 		c.add(Finding{Rule: RuleResponseStatus, Location: Location{Part: PartResponseStatus},
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-			Hint: c.statusHint(res), Spec: c.op.anchors[AnchorResponses]})
+			Hint: c.statusHint(res), Spec: c.op.anchors[anchorResponses]})
 		return
 	}
 	c.respPlan = rp

@@ -471,29 +471,29 @@ func asStrings(v any) []string {
 // anchors resolves where the rules' anchors are in an operation.
 func anchors(doc *document, op *operation) [anchorCount]SpecPos {
 	var a [anchorCount]SpecPos
-	a[AnchorOperation] = doc.pos(op.ptr)
-	a[AnchorPathParams] = doc.pos(op.ptr + "/parameters")
-	a[AnchorRequestBody] = doc.pos(op.ptr + "/requestBody")
-	a[AnchorRequestSchema] = a[AnchorRequestBody]
+	a[anchorOperation] = doc.pos(op.ptr)
+	a[anchorPathParams] = doc.pos(op.ptr + "/parameters")
+	a[anchorRequestBody] = doc.pos(op.ptr + "/requestBody")
+	a[anchorRequestSchema] = a[anchorRequestBody]
 	if op.body != nil {
-		a[AnchorRequestBody] = doc.pos(op.body.ptr)
+		a[anchorRequestBody] = doc.pos(op.body.ptr)
 		for _, m := range op.body.media {
 			if m.form != nil && m.ptr != "" {
-				a[AnchorRequestSchema] = doc.pos(m.ptr)
+				a[anchorRequestSchema] = doc.pos(m.ptr)
 			}
 		}
 	}
-	a[AnchorResponses] = doc.pos(op.ptr + "/responses")
-	a[AnchorResponseHeaders] = a[AnchorResponses]
-	a[AnchorResponseContent] = a[AnchorResponses]
-	a[AnchorResponseSchema] = a[AnchorResponses]
+	a[anchorResponses] = doc.pos(op.ptr + "/responses")
+	a[anchorResponseHeaders] = a[anchorResponses]
+	a[anchorResponseContent] = a[anchorResponses]
+	a[anchorResponseSchema] = a[anchorResponses]
 	if rp := op.success(); rp != nil {
-		a[AnchorResponseHeaders] = doc.pos(rp.ptr + "/headers")
-		a[AnchorResponseContent] = doc.pos(rp.ptr + "/content")
-		a[AnchorResponseSchema] = a[AnchorResponseContent]
+		a[anchorResponseHeaders] = doc.pos(rp.ptr + "/headers")
+		a[anchorResponseContent] = doc.pos(rp.ptr + "/content")
+		a[anchorResponseSchema] = a[anchorResponseContent]
 		for _, m := range rp.media {
 			if m.json && m.ptr != "" {
-				a[AnchorResponseSchema] = doc.pos(m.ptr)
+				a[anchorResponseSchema] = doc.pos(m.ptr)
 			}
 		}
 	}

@@ -131,7 +131,7 @@ func (c *checker) corsSpec(name string) SpecPos {
 			}
 		}
 	}
-	return c.op.anchors[AnchorResponseHeaders]
+	return c.op.anchors[anchorResponseHeaders]
 }
 
 // originProblem says why a value of Access-Control-Allow-Origin is not a

@@ -222,7 +222,7 @@ func (p *Plan) RuleSpec(id string) SpecPos {
 	if !ok || p.main == nil {
 		return SpecPos{}
 	}
-	return p.main.anchors[r.Anchor]
+	return p.main.anchors[r.anchor]
 }
 
 // Unmatched returns the finding of rule operation.unmatched for an exchange

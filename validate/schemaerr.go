@@ -24,7 +24,7 @@ func (c *checker) schemaFindings(err error, section Location, instance any, skip
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		c.add(Finding{Rule: RuleConstraint, Location: section,
-			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[AnchorOperation]})
+			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[anchorOperation]})
 		return
 	}
 	seen := map[ruleAt]bool{}

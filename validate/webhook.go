@@ -67,7 +67,7 @@ type webhookPlan struct {
 func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 	wp := &webhookPlan{
 		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
-		convPrefix: "CH", convSpec: op.anchors[AnchorPathParams], accountPrefix: "AC",
+		convPrefix: "CH", convSpec: op.anchors[anchorPathParams], accountPrefix: "AC",
 	}
 	if op.body != nil {
 		if mp := formMedia(op.body.media); mp != nil {
