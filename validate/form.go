@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/internal/ascii"
 )
 
 // rawPair is one key=value pair of an application/x-www-form-urlencoded
@@ -67,8 +69,8 @@ func unescapeForm(buf, s []byte) (out, grown []byte, problem string) {
 		case '+':
 			buf = append(buf, ' ')
 		case '%':
-			if i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-				buf = append(buf, unhex(s[i+1])<<4|unhex(s[i+2]))
+			if i+2 < len(s) && ascii.IsHex(s[i+1]) && ascii.IsHex(s[i+2]) {
+				buf = append(buf, ascii.Unhex(s[i+1])<<4|ascii.Unhex(s[i+2]))
 				i += 2
 				continue
 			}
@@ -95,14 +97,4 @@ func unescapeText(s string) (string, string) {
 		return s, problem
 	}
 	return bstr(out), problem // out is grown's, which nothing else holds
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

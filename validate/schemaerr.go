@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -219,7 +220,7 @@ func sidHint(s, shown, prefix string) string {
 		return "a SID has exactly 34 characters; this has " + strconv.Itoa(len(s)) + " (copied in full?)"
 	}
 	for i := 2; i < len(s); i++ {
-		if !isHex(s[i]) {
+		if !ascii.IsHex(s[i]) {
 			return fmt.Sprintf("character %d, %q, is not a hex digit", i+1, s[i])
 		}
 	}
@@ -230,7 +231,7 @@ func isUpperLetter(c byte) bool { return 'A' <= c && c <= 'Z' }
 
 func allHex(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isHex(s[i]) {
+		if !ascii.IsHex(s[i]) {
 			return false
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
@@ -124,9 +125,9 @@ func looksLikeSID(s, prefix string) bool {
 	}
 	hex := 0
 	for i := 2; i < len(s); i++ {
-		if isHex(s[i]) {
+		if ascii.IsHex(s[i]) {
 			hex++
-		} else if !isAlnum(s[i]) {
+		} else if !ascii.IsAlnum(s[i]) {
 			return false
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/contractcheck/contractcheck/internal/ascii"
 )
 
 // Redacted replaces a secret wherever contractcheck would otherwise print it.
@@ -215,7 +217,7 @@ const (
 
 var byteClass = func() (t [256]byte) {
 	for c := range 256 {
-		if hexDigits[c] {
+		if ascii.IsHex(byte(c)) {
 			t[c] |= classHex
 		}
 	}
@@ -271,7 +273,7 @@ func redactExact(s string, secrets []string) string {
 // escaping changes.
 func needsEscape(secret string) bool {
 	for i := 0; i < len(secret); i++ {
-		if c := secret[i]; !isAlnum(c) && c != '-' && c != '.' && c != '~' {
+		if c := secret[i]; !ascii.IsAlnum(c) && c != '-' && c != '.' && c != '~' {
 			return true
 		}
 	}
@@ -382,13 +384,12 @@ func hidesSecret(piece string, secrets []string) bool {
 func percentDecode(s string) (string, bool) {
 	var b []byte
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+		if s[i] == '%' && i+2 < len(s) && ascii.IsHex(s[i+1]) && ascii.IsHex(s[i+2]) {
 			if b == nil {
 				b = make([]byte, 0, len(s))
 				b = append(b, s[:i]...)
 			}
-			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8) // two hex digits
-			b = append(b, byte(v))
+			b = append(b, ascii.Unhex(s[i+1])<<4|ascii.Unhex(s[i+2]))
 			i += 2
 			continue
 		}
@@ -452,7 +453,7 @@ func redactAuthScheme(s, scheme string) string {
 		for ws < len(rest) && (rest[ws] == ' ' || rest[ws] == '\t') {
 			ws++
 		}
-		if ws == 0 || i > 0 && isAlnum(s[i-1]) {
+		if ws == 0 || i > 0 && ascii.IsAlnum(s[i-1]) {
 			// Not the scheme: a word that starts or ends like it.
 			b.WriteString(s[:i+len(scheme)])
 			s = rest
@@ -501,7 +502,7 @@ func indexFold(s, sub string) int {
 
 // isNameByte reports whether c can be part of a parameter's name as
 // redactParams reads it (a percent-encoded name included).
-func isNameByte(c byte) bool { return isAlnum(c) || c == '-' || c == '.' || c == '%' }
+func isNameByte(c byte) bool { return ascii.IsAlnum(c) || c == '-' || c == '.' || c == '%' }
 
 // redactParams hides the value of every "name=value" whose name is one of
 // secretParams, wherever it is: a query, a form, a cookie, a message. The
@@ -607,34 +608,20 @@ func skipJSONSpace(s string, i int) int {
 func redactHexTokens(s string) string {
 	r := spans{s: s}
 	for i := 0; i < len(s); {
-		if !isHex(s[i]) {
+		if !ascii.IsHex(s[i]) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(s) && isHex(s[j]) {
+		for j < len(s) && ascii.IsHex(s[j]) {
 			j++
 		}
-		if j-i == 32 && (i == 0 || !isAlnum(s[i-1])) && (j == len(s) || !isAlnum(s[j])) {
+		if j-i == 32 && (i == 0 || !ascii.IsAlnum(s[i-1])) && (j == len(s) || !ascii.IsAlnum(s[j])) {
 			r.hide(i, j)
 		}
 		i = j
 	}
 	return r.String()
-}
-
-func isHex(c byte) bool { return hexDigits[c] }
-
-// hexDigits marks 0-9, a-f and A-F.
-var hexDigits = func() (t [256]bool) {
-	for c := range 256 {
-		t[c] = '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-	}
-	return t
-}()
-
-func isAlnum(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
 }
 
 // Header returns h fit to be written to a recording: h itself, or a copy
