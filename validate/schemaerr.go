@@ -265,7 +265,11 @@ func lastToken(ptr string) string {
 // lookupInstance finds the value at a JSON pointer in a decoded JSON value:
 // an instance being validated, or the contract document itself.
 func lookupInstance(v any, ptr string) (any, bool) {
-	for _, tok := range splitPointer(ptr) {
+	rest := strings.TrimPrefix(ptr, "/")
+	for more := rest != ""; more; {
+		var tok string
+		tok, rest, more = strings.Cut(rest, "/")
+		tok = unescapeToken(tok)
 		switch t := v.(type) {
 		case map[string]any:
 			next, ok := t[tok]
@@ -304,9 +308,12 @@ func fieldName(section Location, instLoc string) string {
 		}
 		return section.String()
 	}
+	if len(toks) == 1 {
+		return toks[0]
+	}
 	var b strings.Builder
 	for i, t := range toks {
-		if _, err := strconv.Atoi(t); err == nil && i > 0 {
+		if i > 0 && atoiOK(t) {
 			b.WriteString("[" + t + "]")
 			continue
 		}
@@ -316,6 +323,25 @@ func fieldName(section Location, instLoc string) string {
 		b.WriteString(t)
 	}
 	return b.String()
+}
+
+// atoiOK reports whether strconv.Atoi accepts s, without the error it
+// allocates for a word.
+func atoiOK(s string) bool {
+	digits := s
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		digits = s[1:]
+	}
+	if digits == "" || len(digits) > 18 {
+		_, err := strconv.Atoi(s)
+		return err == nil
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func str(v any) string {
