@@ -134,7 +134,7 @@ func FuzzCheck(f *testing.F) {
 			if _, ok := LookupRule(f.Rule); !ok {
 				t.Fatalf("finding of unknown rule %q", f.Rule)
 			}
-			if f.Location == "" || f.Message == "" || f.Spec.Line <= 0 {
+			if f.Location == (Location{}) || f.Message == "" || f.Spec.Line <= 0 {
 				t.Fatalf("incomplete finding %+v", f)
 			}
 			if s := f.String() + f.Got + f.Want + f.Hint; strings.Contains(s, testToken) {

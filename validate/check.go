@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -91,11 +92,12 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	if op == nil {
 		return Result{Skip: reason}
 	}
-	c := checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	c := &st.c
+	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	if c.gate(withResponse) {
 		return Result{Operation: op.id}
 	}
-	c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
 }
 
@@ -111,10 +113,10 @@ func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withRespons
 // run applies the rules, those that need a body the checker may not read
 // aside. A gate (c.gating) stops at the first rule that fails.
 func (c *checker) run(withResponse bool) Result {
-	wp := c.op.webhook
+	own := c.op.own
 	c.checkParams()
-	if wp != nil && !c.failed {
-		wp.checkPath(c)
+	if own != nil && !c.failed {
+		own.checkPath(c)
 	}
 	if !c.failed {
 		c.checkRequestBody()
@@ -124,8 +126,8 @@ func (c *checker) run(withResponse bool) Result {
 		if !c.failed {
 			c.checkCORS()
 		}
-		if wp != nil && c.unread == 0 && !c.failed {
-			wp.checkPair(c)
+		if own != nil && c.unread == 0 && !c.failed {
+			own.checkPair(c)
 		}
 	}
 	sortFindings(c.findings)
@@ -158,46 +160,64 @@ func (c *checker) add(f Finding) {
 	if !c.room(f.Rule) {
 		return
 	}
-	if c.perRule == nil {
-		c.perRule = map[string]int{}
-	}
-	c.perRule[f.Rule]++
-	f = catalogued(f)
 	// The values were redacted whole before they were shortened and quoted
 	// (checker.quote); this hides what the rest of the text may hold.
 	f.Message = c.redact(f.Message)
 	f.Want = c.redact(f.Want)
 	f.Got = c.redact(f.Got)
 	f.Hint = c.redact(f.Hint)
-	f.Location = c.redact(f.Location)
-	c.findings = append(c.findings, f)
+	f.Location.Name = c.redact(f.Location.Name)
+	f.Location.Pointer = c.redact(f.Location.Pointer)
+	c.keep(f)
+}
+
+// addContract records a finding whose strings hold only the contract's
+// words and names (no text of the exchange), which need no redaction.
+func (c *checker) addContract(f Finding) {
+	if c.room(f.Rule) {
+		c.keep(f)
+	}
+}
+
+// keep records a finding that add or addContract let in.
+func (c *checker) keep(f Finding) {
+	if c.perRule == nil {
+		c.perRule = map[string]int{}
+		c.findings = make([]Finding, 0, 16)
+	}
+	c.perRule[f.Rule]++
+	c.findings = append(c.findings, catalogued(f))
 }
 
 // sortFindings orders findings by where they are in the exchange (request
 // path, query, headers, body; response status, headers, body), then by
 // location and the catalogue's order of rules.
 func sortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if ra, rb := sectionRank(a.Location), sectionRank(b.Location); ra != rb {
-			return ra < rb
-		}
-		if a.Location != b.Location {
-			return a.Location < b.Location
-		}
-		return ruleIndex[a.Rule] < ruleIndex[b.Rule]
-	})
-}
-
-var sectionOrder = []string{"request.path", "request.query", "request.header", "request.body", "request", "response.status", "response.header", "response.body", "response"}
-
-func sectionRank(loc string) int {
-	for i, s := range sectionOrder {
-		if strings.HasPrefix(loc, s) {
-			return i
-		}
+	// Findings are large: sort their indices, then move each finding once.
+	var buf [64]int
+	order := buf[:0]
+	for i := range fs {
+		order = append(order, i)
 	}
-	return len(sectionOrder)
+	slices.SortStableFunc(order, func(i, j int) int {
+		if c := fs[i].Location.Compare(fs[j].Location); c != 0 {
+			return c
+		}
+		return ruleIndex[fs[i].Rule] - ruleIndex[fs[j].Rule]
+	})
+	// Follow each cycle of the permutation: fs[j] takes fs[order[j]].
+	for i := range order {
+		if order[i] < 0 || order[i] == i {
+			continue
+		}
+		tmp, j := fs[i], i
+		for order[j] != i {
+			k := order[j]
+			fs[j], order[j] = fs[k], -1
+			j = k
+		}
+		fs[j], order[j] = tmp, -1
+	}
 }
 
 // checkParams checks the path, query and header parameters. A gate judges
@@ -281,11 +301,14 @@ func (c *checker) checkParams() {
 }
 
 // paramLocation is where a parameter is in the request.
-func paramLocation(pr *param) string {
-	if pr.in == "header" {
-		return "request.header/" + pr.name
+func paramLocation(pr *param) Location {
+	switch pr.in {
+	case "header":
+		return Location{Part: PartRequestHeader, Name: pr.name}
+	case "query":
+		return Location{Part: PartRequestQuery, Pointer: "/" + escapeToken(pr.name)}
 	}
-	return "request." + pr.in + "#/" + escapeToken(pr.name)
+	return Location{Part: PartRequestPath, Pointer: "/" + escapeToken(pr.name)}
 }
 
 // escapeToken escapes a JSON pointer reference token.
@@ -318,10 +341,10 @@ func (c *checker) checkRequestBody() {
 			got = "no Content-Type"
 		}
 		want := mediaList(bp.media)
-		c.add(Finding{Rule: RuleRequestContentType, Location: "request.header/Content-Type",
+		c.add(Finding{Rule: RuleRequestContentType, Location: Location{Part: PartRequestHeader, Name: "Content-Type"},
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
-			Spec: c.op.anchors[AnchorRequestBody]})
+			Spec: c.op.anchors[anchorRequestBody]})
 		if unread {
 			return
 		}
@@ -348,10 +371,10 @@ func (c *checker) checkRequestBody() {
 	case mp.json && mp.schema != nil && c.gating:
 		c.failed = !c.scan.judge(mp, body, false, false)
 	case mp.json && mp.schema != nil:
-		v, ok := c.decodeJSON(body, "request.body", RuleType, c.op.anchors[AnchorRequestBody])
+		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[anchorRequestBody])
 		if ok {
 			if err := mp.schema.Validate(v); err != nil {
-				c.schemaFindings(err, "request.body", v, nil)
+				c.schemaFindings(err, Location{Part: PartRequestBody}, v, nil)
 			}
 		}
 	}
@@ -430,23 +453,23 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	instance := map[string]any{}
 	undecodable := map[string]bool{}
 	unknown := map[string]bool{}
-	var pairs []formPair
+	var pairs []rawPair
 	if !fs.complete || fs.plan != fp {
 		fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
 		pairs = decodeForm(string(body))
 	}
 	for _, pair := range pairs {
 		if pair.problem != "" && c.room(RuleFormSyntax) {
-			loc := "request.body"
+			loc := Location{Part: PartRequestBody}
 			if !pair.inKey {
-				loc += "#/" + escapeToken(pair.key)
+				loc.Pointer = "/" + escapeToken(pair.key)
 			}
 			c.add(Finding{Rule: RuleFormSyntax, Location: loc,
 				Message: "the form body is not well formed: " + pair.problem,
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
 				Got:     c.quote(pair.raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
-				Spec:    c.op.anchors[AnchorRequestBody]})
+				Spec:    c.op.anchors[anchorRequestBody]})
 		}
 		field, ok := fp.lookup(sbytes(pair.key))
 		if !ok {
@@ -456,7 +479,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			}
 			continue
 		}
-		fs.pairs = append(fs.pairs, formValue{field, sbytes(pair.value)})
+		fs.pairs = append(fs.pairs, fieldValue{field, sbytes(pair.value)})
 	}
 	seen := make([]bool, len(fp.list))
 	for _, pv := range fs.pairs {
@@ -467,12 +490,12 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 		f := fp.list[pv.field]
 		key := f.name
 		vals := fs.values(pv.field)
-		loc := "request.body#/" + escapeToken(key)
+		loc := Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)}
 		if f.kind == kindArray {
 			items := make([]any, 0, len(vals))
 			ok := true
 			for i, s := range vals {
-				x, good := c.decodeText(f.items, s, loc+"/"+fmt.Sprint(i), fmt.Sprintf("%s[%d]", key, i), f.ptr+"/items")
+				x, good := c.decodeText(f.items, s, loc.At(loc.Pointer+"/"+strconv.Itoa(i)), fmt.Sprintf("%s[%d]", key, i), f.ptr+"/items")
 				ok = ok && good
 				items = append(items, x)
 			}
@@ -500,7 +523,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	}
 	if mp.schema != nil {
 		if err := mp.schema.Validate(instance); err != nil {
-			c.schemaFindings(err, "request.body", instance, undecodable)
+			c.schemaFindings(err, Location{Part: PartRequestBody}, instance, undecodable)
 		}
 	}
 }
@@ -508,8 +531,8 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 // checkWords applies the operation's rules of the form's words to a body
 // read as its form.
 func (c *checker) checkWords() {
-	if wp := c.op.webhook; wp != nil && c.formOK && !c.failed {
-		wp.checkWords(c)
+	if own := c.op.own; own != nil && c.formOK && !c.failed {
+		own.checkWords(c)
 	}
 }
 
@@ -521,16 +544,16 @@ func truncateList(s []string, n int) []string {
 }
 
 // unknownKey reports a form key the contract does not document.
-func (c *checker) unknownKey(fp *formPlan, key string) {
+func (c *checker) unknownKey(fp *formTable, key string) {
 	if !c.room(RuleFormUnknownKey) {
 		return
 	}
-	f := Finding{Rule: RuleFormUnknownKey, Location: "request.body#/" + escapeToken(key),
+	f := Finding{Rule: RuleFormUnknownKey, Location: Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)},
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
-		Want:    "one of " + strings.Join(fp.names, ", "),
+		Want:    "one of " + fp.nearNames().list,
 		Got:     c.quote(key),
-		Spec:    c.op.anchors[AnchorRequestSchema]}
-	near := suggest(key, fp.names)
+		Spec:    c.op.anchors[anchorRequestSchema]}
+	near := fp.nearNames().suggest(key)
 	switch {
 	case len(near) == 0:
 		f.Hint = "remove it: the server ignores fields it does not know"
@@ -547,7 +570,7 @@ func (c *checker) unknownKey(fp *formPlan, key string) {
 // decodeText decodes the text of a form value, query or header parameter
 // into the JSON value its schema type asks for. A value that cannot be
 // decoded is reported and ok is false.
-func (c *checker) decodeText(kind valueKind, s, loc, name, schemaPtr string) (v any, ok bool) {
+func (c *checker) decodeText(kind valueKind, s string, loc Location, name, schemaPtr string) (v any, ok bool) {
 	var want, hint string
 	switch kind {
 	case kindInteger:
@@ -618,7 +641,7 @@ func isJSONNumber(s string) bool {
 
 // decodeJSON decodes a JSON body; a body that is not well-formed UTF-8 JSON is
 // reported under rule.
-func (c *checker) decodeJSON(body []byte, section, rule string, spec SpecPos) (any, bool) {
+func (c *checker) decodeJSON(body []byte, section Location, rule string, spec SpecPos) (any, bool) {
 	bad := func(msg, hint string) (any, bool) {
 		c.add(Finding{Rule: rule, Location: section,
 			Message: "the body is not well-formed JSON: " + msg,
@@ -675,17 +698,17 @@ func (c *checker) checkResponse() {
 			codes = append(codes, r.code)
 		}
 		if broken := c.requestErrors(); len(broken) > 0 && res.Status >= 400 && res.Status < 500 {
-			c.add(Finding{Rule: RuleResponseRefused, Location: "response.status",
+			c.add(Finding{Rule: RuleResponseRefused, Location: Location{Part: PartResponseStatus},
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[AnchorResponses]})
+				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[anchorResponses]})
 			return
 		}
-		c.add(Finding{Rule: RuleResponseStatus, Location: "response.status",
+		c.add(Finding{Rule: RuleResponseStatus, Location: Location{Part: PartResponseStatus},
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-			Hint: c.statusHint(res), Spec: c.op.anchors[AnchorResponses]})
+			Hint: c.statusHint(res), Spec: c.op.anchors[anchorResponses]})
 		return
 	}
 	c.respPlan = rp
@@ -703,7 +726,7 @@ func (c *checker) checkResponse() {
 func (c *checker) requestErrors() []string {
 	var errs []Finding
 	for _, f := range c.findings {
-		if f.Severity == SeverityError && strings.HasPrefix(f.Location, "request") {
+		if f.Severity == SeverityError && f.Location.Part.Request() {
 			errs = append(errs, f)
 		}
 	}
@@ -713,7 +736,7 @@ func (c *checker) requestErrors() []string {
 	for _, f := range errs {
 		if !seen[f.Rule] {
 			seen[f.Rule] = true
-			out = append(out, f.Rule+" at "+f.Location)
+			out = append(out, f.Rule+" at "+f.Location.String())
 		}
 	}
 	return out
@@ -752,7 +775,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 		vals := c.ex.Response.Header[hp.canon]
 		if len(vals) == 0 {
 			if hp.required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Location: "response.header/" + hp.name,
+				c.add(Finding{Rule: RuleRequired, Location: Location{Part: PartResponseHeader, Name: hp.name},
 					Message: "the header " + hp.name + " is required but missing",
 					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.pos(hp.ptr)})
 			}
@@ -771,7 +794,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 				}
 				continue
 			}
-			loc := "response.header/" + hp.name
+			loc := Location{Part: PartResponseHeader, Name: hp.name}
 			var v any = s
 			switch hp.kind {
 			case kindBoolean, kindInteger, kindNumber:
@@ -789,7 +812,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 }
 
 // headerValue decodes a header value of a boolean or numeric header.
-func (c *checker) headerValue(hp *headerPlan, s, loc string) (any, bool) {
+func (c *checker) headerValue(hp *headerPlan, s string, loc Location) (any, bool) {
 	switch hp.kind {
 	case kindBoolean:
 		if s == "true" || s == "false" {
@@ -835,7 +858,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		if ct == "" {
 			got = "no Content-Type"
 		}
-		c.add(Finding{Rule: RuleResponseType, Location: "response.header/Content-Type",
+		c.add(Finding{Rule: RuleResponseType, Location: Location{Part: PartResponseHeader, Name: "Content-Type"},
 			Message: "the response's Content-Type is not the documented media type",
 			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
 			Spec: c.p.doc.pos(rp.ptr + "/content")})
@@ -857,23 +880,23 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		return
 	}
 	if c.gating {
-		c.failed = !c.scan.judge(mp, res.Body, c.op.webhook != nil, res.Status >= 200 && res.Status < 300)
+		c.failed = !c.scan.judge(mp, res.Body, c.op.own != nil, res.Status >= 200 && res.Status < 300)
 		c.respObject = firstNonSpace(res.Body) == '{'
 		return
 	}
-	v, ok := c.decodeJSON(res.Body, "response.body", RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))
+	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))
 	if !ok {
 		return
 	}
 	if mp.schema != nil {
 		if err := mp.schema.Validate(v); err != nil {
-			c.schemaFindings(err, "response.body", v, nil)
+			c.schemaFindings(err, Location{Part: PartResponseBody}, v, nil)
 		}
 	}
 	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {
 		c.checkListed(mp.listed, v, "")
 	}
-	if _, c.respObject = v.(map[string]any); c.respObject && c.op.webhook != nil {
+	if _, c.respObject = v.(map[string]any); c.respObject && c.op.own != nil {
 		c.scan.recordProps(res.Body)
 	}
 }

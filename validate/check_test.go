@@ -90,7 +90,7 @@ func withReqHeader(kv ...string) func(*Exchange) {
 func rulesOf(fs []Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
-		out[i] = f.Rule + " " + f.Location
+		out[i] = f.Rule + " " + f.Location.String()
 	}
 	sort.Strings(out)
 	return out
@@ -305,6 +305,7 @@ func TestCheckRedactsSecrets(t *testing.T) {
 	}
 	u := p.Unmatched(ex, Result{Skip: "the contract describes no operation at /v1/" + testToken})
 	assert.NotContains(t, u.String(), testToken)
+	assert.NotContains(t, u.Hint, "--spec", "the library names no flag of the CLI")
 }
 
 func TestCheckRequestOnly(t *testing.T) {
@@ -323,11 +324,7 @@ func TestFindingsAreSorted(t *testing.T) {
 	ex.Response.Header.Set("Access-Control-Allow-Credentials", "1")
 	ex.Response.Body = []byte(`{"sid": 1}`)
 	res := p.Check(ex)
-	locs := make([]string, len(res.Findings))
-	for i, f := range res.Findings {
-		locs[i] = f.Location
-	}
-	assert.True(t, slices.IsSortedFunc(locs, func(a, b string) int { return sectionRank(a) - sectionRank(b) }), "%v", locs)
+	assert.True(t, slices.IsSortedFunc(res.Findings, func(a, b Finding) int { return a.Location.Compare(b.Location) }), "%v", res.Findings)
 	again := p.Check(ex)
 	assert.Equal(t, res, again, "the same exchange gives the same findings in the same order")
 }
@@ -406,7 +403,7 @@ func TestCheckRedactsBeforeShortening(t *testing.T) {
 // TestFindingStringIsOneLine: Finding.String escapes what the exchange put
 // in a finding, so that a log line is the finding's alone.
 func TestFindingStringIsOneLine(t *testing.T) {
-	f := Finding{Rule: RuleFormUnknownKey, Severity: SeverityError, Location: "request.body#/X\n::error::forged",
+	f := Finding{Rule: RuleFormUnknownKey, Severity: SeverityError, Location: Location{Part: PartRequestBody, Pointer: "/X\n::error::forged"},
 		Message: "\x1b[2Jgone", Want: "a\u202eb", Got: "c\rd", Hint: "\u2066e\u2069", Spec: SpecPos{File: "c.yaml", Line: 1}}
 	s := f.String()
 	assert.Equal(t, `error form.unknown-key request.body#/X\n::error::forged: \x1b[2Jgone (want a\u202eb, got c\rd); hint: \u2066e\u2069 [c.yaml:1]`, s)
@@ -454,7 +451,7 @@ func TestCapPerPair(t *testing.T) {
 	rules := []string{RuleFormUnknownKey, RuleFormSyntax, RuleType, RuleEnum, RuleSIDFormat, RulePattern, RuleLength, RuleFormat}
 	for _, rule := range rules {
 		for i := range 30 {
-			c.add(Finding{Rule: rule, Location: fmt.Sprint("request.body#/", i)})
+			c.add(Finding{Rule: rule, Location: Location{Part: PartRequestBody, Pointer: fmt.Sprint("/", i)}})
 		}
 	}
 	per := map[string]int{}
@@ -507,7 +504,7 @@ func TestRefusalNamesTheRequestFindings(t *testing.T) {
 	require.GreaterOrEqual(t, i, 0, "%v", res.Findings)
 	f := res.Findings[i]
 	assert.Equal(t, SeverityInfo, f.Severity)
-	assert.Equal(t, "response.status", f.Location)
+	assert.Equal(t, "response.status", f.Location.String())
 	assert.Equal(t, "the server rightly refused the request, which breaks form.unknown-key at request.body#/Configuration.Filters[], sid.format at request.body#/Configuration.FlowSid, value.enum at request.body#/Target", f.Message)
 	assert.Equal(t, "400 Bad Request", f.Got)
 	assert.Equal(t, `the server says: "Invalid parameter: Target" (code 20001); the request's findings are what to fix`, f.Hint)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -46,7 +47,7 @@ type operation struct {
 	params    []*param
 	body      *bodyPlan // nil when the operation takes no body
 	responses []*responsePlan
-	webhook   *webhookPlan // the conversation-scoped webhook's own rules
+	own       ownRules // the operation's own rules, nil for most (see registerOwnRules)
 }
 
 // param is a compiled path, query or header parameter.
@@ -73,24 +74,39 @@ type mediaPlan struct {
 	mediaType string // lower case, without parameters; may hold a * wildcard
 	schema    *jsonschema.Schema
 	ptr       string       // JSON pointer of the schema, after $refs
-	form      *formPlan    // for application/x-www-form-urlencoded
+	form      *formTable   // for application/x-www-form-urlencoded
 	json      bool         // application/json or +json
 	fast      *gateSchema  // the schema for the gate; nil when beyond it
 	formGate  *formGate    // the form for the gate; nil when beyond it
 	listed    *listedProps // what a response schema lists (response.missing-property); nil for nothing
 }
 
-// formPlan is the field table of a form-encoded body.
-type formPlan struct {
-	fields map[string]*formField
+// formTable is the compiled field table of a form-encoded body: its
+// documented fields (tableField) by name, for the checker. The form types,
+// from the contract to the wire: formTable and tableField (compiled at load),
+// formGate (their schemas compiled for the gate), FormBody and FormField
+// (what a tool such as probe reads of them), rawPair (a key=value pair as
+// decodeForm reads it from a body), fieldValue and formScan (the documented
+// pairs of one body, scanned once).
+type formTable struct {
+	fields map[string]*tableField
 	names  []string       // sorted, for suggestions
-	list   []*formField   // the fields in the order of names
+	list   []*tableField  // the fields in the order of names
 	index  map[string]int // field name → index in list
 	open   bool           // additionalProperties allows undocumented keys
+
+	nearOnce sync.Once
+	near     *nearNames // names folded for suggestions, on the first unknown key
+}
+
+// nearNames returns the field names folded for suggestions.
+func (fp *formTable) nearNames() *nearNames {
+	fp.nearOnce.Do(func() { fp.near = newNearNames(fp.names) })
+	return fp.near
 }
 
 // number lists the fields in the order of their names, by index.
-func (fp *formPlan) number() {
+func (fp *formTable) number() {
 	for i, name := range fp.names {
 		fp.index[name] = i
 		fp.list = append(fp.list, fp.fields[name])
@@ -99,7 +115,7 @@ func (fp *formPlan) number() {
 
 // lookup finds a documented field by name: a few names are compared in
 // turn, more through the map.
-func (fp *formPlan) lookup(key []byte) (int, bool) {
+func (fp *formTable) lookup(key []byte) (int, bool) {
 	if len(fp.list) > smallTable {
 		i, ok := fp.index[bstr(key)]
 		return i, ok
@@ -116,8 +132,8 @@ func (fp *formPlan) lookup(key []byte) (int, bool) {
 // each is faster than hashing it.
 const smallTable = 12
 
-// formField is one documented key of a form body.
-type formField struct {
+// tableField is one documented key of a formTable, compiled for checking.
+type tableField struct {
 	name  string
 	kind  valueKind
 	items valueKind // for arrays
@@ -168,8 +184,8 @@ func compileOperation(doc *document, c *compiler, ref opRef) (*operation, []load
 	op.body = compileBody(doc, c, ref.ptr, problem)
 	op.responses = compileResponses(doc, c, ref.ptr, problem)
 	op.anchors = anchors(doc, op)
-	if op.id == webhookOperationID {
-		op.webhook = newWebhookPlan(doc, op)
+	if build := ownRulesByOperation[op.id]; build != nil {
+		op.own = build(doc, op)
 	}
 	return op, probs
 }
@@ -286,8 +302,8 @@ func isJSONMediaType(mt string) bool {
 }
 
 // newFormPlan builds the field table of a form body from its schema.
-func newFormPlan(doc *document, ptr string) *formPlan {
-	fp := &formPlan{fields: map[string]*formField{}, index: map[string]int{}}
+func newFormPlan(doc *document, ptr string) *formTable {
+	fp := &formTable{fields: map[string]*tableField{}, index: map[string]int{}}
 	defer fp.number()
 	if ptr == "" {
 		fp.open = true
@@ -300,7 +316,7 @@ func newFormPlan(doc *document, ptr string) *formPlan {
 		if err != nil {
 			fptr = joinPointer(ptr, "properties", name)
 		}
-		f := &formField{name: name, ptr: fptr}
+		f := &tableField{name: name, ptr: fptr}
 		f.kind, f.items = kindsOf(doc, fptr)
 		fp.fields[name] = f
 		fp.names = append(fp.names, name)
@@ -441,29 +457,29 @@ func asStrings(v any) []string {
 // anchors resolves where the rules' anchors are in an operation.
 func anchors(doc *document, op *operation) [anchorCount]SpecPos {
 	var a [anchorCount]SpecPos
-	a[AnchorOperation] = doc.pos(op.ptr)
-	a[AnchorPathParams] = doc.pos(op.ptr + "/parameters")
-	a[AnchorRequestBody] = doc.pos(op.ptr + "/requestBody")
-	a[AnchorRequestSchema] = a[AnchorRequestBody]
+	a[anchorOperation] = doc.pos(op.ptr)
+	a[anchorPathParams] = doc.pos(op.ptr + "/parameters")
+	a[anchorRequestBody] = doc.pos(op.ptr + "/requestBody")
+	a[anchorRequestSchema] = a[anchorRequestBody]
 	if op.body != nil {
-		a[AnchorRequestBody] = doc.pos(op.body.ptr)
+		a[anchorRequestBody] = doc.pos(op.body.ptr)
 		for _, m := range op.body.media {
 			if m.form != nil && m.ptr != "" {
-				a[AnchorRequestSchema] = doc.pos(m.ptr)
+				a[anchorRequestSchema] = doc.pos(m.ptr)
 			}
 		}
 	}
-	a[AnchorResponses] = doc.pos(op.ptr + "/responses")
-	a[AnchorResponseHeaders] = a[AnchorResponses]
-	a[AnchorResponseContent] = a[AnchorResponses]
-	a[AnchorResponseSchema] = a[AnchorResponses]
+	a[anchorResponses] = doc.pos(op.ptr + "/responses")
+	a[anchorResponseHeaders] = a[anchorResponses]
+	a[anchorResponseContent] = a[anchorResponses]
+	a[anchorResponseSchema] = a[anchorResponses]
 	if rp := op.success(); rp != nil {
-		a[AnchorResponseHeaders] = doc.pos(rp.ptr + "/headers")
-		a[AnchorResponseContent] = doc.pos(rp.ptr + "/content")
-		a[AnchorResponseSchema] = a[AnchorResponseContent]
+		a[anchorResponseHeaders] = doc.pos(rp.ptr + "/headers")
+		a[anchorResponseContent] = doc.pos(rp.ptr + "/content")
+		a[anchorResponseSchema] = a[anchorResponseContent]
 		for _, m := range rp.media {
 			if m.json && m.ptr != "" {
-				a[AnchorResponseSchema] = doc.pos(m.ptr)
+				a[anchorResponseSchema] = doc.pos(m.ptr)
 			}
 		}
 	}

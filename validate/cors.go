@@ -31,7 +31,7 @@ func (c *checker) checkCORS() {
 	case 1:
 		origin = trimOWS(origins[0])
 		if problem := originProblem(origin); problem != "" {
-			c.add(Finding{Rule: RuleCORSAllowOrigin, Location: "response.header/" + hdrAllowOrigin,
+			c.add(Finding{Rule: RuleCORSAllowOrigin, Location: Location{Part: PartResponseHeader, Name: hdrAllowOrigin},
 				Message: hdrAllowOrigin + " " + problem,
 				Want:    "one origin (scheme://host[:port]), * or null",
 				Got:     c.quote(origins[0]),
@@ -40,7 +40,7 @@ func (c *checker) checkCORS() {
 			origin = ""
 		}
 	default:
-		c.add(Finding{Rule: RuleCORSAllowOrigin, Location: "response.header/" + hdrAllowOrigin,
+		c.add(Finding{Rule: RuleCORSAllowOrigin, Location: Location{Part: PartResponseHeader, Name: hdrAllowOrigin},
 			Message: fmt.Sprintf("%s is sent %d times; browsers combine the lines into one value, which matches no origin", hdrAllowOrigin, len(origins)),
 			Want:    "one header line with one origin, * or null",
 			Got:     c.quote(strings.Join(origins, ", ")),
@@ -48,7 +48,7 @@ func (c *checker) checkCORS() {
 			Spec:    c.corsSpec(hdrAllowOrigin)})
 	}
 	if origin == "*" && creds {
-		c.add(Finding{Rule: RuleCORSCredentials, Location: "response.header/" + hdrAllowOrigin,
+		c.add(Finding{Rule: RuleCORSCredentials, Location: Location{Part: PartResponseHeader, Name: hdrAllowOrigin},
 			Message: hdrAllowOrigin + " is * while " + hdrAllowCredentials + " is true: browsers fail every credentialed request",
 			Want:    "the request's origin, when credentials are allowed",
 			Got:     `"*" with ` + hdrAllowCredentials + `: true`,
@@ -62,12 +62,12 @@ func (c *checker) checkCORS() {
 			if strings.EqualFold(origin, reqOrigin) || strings.TrimSuffix(origin, "/") == reqOrigin {
 				hint = "browsers compare byte for byte: echo the Origin exactly as the request sent it"
 			}
-			c.add(Finding{Rule: RuleCORSOriginMatch, Location: "response.header/" + hdrAllowOrigin,
+			c.add(Finding{Rule: RuleCORSOriginMatch, Location: Location{Part: PartResponseHeader, Name: hdrAllowOrigin},
 				Message: hdrAllowOrigin + " does not match the request's Origin: the browser discards the response",
 				Want:    c.quote(reqOrigin) + " or *", Got: c.quote(origin), Hint: hint,
 				Spec: c.corsSpec(hdrAllowOrigin)})
 		} else if !varies(headerValues(c.ex.Response.Header, "Vary"), "Origin") {
-			c.add(Finding{Rule: RuleCORSVaryOrigin, Location: "response.header/Vary",
+			c.add(Finding{Rule: RuleCORSVaryOrigin, Location: Location{Part: PartResponseHeader, Name: "Vary"},
 				Message: "the response echoes the request's Origin but does not say Vary: Origin",
 				Want:    "Vary: Origin", Got: c.quote(strings.Join(headerValues(c.ex.Response.Header, "Vary"), ", ")),
 				Hint: "add Vary: Origin, so that caches keep one response per origin",
@@ -82,7 +82,7 @@ func (c *checker) checkCORS() {
 		vals := headerValues(h, list.name)
 		for _, v := range vals {
 			if bad := badTokens(v); len(bad) > 0 {
-				c.add(Finding{Rule: RuleCORSTokenList, Location: "response.header/" + list.name,
+				c.add(Finding{Rule: RuleCORSTokenList, Location: Location{Part: PartResponseHeader, Name: list.name},
 					Message: fmt.Sprintf("%s is not a comma-separated list of %ss: %s", list.name, list.what, strings.Join(c.quoteAll(bad), ", ")),
 					Want:    "tokens separated by commas, such as " + tokenExample(list.name),
 					Got:     c.quote(v), Hint: tokenHint(bad),
@@ -90,7 +90,7 @@ func (c *checker) checkCORS() {
 			}
 		}
 		if creds && hasWildcard(vals) {
-			c.add(Finding{Rule: RuleCORSCredentials, Location: "response.header/" + list.name,
+			c.add(Finding{Rule: RuleCORSCredentials, Location: Location{Part: PartResponseHeader, Name: list.name},
 				Message: list.name + " holds * while credentials are allowed: for credentialed requests browsers read * as a literal name, not a wildcard",
 				Want:    "the " + list.what + "s listed by name", Got: c.quote(strings.Join(vals, ", ")),
 				Hint: "list the " + list.what + "s explicitly", Spec: c.corsSpec(list.name)})
@@ -131,7 +131,7 @@ func (c *checker) corsSpec(name string) SpecPos {
 			}
 		}
 	}
-	return c.op.anchors[AnchorResponseHeaders]
+	return c.op.anchors[anchorResponseHeaders]
 }
 
 // originProblem says why a value of Access-Control-Allow-Origin is not a

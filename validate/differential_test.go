@@ -170,10 +170,10 @@ func ourAspects(fs []validate.Finding) map[aspect][]string {
 		schemaRule := strings.HasPrefix(f.Rule, "value.") || f.Rule == validate.RuleSIDFormat
 		switch {
 		case f.Rule == validate.RuleRequestContentType,
-			strings.HasPrefix(f.Location, "request.body") && (schemaRule || strings.HasPrefix(f.Rule, "form.")):
+			f.Location.Part == validate.PartRequestBody && (schemaRule || strings.HasPrefix(f.Rule, "form.")):
 			out[aspectRequestBody] = append(out[aspectRequestBody], f.Rule)
 		case f.Rule == validate.RuleResponseType,
-			strings.HasPrefix(f.Location, "response.body") && (schemaRule || f.Rule == validate.RuleResponseJSON):
+			f.Location.Part == validate.PartResponseBody && (schemaRule || f.Rule == validate.RuleResponseJSON):
 			out[aspectResponseBody] = append(out[aspectResponseBody], f.Rule)
 		case f.Rule == validate.RuleHeaderType:
 			out[aspectResponseHeaders] = append(out[aspectResponseHeaders], f.Rule)

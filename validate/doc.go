@@ -33,5 +33,5 @@
 // path alone, for servers, which receive only their own traffic.
 //
 // Findings never hold the secrets of an exchange: Authorization values,
-// Basic-auth passwords and auth tokens are redacted (see [Redact]).
+// Basic-auth passwords and auth tokens are redacted (by package internal/redact).
 package validate

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
 // Exchange is one HTTP request and the response it got, as bytes and headers,
@@ -115,4 +117,25 @@ func readAndRestore(body *io.ReadCloser) ([]byte, error) {
 		return b, err
 	}
 	return b, closeErr
+}
+
+// Secrets returns the credentials an exchange carries: the values of its
+// Authorization and similar headers, the password of Basic auth, the token of
+// Bearer auth, and the password of a URL's user information, longest first.
+// They are what the findings, reports and recordings hide.
+func (ex *Exchange) Secrets() []string {
+	return redact.Secrets(ex.Request.URL, ex.Request.Header, ex.Response.Header)
+}
+
+// WithoutSecrets returns a copy of the exchange fit to be written to a
+// recording: the values of its Authorization and similar headers are
+// redacted, except that Basic credentials keep their user (an account SID
+// is no secret, and rule pair.account needs it) with the password redacted,
+// and its URL has its secrets hidden. Bodies are shared with ex, not copied.
+func (ex *Exchange) WithoutSecrets() *Exchange {
+	out := *ex
+	out.Request.URL = redact.Text(ex.Request.URL, nil)
+	out.Request.Header = redact.Header(ex.Request.Header)
+	out.Response.Header = redact.Header(ex.Response.Header)
+	return &out
 }

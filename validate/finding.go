@@ -122,7 +122,7 @@ type Finding struct {
 	// Location is where in the exchange the problem is, such as
 	// "request.body#/Configuration.FlowSid", "request.header/Content-Type",
 	// "response.status" or "response.body#/configuration/url".
-	Location string `json:"location"`
+	Location Location `json:"location"`
 	// Message says what is wrong, in one sentence.
 	Message string `json:"message"`
 	// Want is what the contract asks for.
@@ -141,7 +141,7 @@ type Finding struct {
 // so that the line is the finding's alone.
 func (f Finding) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s: %s", f.Severity, escape.Line(f.Rule), escape.Line(f.Location), escape.Line(f.Message))
+	fmt.Fprintf(&b, "%s %s %s: %s", f.Severity, escape.Line(f.Rule), escape.Line(f.Location.String()), escape.Line(f.Message))
 	if f.Want != "" || f.Got != "" {
 		fmt.Fprintf(&b, " (want %s, got %s)", escape.Line(f.Want), escape.Line(f.Got))
 	}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/internal/ascii"
 )
 
-// formPair is one key=value pair of an application/x-www-form-urlencoded
-// body, decoded. Decoding is lenient: a bad escape is kept as it was written
+// rawPair is one key=value pair of an application/x-www-form-urlencoded
+// body as decodeForm reads it, documented or not, decoded. Decoding is lenient: a bad escape is kept as it was written
 // and reported in problem, so that one broken field does not hide the rest.
-type formPair struct {
+type rawPair struct {
 	key, value string
 	raw        string // the pair as written, for reports
 	problem    string // what is wrong with the pair's encoding, if anything
@@ -22,11 +24,11 @@ type formPair struct {
 // an empty value), + is a space and %XX a byte. Empty pairs are skipped.
 // Unlike that parser it reports bad percent escapes and invalid UTF-8
 // instead of passing them through silently.
-func decodeForm(body string) []formPair {
+func decodeForm(body string) []rawPair {
 	if body == "" {
 		return nil
 	}
-	pairs := make([]formPair, 0, strings.Count(body, "&")+1)
+	pairs := make([]rawPair, 0, strings.Count(body, "&")+1)
 	for body != "" {
 		var part string
 		part, body, _ = strings.Cut(body, "&")
@@ -34,7 +36,7 @@ func decodeForm(body string) []formPair {
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
-		p := formPair{raw: part}
+		p := rawPair{raw: part}
 		var kp, vp string
 		p.key, kp = unescapeText(k)
 		p.value, vp = unescapeText(v)
@@ -67,8 +69,8 @@ func unescapeForm(buf, s []byte) (out, grown []byte, problem string) {
 		case '+':
 			buf = append(buf, ' ')
 		case '%':
-			if i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-				buf = append(buf, unhex(s[i+1])<<4|unhex(s[i+2]))
+			if i+2 < len(s) && ascii.IsHex(s[i+1]) && ascii.IsHex(s[i+2]) {
+				buf = append(buf, ascii.Unhex(s[i+1])<<4|ascii.Unhex(s[i+2]))
 				i += 2
 				continue
 			}
@@ -95,14 +97,4 @@ func unescapeText(s string) (string, string) {
 		return s, problem
 	}
 	return bstr(out), problem // out is grown's, which nothing else holds
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

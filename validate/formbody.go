@@ -105,14 +105,14 @@ func (p *Plan) FormBody(operation string) (FormBody, bool) {
 	}
 	for _, name := range mp.form.names {
 		ff := mp.form.fields[name]
-		fb.Fields = append(fb.Fields, d.formField(ff, required[name]))
+		fb.Fields = append(fb.Fields, d.describeField(ff, required[name]))
 	}
 	fb.Examples = d.formExamples(op.body.ptr, mp.mediaType)
 	return fb, true
 }
 
-// formField describes one field of a form plan.
-func (d *document) formField(ff *formField, required bool) FormField {
+// describeField describes one field of a form table for a tool.
+func (d *document) describeField(ff *tableField, required bool) FormField {
 	f := FormField{Name: ff.name, Required: required, MinLength: -1, MaxLength: -1, Spec: d.pos(ff.ptr)}
 	if ff.kind != kindAny {
 		f.Type = ff.kind.String()

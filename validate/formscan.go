@@ -7,7 +7,7 @@ import (
 // formGate is a form body's schema compiled for the gate: for each field
 // of its plan (by index), the schema its value must meet.
 type formGate struct {
-	plan     *formPlan
+	plan     *formTable
 	schemas  []*gateSchema // per field; nil accepts any value
 	root     *gateSchema   // nil when the body has no schema
 	required []int         // field indexes
@@ -55,8 +55,9 @@ func newFastForm(fc *gateCompiler, mp *mediaPlan, schemaPtr string) *formGate {
 	return ff
 }
 
-// formValue is one documented key=value pair of a form body, decoded.
-type formValue struct {
+// fieldValue is one documented key=value pair of one form body: the index
+// of its tableField and the decoded value, as formScan keeps it.
+type fieldValue struct {
 	field int
 	val   []byte
 }
@@ -64,8 +65,8 @@ type formValue struct {
 // formScan holds the documented pairs of one form body, decoded once and
 // read by every rule of the form.
 type formScan struct {
-	plan     *formPlan
-	pairs    []formValue
+	plan     *formTable
+	pairs    []fieldValue
 	buf      []byte // decoded keys and values
 	complete bool   // scan read the whole body: pairs are all its documented pairs
 }
@@ -73,7 +74,7 @@ type formScan struct {
 // scan reads a form body as decodeForm does and keeps its documented pairs.
 // It returns false when the full path would report something about the
 // pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
-func (fs *formScan) scan(fp *formPlan, body []byte) bool {
+func (fs *formScan) scan(fp *formTable, body []byte) bool {
 	fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
 	for len(body) > 0 {
 		part := body
@@ -102,7 +103,7 @@ func (fs *formScan) scan(fp *formPlan, body []byte) bool {
 			}
 			return false
 		}
-		fs.pairs = append(fs.pairs, formValue{field, val})
+		fs.pairs = append(fs.pairs, fieldValue{field, val})
 	}
 	fs.complete = true
 	return true

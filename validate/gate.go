@@ -22,6 +22,11 @@ type pairScan struct {
 	got       [len(webhookProps)]span
 	propsDone bool                  // got holds the response's properties, read whole
 	pathVals  [maxPathValues]string // room for the path parameters' values
+
+	// c is the checker of the check. It lives here, pooled, because an
+	// operation's own rules take it through an interface, which would
+	// otherwise move it to the heap on every check.
+	c checker
 }
 
 var pairScans = sync.Pool{New: func() any { return new(pairScan) }}
@@ -48,6 +53,7 @@ func (st *pairScan) release() {
 	st.sc.b, st.form.plan = nil, nil
 	st.form.complete, st.propsDone = false, false
 	clear(st.pathVals[:])
+	st.c = checker{}
 	pairScans.Put(st)
 }
 

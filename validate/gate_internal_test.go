@@ -331,3 +331,16 @@ func TestFullPathReadsWhatTheGateRead(t *testing.T) {
 	alone := testing.AllocsPerRun(50, func() { p.fullCheck(op, vals, ex, true) })
 	assert.Less(t, check, alone, "Check allocates %v, the full path alone %v", check, alone)
 }
+
+// TestCleanCheckDoesNotAllocate: a clean pair costs no allocation (the
+// router's path values and the checker live in the pooled scan), however an
+// operation's own rules take the checker.
+func TestCleanCheckDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("-race makes sync.Pool drop the pooled scan at random")
+	}
+	p := embeddedPlan(t)
+	ex := docsExchange()
+	require.Empty(t, p.Check(ex).Findings)
+	assert.LessOrEqual(t, testing.AllocsPerRun(100, func() { p.Check(ex) }), 0.0)
+}

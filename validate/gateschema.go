@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -355,7 +356,7 @@ func isSID(b []byte, prefix string) bool {
 		return false
 	}
 	for _, c := range b[2:] {
-		if !isHex(c) {
+		if !ascii.IsHex(c) {
 			return false
 		}
 	}
@@ -370,7 +371,7 @@ func isSID(b []byte, prefix string) bool {
 // are not judged here.
 func isPlainAbsoluteURL(b []byte) bool {
 	i := 0
-	for i < len(b) && (isAlnum(b[i]) || i > 0 && (b[i] == '+' || b[i] == '-' || b[i] == '.')) {
+	for i < len(b) && (ascii.IsAlnum(b[i]) || i > 0 && (b[i] == '+' || b[i] == '-' || b[i] == '.')) {
 		i++
 	}
 	if i == 0 || !isLetter(b[0]) || !bytes.HasPrefix(b[i:], colonSlashes) {
@@ -378,7 +379,7 @@ func isPlainAbsoluteURL(b []byte) bool {
 	}
 	i += 3
 	host := i
-	for i < len(b) && (isAlnum(b[i]) || b[i] == '.' || b[i] == '-') {
+	for i < len(b) && (ascii.IsAlnum(b[i]) || b[i] == '.' || b[i] == '-') {
 		i++
 	}
 	if i == host {
@@ -415,7 +416,7 @@ const (
 // urlChars classifies the bytes of plain URLs' paths and queries.
 var urlChars = func() (t [256]uint8) {
 	for c := range 256 {
-		if isAlnum(byte(c)) || strings.IndexByte("-._~/", byte(c)) >= 0 {
+		if ascii.IsAlnum(byte(c)) || strings.IndexByte("-._~/", byte(c)) >= 0 {
 			t[c] = urlPathChar | urlQueryChar
 		} else if strings.IndexByte("=&+,:;@!$'()*", byte(c)) >= 0 {
 			t[c] = urlQueryChar

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/internal/ascii"
 )
 
 // The scanner checks that the document is UTF-8 as it reads strings: outside
@@ -147,7 +149,7 @@ func (sc *jsonScanner) str() (raw []byte, esc bool) {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i++
 			case 'u':
-				if i+5 >= len(sc.b) || !isHex(sc.b[i+2]) || !isHex(sc.b[i+3]) || !isHex(sc.b[i+4]) || !isHex(sc.b[i+5]) {
+				if i+5 >= len(sc.b) || !ascii.IsHex(sc.b[i+2]) || !ascii.IsHex(sc.b[i+3]) || !ascii.IsHex(sc.b[i+4]) || !ascii.IsHex(sc.b[i+5]) {
 					sc.fail()
 					return nil, false
 				}
@@ -245,7 +247,7 @@ func (sc *jsonScanner) unescape(raw []byte) []byte {
 func hex4(b []byte) rune {
 	var r rune
 	for _, c := range b[:4] {
-		r = r<<4 | rune(unhex(c))
+		r = r<<4 | rune(ascii.Unhex(c))
 	}
 	return r
 }

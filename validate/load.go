@@ -125,7 +125,7 @@ func compilePlan(file string, info *datamodel.SpecInfo, fail func(line int, form
 		return nil, fail(0, "the document cannot be read as JSON: %v", err)
 	}
 	doc := &document{file: file, tree: tree, root: info.RootNode}
-	p := &Plan{doc: doc, version: info.Version}
+	p := &Plan{doc: doc, version: info.Version, keywords: new(sync.Map)}
 	if t, ok := doc.object("/info")["title"].(string); ok {
 		p.title = t
 	}
@@ -157,7 +157,7 @@ func compilePlan(file string, info *datamodel.SpecInfo, fail func(line int, form
 	p.router = newRouter(p.ops, contractServers(doc))
 	p.main = p.ops[0]
 	for _, op := range p.ops {
-		if op.webhook != nil {
+		if op.own != nil {
 			p.main = op
 			break
 		}

@@ -240,7 +240,7 @@ paths:
 func locsOf(fs []Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
-		out[i] = f.Rule + " " + f.Location
+		out[i] = f.Rule + " " + f.Location.String()
 	}
 	return out
 }

@@ -96,9 +96,10 @@ func (c *checker) checkListed(lp *listedProps, v any, ptr string) {
 	case map[string]any:
 		for i, name := range lp.names {
 			val, ok := v[name]
-			at := joinPointer(ptr, name)
 			if !ok {
-				c.add(Finding{Rule: RuleResponseMissing, Location: "response.body#" + at,
+				at := joinPointer(ptr, name)
+				// The names and pointer are the contract's, and array indices.
+				c.addContract(Finding{Rule: RuleResponseMissing, Location: Location{Part: PartResponseBody, Pointer: at},
 					Message: "the response leaves out " + strconv.Quote(name) + ", a property the contract lists",
 					Want:    name + " present (null when it has no value)", Got: "absent",
 					Hint: "clients read every listed property; write null for one with no value rather than leaving it out",
@@ -106,7 +107,7 @@ func (c *checker) checkListed(lp *listedProps, v any, ptr string) {
 				continue
 			}
 			if lp.subs[i] != nil {
-				c.checkListed(lp.subs[i], val, at)
+				c.checkListed(lp.subs[i], val, joinPointer(ptr, name))
 			}
 		}
 	case []any:

@@ -86,7 +86,7 @@ func TestMissingProperty(t *testing.T) {
 			var got []string
 			for _, f := range res.Findings {
 				if f.Rule == RuleResponseMissing {
-					got = append(got, f.Location)
+					got = append(got, f.Location.String())
 					assert.Equal(t, SeverityWarning, f.Severity)
 					assert.Positive(t, f.Spec.Line, "the finding cites the property's line")
 				}

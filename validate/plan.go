@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
 // Plan is a compiled contract. [Load] builds it once: the path matchers, the
@@ -25,6 +26,9 @@ type Plan struct {
 	// operation of its own: the conversation-scoped webhook when the contract
 	// has it, otherwise the first operation.
 	main *operation
+	// keywords holds the failing schema keywords met so far, by jsonschema's
+	// absolute keyword location (see Plan.keyword).
+	keywords *sync.Map
 }
 
 // Result is what checking one exchange gives.
@@ -219,21 +223,21 @@ func (p *Plan) RuleSpec(id string) SpecPos {
 	if !ok || p.main == nil {
 		return SpecPos{}
 	}
-	return p.main.anchors[r.Anchor]
+	return p.main.anchors[r.anchor]
 }
 
 // Unmatched returns the finding of rule operation.unmatched for an exchange
 // that no operation of the contract describes; the CLI adds it with
-// --fail-on-unmatched.
+// --fail-on-unmatched (and its hint names the CLI's --spec).
 func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 	secrets := ex.Secrets()
 	return catalogued(Finding{
 		Rule:     RuleUnmatched,
-		Location: "request",
-		Message:  "no operation of the contract describes this exchange: " + Redact(res.Skip, secrets),
+		Location: Location{Part: PartRequest},
+		Message:  "no operation of the contract describes this exchange: " + redact.Text(res.Skip, secrets),
 		Want:     "an operation of " + p.doc.file,
-		Got:      ex.Request.Method + " " + Redact(requestPath(ex.Request.URL), secrets),
-		Hint:     "check the method and path, or load a contract that describes this operation with --spec",
+		Got:      ex.Request.Method + " " + redact.Text(requestPath(ex.Request.URL), secrets),
+		Hint:     "check the method and path, or load a contract that describes this operation",
 		Spec:     p.RuleSpec(RuleUnmatched),
 	})
 }

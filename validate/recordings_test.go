@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/recording"
 )
@@ -508,11 +509,11 @@ func TestRecordingsRedactSecrets(t *testing.T) {
 			for file, results := range allChecked(t, plan) {
 				for _, res := range results {
 					for _, f := range res.Findings {
-						for _, s := range []string{f.Rule, f.Location, f.Message, f.Want, f.Got, f.Hint} {
+						for _, s := range []string{f.Rule, f.Location.String(), f.Message, f.Want, f.Got, f.Hint} {
 							for _, secret := range secrets {
 								assert.NotContains(t, s, secret, "%s: a finding shows a secret: %s", file, f)
 							}
-							if strings.Contains(s, validate.Redacted) {
+							if strings.Contains(s, redact.Redacted) {
 								redacted++
 							}
 						}

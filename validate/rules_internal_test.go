@@ -11,9 +11,9 @@ import (
 func TestCatalogueFillsSeverity(t *testing.T) {
 	c := &checker{ex: docsExchange()}
 	for _, r := range rules {
-		c.add(Finding{Rule: r.ID, Location: "request.body"})
+		c.add(Finding{Rule: r.ID, Location: Location{Part: PartRequestBody}})
 	}
-	c.add(Finding{Rule: RuleConfigTarget, Severity: SeverityError, Location: "request.body"})
+	c.add(Finding{Rule: RuleConfigTarget, Severity: SeverityError, Location: Location{Part: PartRequestBody}})
 	if assert.Len(t, c.findings, len(rules)+1) {
 		for i, r := range rules {
 			assert.Equal(t, r.Severity, c.findings[i].Severity, r.ID)

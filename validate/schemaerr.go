@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -20,14 +21,14 @@ var sidPattern = regexp.MustCompile(`^\^([A-Z]{2})\[0-9a-fA-F\]\{32\}\$$`)
 // is the part of the exchange the value is, such as "request.body";
 // instance is the value that was validated. skipRequired names fields that
 // are present but could not be decoded, already reported.
-func (c *checker) schemaFindings(err error, section string, instance any, skipRequired map[string]bool) {
+func (c *checker) schemaFindings(err error, section Location, instance any, skipRequired map[string]bool) {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		c.add(Finding{Rule: RuleConstraint, Location: section,
-			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[AnchorOperation]})
+			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[anchorOperation]})
 		return
 	}
-	seen := map[string]bool{}
+	seen := map[ruleAt]bool{}
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		kw := lastToken(e.KeywordLocation)
@@ -43,18 +44,16 @@ func (c *checker) schemaFindings(err error, section string, instance any, skipRe
 }
 
 // keywordFinding reports one failing keyword.
-func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section string, instance any, skipRequired, seen map[string]bool) {
-	kwPtr := keywordPointer(e.AbsoluteKeywordLocation)
-	schemaPtr := parentPointer(kwPtr)
-	doc := c.p.doc
-	schema := doc.object(schemaPtr)
+func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, section Location, instance any, skipRequired map[string]bool, seen map[ruleAt]bool) {
+	k := c.p.keyword(e.AbsoluteKeywordLocation)
+	schema := k.schema
 	value, _ := lookupInstance(instance, e.InstanceLocation)
 	loc := section
 	if e.InstanceLocation != "" {
-		loc = section + "#" + e.InstanceLocation
+		loc = section.At(section.Pointer + e.InstanceLocation)
 	}
 	name := fieldName(section, e.InstanceLocation)
-	f := Finding{Location: loc, Spec: doc.pos(kwPtr), Got: c.show(value)}
+	f := Finding{Location: loc, Spec: k.spec, Got: c.show(value)}
 
 	switch kw {
 	case "type":
@@ -78,8 +77,11 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 		f.Message = fmt.Sprintf("%s is %s, which the contract does not list", name, c.show(value))
 		f.Hint = enumHint(value, schema)
 	case "pattern", "minLength", "maxLength":
-		if m := sidPattern.FindStringSubmatch(str(schema["pattern"])); m != nil {
-			f = c.sidFinding(loc, name, m[1], value, doc.pos(joinPointer(schemaPtr, "pattern")))
+		if k.sidPrefix != "" {
+			if seen[ruleAt{RuleSIDFormat, loc}] {
+				return // a short SID fails its length and its pattern: one finding
+			}
+			f = c.sidFinding(loc, name, k.sidPrefix, value, k.sidSpec)
 			break
 		}
 		if kw == "pattern" {
@@ -105,7 +107,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 			}
 			g := f
 			g.Rule = RuleRequired
-			g.Location = section + "#" + joinPointer(e.InstanceLocation, r)
+			g.Location = section.At(section.Pointer + joinPointer(e.InstanceLocation, r))
 			g.Message = fmt.Sprintf("%s is required but missing", r)
 			g.Want = r + " present"
 			g.Got = "missing"
@@ -132,11 +134,35 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw, section stri
 	c.addOnce(f, seen)
 }
 
+// keyword is what the findings of a failing schema keyword take from the
+// contract, worked out once per plan and keyword (see Plan.keyword).
+type keyword struct {
+	schema    map[string]any // the schema the keyword is in
+	spec      SpecPos        // the keyword's line
+	sidPrefix string         // the SID prefix, when the schema's pattern is a SID's
+	sidSpec   SpecPos        // the pattern's line, for a SID
+}
+
+// keyword returns the keyword at jsonschema's absolute keyword location.
+func (p *Plan) keyword(abs string) *keyword {
+	if k, ok := p.keywords.Load(abs); ok {
+		return k.(*keyword)
+	}
+	kwPtr := keywordPointer(abs)
+	schemaPtr := parentPointer(kwPtr)
+	k := &keyword{schema: p.doc.object(schemaPtr), spec: p.doc.pos(kwPtr)}
+	if m := sidPattern.FindStringSubmatch(str(k.schema["pattern"])); m != nil {
+		k.sidPrefix, k.sidSpec = m[1], p.doc.pos(joinPointer(schemaPtr, "pattern"))
+	}
+	got, _ := p.keywords.LoadOrStore(abs, k)
+	return got.(*keyword)
+}
+
 // addOnce adds a finding unless one of the same rule at the same location was
 // added through the same error tree (a short SID fails both its length and
 // its pattern: one finding).
-func (c *checker) addOnce(f Finding, seen map[string]bool) {
-	key := f.Rule + "\x00" + f.Location
+func (c *checker) addOnce(f Finding, seen map[ruleAt]bool) {
+	key := ruleAt{f.Rule, f.Location}
 	if seen[key] {
 		return
 	}
@@ -144,21 +170,26 @@ func (c *checker) addOnce(f Finding, seen map[string]bool) {
 	c.add(f)
 }
 
+// ruleAt is a rule at a location.
+type ruleAt struct {
+	rule string
+	loc  Location
+}
+
 // sidFinding reports a value that is not a SID of the given prefix.
-func (c *checker) sidFinding(loc, name, prefix string, value any, spec SpecPos) Finding {
+func (c *checker) sidFinding(loc Location, name, prefix string, value any, spec SpecPos) Finding {
 	f := Finding{
 		Rule: RuleSIDFormat, Location: loc, Spec: spec,
-		Want: fmt.Sprintf("%s followed by 32 hex digits, 34 characters (^%s[0-9a-fA-F]{32}$)", prefix, prefix),
+		Want:    prefix + " followed by 32 hex digits, 34 characters (^" + prefix + "[0-9a-fA-F]{32}$)",
+		Message: name + " is not " + sidArticle(prefix) + " SID",
 	}
 	s, ok := value.(string)
 	if !ok {
 		f.Got = c.show(value)
-		f.Message = fmt.Sprintf("%s is not %s SID", name, sidArticle(prefix))
 		return f
 	}
 	shown := c.redact(s)
-	f.Got = fmt.Sprintf("%s (%s)", quoteShort(shown), plural(len(s), "character", "characters"))
-	f.Message = fmt.Sprintf("%s is not %s SID", name, sidArticle(prefix))
+	f.Got = quoteShort(shown) + " (" + plural(len(s), "character", "characters") + ")"
 	f.Hint = sidHint(s, shown, prefix)
 	return f
 }
@@ -186,10 +217,10 @@ func sidHint(s, shown, prefix string) string {
 	case len(s) == 32 && allHex(s):
 		return fmt.Sprintf("the %s prefix is missing: write %s before the 32 hex digits", prefix, prefix)
 	case len(s) != 34:
-		return fmt.Sprintf("a SID has exactly 34 characters; this has %d (copied in full?)", len(s))
+		return "a SID has exactly 34 characters; this has " + strconv.Itoa(len(s)) + " (copied in full?)"
 	}
 	for i := 2; i < len(s); i++ {
-		if !isHex(s[i]) {
+		if !ascii.IsHex(s[i]) {
 			return fmt.Sprintf("character %d, %q, is not a hex digit", i+1, s[i])
 		}
 	}
@@ -200,7 +231,7 @@ func isUpperLetter(c byte) bool { return 'A' <= c && c <= 'Z' }
 
 func allHex(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isHex(s[i]) {
+		if !ascii.IsHex(s[i]) {
 			return false
 		}
 	}
@@ -211,6 +242,9 @@ func allHex(s string) bool {
 // such as "mem://contract.json#/components/schemas/x/pattern".
 func keywordPointer(abs string) string {
 	_, frag, _ := strings.Cut(abs, "#")
+	if !strings.ContainsAny(frag, "%+") {
+		return frag
+	}
 	if p, err := url.PathUnescape(frag); err == nil {
 		return p
 	}
@@ -225,11 +259,7 @@ func parentPointer(ptr string) string {
 }
 
 func lastToken(ptr string) string {
-	toks := splitPointer(ptr)
-	if len(toks) == 0 {
-		return ""
-	}
-	return toks[len(toks)-1]
+	return unescapeToken(ptr[strings.LastIndexByte(ptr, '/')+1:])
 }
 
 // lookupInstance finds the value at a JSON pointer in a decoded JSON value:
@@ -241,9 +271,7 @@ func lookupInstance(v any, ptr string) (any, bool) {
 	for more := rest != ""; more; {
 		var tok string
 		tok, rest, more = strings.Cut(rest, "/")
-		if strings.Contains(tok, "~") {
-			tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		}
+		tok = unescapeToken(tok)
 		switch t := v.(type) {
 		case map[string]any:
 			next, ok := t[tok]
@@ -267,22 +295,27 @@ func lookupInstance(v any, ptr string) (any, bool) {
 // fieldName names the value at an instance location for a message:
 // "Configuration.FlowSid", "configuration.url", "Configuration.Filters[1]",
 // or the section itself.
-func fieldName(section, instLoc string) string {
+func fieldName(section Location, instLoc string) string {
 	toks := splitPointer(instLoc)
 	if len(toks) == 0 {
-		switch {
-		case strings.HasPrefix(section, "request.body"):
+		switch section.Part {
+		case PartRequestBody:
 			return "the request body"
-		case strings.HasPrefix(section, "response.body"):
+		case PartResponseBody:
 			return "the response body"
-		case strings.HasPrefix(section, "response.header/"), strings.HasPrefix(section, "request.header/"):
-			return section[strings.IndexByte(section, '/')+1:]
+		case PartResponseHeader, PartRequestHeader:
+			if section.Name != "" {
+				return section.Name
+			}
 		}
-		return section
+		return section.String()
+	}
+	if len(toks) == 1 {
+		return toks[0]
 	}
 	var b strings.Builder
 	for i, t := range toks {
-		if _, err := strconv.Atoi(t); err == nil && i > 0 {
+		if i > 0 && atoiOK(t) {
 			b.WriteString("[" + t + "]")
 			continue
 		}
@@ -292,6 +325,25 @@ func fieldName(section, instLoc string) string {
 		b.WriteString(t)
 	}
 	return b.String()
+}
+
+// atoiOK reports whether strconv.Atoi accepts s, without the error it
+// allocates for a word.
+func atoiOK(s string) bool {
+	digits := s
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		digits = s[1:]
+	}
+	if digits == "" || len(digits) > 18 {
+		_, err := strconv.Atoi(s)
+		return err == nil
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func str(v any) string {
@@ -447,8 +499,8 @@ func formatHint(format string, value any) string {
 	return ""
 }
 
-func requiredHint(section, name string) string {
-	if strings.HasPrefix(section, "request.body") {
+func requiredHint(section Location, name string) string {
+	if section.Part == PartRequestBody {
 		return "add " + name + "=… to the form body"
 	}
 	return ""

@@ -354,7 +354,7 @@ func TestTwilioGoLetsThrough(t *testing.T) {
 			res := plan.Check(capture.exchanges[0])
 			var got []string
 			for _, f := range res.Findings {
-				got = append(got, f.Rule+" "+f.Location)
+				got = append(got, f.Rule+" "+f.Location.String())
 			}
 			want := []string{tt.rule + " " + tt.location, validate.RuleResponseRefused + " response.status"}
 			slices.Sort(want)

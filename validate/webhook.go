@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 	"unsafe"
+
+	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
 // sbytes views a string's bytes without copying; they must not be written.
@@ -19,6 +22,10 @@ func sbytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s))
 // webhookOperationID is the operation whose documentation states rules in
 // words that no schema holds; webhookPlan checks them.
 const webhookOperationID = "CreateConversationScopedWebhook"
+
+func init() {
+	registerOwnRules(webhookOperationID, func(doc *document, op *operation) ownRules { return newWebhookPlan(doc, op) })
+}
 
 // The form fields and response properties the webhook's own rules read.
 const (
@@ -61,7 +68,7 @@ type webhookPlan struct {
 func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 	wp := &webhookPlan{
 		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
-		convPrefix: "CH", convSpec: op.anchors[AnchorPathParams], accountPrefix: "AC",
+		convPrefix: "CH", convSpec: op.anchors[anchorPathParams], accountPrefix: "AC",
 	}
 	if op.body != nil {
 		if mp := formMedia(op.body.media); mp != nil {
@@ -104,7 +111,7 @@ func (wp *webhookPlan) checkPath(c *checker) {
 	if !ok || !looksLikeSID(v, wp.convPrefix) || isSID(sbytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
 		return
 	}
-	c.add(c.sidFinding("request.path#/"+pathConversation, pathConversation, wp.convPrefix, v, wp.convSpec))
+	c.add(c.sidFinding(Location{Part: PartRequestPath, Pointer: "/" + pathConversation}, pathConversation, wp.convPrefix, v, wp.convSpec))
 }
 
 // looksLikeSID tells a would-be SID from a unique name: it starts with the
@@ -118,9 +125,9 @@ func looksLikeSID(s, prefix string) bool {
 	}
 	hex := 0
 	for i := 2; i < len(s); i++ {
-		if isHex(s[i]) {
+		if ascii.IsHex(s[i]) {
 			hex++
-		} else if !isAlnum(s[i]) {
+		} else if !ascii.IsAlnum(s[i]) {
 			return false
 		}
 	}
@@ -149,7 +156,7 @@ func (wp *webhookPlan) checkWords(c *checker) {
 	if u, ok := fs.first(fs.named(fieldURL)); ok && !isPlainAbsoluteURL(u) {
 		if problem := absoluteURLProblem(bstr(u)); problem != "" && c.room(RuleConfigURL) {
 			s := string(u)
-			c.add(Finding{Rule: RuleConfigURL, Location: "request.body#/" + fieldURL,
+			c.add(Finding{Rule: RuleConfigURL, Location: Location{Part: PartRequestBody, Pointer: "/" + fieldURL},
 				Message: fieldURL + " " + problem,
 				Want:    "an absolute URL, such as https://example.com/hooks", Got: c.quote(s),
 				Hint: absoluteURLHint(s), Spec: wp.fields[fieldURL]})
@@ -161,7 +168,7 @@ func (wp *webhookPlan) checkWords(c *checker) {
 			return
 		}
 		t := string(target)
-		c.add(Finding{Rule: RuleConfigTarget, Location: "request.body#/" + field,
+		c.add(Finding{Rule: RuleConfigTarget, Location: Location{Part: PartRequestBody, Pointer: "/" + field},
 			Message: fmt.Sprintf("Target is %s but %s is not set: %s", t, field, why),
 			Want:    field + " set for Target=" + t, Got: "missing",
 			Hint: fmt.Sprintf("add %s=… to the form body", field), Spec: wp.fields[field]})
@@ -229,7 +236,7 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	convIsSID := isSID(sbytes(pathConv), wp.convPrefix)
 	respConv, _ := sc.text(st.prop(propConversation))
 	if convIsSID && len(respConv) > 0 && string(respConv) != pathConv && c.room(RulePairConversation) {
-		c.add(Finding{Rule: RulePairConversation, Location: "response.body#/conversation_sid",
+		c.add(Finding{Rule: RulePairConversation, Location: Location{Part: PartResponseBody, Pointer: "/conversation_sid"},
 			Message: "the webhook was created on another conversation than the request's path names",
 			Want:    c.quote(pathConv) + " (the request's path)", Got: c.quote(string(respConv)),
 			Spec: wp.props["conversation_sid"]})
@@ -238,7 +245,7 @@ func (wp *webhookPlan) checkPair(c *checker) {
 		fs := &st.form
 		if target, ok := sc.text(st.prop(propTarget)); ok {
 			if sent, ok := fs.first(fs.named(fieldTarget)); ok && !bytes.Equal(target, sent) && c.room(RulePairTarget) {
-				c.add(Finding{Rule: RulePairTarget, Location: "response.body#/target",
+				c.add(Finding{Rule: RulePairTarget, Location: Location{Part: PartResponseBody, Pointer: "/target"},
 					Message: "the response's target is not the request's Target",
 					Want:    c.quote(string(sent)) + " (the request's Target)", Got: c.quote(string(target)),
 					Spec: wp.props["target"]})
@@ -251,7 +258,7 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	var buf [128]byte
 	if user := basicUserBytes(c.ex.Request.Header.Get("Authorization"), buf[:]); isSID(user, wp.accountPrefix) {
 		if acct, ok := sc.text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(RulePairAccount) {
-			c.add(Finding{Rule: RulePairAccount, Location: "response.body#/account_sid",
+			c.add(Finding{Rule: RulePairAccount, Location: Location{Part: PartResponseBody, Pointer: "/account_sid"},
 				Message: "the webhook belongs to another account than the one that authenticated",
 				Want:    c.quote(string(user)) + " (the Basic-auth user)", Got: c.quote(string(acct)),
 				Spec: wp.props["account_sid"]})
@@ -286,7 +293,7 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 		if !isObject {
 			if c.room(RulePairConfiguration) {
 				v := decodeValue(cfg)
-				c.add(Finding{Rule: RulePairConfiguration, Location: "response.body#/configuration",
+				c.add(Finding{Rule: RulePairConfiguration, Location: Location{Part: PartResponseBody, Pointer: "/configuration"},
 					Message: fmt.Sprintf("the response's configuration is %s, so it cannot state the configuration the request set", article(jsonTypeOf(v))),
 					Want:    "an object with the request's configuration", Got: c.show(v),
 					Spec: wp.props["configuration"]})
@@ -301,7 +308,7 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 		if e.field == fieldFilters || e.field == fieldTriggers {
 			want = c.show(anySlice(fs.values(field)))
 		}
-		c.add(Finding{Rule: RulePairConfiguration, Location: "response.body#/configuration/" + e.prop,
+		c.add(Finding{Rule: RulePairConfiguration, Location: Location{Part: PartResponseBody, Pointer: "/configuration/" + e.prop},
 			Message: fmt.Sprintf("configuration.%s does not agree with the request's %s", e.prop, e.field),
 			Want:    want + " (the request's " + e.field + ")", Got: c.show(decodeValue(got)),
 			Spec: wp.props["configuration"]})
@@ -415,7 +422,7 @@ func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, res
 	if bytes.HasSuffix(ep, want) || !c.room(RulePairURL) {
 		return
 	}
-	c.add(Finding{Rule: RulePairURL, Location: "response.body#/url",
+	c.add(Finding{Rule: RulePairURL, Location: Location{Part: PartResponseBody, Pointer: "/url"},
 		Message: "the response's url is not the address of the webhook it created",
 		Want:    "a URL ending in " + string(want), Got: c.quote(string(raw)),
 		Spec: wp.props["url"]})
@@ -469,7 +476,7 @@ func (wp *webhookPlan) checkDates(c *checker) {
 	if !before || !c.room(RulePairDates) {
 		return
 	}
-	c.add(Finding{Rule: RulePairDates, Location: "response.body#/date_updated",
+	c.add(Finding{Rule: RulePairDates, Location: Location{Part: PartResponseBody, Pointer: "/date_updated"},
 		Message: "date_updated is before date_created",
 		Want:    "no earlier than " + string(cs), Got: string(us),
 		Spec: wp.props["date_updated"]})
@@ -483,7 +490,7 @@ func basicUser(auth string) string {
 // basicUserBytes returns the user of a Basic Authorization header value,
 // decoded into buf when it is large enough.
 func basicUserBytes(auth string, buf []byte) []byte {
-	scheme, cred, found := splitCredentials(auth)
+	scheme, cred, found := redact.SplitCredentials(auth)
 	if !found || !strings.EqualFold(scheme, "Basic") {
 		return nil
 	}

@@ -3,9 +3,12 @@ package validate
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
 // maxShown is how many bytes of a value findings show before eliding it.
@@ -37,14 +40,14 @@ func quoteShort(s string) string { return strconv.Quote(shorten(s)) }
 // of an exchange goes through checker.show.
 func show(v any) string { return render(v, nil) }
 
-// redact hides the exchange's secrets in s (see [Redact]). Every value of
+// redact hides the exchange's secrets in s (see [redact.Text]). Every value of
 // the exchange a finding shows goes through it whole, before it is
 // shortened or quoted.
 func (c *checker) redact(s string) string {
 	if !c.haveSecrets {
 		c.secrets, c.haveSecrets = c.ex.Secrets(), true
 	}
-	return Redact(s, c.secrets)
+	return redact.Text(s, c.secrets)
 }
 
 // quote redacts a value of the exchange, then shortens and quotes it.
@@ -142,31 +145,52 @@ func orList(items []string) string {
 // it but for case, punctuation (_ - [ ]) or a missing prefix, else those within
 // a small edit distance. It returns nil when nothing is close.
 func suggest(name string, candidates []string) []string {
+	return newNearNames(candidates).suggest(name)
+}
+
+// nearNames are the names [suggest] compares a misspelt name with, folded
+// once by normalizeName, so that a plan folds its form's field names once
+// and not for every unknown key.
+type nearNames struct {
+	names []string
+	norms []string // normalizeName of each name
+	tails []string // normalizeName of the part after each name's last dot
+	dots  []bool   // whether each name has a dot
+	list  string   // the names, joined by ", "
+}
+
+func newNearNames(names []string) *nearNames {
+	n := &nearNames{names: names, norms: make([]string, len(names)), tails: make([]string, len(names)), dots: make([]bool, len(names)), list: strings.Join(names, ", ")}
+	for i, c := range names {
+		n.norms[i] = normalizeName(c)
+		if j := strings.LastIndexByte(c, '.'); j >= 0 {
+			n.tails[i], n.dots[i] = normalizeName(c[j+1:]), true
+		}
+	}
+	return n
+}
+
+// suggest is [suggest] over the names of n.
+func (n *nearNames) suggest(name string) []string {
 	norm := normalizeName(name)
-	var exact []string
-	for _, c := range candidates {
-		if normalizeName(c) == norm {
+	var exact, suffix []string
+	for i, c := range n.names {
+		if n.norms[i] == norm {
 			exact = append(exact, c)
+		}
+		if exact == nil && n.dots[i] && n.tails[i] == norm {
+			suffix = append(suffix, c)
 		}
 	}
 	if len(exact) > 0 {
 		return exact
 	}
-	var suffix []string
-	for _, c := range candidates {
-		if i := strings.LastIndexByte(c, '.'); i >= 0 && normalizeName(c[i+1:]) == norm {
-			suffix = append(suffix, c)
-		}
-	}
 	if len(suffix) > 0 {
 		return suffix
 	}
-	best, bestD := []string(nil), 1+len(norm)/5
-	if bestD > 3 {
-		bestD = 3
-	}
-	for _, c := range candidates {
-		d := editDistance(norm, normalizeName(c))
+	best, bestD := []string(nil), min(1+len(norm)/5, 3)
+	for i, c := range n.names {
+		d := editDistanceWithin(norm, n.norms[i], bestD)
 		switch {
 		case d < bestD:
 			best, bestD = []string{c}, d
@@ -208,12 +232,26 @@ func normalizeName(s string) string {
 }
 
 // editDistance is the Levenshtein distance of two strings, by bytes.
-func editDistance(a, b string) int {
+func editDistance(a, b string) int { return editDistanceWithin(a, b, 98) }
+
+// editDistanceWithin is editDistance when it is at most limit, and limit+1
+// (sooner) when it is more.
+func editDistanceWithin(a, b string, limit int) int {
 	if len(a) > 64 || len(b) > 64 {
-		return 99
+		return min(99, limit+1)
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	if len(a)-len(b) > limit || len(b)-len(a) > limit {
+		return limit + 1
+	}
+	// A common prefix or suffix adds nothing to the distance.
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	var rows [2][65]int
+	prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -226,7 +264,10 @@ func editDistance(a, b string) int {
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 		}
+		if slices.Min(cur) > limit {
+			return limit + 1 // a row's least never shrinks
+		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return min(prev[len(b)], limit+1)
 }

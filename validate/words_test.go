@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,6 +40,9 @@ func TestEditDistance(t *testing.T) {
 	}{{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"url", "urls", 1}, {"abc", "abc", 0}} {
 		assert.Equal(t, tt.d, editDistance(tt.a, tt.b), "%s/%s", tt.a, tt.b)
 		assert.Equal(t, tt.d, editDistance(tt.b, tt.a), "%s/%s", tt.b, tt.a)
+		for limit := range 5 {
+			assert.Equal(t, min(tt.d, limit+1), editDistanceWithin(tt.a, tt.b, limit), "%s/%s within %d", tt.a, tt.b, limit)
+		}
 	}
 }
 
@@ -47,4 +51,27 @@ func TestQuoteShort(t *testing.T) {
 	long := quoteShort(strings.Repeat("x", 300))
 	assert.Less(t, len(long), 300)
 	assert.Contains(t, quoteShort("ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé"), "…")
+}
+
+// TestAtoiOK: atoiOK agrees with strconv.Atoi.
+func TestAtoiOK(t *testing.T) {
+	for _, s := range []string{"", "0", "12", "-1", "+7", "+", "-", "1a", "a1", "url", "99999999999999999999", "-9223372036854775808", "9223372036854775808", "١"} {
+		_, err := strconv.Atoi(s)
+		assert.Equal(t, err == nil, atoiOK(s), "%q", s)
+	}
+}
+
+// TestLookupInstance: lookupInstance walks the tokens of a pointer as
+// splitPointer reads them, escapes and empty tokens included.
+func TestLookupInstance(t *testing.T) {
+	doc := map[string]any{"a": []any{"x", map[string]any{"b/c": 1, "": 2, "~": 3}}, "": map[string]any{"": 4}}
+	for ptr, want := range map[string]any{"": doc, "/a/0": "x", "/a/1/b~1c": 1, "/a/1/": 2, "/a/1/~0": 3, "//": 4} {
+		got, ok := lookupInstance(doc, ptr)
+		assert.True(t, ok, ptr)
+		assert.Equal(t, want, got, ptr)
+	}
+	for _, ptr := range []string{"/a/2", "/a/x", "/b", "/a/0/c"} {
+		_, ok := lookupInstance(doc, ptr)
+		assert.False(t, ok, ptr)
+	}
 }

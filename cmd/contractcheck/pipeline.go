@@ -134,9 +134,18 @@ func (c checker) pair(it item) (p report.Pair) {
 	}
 	if c.failOnUnmatched && res.Operation == "" {
 		// Clip: never write into spare capacity of the checker's slice.
-		res.Findings = append(slices.Clip(res.Findings), c.plan.Unmatched(it.ex, res))
+		res.Findings = append(slices.Clip(res.Findings), unmatched(c.plan, it.ex, res))
 	}
 	return c.result(it.ex, res)
+}
+
+// unmatched is the finding of rule operation.unmatched for an exchange no
+// operation of the contract describes, its hint naming the flag that loads
+// another contract.
+func unmatched(plan *validate.Plan, ex *validate.Exchange, res validate.Result) validate.Finding {
+	f := plan.Unmatched(ex, res)
+	f.Hint += " with --spec"
+	return f
 }
 
 // inputErrorPair is the report pair of an error of a recording reader.

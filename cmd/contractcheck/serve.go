@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/contractcheck/contractcheck/internal/escape"
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/contracttest"
 	"github.com/contractcheck/contractcheck/validate/report"
@@ -175,7 +176,7 @@ func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 		if i == 0 {
 			sep = ":"
 		}
-		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, escape.Line(f.Rule), escape.Line(f.Location))
+		fmt.Fprintf(&b, "%s %s %s %s", sep, f.Severity, escape.Line(f.Rule), escape.Line(f.Location.String()))
 	}
 	if more > 0 {
 		fmt.Fprintf(&b, "; and %d more", more)
@@ -185,4 +186,4 @@ func exchangeLine(now time.Time, p report.Pair, body []byte) string {
 
 // shown is a value of an exchange as a log line shows it: redacted, then
 // escaped.
-func shown(s string) string { return escape.Line(validate.Redact(s, nil)) }
+func shown(s string) string { return escape.Line(redact.Text(s, nil)) }

@@ -97,7 +97,7 @@ func (r *Recorder) Add(p report.Pair) {
 				e.Count++
 				continue
 			}
-			r.entries[fp] = &Entry{Fingerprint: fp, Rule: f.Rule, Location: f.Location, Operation: p.Operation,
+			r.entries[fp] = &Entry{Fingerprint: fp, Rule: f.Rule, Location: f.Location.String(), Operation: p.Operation,
 				Request: p.Shape, Message: f.Message, Count: 1}
 		}
 	}

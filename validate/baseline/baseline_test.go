@@ -22,8 +22,8 @@ const (
 )
 
 var (
-	flowSid = validate.Finding{Rule: validate.RuleSIDFormat, Severity: validate.SeverityError, Location: "request.body#/Configuration.FlowSid", Message: "FW1 is not a Studio flow SID."}
-	url     = validate.Finding{Rule: validate.RuleConfigURL, Severity: validate.SeverityError, Location: "request.body#/Configuration.Url", Message: "not absolute."}
+	flowSid = validate.Finding{Rule: validate.RuleSIDFormat, Severity: validate.SeverityError, Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.FlowSid"}, Message: "FW1 is not a Studio flow SID."}
+	url     = validate.Finding{Rule: validate.RuleConfigURL, Severity: validate.SeverityError, Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.Url"}, Message: "not absolute."}
 )
 
 // pair checks nothing: it makes the pair of an exchange of conversation conv

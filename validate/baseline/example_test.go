@@ -19,7 +19,7 @@ func Example() {
 		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
 		Body:   []byte("Target=studio&Configuration.FlowSid=FW1"),
 	}}
-	f := validate.Finding{Rule: validate.RuleSIDFormat, Severity: validate.SeverityError, Location: "request.body#/Configuration.FlowSid", Message: "not a flow SID"}
+	f := validate.Finding{Rule: validate.RuleSIDFormat, Severity: validate.SeverityError, Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.FlowSid"}, Message: "not a flow SID"}
 	p := report.NewPair(ex, validate.Result{Operation: "CreateConversationScopedWebhook", Findings: []validate.Finding{f}}, validate.SeverityError)
 	p.Shape = fingerprint.Shape(ex)
 

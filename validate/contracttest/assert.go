@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -95,7 +96,7 @@ func checkRecorded(t assert.TestingT, req *http.Request, rec *httptest.ResponseR
 	if req != nil && req.GetBody == nil {
 		getBody, err := rewind(req.Body)
 		if err != nil {
-			return fmt.Sprintf("contracttest: the request body of %s %s cannot be read again: %v", req.Method, validate.RedactURL(req.URL.String(), nil), err), false
+			return fmt.Sprintf("contracttest: the request body of %s %s cannot be read again: %v", req.Method, redact.Text(req.URL.String(), nil), err), false
 		}
 		fresh := req.WithContext(req.Context()) // a shallow copy; req is left as it is
 		fresh.GetBody = getBody
@@ -201,7 +202,7 @@ func exchangeOf(req *http.Request, resp *http.Response) (*validate.Exchange, err
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, fmt.Errorf("getting the request body of %s %s again: %w", req.Method, validate.RedactURL(req.URL.String(), nil), err)
+			return nil, fmt.Errorf("getting the request body of %s %s again: %w", req.Method, redact.Text(req.URL.String(), nil), err)
 		}
 		fresh := req.WithContext(req.Context()) // a shallow copy; req keeps its body
 		fresh.Body = body

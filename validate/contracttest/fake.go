@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -221,15 +220,11 @@ func twilioMessage(f validate.Finding) string {
 // fieldOf returns the field a finding's location names:
 // "request.body#/Configuration.Filters/1" gives "Configuration.Filters",
 // "request.header/Content-Type" gives "Content-Type".
-func fieldOf(loc string) string {
-	if _, ptr, ok := strings.Cut(loc, "#/"); ok {
-		tok, _, _ := strings.Cut(ptr, "/")
-		return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+func fieldOf(loc validate.Location) string {
+	if loc.Pointer == "" && loc.Part == validate.PartRequestHeader {
+		return loc.Name
 	}
-	if name, ok := strings.CutPrefix(loc, "request.header/"); ok {
-		return name
-	}
-	return ""
+	return loc.Field()
 }
 
 // newSID returns a fresh webhook SID from the SID source.

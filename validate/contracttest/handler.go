@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -73,14 +74,14 @@ func (hd *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.h.ServeHTTP(rw, r)
 
 	if readErr != nil {
-		hd.mon.log("%s: %s %s not checked: reading the request body: %v", handlerSource, r.Method, validate.RedactURL(r.URL.String(), nil), readErr)
+		hd.mon.log("%s: %s %s not checked: reading the request body: %v", handlerSource, r.Method, redact.Text(r.URL.String(), nil), readErr)
 		return
 	}
 	got := r.WithContext(r.Context()) // a shallow copy, to read the body from
 	got.Body = io.NopCloser(bytes.NewReader(body))
 	ex, err := validate.NewExchange(got, nil)
 	if err != nil {
-		hd.mon.log("%s: %s %s not checked: %v", handlerSource, r.Method, validate.RedactURL(r.URL.String(), nil), err)
+		hd.mon.log("%s: %s %s not checked: %v", handlerSource, r.Method, redact.Text(r.URL.String(), nil), err)
 		return
 	}
 	ex.Response = rec.response()

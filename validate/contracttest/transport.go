@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -74,7 +75,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	body, _, err := readBody(req.Body)
 	if err != nil {
-		return nil, fmt.Errorf("contracttest: reading the body of %s %s: %w", req.Method, validate.RedactURL(req.URL.String(), nil), err)
+		return nil, fmt.Errorf("contracttest: reading the body of %s %s: %w", req.Method, redact.Text(req.URL.String(), nil), err)
 	}
 	// A RoundTripper must not change the request it is given: the wrapped
 	// one gets a copy, with a fresh body of the same bytes.
@@ -102,7 +103,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || readErr != nil {
 		// The caller gets the same error when it reads the body; an
 		// exchange cut short is not the server's breach of contract.
-		tr.mon.log("%s: %s %s not checked: reading the response body: %v", transportSource, req.Method, validate.RedactURL(req.URL.String(), nil), readErr)
+		tr.mon.log("%s: %s %s not checked: reading the response body: %v", transportSource, req.Method, redact.Text(req.URL.String(), nil), readErr)
 		return resp, nil
 	}
 	ex.Response = validate.Response{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: respBody}

@@ -206,7 +206,7 @@ func (d *Differ) Report() Report {
 
 // findingKey identifies a finding across the two contracts: its rule and its
 // location (the message, the want and the contract line may differ).
-func findingKey(f validate.Finding) string { return f.Rule + "\x00" + f.Location }
+func findingKey(f validate.Finding) string { return f.Rule + "\x00" + f.Location.String() }
 
 // difference returns the findings of a that b does not have, counting
 // repeats: a finding twice in a and once in b appears once.

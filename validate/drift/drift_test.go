@@ -70,7 +70,7 @@ func TestDiffV2(t *testing.T) {
 			broken = append(broken, p.Ref)
 			require.Len(t, p.Appeared, 2, p.Ref)
 			assert.Equal(t, validate.RuleRequired, p.Appeared[0].Rule)
-			assert.Equal(t, "request.body#/Configuration.Url", p.Appeared[0].Location)
+			assert.Equal(t, "request.body#/Configuration.Url", p.Appeared[0].Location.String())
 			assert.Equal(t, validate.RuleEnum, p.Appeared[1].Rule)
 			assert.Empty(t, p.Disappeared)
 		}

@@ -89,7 +89,7 @@ func eachGroup(r Report, f func(title string, pairs []Pair)) {
 
 // findingLine renders a finding on one line, after its sign.
 func findingLine(f validate.Finding) string {
-	return fmt.Sprintf("%s %s %s: %s", f.Severity, escape.Line(f.Rule), escape.Line(f.Location), escape.Line(f.Message))
+	return fmt.Sprintf("%s %s %s: %s", f.Severity, escape.Line(f.Rule), escape.Line(f.Location.String()), escape.Line(f.Message))
 }
 
 func writeText(b *bytes.Buffer, r Report) {
@@ -162,10 +162,10 @@ func writeMarkdown(b *bytes.Buffer, r Report) {
 		for _, p := range pairs {
 			fmt.Fprintf(b, "- **%s** %s → %d: %s → %s\n", md(p.Ref), code(p.Request), p.Status, p.Base, p.Head)
 			for _, f := range p.Appeared {
-				fmt.Fprintf(b, "  - ➕ %s %s %s: %s\n", f.Severity, code(f.Rule), code(f.Location), md(f.Message))
+				fmt.Fprintf(b, "  - ➕ %s %s %s: %s\n", f.Severity, code(f.Rule), code(f.Location.String()), md(f.Message))
 			}
 			for _, f := range p.Disappeared {
-				fmt.Fprintf(b, "  - ➖ %s %s %s: %s\n", f.Severity, code(f.Rule), code(f.Location), md(f.Message))
+				fmt.Fprintf(b, "  - ➖ %s %s %s: %s\n", f.Severity, code(f.Rule), code(f.Location.String()), md(f.Message))
 			}
 		}
 	})

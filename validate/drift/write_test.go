@@ -18,7 +18,7 @@ var hostile = Report{
 	Base: "old.yaml", Head: "new\x1b[31m.yaml",
 	Counts: Counts{Pairs: 1, PassToFail: 1},
 	Pairs: []Pair{{Ref: "r.har#0", Request: "POST /x\n::error::forged", Status: 201, Base: report.VerdictPass, Head: report.VerdictFail,
-		Appeared: []validate.Finding{{Rule: "value.enum", Severity: validate.SeverityError, Location: "request.body#/Target", Message: "bad <b>x</b>\nforged"}}}},
+		Appeared: []validate.Finding{{Rule: "value.enum", Severity: validate.SeverityError, Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Target"}, Message: "bad <b>x</b>\nforged"}}}},
 	Rules:  []RuleChange{{Rule: "value.enum", Appeared: 1, Pairs: 1}},
 	Static: []StaticChange{{Where: "components.schemas.x", Property: "enum", Change: "removed", Base: "a|b<script>", Breaking: true}},
 }

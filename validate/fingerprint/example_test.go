@@ -19,7 +19,7 @@ func Example() {
 	}}
 	shape := fingerprint.Shape(ex)
 	fmt.Println(shape)
-	f := validate.Finding{Rule: validate.RuleSIDFormat, Location: "request.body#/Configuration.FlowSid"}
+	f := validate.Finding{Rule: validate.RuleSIDFormat, Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.FlowSid"}}
 	fmt.Println(len(fingerprint.Of(f, "CreateConversationScopedWebhook", shape)))
 	// Output:
 	// POST /v1/Conversations/{sid}/Webhooks Configuration.FlowSid,Target

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -27,7 +28,7 @@ import (
 // the SHA-256 of rule, location, operation and shape.
 func Of(f validate.Finding, operation, shape string) string {
 	h := sha256.New()
-	for _, s := range [...]string{f.Rule, f.Location, operation, shape} {
+	for _, s := range [...]string{f.Rule, f.Location.String(), operation, shape} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -47,7 +48,7 @@ func Shape(ex *validate.Exchange) string {
 	if len(keys) > 0 {
 		secrets := ex.Secrets()
 		for i, k := range keys {
-			keys[i] = validate.Redact(k, secrets)
+			keys[i] = redact.Text(k, secrets)
 		}
 	}
 	return ex.Request.Method + " " + PathTemplate(ex.Request.URL) + " " + strings.Join(keys, ",")

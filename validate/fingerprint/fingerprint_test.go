@@ -63,7 +63,7 @@ func TestShapeRedactsSecretKeys(t *testing.T) {
 }
 
 func TestOfIsStableAcrossRecordings(t *testing.T) {
-	f := validate.Finding{Rule: validate.RuleSIDFormat, Severity: validate.SeverityError, Location: "request.body#/Configuration.FlowSid", Message: "FW1 is not a SID"}
+	f := validate.Finding{Rule: validate.RuleSIDFormat, Severity: validate.SeverityError, Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.FlowSid"}, Message: "FW1 is not a SID"}
 	a := exchange("https://conversations.twilio.com/v1/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks", "application/x-www-form-urlencoded", "Target=studio&Configuration.FlowSid=FW1")
 	b := exchange("https://eu1.example/v1/Conversations/CHbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/Webhooks", "application/x-www-form-urlencoded", "Configuration.FlowSid=FW2&Target=studio")
 	g := f
@@ -74,7 +74,7 @@ func TestOfIsStableAcrossRecordings(t *testing.T) {
 	assert.Equal(t, strings.ToLower(fa), fa)
 
 	other := f
-	other.Location = "request.body#/Configuration.Url"
+	other.Location = validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.Url"}
 	assert.NotEqual(t, fa, Of(other, "op", Shape(a)), "the location is part of the fingerprint")
 	other = f
 	other.Rule = validate.RulePattern
@@ -83,5 +83,5 @@ func TestOfIsStableAcrossRecordings(t *testing.T) {
 	c := exchange(a.Request.URL, "application/x-www-form-urlencoded", "Target=studio&Configuration.FlowSid=FW1&Configuration.Url=x")
 	assert.NotEqual(t, fa, Of(f, "op", Shape(c)), "the form keys are part of the fingerprint")
 	// Fields cannot run into each other.
-	assert.NotEqual(t, Of(validate.Finding{Rule: "ab", Location: "c"}, "", ""), Of(validate.Finding{Rule: "a", Location: "bc"}, "", ""))
+	assert.NotEqual(t, Of(validate.Finding{Rule: "ab", Location: validate.Location{Pointer: "c"}}, "", ""), Of(validate.Finding{Rule: "a", Location: validate.Location{Pointer: "bc"}}, "", ""))
 }

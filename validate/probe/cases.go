@@ -275,13 +275,12 @@ func (w *writer) complete(name string, form url.Values) (Case, error) {
 
 // fieldOf returns the form field a finding's location names:
 // "request.body#/Configuration.FlowSid" gives "Configuration.FlowSid".
-func fieldOf(loc string) (string, bool) {
-	ptr, ok := strings.CutPrefix(loc, "request.body#/")
-	if !ok {
+func fieldOf(loc validate.Location) (string, bool) {
+	if loc.Part != validate.PartRequestBody {
 		return "", false
 	}
-	tok, _, _ := strings.Cut(ptr, "/")
-	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~"), tok != ""
+	field := loc.Field()
+	return field, field != ""
 }
 
 // negativeCases writes the negative cases from the valid ones: for each
@@ -305,7 +304,7 @@ func (w *writer) negativeCases(valid []Case) []Case {
 	var out []Case
 	add := func(c Case, rule, field string) {
 		for _, f := range w.plan.CheckRequest(w.exchange(c)).Findings {
-			if f.Rule == rule && (field == "" || strings.HasSuffix(f.Location, "#/"+field)) {
+			if f.Rule == rule && (field == "" || f.Location.Pointer == "/"+field) {
 				c.Breaks = f
 				out = append(out, c)
 				return

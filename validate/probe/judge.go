@@ -3,7 +3,6 @@ package probe
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/contractcheck/contractcheck/validate"
 )
@@ -27,7 +26,7 @@ func Judge(plan *validate.Plan, c Case, ex *validate.Exchange) validate.Result {
 		kept = append(kept, refusal(plan, c, status))
 	}
 	for _, f := range res.Findings {
-		if strings.HasPrefix(f.Location, "response") && f.Rule != validate.RuleResponseStatus && !refused {
+		if f.Location.Part.Response() && f.Rule != validate.RuleResponseStatus && !refused {
 			kept = append(kept, f)
 		}
 	}
@@ -47,7 +46,7 @@ func refusal(plan *validate.Plan, c Case, status int) validate.Finding {
 	return validate.Finding{
 		Rule:     validate.RuleProbeRefusal,
 		Severity: validate.SeverityError,
-		Location: "response.status",
+		Location: validate.Location{Part: validate.PartResponseStatus},
 		Message:  fmt.Sprintf("the server %s a request that breaks rule %s (probe %s): %s", verb, b.Rule, c.Name, b.Message),
 		Want:     fmt.Sprintf("a 4xx status, such as Twilio's 400 (code 20001), for a request that breaks %s at %s", b.Rule, b.Location),
 		Got:      fmt.Sprintf("%d %s", status, http.StatusText(status)),

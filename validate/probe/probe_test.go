@@ -58,7 +58,7 @@ func TestCases(t *testing.T) {
 			assert.Equal(t, "POST", c.Method)
 			assert.Equal(t, "/v1/Conversations/"+probe.DefaultConversation+"/Webhooks", c.Path)
 			assert.Equal(t, w.rule, c.Breaks.Rule)
-			assert.Equal(t, w.field, c.Breaks.Location)
+			assert.Equal(t, w.field, c.Breaks.Location.String())
 			// What the case's request breaks, checked independently of the
 			// probe's own bookkeeping.
 			ex := &validate.Exchange{Request: validate.Request{Method: c.Method, URL: c.Path,

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -88,7 +89,7 @@ func (cl *Client) Send(ctx context.Context, c Case) (*Outcome, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBody
 	}
-	where := c.Method + " " + validate.Redact(req.URL.String(), nil)
+	where := c.Method + " " + redact.Text(req.URL.String(), nil)
 	started := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -321,7 +322,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.opts.Enforce {
 		res := p.opts.Plan.CheckRequest(st.ex)
-		if hasError(res.Findings, "") {
+		if hasError(res.Findings, false) {
 			st.checked, st.action = true, RefusedRequest
 			p.problem(w, st, http.StatusBadRequest, "The request breaks the contract", detail(res), res)
 			// The exchange as the client got it, as check judges its
@@ -357,11 +358,11 @@ func (p *Proxy) clientFailed(w http.ResponseWriter, st *state, err error) {
 	st.action = ClientFailed
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		st.notChecked = "the client sent its request body too slowly: the server's read timeout passed (" + validate.Redact(err.Error(), st.ex.Secrets()) + ")"
+		st.notChecked = "the client sent its request body too slowly: the server's read timeout passed (" + redact.Text(err.Error(), st.ex.Secrets()) + ")"
 		p.problem(w, st, http.StatusRequestTimeout, "The request body came too slowly", st.notChecked, validate.Result{})
 		return
 	}
-	st.notChecked = "the client went away while sending its request body (" + validate.Redact(err.Error(), st.ex.Secrets()) + ")"
+	st.notChecked = "the client went away while sending its request body (" + redact.Text(err.Error(), st.ex.Secrets()) + ")"
 	p.problem(w, st, http.StatusBadRequest, "The request body could not be read", st.notChecked, validate.Result{})
 }
 
@@ -403,7 +404,7 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	// Headers are always checked, CORS among them; a body that is not held is
 	// not judged either way.
 	st.result, st.checked = p.opts.Plan.CheckUnread(st.ex, st.unread), true
-	if p.opts.Enforce && hasError(st.result.Findings, "response") {
+	if p.opts.Enforce && hasError(st.result.Findings, true) {
 		return errRefused
 	}
 	return nil
@@ -435,11 +436,11 @@ func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 		st.notChecked = "the client went away before the upstream answered"
 	case ctx.Err() != nil:
 		st.action = Stopped
-		st.notChecked = "the exchange was cut short before the upstream answered: " + validate.Redact(cause.Error(), st.ex.Secrets())
+		st.notChecked = "the exchange was cut short before the upstream answered: " + redact.Text(cause.Error(), st.ex.Secrets())
 		p.problem(w, st, http.StatusServiceUnavailable, "The proxy is stopping", st.notChecked, validate.Result{})
 	default:
 		st.action = UpstreamFailed
-		st.notChecked = "the upstream failed: " + validate.Redact(err.Error(), st.ex.Secrets())
+		st.notChecked = "the upstream failed: " + redact.Text(err.Error(), st.ex.Secrets())
 		p.problem(w, st, http.StatusBadGateway, "The upstream could not be reached", st.notChecked, validate.Result{})
 	}
 }
@@ -486,11 +487,11 @@ func (p *Proxy) problem(w http.ResponseWriter, st *state, status int, title, det
 	st.ex.Response = validate.Response{Status: status, Header: h.Clone(), Body: body}
 }
 
-// hasError reports whether a finding of error severity is located under
-// prefix ("" for anywhere).
-func hasError(findings []validate.Finding, prefix string) bool {
+// hasError reports whether a finding of error severity is located anywhere,
+// or in the response when inResponse is true.
+func hasError(findings []validate.Finding, inResponse bool) bool {
 	for _, f := range findings {
-		if f.Severity == validate.SeverityError && strings.HasPrefix(f.Location, prefix) {
+		if f.Severity == validate.SeverityError && (!inResponse || f.Location.Part.Response()) {
 			return true
 		}
 	}
@@ -502,7 +503,7 @@ func hasError(findings []validate.Finding, prefix string) bool {
 func responseSide(res validate.Result) validate.Result {
 	var out validate.Result
 	for _, f := range res.Findings {
-		if strings.HasPrefix(f.Location, "response") {
+		if f.Location.Part.Response() {
 			out.Findings = append(out.Findings, f)
 			if n := res.Omitted[f.Rule]; n > 0 && out.Omitted[f.Rule] == 0 {
 				if out.Omitted == nil {
@@ -520,7 +521,7 @@ func responseSide(res validate.Result) validate.Result {
 func detail(res validate.Result) string {
 	for _, f := range res.Findings {
 		if f.Severity == validate.SeverityError {
-			d := f.Location + ": " + f.Message
+			d := f.Location.String() + ": " + f.Message
 			if n := len(res.Findings) - 1 + res.OmittedCount(); n > 0 {
 				d += fmt.Sprintf(" (and %d more finding", n)
 				if n > 1 {

@@ -30,7 +30,7 @@ func summaryOf(pairs []Pair) Summary {
 // breaks and control characters.
 func hostilePairs() []Pair {
 	f := findingUnknownKey
-	f.Location = "request.body#/a<b>&\"c\",d:e"
+	f.Location = validate.Location{Part: validate.PartRequestBody, Pointer: "/a<b>&\"c\",d:e"}
 	f.Message = "bad ]]></failure><x> **bold** <script>|x|\n::error::injected %0A 50%\x00\x1b[2J\uffff"
 	f.Got = "`code` [link](http://x)"
 	ex := exchange(0, "https://conversations.twilio.com/v1/Conversations/"+testConv+"/Webhooks?q=<&>", 201)

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -35,7 +36,7 @@ var curlSkipHeaders = map[string]bool{
 // -u "$TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN"; another Authorization
 // "$AUTHORIZATION"), other credential headers (cookies, API keys) are left
 // out, and the URL and body are redacted as reports redact them, so a
-// redacted value is sent as [validate.Redacted]. Every argument is quoted
+// redacted value is sent as [redact.Redacted]. Every argument is quoted
 // for the shell in single quotes; one that holds a control character, or
 // text a terminal would not print as it is, is written with printf's octal
 // escapes instead, so that the command is one safe line per option in a
@@ -44,7 +45,7 @@ var curlSkipHeaders = map[string]bool{
 func Curl(ex *validate.Exchange) string {
 	req := ex.Request
 	secrets := ex.Secrets()
-	target, userinfo := withoutUserinfo(validate.RedactURL(req.URL, secrets))
+	target, userinfo := withoutUserinfo(redact.Text(req.URL, secrets))
 	clean := ex.WithoutSecrets().Request.Header
 
 	var opts []string
@@ -73,10 +74,10 @@ func Curl(ex *validate.Exchange) string {
 				}
 				continue
 			}
-			if i >= len(clean[name]) || clean[name][i] != v || strings.Contains(v, validate.Redacted) {
+			if i >= len(clean[name]) || clean[name][i] != v || strings.Contains(v, redact.Redacted) {
 				continue // a credential (or one a recording redacted already)
 			}
-			headers = append(headers, "-H "+shellQuote(name+": "+validate.Redact(v, secrets)))
+			headers = append(headers, "-H "+shellQuote(name+": "+redact.Text(v, secrets)))
 		}
 	}
 	if basic {
@@ -126,9 +127,9 @@ func withoutUserinfo(u string) (string, bool) {
 // values of fields named like credentials, as in a URL's query.
 func redactBody(body []byte, contentType string, secrets []string) string {
 	if mt, _, _ := mime.ParseMediaType(contentType); mt == "application/x-www-form-urlencoded" {
-		return strings.TrimPrefix(validate.RedactURL("?"+string(body), secrets), "?")
+		return strings.TrimPrefix(redact.Text("?"+string(body), secrets), "?")
 	}
-	return validate.Redact(string(body), secrets)
+	return redact.Text(string(body), secrets)
 }
 
 // needsEscapes reports whether s holds what single quotes cannot show

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -140,7 +141,7 @@ func TestCurlSendsTheSameRequest(t *testing.T) {
 			got, gotBody := r.req, r.body
 
 			assert.Equal(t, ex.Request.Method, got.Method)
-			wantPath := strings.TrimPrefix(validate.RedactURL(ex.Request.URL, nil), srv.URL)
+			wantPath := strings.TrimPrefix(redact.Text(ex.Request.URL, nil), srv.URL)
 			assert.Equal(t, wantPath, got.URL.RequestURI())
 			wantBody := redactBody(ex.Request.Body, ex.Request.Header.Get("Content-Type"), ex.Secrets())
 			assert.Equal(t, []byte(wantBody), gotBody, "the body, byte for byte (secrets redacted)")

@@ -15,7 +15,7 @@
 // each rule (moving them to a temporary file past a few megabytes).
 //
 // Secrets never reach a report: [NewPair] redacts the URL with
-// [validate.Redact], and the findings of a [validate.Plan] are redacted
+// [redact.Text], and the findings of a [validate.Plan] are redacted
 // already, each value whole before it was shortened or quoted.
 //
 // No value forges a line: the text, JUnit, GitHub and Markdown reports show

@@ -29,7 +29,7 @@ func Example() {
 		Findings: []validate.Finding{{
 			Rule:     validate.RuleFormUnknownKey,
 			Severity: validate.SeverityError,
-			Location: "request.body#/Configuration.Ur",
+			Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.Ur"},
 			Message:  "Configuration.Ur is not a field of the request body.",
 			Got:      "Configuration.Ur",
 			Hint:     "did you mean Configuration.Url?",

@@ -23,7 +23,7 @@ func FuzzWriters(f *testing.F) {
 	f.Add("::error file=x.har::forged", "request.body#/a\n    ::error file=x::forged", "::warning::m", "\r::notice::h\u2028::x", "/v1/%0A::error::p")
 	f.Add("a.har", "\u202eloc", "\u2066msg\u2069", "\ufeff\u200b", "/x")
 	f.Fuzz(func(t *testing.T, source, location, message, hint, path string) {
-		fd := validate.Finding{Rule: validate.RuleFormUnknownKey, Severity: validate.SeverityError, Location: location, Message: message, Hint: hint,
+		fd := validate.Finding{Rule: validate.RuleFormUnknownKey, Severity: validate.SeverityError, Location: validate.Location{Part: validate.PartRequestBody, Pointer: location}, Message: message, Hint: hint,
 			Spec: validate.SpecPos{File: source, Line: 3}}
 		warn := fd
 		warn.Severity = validate.SeverityWarning

@@ -138,7 +138,7 @@ func newHTMLPair(p Pair, rules []string) htmlPair {
 			sevs = append(sevs, sev)
 		}
 		hp.Findings = append(hp.Findings, htmlFinding{
-			Rule: escape.Line(f.Rule), Severity: sev, Location: escape.Line(f.Location), Message: escape.Line(f.Message),
+			Rule: escape.Line(f.Rule), Severity: sev, Location: escape.Line(f.Location.String()), Message: escape.Line(f.Message),
 			Want: escape.Line(f.Want), Got: escape.Line(f.Got), Hint: escape.Line(f.Hint), Spec: escape.Line(f.Spec.String()),
 		})
 	}

@@ -137,7 +137,7 @@ func (m *markdownWriter) pair(b *bytes.Buffer, p Pair) {
 	}
 	fmt.Fprintf(b, "- **%s** %s → %s\n", escape.Markdown(p.Ref()), escape.MarkdownCode(p.Request()), strconv.Itoa(p.Status))
 	for _, f := range p.Findings {
-		fmt.Fprintf(b, "  - %s %s %s: %s", f.Severity, escape.MarkdownCode(f.Rule), escape.MarkdownCode(f.Location), escape.Markdown(f.Message))
+		fmt.Fprintf(b, "  - %s %s %s: %s", f.Severity, escape.MarkdownCode(f.Rule), escape.MarkdownCode(f.Location.String()), escape.Markdown(f.Message))
 		if f.Hint != "" {
 			b.WriteString(" (" + escape.Markdown(f.Hint) + ")")
 		}

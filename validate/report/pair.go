@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/contractcheck/contractcheck/internal/escape"
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/fingerprint"
 )
@@ -138,8 +139,8 @@ func (p Pair) Fingerprint(f validate.Finding) string {
 // means [validate.SeverityError]. A pair that no operation matched and that
 // has no failing finding is skipped.
 //
-// The URL is redacted with [validate.RedactURL], and so is the skip reason
-// (the URL wherever it quotes it, the rest with [validate.Redact]); the findings are taken as they are, since the checker
+// The URL is redacted with [redact.Text], and so is the skip reason
+// (the URL wherever it quotes it, the rest with [redact.Text]); the findings are taken as they are, since the checker
 // redacts them. A finding with no valid severity gets its rule's default
 // severity (error for an unknown rule), so that every report can render it.
 func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severity) Pair {
@@ -152,7 +153,7 @@ func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severit
 		Entry:     ex.Entry,
 		Line:      ex.Line,
 		Method:    ex.Request.Method,
-		URL:       validate.Redact(ex.Request.URL, secrets),
+		URL:       redact.Text(ex.Request.URL, secrets),
 		Status:    ex.Response.Status,
 		Operation: res.Operation,
 		Findings:  normalize(res.Findings),
@@ -175,7 +176,7 @@ func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severit
 // be read: entry is its 0-based index (-1 when the whole source could not be
 // read), line the 1-based line where it starts (0 when unknown), field the part
 // of the entry at fault ("" when none). The error text is redacted with
-// [validate.Redact].
+// [redact.Text].
 func NewInputError(source string, entry, line int, field string, err error) Pair {
 	msg := "unknown error"
 	if err != nil {
@@ -189,7 +190,7 @@ func NewInputError(source string, entry, line int, field string, err error) Pair
 		Entry:    entry,
 		Line:     line,
 		Verdict:  VerdictInputError,
-		Error:    validate.Redact(msg, nil),
+		Error:    redact.Text(msg, nil),
 		Findings: []validate.Finding{},
 	}
 }
@@ -219,12 +220,12 @@ func (p Pair) RefLine() string {
 }
 
 // redactReason hides the secrets of a skip reason: the raw URL, where quoted,
-// becomes the redacted one, and [validate.Redact] hides the rest.
+// becomes the redacted one, and [redact.Text] hides the rest.
 func redactReason(reason, rawURL, redactedURL string, secrets []string) string {
 	if rawURL != "" && rawURL != redactedURL {
 		reason = strings.ReplaceAll(reason, rawURL, redactedURL)
 	}
-	return validate.Redact(reason, secrets)
+	return redact.Text(reason, secrets)
 }
 
 // InputErrorLine tells the input error of an input-error pair on one line,

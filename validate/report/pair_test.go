@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,7 +48,7 @@ func TestNewPairRedacts(t *testing.T) {
 	for _, s := range []string{p.URL, p.Reason} {
 		assert.NotContains(t, s, testSecret)
 		assert.NotContains(t, s, "abc123def")
-		assert.Contains(t, s, validate.Redacted)
+		assert.Contains(t, s, redact.Redacted)
 	}
 	assert.Contains(t, p.URL, testAccount, "the user name is not a secret")
 }

@@ -40,7 +40,7 @@ var (
 	findingUnknownKey = validate.Finding{
 		Rule:     validate.RuleFormUnknownKey,
 		Severity: validate.SeverityError,
-		Location: "request.body#/Configuration.Ur",
+		Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.Ur"},
 		Message:  "Configuration.Ur is not a field of the request body.",
 		Want:     "a documented field",
 		Got:      "Configuration.Ur",
@@ -50,7 +50,7 @@ var (
 	findingTargetFit = validate.Finding{
 		Rule:     validate.RuleConfigTarget,
 		Severity: validate.SeverityWarning,
-		Location: "request.body#/Configuration.Url",
+		Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.Url"},
 		Message:  "a webhook target without Configuration.Url never fires.",
 		Hint:     "set Configuration.Url",
 		Spec:     validate.SpecPos{File: testContract, Line: 41},
@@ -58,7 +58,7 @@ var (
 	findingStatus = validate.Finding{
 		Rule:     validate.RuleResponseStatus,
 		Severity: validate.SeverityError,
-		Location: "response.status",
+		Location: validate.Location{Part: validate.PartResponseStatus},
 		Message:  "the status is not one the operation documents.",
 		Want:     "201",
 		Got:      "500\x1b[2J", // a terminal escape from the recording must not reach the screen
@@ -67,7 +67,7 @@ var (
 	findingRefused = validate.Finding{
 		Rule:     validate.RuleResponseRefused,
 		Severity: validate.SeverityInfo,
-		Location: "response.status",
+		Location: validate.Location{Part: validate.PartResponseStatus},
 		Message:  "the server rightly refused the request, which breaks form.unknown-key at request.body#/Configuration.Ur",
 		Want:     "a 4xx for a request that breaks the contract (201 for one that keeps it)",
 		Got:      "400 Bad Request",

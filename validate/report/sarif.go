@@ -204,7 +204,7 @@ func (s *sarifWriter) result(p Pair, f validate.Finding) sarifResult {
 		RuleID:    f.Rule,
 		Level:     sarifLevel(f.Severity),
 		Message:   sarifMessage{findingMessage(pairHeader(p), f)},
-		Locations: []sarifLocation{s.pairLocation(p, f.Location)},
+		Locations: []sarifLocation{s.pairLocation(p, f.Location.String())},
 	}
 	if i, ok := s.ruleIndex[f.Rule]; ok {
 		r.RuleIndex = &i
@@ -221,7 +221,7 @@ func (s *sarifWriter) result(p Pair, f validate.Finding) sarifResult {
 	if p.Shape != "" {
 		r.PartialFingerprints = map[string]string{fingerprintKey: p.Fingerprint(f)}
 	}
-	r.Properties = map[string]string{"location": f.Location, "request": p.Request()}
+	r.Properties = map[string]string{"location": f.Location.String(), "request": p.Request()}
 	if p.Operation != "" {
 		r.Properties["operation"] = p.Operation
 	}
@@ -286,7 +286,7 @@ func sarifLevel(s validate.Severity) string {
 // its line ([escape.Line]).
 func findingMessage(header string, f validate.Finding) string {
 	var b strings.Builder
-	b.WriteString(escape.Line(header + ": " + f.Location + ": " + f.Message))
+	b.WriteString(escape.Line(header + ": " + f.Location.String() + ": " + f.Message))
 	for _, kv := range [...]struct{ key, val string }{{"want", f.Want}, {"got", f.Got}, {"hint", f.Hint}} {
 		if kv.val != "" {
 			b.WriteString("\n" + kv.key + ": " + escape.Line(kv.val))

@@ -84,8 +84,8 @@ func (t *textWriter) finding(f validate.Finding) {
 		sev = t.paint(ansiGreen, sev)
 	}
 	head := sev + " " + t.paint(ansiCyan, escape.Line(f.Rule))
-	if f.Location != "" {
-		head += " " + escape.Line(f.Location)
+	if f.Location != (validate.Location{}) {
+		head += " " + escape.Line(f.Location.String())
 	}
 	t.line(2, head)
 	if f.Message != "" {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/contractcheck/contractcheck/internal/escape"
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate"
 )
 
@@ -27,7 +28,7 @@ type Wire struct {
 
 // NewWire renders ex for a report: credential header fields as
 // [validate.Exchange.WithoutSecrets] leaves them, every other value redacted
-// with [validate.Redact] and the exchange's own secrets, then each body cut
+// with [redact.Text] and the exchange's own secrets, then each body cut
 // to 4 KiB (saying how many bytes were left out) and every line escaped
 // ([escape.Line]), so that no secret is shortened before it is hidden and no
 // byte of the recording controls a terminal.
@@ -39,7 +40,7 @@ func NewWire(ex *validate.Exchange) Wire {
 	if method == "" {
 		method = http.MethodGet
 	}
-	req.WriteString(escape.Line(method + " " + validate.Redact(ex.Request.URL, secrets)))
+	req.WriteString(escape.Line(method + " " + redact.Text(ex.Request.URL, secrets)))
 	wireHeaders(&req, clean.Request.Header, secrets)
 	wireBody(&req, ex.Request.Body, secrets)
 
@@ -57,7 +58,7 @@ func NewWire(ex *validate.Exchange) Wire {
 func wireHeaders(b *strings.Builder, h http.Header, secrets []string) {
 	for _, name := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[name] {
-			b.WriteString("\n" + escape.Line(name+": "+validate.Redact(v, secrets)))
+			b.WriteString("\n" + escape.Line(name+": "+redact.Text(v, secrets)))
 		}
 	}
 }
@@ -67,7 +68,7 @@ func wireBody(b *strings.Builder, body []byte, secrets []string) {
 	if len(body) == 0 {
 		return
 	}
-	s := validate.Redact(string(body), secrets)
+	s := redact.Text(string(body), secrets)
 	more := 0
 	if len(s) > maxWireBody {
 		cut := maxWireBody

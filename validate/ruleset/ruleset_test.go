@@ -11,9 +11,9 @@ import (
 )
 
 var (
-	unknownKey = validate.Finding{Rule: validate.RuleFormUnknownKey, Severity: validate.SeverityError, Location: "request.body#/x"}
-	targetFit  = validate.Finding{Rule: validate.RuleConfigTarget, Severity: validate.SeverityWarning, Location: "request.body#/Configuration.Url"}
-	vary       = validate.Finding{Rule: validate.RuleCORSVaryOrigin, Severity: validate.SeverityWarning, Location: "response.header/Vary"}
+	unknownKey = validate.Finding{Rule: validate.RuleFormUnknownKey, Severity: validate.SeverityError, Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/x"}}
+	targetFit  = validate.Finding{Rule: validate.RuleConfigTarget, Severity: validate.SeverityWarning, Location: validate.Location{Part: validate.PartRequestBody, Pointer: "/Configuration.Url"}}
+	vary       = validate.Finding{Rule: validate.RuleCORSVaryOrigin, Severity: validate.SeverityWarning, Location: validate.Location{Part: validate.PartResponseHeader, Name: "Vary"}}
 )
 
 func TestApply(t *testing.T) {

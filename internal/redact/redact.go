@@ -1,4 +1,7 @@
-package validate
+// Package redact hides secrets: the one place every value of an exchange
+// goes through before contractcheck shows it (in a finding, a report, a
+// recording, a log line or a terminal).
+package redact
 
 import (
 	"bytes"
@@ -10,6 +13,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
+
+	"github.com/contractcheck/contractcheck/internal/ascii"
 )
 
 // Redacted replaces a secret wherever contractcheck would otherwise print it.
@@ -50,21 +56,21 @@ func isSecretName(name string) bool {
 }
 
 // Secrets returns the credentials an exchange carries: the values of its
-// Authorization and similar headers, the password of Basic auth, the token of
-// Bearer auth, and the password of a URL's user information, longest first.
-// They are what [Redact] hides.
-func (ex *Exchange) Secrets() []string {
+// Authorization and similar headers (in any of headers), the password of
+// Basic auth, the token of Bearer auth, and the password of the request
+// URL's user information, longest first. They are what [Text] hides.
+func Secrets(requestURL string, headers ...http.Header) []string {
 	out := make([]string, 0, 4)
 	add := func(s string) {
 		if s = strings.TrimSpace(s); len(s) >= 4 {
 			out = append(out, s)
 		}
 	}
-	for _, h := range []http.Header{ex.Request.Header, ex.Response.Header} {
+	for _, h := range headers {
 		for _, name := range secretHeaders {
 			for _, v := range h[name] { // the names are canonical
 				add(v)
-				scheme, cred, ok := splitCredentials(v)
+				scheme, cred, ok := SplitCredentials(v)
 				if !ok {
 					continue
 				}
@@ -78,8 +84,8 @@ func (ex *Exchange) Secrets() []string {
 		}
 	}
 	// Only an authority with an @ has user information.
-	if strings.Contains(ex.Request.URL, "@") {
-		if u, err := url.Parse(ex.Request.URL); err == nil && u.User != nil {
+	if strings.Contains(requestURL, "@") {
+		if u, err := url.Parse(requestURL); err == nil && u.User != nil {
 			if pass, ok := u.User.Password(); ok {
 				add(pass)
 			}
@@ -95,10 +101,10 @@ func sortLongestFirst(secrets []string) {
 	slices.SortStableFunc(secrets, func(a, b string) int { return len(b) - len(a) })
 }
 
-// splitCredentials splits an Authorization value into its scheme and its
+// SplitCredentials splits an Authorization value into its scheme and its
 // credentials at the first run of HTTP white space (spaces and tabs, RFC
 // 9110's OWS); ok is false when there is none.
-func splitCredentials(v string) (scheme, cred string, ok bool) {
+func SplitCredentials(v string) (scheme, cred string, ok bool) {
 	v = strings.Trim(v, " \t")
 	i := strings.IndexAny(v, " \t")
 	if i < 0 {
@@ -114,7 +120,7 @@ func basicPassword(cred string) (pass string, ok bool) {
 	var buf [96]byte
 	var raw []byte
 	if n := base64.StdEncoding.DecodedLen(len(cred)); n <= len(buf) {
-		k, err := base64.StdEncoding.Decode(buf[:n], sbytes(cred))
+		k, err := base64.StdEncoding.Decode(buf[:n], unsafe.Slice(unsafe.StringData(cred), len(cred)))
 		if err != nil {
 			return "", false
 		}
@@ -125,11 +131,11 @@ func basicPassword(cred string) (pass string, ok bool) {
 			return "", false
 		}
 	}
-	_, p, ok := bytes.Cut(raw, colon)
+	_, p, ok := bytes.Cut(raw, []byte{':'})
 	return string(p), ok
 }
 
-// Redact hides secrets in s, and is the one function every value goes
+// Text hides secrets in s, and is the one function every value goes
 // through before contractcheck shows it (whole: before it is shortened or
 // quoted). It replaces with [Redacted]:
 //
@@ -148,8 +154,16 @@ func basicPassword(cred string) (pass string, ok bool) {
 //   - any percent-encoded text (a query parameter's value, a path segment)
 //     in which, once decoded (layer after layer), one of the above appears.
 //
-// Redact(Redact(s)) is Redact(s).
-func Redact(s string, secrets []string) string {
+// Text(Text(s)) is Text(s).
+func Text(s string, secrets []string) string {
+	if plain(s, secrets) {
+		return s
+	}
+	return redactAll(s, secrets)
+}
+
+// redactAll is [Text] without the test of [plain].
+func redactAll(s string, secrets []string) string {
 	if !slices.IsSortedFunc(secrets, func(a, b string) int { return len(b) - len(a) }) {
 		secrets = slices.Clone(secrets)
 		sortLongestFirst(secrets)
@@ -159,13 +173,71 @@ func Redact(s string, secrets []string) string {
 	return redactShapes(s)
 }
 
-// RedactURL is [Redact], which hides what a URL can hold (the password of
-// its user information, credential-named query parameters) wherever it
-// appears; it is kept for callers that say they redact a URL.
-func RedactURL(raw string, secrets []string) string { return Redact(raw, secrets) }
+// plain reports whether Text would leave s as it is, in one pass over s:
+// it holds none of the secrets, and none of what the other steps look for
+// (a %XX escape or an escape character, "://", an authorization scheme's
+// name, "=", a JSON member's quote and colon, a run of 32 hex digits).
+func plain(s string, secrets []string) bool {
+	var seen byte // the classes of the bytes of s
+	run := 0      // the hex digits before s[i]
+	for i := 0; i < len(s); i++ {
+		cl := byteClass[s[i]]
+		seen |= cl
+		if cl&classHex != 0 {
+			run++
+			if cl&classB != 0 && (hasPrefixFold(s[i:], "basic") || hasPrefixFold(s[i:], "bearer")) {
+				return false
+			}
+			continue
+		}
+		if run == 32 || cl&classStop != 0 || cl&classColon != 0 && strings.HasPrefix(s[i+1:], "//") {
+			return false
+		}
+		run = 0
+	}
+	if run == 32 || seen&(classQuote|classColon) == classQuote|classColon {
+		return false
+	}
+	for _, secret := range secrets {
+		if secret != "" && strings.Contains(s, secret) {
+			return false
+		}
+	}
+	return true
+}
+
+// The classes of bytes that plain looks for.
+const (
+	classHex   = 1 << iota // 0-9 a-f A-F
+	classB                 // b or B, which starts Basic and Bearer
+	classStop              // % = \ & +: a step of Text may apply
+	classQuote             // "
+	classColon             // :
+)
+
+var byteClass = func() (t [256]byte) {
+	for c := range 256 {
+		if ascii.IsHex(byte(c)) {
+			t[c] |= classHex
+		}
+	}
+	t['b'] |= classB
+	t['B'] |= classB
+	for _, c := range `%=\&+` {
+		t[c] |= classStop
+	}
+	t['"'] |= classQuote
+	t[':'] |= classColon
+	return t
+}()
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
 
 // redactShapes hides what has the shape of a credential, whatever the
-// exchange: the steps of [Redact] but the exact secrets and the decoding.
+// exchange: the steps of [Text] but the exact secrets and the decoding.
 func redactShapes(s string) string {
 	s = redactUserinfo(s)
 	s = redactAuthScheme(s, "Basic")
@@ -201,7 +273,7 @@ func redactExact(s string, secrets []string) string {
 // escaping changes.
 func needsEscape(secret string) bool {
 	for i := 0; i < len(secret); i++ {
-		if c := secret[i]; !isAlnum(c) && c != '-' && c != '.' && c != '~' {
+		if c := secret[i]; !ascii.IsAlnum(c) && c != '-' && c != '.' && c != '~' {
 			return true
 		}
 	}
@@ -312,12 +384,12 @@ func hidesSecret(piece string, secrets []string) bool {
 func percentDecode(s string) (string, bool) {
 	var b []byte
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+		if s[i] == '%' && i+2 < len(s) && ascii.IsHex(s[i+1]) && ascii.IsHex(s[i+2]) {
 			if b == nil {
 				b = make([]byte, 0, len(s))
 				b = append(b, s[:i]...)
 			}
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			b = append(b, ascii.Unhex(s[i+1])<<4|ascii.Unhex(s[i+2]))
 			i += 2
 			continue
 		}
@@ -381,7 +453,7 @@ func redactAuthScheme(s, scheme string) string {
 		for ws < len(rest) && (rest[ws] == ' ' || rest[ws] == '\t') {
 			ws++
 		}
-		if ws == 0 || i > 0 && isAlnum(s[i-1]) {
+		if ws == 0 || i > 0 && ascii.IsAlnum(s[i-1]) {
 			// Not the scheme: a word that starts or ends like it.
 			b.WriteString(s[:i+len(scheme)])
 			s = rest
@@ -430,7 +502,7 @@ func indexFold(s, sub string) int {
 
 // isNameByte reports whether c can be part of a parameter's name as
 // redactParams reads it (a percent-encoded name included).
-func isNameByte(c byte) bool { return isAlnum(c) || c == '-' || c == '.' || c == '%' }
+func isNameByte(c byte) bool { return ascii.IsAlnum(c) || c == '-' || c == '.' || c == '%' }
 
 // redactParams hides the value of every "name=value" whose name is one of
 // secretParams, wherever it is: a query, a form, a cookie, a message. The
@@ -536,15 +608,15 @@ func skipJSONSpace(s string, i int) int {
 func redactHexTokens(s string) string {
 	r := spans{s: s}
 	for i := 0; i < len(s); {
-		if !isHex(s[i]) {
+		if !ascii.IsHex(s[i]) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(s) && isHex(s[j]) {
+		for j < len(s) && ascii.IsHex(s[j]) {
 			j++
 		}
-		if j-i == 32 && (i == 0 || !isAlnum(s[i-1])) && (j == len(s) || !isAlnum(s[j])) {
+		if j-i == 32 && (i == 0 || !ascii.IsAlnum(s[i-1])) && (j == len(s) || !ascii.IsAlnum(s[j])) {
 			r.hide(i, j)
 		}
 		i = j
@@ -552,37 +624,11 @@ func redactHexTokens(s string) string {
 	return r.String()
 }
 
-func isHex(c byte) bool { return hexDigits[c] }
-
-// hexDigits marks 0-9, a-f and A-F.
-var hexDigits = func() (t [256]bool) {
-	for c := range 256 {
-		t[c] = '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-	}
-	return t
-}()
-
-func isAlnum(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
-}
-
-// WithoutSecrets returns a copy of the exchange fit to be written to a
-// recording: the values of its Authorization and similar headers are
+// Header returns h fit to be written to a recording: h itself, or a copy
+// of it in which the values of Authorization and similar fields are
 // [Redacted], except that Basic credentials keep their user (an account SID
-// is no secret, and rule pair.account needs it) with the password redacted,
-// and its URL has its secrets hidden as [Redact] hides them. Bodies are
-// shared with ex, not copied.
-func (ex *Exchange) WithoutSecrets() *Exchange {
-	out := *ex
-	out.Request.URL = Redact(ex.Request.URL, nil)
-	out.Request.Header = headerWithoutSecrets(ex.Request.Header)
-	out.Response.Header = headerWithoutSecrets(ex.Response.Header)
-	return &out
-}
-
-// headerWithoutSecrets returns h, or a copy of it with its secret fields
-// redacted.
-func headerWithoutSecrets(h http.Header) http.Header {
+// is no secret) with the password redacted.
+func Header(h http.Header) http.Header {
 	has := false
 	for _, name := range secretHeaders {
 		if _, ok := h[name]; ok {
@@ -604,7 +650,7 @@ func headerWithoutSecrets(h http.Header) http.Header {
 // credentialWithoutSecret redacts one credential header value: "Basic" keeps
 // its user, another scheme keeps its name.
 func credentialWithoutSecret(v string) string {
-	scheme, cred, ok := splitCredentials(v)
+	scheme, cred, ok := SplitCredentials(v)
 	if !ok || strings.ContainsAny(scheme, "=;") {
 		return Redacted
 	}

@@ -1,0 +1,31 @@
+package validate
+
+// ownRules are the rules of one operation's own, beyond those every
+// operation takes from its contract (parameters, bodies, schemas, CORS,
+// listed properties): what its documentation says in words, and how its
+// response must agree with its request. The checker calls them in both of
+// its modes, so they decide from the scanned bytes (c.scan, the exchange)
+// and build a finding only when one fails (see checker.room).
+type ownRules interface {
+	// checkPath checks the request's path parameters.
+	checkPath(c *checker)
+	// checkWords checks a form body read as the operation's form.
+	checkWords(c *checker)
+	// checkPair checks the response against the request; it runs when
+	// both bodies could be read.
+	checkPair(c *checker)
+}
+
+// ownRulesByOperation holds, by operationId, how to build an operation's own
+// rules from its compiled operation; each operation's file registers its
+// rules (registerOwnRules) and compile attaches them at load.
+var ownRulesByOperation = map[string]func(doc *document, op *operation) ownRules{}
+
+// registerOwnRules registers the own rules of the operation with the given
+// operationId; it is called from the init of the operation's file.
+func registerOwnRules(operationID string, build func(doc *document, op *operation) ownRules) {
+	if _, dup := ownRulesByOperation[operationID]; dup {
+		panic("validate: the own rules of " + operationID + " are registered twice")
+	}
+	ownRulesByOperation[operationID] = build
+}

@@ -1,0 +1,40 @@
+package validate
+
+import (
+	"testing"
+
+	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// countingRules counts the calls of an operation's own rules.
+type countingRules struct{ path, words, pair int }
+
+func (r *countingRules) checkPath(*checker)  { r.path++ }
+func (r *countingRules) checkWords(*checker) { r.words++ }
+func (r *countingRules) checkPair(*checker)  { r.pair++ }
+
+// TestOwnRulesRegistered: an operation's own rules are found by its
+// operationId at load, and the checker calls them through the registry
+// alone, in both of its modes.
+func TestOwnRulesRegistered(t *testing.T) {
+	_, isWebhook := embeddedPlan(t).opByID(webhookOperationID).own.(*webhookPlan)
+	assert.True(t, isWebhook, "the webhook operation's rules are attached at load")
+
+	saved := ownRulesByOperation[webhookOperationID]
+	t.Cleanup(func() { ownRulesByOperation[webhookOperationID] = saved })
+	rules := &countingRules{}
+	ownRulesByOperation[webhookOperationID] = func(*document, *operation) ownRules { return rules }
+	p, err := Load(contracts.ScopedWebhookFile, contracts.ScopedWebhook)
+	require.NoError(t, err)
+	assert.Empty(t, p.Check(docsExchange()).Findings)
+	assert.Equal(t, countingRules{path: 1, words: 1, pair: 1}, *rules, "the gate calls each once on a clean pair")
+
+	ex := docsExchange()
+	ex.Response.Status = 500
+	p.Check(ex)
+	assert.Equal(t, 3, rules.path, "the gate, then the full run")
+
+	assert.Panics(t, func() { registerOwnRules(webhookOperationID, nil) }, "an operation's rules are registered once")
+}
