@@ -261,8 +261,7 @@ func TestCheckRules(t *testing.T) {
 		})
 	}
 	for _, r := range Rules() {
-		// probe.refusal is probe.Judge's, tested in validate/probe.
-		if r.ID != RuleUnmatched && r.ID != RuleProbeRefusal && r.ID != RulePattern && r.ID != RuleLength && r.ID != RuleConstraint {
+		if r.ID != RuleUnmatched && r.ID != RulePattern && r.ID != RuleLength && r.ID != RuleConstraint {
 			assert.True(t, seen[r.ID], "no case here breaks rule %s", r.ID)
 		}
 	}

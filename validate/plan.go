@@ -226,6 +226,16 @@ func (p *Plan) RuleSpec(id string) SpecPos {
 	return p.main.anchors[r.anchor]
 }
 
+// SpecOf returns where in the contract rule r comes from: [Plan.RuleSpec]
+// of a catalogue rule, and of the catalogue rule r.From names for a rule a
+// tool adds. The zero SpecPos is returned for a rule of neither kind.
+func (p *Plan) SpecOf(r Rule) SpecPos {
+	if r.From != "" {
+		return p.RuleSpec(r.From)
+	}
+	return p.RuleSpec(r.ID)
+}
+
 // Unmatched returns the finding of rule operation.unmatched for an exchange
 // that no operation of the contract describes; the CLI adds it with
 // --fail-on-unmatched (and its hint names the CLI's --spec).

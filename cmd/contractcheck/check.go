@@ -263,6 +263,7 @@ func openReports(opts checkOptions, plan *validate.Plan, stdout, stderr io.Write
 		Quiet:        opts.quiet,
 		ToolVersion:  versionString(),
 		HTMLMaxPairs: opts.htmlMaxPairs,
+		ToolRules:    toolRules(),
 	}
 	w, err := report.New(stdout, opts.format, ropts)
 	if err != nil {

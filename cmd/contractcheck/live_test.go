@@ -24,6 +24,7 @@ import (
 	"github.com/contractcheck/contractcheck/internal/badserver"
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/coverage"
+	"github.com/contractcheck/contractcheck/validate/probe"
 	"github.com/contractcheck/contractcheck/validate/recording"
 )
 
@@ -194,7 +195,7 @@ func TestProbeBrokenServer(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 10, rules[validate.RuleCORSCredentials], "every answer allows * with credentials, and is checked")
-	assert.Equal(t, 6, rules[validate.RuleProbeRefusal], "each negative request is accepted")
+	assert.Equal(t, 6, rules[probe.RuleRefusal], "each negative request is accepted")
 	assert.Contains(t, res.stderr, "NOT refused: it breaks sid.format")
 }
 

@@ -195,7 +195,7 @@ func probeVerdict(c probe.Case, status int, res validate.Result) string {
 	switch {
 	case c.Kind == probe.Negative && n == 0:
 		return "refused, as it must be: it breaks " + c.Breaks.Rule
-	case c.Kind == probe.Negative && slices.ContainsFunc(res.Findings, func(f validate.Finding) bool { return f.Rule == validate.RuleProbeRefusal }):
+	case c.Kind == probe.Negative && slices.ContainsFunc(res.Findings, func(f validate.Finding) bool { return f.Rule == probe.RuleRefusal }):
 		return "NOT refused: it breaks " + c.Breaks.Rule
 	case n == 0:
 		return "keeps the contract"

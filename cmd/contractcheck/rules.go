@@ -10,8 +10,16 @@ import (
 	"text/tabwriter"
 
 	"github.com/contractcheck/contractcheck/validate"
+	"github.com/contractcheck/contractcheck/validate/probe"
 	"github.com/contractcheck/contractcheck/validate/ruleset"
 )
+
+// toolRules are the rules contractcheck's tools add to the checker's
+// catalogue ([validate.Rules]): the rules command lists them after it, the
+// settings accept their IDs, and the SARIF report lists them.
+func toolRules() []validate.Rule {
+	return probe.Rules()
+}
 
 // ruleEntry is one rule as contractcheck rules --format json prints it.
 type ruleEntry struct {
@@ -69,11 +77,11 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if plan == nil {
 		return exitError
 	}
-	rules := validate.Rules()
+	rules := append(validate.Rules(), toolRules()...)
 	entries := make([]ruleEntry, len(rules))
 	for i, r := range rules {
 		level, setBy := set.Rule(r.ID)
-		entries[i] = ruleEntry{ID: r.ID, Severity: level, Default: r.Severity, SetBy: setBy, Summary: r.Summary, Help: r.Help, Spec: plan.RuleSpec(r.ID)}
+		entries[i] = ruleEntry{ID: r.ID, Severity: level, Default: r.Severity, SetBy: setBy, Summary: r.Summary, Help: r.Help, Spec: plan.SpecOf(r)}
 	}
 	var failOn failOnEntry
 	failOn.Severity, failOn.SetBy = set.FailOn()

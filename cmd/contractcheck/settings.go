@@ -63,7 +63,7 @@ var errSettings = errors.New("bad settings")
 // the command must exit with exitError. It also returns the servers the
 // configuration, then --server, add to the contract's.
 func loadSettings(command string, s settingsFlags, failOn string, stderr io.Writer) (*ruleset.Set, []serverSetting, error) {
-	set, cfgServers, err := ruleset.Load(ruleset.Sources{Config: s.config, FailOn: failOn, Rules: s.rules})
+	set, cfgServers, err := ruleset.Load(ruleset.Sources{Config: s.config, FailOn: failOn, Rules: s.rules, Tools: toolRules()})
 	var flagErr *ruleset.FlagError
 	switch {
 	case errors.As(err, &flagErr):

@@ -100,7 +100,7 @@ func NewRecorder(file string, doc []byte) (*Recorder, error) {
 func rulesCovered() []string {
 	var out []string
 	for _, r := range validate.Rules() {
-		if r.ID != validate.RuleUnmatched && r.ID != validate.RuleProbeRefusal {
+		if r.ID != validate.RuleUnmatched {
 			out = append(out, r.ID)
 		}
 	}

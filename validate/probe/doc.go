@@ -15,5 +15,5 @@
 // case is judged as any recorded pair ([validate.Plan.Check]). A negative case
 // must be refused with a 4xx: its request findings are the probe's doing and
 // are dropped, and a status outside 4xx is a finding of rule
-// [validate.RuleProbeRefusal].
+// [RuleRefusal].
 package probe

@@ -12,7 +12,7 @@ import (
 // be refused with a 4xx: the findings of its request are the probe's own
 // doing and are dropped, and so is rule response.status (the contract
 // documents only the success); any other status gives a finding of rule
-// [validate.RuleProbeRefusal], and the response's own findings (its body
+// [RuleRefusal], and the response's own findings (its body
 // and headers, when the server created the webhook) are kept.
 func Judge(plan *validate.Plan, c Case, ex *validate.Exchange) validate.Result {
 	res := plan.Check(ex)
@@ -44,14 +44,14 @@ func refusal(plan *validate.Plan, c Case, status int) validate.Finding {
 		verb = "did not refuse"
 	}
 	return validate.Finding{
-		Rule:     validate.RuleProbeRefusal,
-		Severity: validate.SeverityError,
+		Rule:     RuleRefusal,
+		Severity: refusalRule.Severity,
 		Location: validate.Location{Part: validate.PartResponseStatus},
 		Message:  fmt.Sprintf("the server %s a request that breaks rule %s (probe %s): %s", verb, b.Rule, c.Name, b.Message),
 		Want:     fmt.Sprintf("a 4xx status, such as Twilio's 400 (code 20001), for a request that breaks %s at %s", b.Rule, b.Location),
 		Got:      fmt.Sprintf("%d %s", status, http.StatusText(status)),
 		Hint:     refusalHint(b),
-		Spec:     plan.RuleSpec(validate.RuleProbeRefusal),
+		Spec:     plan.SpecOf(refusalRule),
 	}
 }
 

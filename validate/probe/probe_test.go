@@ -135,7 +135,7 @@ func TestProbeBroken(t *testing.T) {
 	}
 	for _, name := range []string{"negative.missing.Target", "negative.enum.Target", "negative.sid.Configuration.FlowSid",
 		"negative.integer.Configuration.ReplayAfter", "negative.json-body", "negative.enum.Configuration.Method"} {
-		assert.Contains(t, got[name], validate.RuleProbeRefusal, name)
+		assert.Contains(t, got[name], probe.RuleRefusal, name)
 	}
 }
 
@@ -165,8 +165,8 @@ func TestJudgeNegative(t *testing.T) {
 		{400, nil, ""},
 		{404, nil, ""},
 		{422, nil, ""},
-		{500, []string{validate.RuleProbeRefusal}, "500 Internal Server Error"},
-		{302, []string{validate.RuleProbeRefusal}, "302 Found"},
+		{500, []string{probe.RuleRefusal}, "500 Internal Server Error"},
+		{302, []string{probe.RuleRefusal}, "302 Found"},
 	} {
 		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
 			res := probe.Judge(plan, neg, ex(tt.status))
@@ -248,4 +248,28 @@ func TestSendPrefix(t *testing.T) {
 	assert.Equal(t, srv.URL+cases[0].Path, out.Exchange.Request.URL, "the prefix is not part of the path checked")
 	assert.Equal(t, "contractcheck-test", out.Exchange.Request.Header.Get("User-Agent"))
 	assert.Equal(t, 400, out.Exchange.Response.Status)
+}
+
+// TestRulesLiveWithProbe checks that probe.refusal is the probe's rule, not
+// one of the checker's catalogue, and that it resolves to the contract's
+// responses like response.status.
+func TestRulesLiveWithProbe(t *testing.T) {
+	rules := probe.Rules()
+	require.Len(t, rules, 1)
+	r := rules[0]
+	assert.Equal(t, probe.RuleRefusal, r.ID)
+	assert.Equal(t, validate.SeverityError, r.Severity)
+	assert.NotEmpty(t, r.Summary)
+	assert.NotEmpty(t, r.Help)
+	_, ok := validate.LookupRule(probe.RuleRefusal)
+	assert.False(t, ok, "probe.refusal is not in the checker's catalogue")
+	got, ok := validate.LookupRule(probe.RuleRefusal, rules...)
+	require.True(t, ok, "probe.refusal is found among the probe's rules")
+	assert.Equal(t, r, got)
+	plan, err := validate.Embedded()
+	require.NoError(t, err)
+	assert.Equal(t, plan.RuleSpec(validate.RuleResponseStatus), plan.SpecOf(r))
+	assert.Positive(t, plan.SpecOf(r).Line)
+	rules[0].ID = "changed"
+	assert.Equal(t, probe.RuleRefusal, probe.Rules()[0].ID, "Rules returns a copy")
 }

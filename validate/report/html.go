@@ -33,6 +33,7 @@ type htmlWriter struct {
 	shown    int            // pairs listed
 	pairs    spool          // the listed pairs' HTML
 	buf      bytes.Buffer
+	tools    []validate.Rule // the rules a tool adds to the catalogue
 }
 
 // NewHTML returns a writer of the HTML report: one self-contained page (its
@@ -52,7 +53,7 @@ func NewHTML(w io.Writer, opts Options) Writer {
 		n = DefaultHTMLMaxPairs
 	}
 	return &htmlWriter{
-		w: w, contract: opts.Contract, maxPairs: n, byRule: ruleCounts{},
+		w: w, contract: opts.Contract, maxPairs: n, byRule: ruleCounts{}, tools: opts.ToolRules,
 		listed: map[string]int{}, unlisted: map[string]int{}, pairs: spool{limit: spoolLimit},
 	}
 }
@@ -241,7 +242,7 @@ func (h *htmlWriter) Finish(s Summary) error {
 			BarY: y, TextY: y + chartBarHeight - 5, BarWidth: max(1, c.findings*chartWidth/most),
 		}
 		r.BarLabelX = r.BarWidth + 6
-		if rule, ok := validate.LookupRule(c.rule); ok {
+		if rule, ok := validate.LookupRule(c.rule, h.tools...); ok {
 			r.Summary = escape.Line(rule.Summary)
 		}
 		if r.HasUnlisted {

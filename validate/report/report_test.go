@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/contractcheck/contractcheck/validate/probe"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
@@ -57,12 +59,12 @@ func TestGolden(t *testing.T) {
 		{"report.json", FormatJSON, Options{Contract: testContract}, testPairs()},
 		{"report.ndjson", FormatNDJSON, Options{Contract: testContract}, testPairs()},
 		{"report.junit", FormatJUnit, Options{}, testPairs()},
-		{"report.sarif", FormatSARIF, Options{ToolVersion: "v1.0.0"}, testPairs()},
+		{"report.sarif", FormatSARIF, Options{ToolVersion: "v1.0.0", ToolRules: probe.Rules()}, testPairs()},
 		{"report.github", FormatGitHub, Options{}, testPairs()},
 		{"report.markdown", FormatMarkdown, Options{}, testPairs()},
 		{"empty.text", FormatText, Options{}, nil},
 		{"empty.junit", FormatJUnit, Options{}, nil},
-		{"empty.sarif", FormatSARIF, Options{}, nil},
+		{"empty.sarif", FormatSARIF, Options{ToolRules: probe.Rules()}, nil},
 		{"empty.github", FormatGitHub, Options{}, nil},
 		{"empty.markdown", FormatMarkdown, Options{}, nil},
 		{"empty.json", FormatJSON, Options{Contract: testContract}, nil},

@@ -138,7 +138,7 @@ func (s *sarifWriter) head() error {
 		Rules          []sarifRule `json:"rules"`
 	}
 	d := driver{Name: "contractcheck", Version: s.opts.ToolVersion, InformationURI: "https://github.com/contractcheck/contractcheck"}
-	for i, r := range validate.Rules() {
+	for i, r := range append(validate.Rules(), s.opts.ToolRules...) {
 		s.ruleIndex[r.ID] = i
 		sr := sarifRule{ID: r.ID, ShortDescription: sarifMessage{r.Summary}, FullDescription: sarifMessage{r.Help}, Help: sarifMessage{r.Summary + "\n\n" + r.Help}}
 		sr.DefaultConfiguration.Level = sarifLevel(r.Severity)

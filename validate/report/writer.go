@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/contractcheck/contractcheck/validate"
 )
 
 // Writer writes a report: each pair as soon as it is checked, in the order
@@ -81,6 +83,10 @@ type Options struct {
 	// HTMLMaxPairs is how many failing pairs of each rule the HTML report
 	// lists; zero means [DefaultHTMLMaxPairs].
 	HTMLMaxPairs int
+	// ToolRules are the rules a tool adds to the catalogue of
+	// [validate.Rules] (such as probe.Rules()): the SARIF report lists them
+	// after it, and the HTML report gives their summaries.
+	ToolRules []validate.Rule
 }
 
 // New returns a writer of the given format to w.

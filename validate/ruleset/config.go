@@ -67,19 +67,21 @@ type RuleSetting struct {
 }
 
 // ReadConfig reads and parses a configuration file.
-func ReadConfig(file string) (*Config, error) {
+// Tools are the rules tools add to the catalogue, whose IDs it accepts too.
+func ReadConfig(file string, tools ...validate.Rule) (*Config, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("reading the configuration: %w", err)
 	}
-	return ParseConfig(file, data)
+	return ParseConfig(file, data, tools...)
 }
 
 // ParseConfig parses a configuration file (see the package documentation).
 // Every problem is a *[ConfigError] naming the file and the line: malformed
 // YAML, an unknown key, an unknown rule ID, a bad level or severity, a key
-// given twice. An empty file sets nothing.
-func ParseConfig(file string, data []byte) (*Config, error) {
+// given twice. An empty file sets nothing. Tools are the rules tools add to
+// the catalogue, whose IDs it accepts too.
+func ParseConfig(file string, data []byte, tools ...validate.Rule) (*Config, error) {
 	cfg := &Config{File: file}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -129,7 +131,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 			}
 			cfg.FailOn, cfg.FailOnLine = sev, val.Line
 		case "rules":
-			if err := cfg.parseRules(val); err != nil {
+			if err := cfg.parseRules(val, tools); err != nil {
 				return nil, err
 			}
 		case "servers":
@@ -153,8 +155,9 @@ func malformed(file string, data []byte, err error) *ConfigError {
 	return &ConfigError{file, 0, fmt.Errorf("malformed YAML: %w", err)}
 }
 
-// parseRules parses the rules mapping.
-func (cfg *Config) parseRules(n *yaml.Node) error {
+// parseRules parses the rules mapping, whose IDs are of the catalogue or of
+// tools.
+func (cfg *Config) parseRules(n *yaml.Node, tools []validate.Rule) error {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil
 	}
@@ -164,8 +167,8 @@ func (cfg *Config) parseRules(n *yaml.Node) error {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
-		if _, ok := validate.LookupRule(key.Value); !ok {
-			return &ConfigError{cfg.File, key.Line, unknownRule(key.Value)}
+		if err := CheckRule(key.Value, tools...); err != nil {
+			return &ConfigError{cfg.File, key.Line, err}
 		}
 		if seen[key.Value] {
 			return &ConfigError{cfg.File, key.Line, fmt.Errorf("rule %s is given twice", key.Value)}

@@ -17,6 +17,9 @@ type Sources struct {
 	FailOn string
 	// Rules are the values of --rule, "RULE=LEVEL", in the order given.
 	Rules []string
+	// Tools are the rules tools add to the catalogue (such as
+	// probe.Rules()), which the configuration file and Rules may set too.
+	Tools []validate.Rule
 }
 
 // FlagError is a bad --fail-on or --rule value: a mistake of the command
@@ -38,11 +41,11 @@ func (e *FlagError) Unwrap() error { return e.Err }
 // the servers the configuration file adds to the contract's, for
 // [validate.Plan.WithServers].
 func Load(src Sources) (*Set, []ServerSetting, error) {
-	set := New()
+	set := New(src.Tools...)
 	file := ConfigFile(src.Config)
 	var servers []ServerSetting
 	if file != "" {
-		cfg, err := ReadConfig(file)
+		cfg, err := ReadConfig(file, src.Tools...)
 		if err == nil {
 			err = cfg.Apply(set)
 		}
@@ -62,7 +65,7 @@ func Load(src Sources) (*Set, []ServerSetting, error) {
 		set.SetFailOn(sev, "--fail-on")
 	}
 	for _, v := range src.Rules {
-		id, level, err := ParseRuleFlag(v)
+		id, level, err := ParseRuleFlag(v, src.Tools...)
 		if err == nil {
 			err = set.SetRule(id, level, "--rule")
 		}

@@ -90,20 +90,23 @@ type Set struct {
 	rules        map[string]setting // only the rules whose setting was changed
 	failOn       validate.Severity
 	failOnOrigin string
+	tools        []validate.Rule // the rules tools add to the catalogue
 }
 
 // New returns the default settings: every rule at its catalogue severity, and
-// failing on errors.
-func New() *Set {
-	return &Set{rules: map[string]setting{}, failOn: validate.SeverityError, failOnOrigin: OriginDefault}
+// failing on errors. Tools are the rules tools add to the catalogue (such as
+// probe.Rules()): the settings accept their IDs too.
+func New(tools ...validate.Rule) *Set {
+	return &Set{rules: map[string]setting{}, failOn: validate.SeverityError, failOnOrigin: OriginDefault, tools: tools}
 }
 
 // SetRule sets a rule's level, recording origin (such as "--rule" or
-// "contractcheck.yaml:4") as where it was set. An ID that is not in the rule
-// catalogue is an error, with a did-you-mean when one is close.
+// "contractcheck.yaml:4") as where it was set. An ID that is neither in the
+// rule catalogue nor among the rules of [New]'s tools is an error, with a
+// did-you-mean when one is close.
 func (s *Set) SetRule(id string, level Level, origin string) error {
-	if _, ok := validate.LookupRule(id); !ok {
-		return unknownRule(id)
+	if err := CheckRule(id, s.tools...); err != nil {
+		return err
 	}
 	if _, err := ParseLevel(string(level)); err != nil {
 		return err
@@ -126,7 +129,7 @@ func (s *Set) Rule(id string) (Level, string) {
 	if st, ok := s.rules[id]; ok {
 		return st.level, st.origin
 	}
-	r, _ := validate.LookupRule(id)
+	r, _ := validate.LookupRule(id, s.tools...)
 	return levelOf(r.Severity), OriginDefault
 }
 
@@ -183,8 +186,9 @@ func (s *Set) ApplyResult(res validate.Result) validate.Result {
 }
 
 // ParseRuleFlag parses the value of --rule, "ID=LEVEL", such as
-// "cors.vary-origin=off".
-func ParseRuleFlag(v string) (id string, level Level, err error) {
+// "cors.vary-origin=off". The ID is one of the catalogue or of tools, the
+// rules tools add to it.
+func ParseRuleFlag(v string, tools ...validate.Rule) (id string, level Level, err error) {
 	id, lv, ok := strings.Cut(v, "=")
 	if !ok || id == "" {
 		return "", "", fmt.Errorf("--rule %q: want RULE=off|warning|error", v)
@@ -193,26 +197,22 @@ func ParseRuleFlag(v string) (id string, level Level, err error) {
 	if err != nil {
 		return "", "", fmt.Errorf("--rule %q: %w", v, err)
 	}
-	if _, ok := validate.LookupRule(id); !ok {
-		return "", "", fmt.Errorf("--rule %q: %w", v, unknownRule(id))
+	if err := CheckRule(id, tools...); err != nil {
+		return "", "", fmt.Errorf("--rule %q: %w", v, err)
 	}
 	return id, level, nil
 }
 
-// CheckRule returns nil for the ID of a rule of the catalogue, and
-// otherwise the error contractcheck gives for it, with a did-you-mean when
-// an ID is close: unknown rule "sid.fromat" (did you mean sid.format? …).
-func CheckRule(id string) error {
-	if _, ok := validate.LookupRule(id); ok {
+// CheckRule returns nil for the ID of a rule of the catalogue or of tools
+// (the rules tools add to it), and otherwise the error contractcheck gives
+// for it, with a did-you-mean when an ID is close: unknown rule
+// "sid.fromat" (did you mean sid.format? …).
+func CheckRule(id string, tools ...validate.Rule) error {
+	if _, ok := validate.LookupRule(id, tools...); ok {
 		return nil
 	}
-	return unknownRule(id)
-}
-
-// unknownRule is the error of a rule ID that is not in the catalogue.
-func unknownRule(id string) error {
-	ids := make([]string, 0, len(validate.Rules()))
-	for _, r := range validate.Rules() {
+	ids := make([]string, 0, len(validate.Rules())+len(tools))
+	for _, r := range append(validate.Rules(), tools...) {
 		ids = append(ids, r.ID)
 	}
 	if near := closest(id, ids); near != "" {
