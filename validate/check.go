@@ -722,11 +722,12 @@ func (c *checker) checkResponse() {
 // response is checked: each rule once, with its first location, such as
 // "sid.format at request.body#/Configuration.FlowSid", in the order the
 // report lists them. They decide whether a 4xx is a refusal (rule
-// response.refused) or a response.status error.
+// response.refused) or a response.status error. Findings of the rules the
+// user turned off ([Plan.WithRulesOff]) are none of them.
 func (c *checker) requestErrors() []string {
 	var errs []Finding
 	for _, f := range c.findings {
-		if f.Severity == SeverityError && f.Location.Part.Request() {
+		if f.Severity == SeverityError && f.Location.Part.Request() && !c.p.off[f.Rule] {
 			errs = append(errs, f)
 		}
 	}

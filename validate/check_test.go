@@ -509,3 +509,40 @@ func TestRefusalNamesTheRequestFindings(t *testing.T) {
 	assert.Equal(t, `the server says: "Invalid parameter: Target" (code 20001); the request's findings are what to fix`, f.Hint)
 	assert.False(t, slices.ContainsFunc(res.Findings, func(f Finding) bool { return f.Rule == RuleResponseStatus }))
 }
+
+// TestRefusalWithRulesOff: a rule turned off no longer explains a refusal.
+// The note names only the request's other faults; with none left, the 4xx is
+// judged as without the rules turned off: a response.status error.
+func TestRefusalWithRulesOff(t *testing.T) {
+	ex := docsExchange()
+	withBody("Target=Studio&Configuration.FlowSid=FW1&Configuration.Filters[]=x&Friendly=1")(ex)
+	ex.Response.Status = 400
+	ex.Response.Body = []byte(`{"code": 20001, "message": "Invalid parameter: Target", "status": 400}`)
+	p := embeddedPlan(t)
+	status := func(res Result) []Finding {
+		var out []Finding
+		for _, f := range res.Findings {
+			if f.Location.Part == PartResponseStatus {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+
+	got := status(p.WithRulesOff(RuleFormUnknownKey, RuleEnum).Check(ex))
+	require.Len(t, got, 1)
+	assert.Equal(t, RuleResponseRefused, got[0].Rule)
+	assert.Equal(t, "the server rightly refused the request, which breaks sid.format at request.body#/Configuration.FlowSid", got[0].Message)
+
+	got = status(p.WithRulesOff(RuleFormUnknownKey, RuleEnum, RuleSIDFormat).Check(ex))
+	require.Len(t, got, 1)
+	assert.Equal(t, RuleResponseStatus, got[0].Rule)
+	assert.Equal(t, SeverityError, got[0].Severity)
+	assert.Equal(t, "the status 400 is not one the contract documents for CreateConversationScopedWebhook", got[0].Message)
+	assert.Equal(t, `the server says: "Invalid parameter: Target" (code 20001)`, got[0].Hint)
+
+	got = status(p.Check(ex))
+	require.Len(t, got, 1)
+	assert.Equal(t, RuleResponseRefused, got[0].Rule, "the plan WithRulesOff was called on is unchanged")
+	assert.Contains(t, got[0].Message, "form.unknown-key")
+}

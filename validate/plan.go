@@ -29,6 +29,8 @@ type Plan struct {
 	// keywords holds the failing schema keywords met so far, by jsonschema's
 	// absolute keyword location (see Plan.keyword).
 	keywords *sync.Map
+	// off holds the rules the user turned off (see Plan.WithRulesOff).
+	off map[string]bool
 }
 
 // Result is what checking one exchange gives.
@@ -212,6 +214,22 @@ func (p *Plan) WithServers(urls ...string) (*Plan, error) {
 func (p *Plan) AnyHost() *Plan {
 	q := *p
 	q.router.anyHost = true
+	return &q
+}
+
+// WithRulesOff returns a plan for settings that turn the given rules off
+// (contractcheck's --rule ID=off): a request's findings of these rules no
+// longer explain a 4xx as the server's right refusal (rule
+// response.refused), so a 4xx to a request whose only faults are of rules
+// turned off is judged as it would be without them, as a response.status
+// error. The findings themselves are still returned, for the settings to
+// drop. The plan returned shares everything else with p; p is unchanged.
+func (p *Plan) WithRulesOff(ids ...string) *Plan {
+	q := *p
+	q.off = make(map[string]bool, len(ids))
+	for _, id := range ids {
+		q.off[id] = true
+	}
 	return &q
 }
 

@@ -77,5 +77,5 @@ func (s Settings) load() (*validate.Plan, *ruleset.Set, error) {
 		}
 		set.SetFailOn(sev, "settings")
 	}
-	return plan, set, nil
+	return plan.WithRulesOff(set.Off()...), set, nil
 }

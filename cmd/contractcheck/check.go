@@ -214,7 +214,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return code
 	}
 	tuneGC()
-	plan := withServers("check", loadPlan(ctx, opts.spec, stderr), opts.servers, stderr)
+	plan := withRulesOff(withServers("check", loadPlan(ctx, opts.spec, stderr), opts.servers, stderr), opts.rules)
 	if plan == nil {
 		return exitError
 	}

@@ -120,7 +120,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	// The server probed is one of the operation's, whatever its host.
 	servers := append(opts.servers, serverSetting{url: opts.base.Scheme + "://" + opts.base.Host, origin: "--base-url"})
-	plan := withServers("probe", loadPlan(ctx, opts.spec, stderr), servers, stderr)
+	plan := withRulesOff(withServers("probe", loadPlan(ctx, opts.spec, stderr), servers, stderr), opts.rules)
 	if plan == nil {
 		return exitError
 	}

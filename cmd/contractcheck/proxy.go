@@ -107,7 +107,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := overlap(liveOutputs("--record", f.record, "--ndjson", f.ndjson, "--coverage", f.coverage), settingsInputs(f.spec, configFile(f.settings))); err != nil {
 		return usageError(stderr, "proxy", err)
 	}
-	plan := loadPlan(ctx, f.spec, stderr)
+	plan := withRulesOff(loadPlan(ctx, f.spec, stderr), rules)
 	if plan == nil {
 		return exitError
 	}

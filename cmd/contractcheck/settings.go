@@ -107,6 +107,16 @@ func withServers(command string, plan *validate.Plan, servers []serverSetting, s
 	return plan
 }
 
+// withRulesOff returns the plan for the settings' rules turned off, so that
+// their findings no longer explain a 4xx as a right refusal (see
+// [validate.Plan.WithRulesOff]). A nil plan stays nil.
+func withRulesOff(plan *validate.Plan, set *ruleset.Set) *validate.Plan {
+	if plan == nil || set == nil {
+		return plan
+	}
+	return plan.WithRulesOff(set.Off()...)
+}
+
 // configFile is the configuration file a run reads (see [ruleset.ConfigFile]).
 func configFile(s settingsFlags) string { return ruleset.ConfigFile(s.config) }
 

@@ -255,6 +255,19 @@ func dice(a, b string) float64 {
 	return 2 * float64(shared) / float64(len(a)-1+len(b)-1)
 }
 
+// Off returns the IDs of the rules set to off, sorted, for
+// [validate.Plan.WithRulesOff].
+func (s *Set) Off() []string {
+	var ids []string
+	for id, st := range s.rules {
+		if st.level == LevelOff {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // Changed returns the IDs of the rules whose setting differs from the
 // default, sorted.
 func (s *Set) Changed() []string {

@@ -202,3 +202,12 @@ func TestApplyResult(t *testing.T) {
 	require.NoError(t, s.SetRule(validate.RuleFormUnknownKey, LevelOff, "--rule"))
 	assert.Nil(t, s.ApplyResult(res).Omitted)
 }
+
+func TestOff(t *testing.T) {
+	s := New()
+	assert.Empty(t, s.Off())
+	require.NoError(t, s.SetRule(validate.RuleSIDFormat, LevelOff, "--rule"))
+	require.NoError(t, s.SetRule(validate.RuleCORSVaryOrigin, LevelError, "--rule"))
+	require.NoError(t, s.SetRule(validate.RuleEnum, LevelOff, "--rule"))
+	assert.Equal(t, []string{validate.RuleSIDFormat, validate.RuleEnum}, s.Off(), "sorted")
+}
