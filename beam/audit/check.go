@@ -202,10 +202,20 @@ func (fn *checkFn) pair(ex *validate.Exchange, err error) (p report.Pair) {
 	}()
 	res := fn.plan.Check(ex)
 	if fn.Settings.FailOnUnmatched && res.Operation == "" {
-		res.Findings = append(slices.Clip(res.Findings), fn.plan.Unmatched(ex, res))
+		res.Findings = append(slices.Clip(res.Findings), unmatched(fn.plan, ex, res))
 	}
 	res.Findings = fn.rules.Apply(res.Findings)
 	return report.NewPair(ex, res, fn.failOn)
+}
+
+// unmatched is the finding of rule operation.unmatched for an exchange no
+// operation of the contract describes. Its hint names the flag that loads
+// another contract, as check's does: contractcheck-beam takes --spec too,
+// and an audit on Beam reports what check reports.
+func unmatched(plan *validate.Plan, ex *validate.Exchange, res validate.Result) validate.Finding {
+	f := plan.Unmatched(ex, res)
+	f.Hint += " with --spec"
+	return f
 }
 
 // line is the pair's line of the NDJSON report, without its newline.
