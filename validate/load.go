@@ -93,6 +93,9 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	default:
 		return nil, fail(1, "OpenAPI %s is not supported; want 3.0 or 3.1", info.Version)
 	}
+	// The document is decoded once, for the compilation and for the
+	// specification check.
+	tree, treeErr := specTree(info)
 	// The specification check reads the document only: it runs beside the
 	// compilation, on another core, and its problems come first.
 	var specErr error
@@ -102,11 +105,18 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		if !checkSpec {
 			return
 		}
+		// A JSON document that passes the OpenAPI schema passes
+		// libopenapi-validator, which would decode it again; it is asked
+		// only for the problems of one that does not, or of YAML (whose
+		// keys it checks as well).
+		if treeErr == nil && info.SpecFileType == datamodel.JSONFileType && specSchema(info.APISchema).Validate(tree) == nil {
+			return
+		}
 		if ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(oa, specSchema(info.APISchema)); !ok {
 			specErr = specProblems(file, errs)
 		}
 	}()
-	p, err := compilePlan(file, info, fail)
+	p, err := compilePlan(file, info, tree, treeErr, fail)
 	<-specDone
 	if specErr != nil {
 		return nil, specErr
@@ -114,15 +124,23 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	return p, err
 }
 
-// compilePlan compiles the operations of a loaded document.
-func compilePlan(file string, info *datamodel.SpecInfo, fail func(line int, format string, args ...any) error) (*Plan, error) {
+// specTree decodes the JSON form of a loaded document.
+func specTree(info *datamodel.SpecInfo) (any, error) {
 	raw := info.GetSpecJSONBytes()
 	if raw == nil {
-		return nil, fail(0, "the document cannot be read as JSON: %v", info.GetSpecJSONError())
+		if err := info.GetSpecJSONError(); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("libopenapi gives no JSON form of it")
 	}
-	tree, err := decodeJSONTree(*raw)
-	if err != nil {
-		return nil, fail(0, "the document cannot be read as JSON: %v", err)
+	return decodeJSONTree(*raw)
+}
+
+// compilePlan compiles the operations of a loaded document, tree (or
+// treeErr) its JSON form from specTree.
+func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error, fail func(line int, format string, args ...any) error) (*Plan, error) {
+	if treeErr != nil {
+		return nil, fail(0, "the document cannot be read as JSON: %v", treeErr)
 	}
 	doc := &document{file: file, tree: tree, root: info.RootNode}
 	p := &Plan{doc: doc, version: info.Version, keywords: new(sync.Map)}

@@ -150,6 +150,8 @@ func TestLoadErrors(t *testing.T) {
 		{"3.2", "openapi: 3.2.0\ninfo: {title: x, version: '1'}\npaths: {}\n", []string{"OpenAPI 3.2.0 is not supported"}, []int{1}},
 		{"breaks the specification", "openapi: 3.0.1\ninfo:\n  version: '1'\npaths:\n  /x:\n    get:\n      responses: {}\n",
 			[]string{"missing property 'title'", "responses"}, []int{2, 6}},
+		{"JSON breaks the specification", "{\"openapi\": \"3.0.1\",\n \"info\": {\"version\": \"1\"},\n \"paths\": {\"/x\": {\"get\": {\n  \"responses\": {}}}}}\n",
+			[]string{"missing property 'title'", "responses"}, []int{1, 3}}, // libopenapi-validator's lines for JSON
 		{"bad pattern", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - name: a\n          in: query\n          schema:\n            type: string\n            pattern: '(['\n      responses:\n        '200': {description: ok}\n",
 			[]string{"is not valid regex"}, []int{11}},
 		{"external ref", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          $ref: 'other.yaml#/r'\n",
