@@ -334,6 +334,7 @@ type compiler struct {
 	// their own while the rest of the plan is built (see compileLater).
 	tasks chan schemaTask
 	done  chan []loadProblem
+	later []schemaTask // the content schemas, sent last (see compileLater)
 }
 
 // schemaTask is a schema for the compiling goroutine: where it is, where to
@@ -355,6 +356,11 @@ func (c *compiler) problem(ptr, format string, args ...any) loadProblem {
 // compileLater has the schema at ptr compiled into *dst. Until
 // compiled (see compiled) *dst must not be read; when the schema does not
 // compile, the problem is format with args and the error.
+//
+// The schemas of parameters and headers, small and many, are compiled as
+// they come; those of content (bodies), few and large, after them. Each
+// schema jsonschema meets for the first time costs it a pass over all those
+// it met before, so the large ones are best met last.
 func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format string, args ...any) {
 	if c.tasks == nil {
 		c.tasks, c.done = make(chan schemaTask, 64), make(chan []loadProblem, 1)
@@ -372,13 +378,21 @@ func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format stri
 		}()
 	}
 	c.seq++
-	c.tasks <- schemaTask{ptr: ptr, dst: dst, seq: c.seq, format: format, args: args}
+	t := schemaTask{ptr: ptr, dst: dst, seq: c.seq, format: format, args: args}
+	if strings.Contains(ptr, "/content/") {
+		c.later = append(c.later, t)
+		return
+	}
+	c.tasks <- t
 }
 
 // compiled waits for the schemas of compileLater and returns their problems.
 func (c *compiler) compiled() []loadProblem {
 	if c.tasks == nil {
 		return nil
+	}
+	for _, t := range c.later {
+		c.tasks <- t
 	}
 	close(c.tasks)
 	return <-c.done

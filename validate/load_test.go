@@ -154,6 +154,8 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"missing property 'title'", "responses"}, []int{1, 3}}, // libopenapi-validator's lines for JSON
 		{"bad pattern", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - name: a\n          in: query\n          schema:\n            type: string\n            pattern: '(['\n      responses:\n        '200': {description: ok}\n",
 			[]string{"is not valid regex"}, []int{11}},
+		{"bad body and header", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {$ref: '#/components/schemas/Nope'}}}\n      responses:\n        '200':\n          description: ok\n          headers:\n            X-A: {schema: {items: {$ref: '#/components/schemas/Gone'}}}\n",
+			[]string{"compiling the schema of application/json", "compiling the schema of header X-A"}, []int{9, 14}},
 		{"external ref", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          $ref: 'other.yaml#/r'\n",
 			[]string{"external references are not supported"}, []int{7}},
 		{"no operations", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths: {}\n", []string{"describes no operation"}, []int{3}},
