@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -407,17 +408,12 @@ func newCompiler(doc *document, oas30 bool) (*compiler, error) {
 	c.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("loading %s: external references are not supported", s)
 	}
-	tree := doc.tree
 	if oas30 {
 		c.Draft = jsonschema.Draft4
-		tree = nullableToType(tree)
 	} else {
 		c.Draft = jsonschema.Draft2020
 	}
-	b, err := json.Marshal(tree)
-	if err != nil {
-		return nil, err
-	}
+	b := appendSchemaJSON(nil, doc.tree, oas30)
 	if err := c.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
 		return nil, err
 	}
@@ -429,41 +425,95 @@ func (c *compiler) compile(ptr string) (*jsonschema.Schema, error) {
 	return c.c.Compile(schemaURL + "#" + ptr)
 }
 
-// nullableToType returns a copy of an OpenAPI 3.0 tree in which every object
-// with "nullable": true and a "type" also allows null.
-func nullableToType(v any) any {
+// appendSchemaJSON appends the JSON text of a decoded document tree to b,
+// for jsonschema. With nullable (OpenAPI 3.0, whose schema dialect is JSON
+// Schema draft 4 plus "nullable"), every object with "nullable": true and a
+// "type" also allows null: its type becomes [type, "null"] and its enum, if
+// any, gains a null member. Members are written in map order, which
+// jsonschema, decoding them into a map, does not keep anyway.
+func appendSchemaJSON(b []byte, v any, nullable bool) []byte {
 	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, e := range t {
-			m[k] = nullableToType(e)
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, t)
+	case json.Number:
+		return append(b, t...)
+	case string:
+		return appendJSONString(b, t)
+	case []any:
+		b = append(b, '[')
+		for i, e := range t {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendSchemaJSON(b, e, nullable)
 		}
-		if t["nullable"] == true {
-			if typ, ok := m["type"].(string); ok {
-				m["type"] = []any{typ, "null"}
-				if enum, ok := m["enum"].([]any); ok && !containsNil(enum) {
-					m["enum"] = append(append([]any(nil), enum...), nil)
+		return append(b, ']')
+	case map[string]any:
+		typ, orNull := t["type"].(string)
+		orNull = orNull && nullable && t["nullable"] == true
+		b = append(b, '{')
+		first := true
+		for k, e := range t {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			switch {
+			case orNull && k == "type":
+				b = append(appendJSONString(append(b, '['), typ), `,"null"]`...)
+			case orNull && k == "enum":
+				enum, ok := e.([]any)
+				if !ok || slices.Contains(enum, nil) {
+					b = appendSchemaJSON(b, e, nullable)
+					break
 				}
+				b = appendSchemaJSON(b, append(slices.Clip(enum), nil), nullable)
+			default:
+				b = appendSchemaJSON(b, e, nullable)
 			}
 		}
-		return m
-	case []any:
-		s := make([]any, len(t))
-		for i, e := range t {
-			s[i] = nullableToType(e)
-		}
-		return s
+		return append(b, '}')
 	}
-	return v
+	j, err := json.Marshal(v)
+	if err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, j...)
 }
 
-func containsNil(s []any) bool {
-	for _, e := range s {
-		if e == nil {
-			return true
+// appendJSONString appends s as a JSON string: quotes, backslashes and
+// control characters escaped, the rest as it is (s is UTF-8 text decoded
+// from JSON).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
 		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
 	}
-	return false
+	b = append(append(b, s[start:]...), '"')
+	return b
 }
 
 // contractServers returns the servers of the document: those of the
