@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -93,6 +94,9 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	default:
 		return nil, fail(1, "OpenAPI %s is not supported; want 3.0 or 3.1", info.Version)
 	}
+	// The document is decoded once, for the compilation and for the
+	// specification check.
+	tree, treeErr := specTree(info)
 	// The specification check reads the document only: it runs beside the
 	// compilation, on another core, and its problems come first.
 	var specErr error
@@ -102,11 +106,18 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		if !checkSpec {
 			return
 		}
+		// A JSON document that passes the OpenAPI schema passes
+		// libopenapi-validator, which would decode it again; it is asked
+		// only for the problems of one that does not, or of YAML (whose
+		// keys it checks as well).
+		if treeErr == nil && info.SpecFileType == datamodel.JSONFileType && specSchema(info.APISchema).Validate(tree) == nil {
+			return
+		}
 		if ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(oa, specSchema(info.APISchema)); !ok {
 			specErr = specProblems(file, errs)
 		}
 	}()
-	p, err := compilePlan(file, info, fail)
+	p, err := compilePlan(file, info, tree, treeErr, fail)
 	<-specDone
 	if specErr != nil {
 		return nil, specErr
@@ -114,15 +125,23 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	return p, err
 }
 
-// compilePlan compiles the operations of a loaded document.
-func compilePlan(file string, info *datamodel.SpecInfo, fail func(line int, format string, args ...any) error) (*Plan, error) {
+// specTree decodes the JSON form of a loaded document.
+func specTree(info *datamodel.SpecInfo) (any, error) {
 	raw := info.GetSpecJSONBytes()
 	if raw == nil {
-		return nil, fail(0, "the document cannot be read as JSON: %v", info.GetSpecJSONError())
+		if err := info.GetSpecJSONError(); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("libopenapi gives no JSON form of it")
 	}
-	tree, err := decodeJSONTree(*raw)
-	if err != nil {
-		return nil, fail(0, "the document cannot be read as JSON: %v", err)
+	return decodeJSONTree(*raw)
+}
+
+// compilePlan compiles the operations of a loaded document, tree (or
+// treeErr) its JSON form from specTree.
+func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error, fail func(line int, format string, args ...any) error) (*Plan, error) {
+	if treeErr != nil {
+		return nil, fail(0, "the document cannot be read as JSON: %v", treeErr)
 	}
 	doc := &document{file: file, tree: tree, root: info.RootNode}
 	p := &Plan{doc: doc, version: info.Version, keywords: new(sync.Map)}
@@ -316,6 +335,7 @@ type compiler struct {
 	// their own while the rest of the plan is built (see compileLater).
 	tasks chan schemaTask
 	done  chan []loadProblem
+	later []schemaTask // the content schemas, sent last (see compileLater)
 }
 
 // schemaTask is a schema for the compiling goroutine: where it is, where to
@@ -337,6 +357,11 @@ func (c *compiler) problem(ptr, format string, args ...any) loadProblem {
 // compileLater has the schema at ptr compiled into *dst. Until
 // compiled (see compiled) *dst must not be read; when the schema does not
 // compile, the problem is format with args and the error.
+//
+// The schemas of parameters and headers, small and many, are compiled as
+// they come; those of content (bodies), few and large, after them. Each
+// schema jsonschema meets for the first time costs it a pass over all those
+// it met before, so the large ones are best met last.
 func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format string, args ...any) {
 	if c.tasks == nil {
 		c.tasks, c.done = make(chan schemaTask, 64), make(chan []loadProblem, 1)
@@ -354,13 +379,21 @@ func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format stri
 		}()
 	}
 	c.seq++
-	c.tasks <- schemaTask{ptr: ptr, dst: dst, seq: c.seq, format: format, args: args}
+	t := schemaTask{ptr: ptr, dst: dst, seq: c.seq, format: format, args: args}
+	if strings.Contains(ptr, "/content/") {
+		c.later = append(c.later, t)
+		return
+	}
+	c.tasks <- t
 }
 
 // compiled waits for the schemas of compileLater and returns their problems.
 func (c *compiler) compiled() []loadProblem {
 	if c.tasks == nil {
 		return nil
+	}
+	for _, t := range c.later {
+		c.tasks <- t
 	}
 	close(c.tasks)
 	return <-c.done
@@ -375,17 +408,12 @@ func newCompiler(doc *document, oas30 bool) (*compiler, error) {
 	c.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("loading %s: external references are not supported", s)
 	}
-	tree := doc.tree
 	if oas30 {
 		c.Draft = jsonschema.Draft4
-		tree = nullableToType(tree)
 	} else {
 		c.Draft = jsonschema.Draft2020
 	}
-	b, err := json.Marshal(tree)
-	if err != nil {
-		return nil, err
-	}
+	b := appendSchemaJSON(nil, doc.tree, oas30)
 	if err := c.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
 		return nil, err
 	}
@@ -397,41 +425,95 @@ func (c *compiler) compile(ptr string) (*jsonschema.Schema, error) {
 	return c.c.Compile(schemaURL + "#" + ptr)
 }
 
-// nullableToType returns a copy of an OpenAPI 3.0 tree in which every object
-// with "nullable": true and a "type" also allows null.
-func nullableToType(v any) any {
+// appendSchemaJSON appends the JSON text of a decoded document tree to b,
+// for jsonschema. With nullable (OpenAPI 3.0, whose schema dialect is JSON
+// Schema draft 4 plus "nullable"), every object with "nullable": true and a
+// "type" also allows null: its type becomes [type, "null"] and its enum, if
+// any, gains a null member. Members are written in map order, which
+// jsonschema, decoding them into a map, does not keep anyway.
+func appendSchemaJSON(b []byte, v any, nullable bool) []byte {
 	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, e := range t {
-			m[k] = nullableToType(e)
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, t)
+	case json.Number:
+		return append(b, t...)
+	case string:
+		return appendJSONString(b, t)
+	case []any:
+		b = append(b, '[')
+		for i, e := range t {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendSchemaJSON(b, e, nullable)
 		}
-		if t["nullable"] == true {
-			if typ, ok := m["type"].(string); ok {
-				m["type"] = []any{typ, "null"}
-				if enum, ok := m["enum"].([]any); ok && !containsNil(enum) {
-					m["enum"] = append(append([]any(nil), enum...), nil)
+		return append(b, ']')
+	case map[string]any:
+		typ, orNull := t["type"].(string)
+		orNull = orNull && nullable && t["nullable"] == true
+		b = append(b, '{')
+		first := true
+		for k, e := range t {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			switch {
+			case orNull && k == "type":
+				b = append(appendJSONString(append(b, '['), typ), `,"null"]`...)
+			case orNull && k == "enum":
+				enum, ok := e.([]any)
+				if !ok || slices.Contains(enum, nil) {
+					b = appendSchemaJSON(b, e, nullable)
+					break
 				}
+				b = appendSchemaJSON(b, append(slices.Clip(enum), nil), nullable)
+			default:
+				b = appendSchemaJSON(b, e, nullable)
 			}
 		}
-		return m
-	case []any:
-		s := make([]any, len(t))
-		for i, e := range t {
-			s[i] = nullableToType(e)
-		}
-		return s
+		return append(b, '}')
 	}
-	return v
+	j, err := json.Marshal(v)
+	if err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, j...)
 }
 
-func containsNil(s []any) bool {
-	for _, e := range s {
-		if e == nil {
-			return true
+// appendJSONString appends s as a JSON string: quotes, backslashes and
+// control characters escaped, the rest as it is (s is UTF-8 text decoded
+// from JSON).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
 		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
 	}
-	return false
+	b = append(append(b, s[start:]...), '"')
+	return b
 }
 
 // contractServers returns the servers of the document: those of the

@@ -150,8 +150,12 @@ func TestLoadErrors(t *testing.T) {
 		{"3.2", "openapi: 3.2.0\ninfo: {title: x, version: '1'}\npaths: {}\n", []string{"OpenAPI 3.2.0 is not supported"}, []int{1}},
 		{"breaks the specification", "openapi: 3.0.1\ninfo:\n  version: '1'\npaths:\n  /x:\n    get:\n      responses: {}\n",
 			[]string{"missing property 'title'", "responses"}, []int{2, 6}},
+		{"JSON breaks the specification", "{\"openapi\": \"3.0.1\",\n \"info\": {\"version\": \"1\"},\n \"paths\": {\"/x\": {\"get\": {\n  \"responses\": {}}}}}\n",
+			[]string{"missing property 'title'", "responses"}, []int{1, 3}}, // libopenapi-validator's lines for JSON
 		{"bad pattern", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - name: a\n          in: query\n          schema:\n            type: string\n            pattern: '(['\n      responses:\n        '200': {description: ok}\n",
 			[]string{"is not valid regex"}, []int{11}},
+		{"bad body and header", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {$ref: '#/components/schemas/Nope'}}}\n      responses:\n        '200':\n          description: ok\n          headers:\n            X-A: {schema: {items: {$ref: '#/components/schemas/Gone'}}}\n",
+			[]string{"compiling the schema of application/json", "compiling the schema of header X-A"}, []int{9, 14}},
 		{"external ref", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          $ref: 'other.yaml#/r'\n",
 			[]string{"external references are not supported"}, []int{7}},
 		{"no operations", "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths: {}\n", []string{"describes no operation"}, []int{3}},
@@ -255,4 +259,38 @@ func TestLoadYAMLSyntaxErrorHasLine(t *testing.T) {
 	assert.Equal(t, 3, le.Problems[0].Line)
 	assert.Equal(t, 10, le.Problems[0].Column)
 	assert.Contains(t, le.Problems[0].Message, "not an OpenAPI document")
+}
+
+func TestAppendSchemaJSON(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		nullable       bool
+	}{
+		{"scalars", `[null, true, false, 1.5e3, -0, "x"]`, `[null, true, false, 1.5e3, -0, "x"]`, true},
+		{"escapes", `{"a\"b\\c": "\u0000\u001f\n\r\t\b\f <&> \u2028 é 😀 /"}`, `{"a\"b\\c": "\u0000\u001f\n\r\t\b\f <&> \u2028 é 😀 /"}`, true},
+		{"nullable type", `{"type": "string", "nullable": true}`, `{"type": ["string", "null"], "nullable": true}`, true},
+		{"nullable enum", `{"type": "string", "nullable": true, "enum": ["a"]}`, `{"type": ["string", "null"], "nullable": true, "enum": ["a", null]}`, true},
+		{"enum with null", `{"type": "string", "nullable": true, "enum": ["a", null]}`, `{"type": ["string", "null"], "nullable": true, "enum": ["a", null]}`, true},
+		{"nested", `{"properties": {"p": {"type": "integer", "nullable": true}}, "items": [{"nullable": true}]}`,
+			`{"properties": {"p": {"type": ["integer", "null"], "nullable": true}}, "items": [{"nullable": true}]}`, true},
+		{"not nullable", `{"type": "string", "nullable": false, "enum": ["a"]}`, `{"type": "string", "nullable": false, "enum": ["a"]}`, true},
+		{"3.1 keeps nullable as it is", `{"type": "string", "nullable": true}`, `{"type": "string", "nullable": true}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := decodeJSONTree([]byte(tt.in))
+			require.NoError(t, err)
+			want, err := decodeJSONTree([]byte(tt.want))
+			require.NoError(t, err)
+			out := appendSchemaJSON(nil, in, tt.nullable)
+			got, err := decodeJSONTree(out)
+			require.NoError(t, err, "%s", out)
+			assert.Equal(t, want, got, "%s", out)
+		})
+	}
+	// The enum of the input is not changed by the null added in the output.
+	in, err := decodeJSONTree([]byte(`{"type": "string", "nullable": true, "enum": ["a"]}`))
+	require.NoError(t, err)
+	appendSchemaJSON(nil, in, true)
+	assert.Equal(t, []any{"a"}, in.(map[string]any)["enum"])
 }
