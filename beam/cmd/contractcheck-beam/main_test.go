@@ -42,7 +42,9 @@ func traffic(t *testing.T) string {
 
 // TestRun audits the shipped session, as the README's first command checks
 // it: the same summary line and exit status; with warnings failing and a
-// rule off, what check gives with those settings.
+// rule off, what check gives with those settings (a rule turned off no
+// longer explains the 400 to the request with a bad SID, so that response
+// is judged as response.status, here a warning).
 func TestRun(t *testing.T) {
 	har := traffic(t)
 	out := filepath.Join(t.TempDir(), "out", "audit")
@@ -58,7 +60,7 @@ func TestRun(t *testing.T) {
 	require.NoError(t, os.WriteFile(config, []byte("rules:\n  sid.format: off\n"), 0o644))
 	code, stdout, stderr = runFlags(t, flags{input: har, output: out, config: config, rules: listFlag{"response.status=warning", "form.unknown-key=off"}, failOn: "warning"})
 	assert.Equal(t, exitFail, code, stderr)
-	assert.Contains(t, stdout, "8 pairs: 5 passed, 1 failed, 2 skipped, 0 input errors; 1 error, 0 warnings, 1 info\n")
+	assert.Contains(t, stdout, "8 pairs: 4 passed, 2 failed, 2 skipped, 0 input errors; 1 error, 1 warning\n")
 
 	// With --dry_run or --async the job runs elsewhere, later: no summary yet.
 	code, stdout, stderr = runFlags(t, flags{input: har, output: filepath.Join(t.TempDir(), "audit"), detached: true})
@@ -67,7 +69,7 @@ func TestRun(t *testing.T) {
 
 	code, stdout, stderr = runFlags(t, flags{input: har, output: out, rules: listFlag{"response.status=off", "form.unknown-key=off", "sid.format=off", "cors.credentials-wildcard=off"}})
 	assert.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stdout, "8 pairs: 6 passed, 0 failed, 2 skipped, 0 input errors; 0 errors, 0 warnings, 1 info\n")
+	assert.Contains(t, stdout, "8 pairs: 6 passed, 0 failed, 2 skipped, 0 input errors; 0 errors, 0 warnings\n")
 }
 
 // TestRunInputErrors: a recording that cannot be read is an input error,
