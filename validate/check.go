@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
 // checker holds the state of checking one exchange.
@@ -241,8 +243,8 @@ func (c *checker) checkParams() {
 			}
 			if query == nil {
 				query = map[string][]string{}
-				for _, fp := range decodeForm(requestQuery(c.ex.Request.URL)) {
-					query[fp.key] = append(query[fp.key], fp.value)
+				for _, fp := range wire.DecodeForm(requestQuery(c.ex.Request.URL)) {
+					query[fp.Key] = append(query[fp.Key], fp.Value)
 				}
 			}
 			vals = query[pr.name]
@@ -263,7 +265,7 @@ func (c *checker) checkParams() {
 			continue
 		}
 		if c.gating {
-			b := sbytes(vals[0])
+			b := wire.Bytes(vals[0])
 			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != verdictValid {
 				c.failed = true
 				return
@@ -453,33 +455,33 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	instance := map[string]any{}
 	undecodable := map[string]bool{}
 	unknown := map[string]bool{}
-	var pairs []rawPair
+	var pairs []wire.Pair
 	if !fs.complete || fs.plan != fp {
 		fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
-		pairs = decodeForm(string(body))
+		pairs = wire.DecodeForm(string(body))
 	}
 	for _, pair := range pairs {
-		if pair.problem != "" && c.room(RuleFormSyntax) {
+		if pair.Problem != "" && c.room(RuleFormSyntax) {
 			loc := Location{Part: PartRequestBody}
-			if !pair.inKey {
-				loc.Pointer = "/" + escapeToken(pair.key)
+			if !pair.InKey {
+				loc.Pointer = "/" + escapeToken(pair.Key)
 			}
 			c.add(Finding{Rule: RuleFormSyntax, Location: loc,
-				Message: "the form body is not well formed: " + pair.problem,
+				Message: "the form body is not well formed: " + pair.Problem,
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
-				Got:     c.quote(pair.raw),
+				Got:     c.quote(pair.Raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
 				Spec:    c.op.anchors[anchorRequestBody]})
 		}
-		field, ok := fp.lookup(sbytes(pair.key))
+		field, ok := fp.lookup(wire.Bytes(pair.Key))
 		if !ok {
-			if !fp.open && !unknown[pair.key] {
-				unknown[pair.key] = true
-				c.unknownKey(fp, pair.key)
+			if !fp.open && !unknown[pair.Key] {
+				unknown[pair.Key] = true
+				c.unknownKey(fp, pair.Key)
 			}
 			continue
 		}
-		fs.pairs = append(fs.pairs, fieldValue{field, sbytes(pair.value)})
+		fs.pairs = append(fs.pairs, fieldValue{field, wire.Bytes(pair.Value)})
 	}
 	seen := make([]bool, len(fp.list))
 	for _, pv := range fs.pairs {
@@ -788,7 +790,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 		for _, raw := range vals {
 			s := trimOWS(raw)
 			if c.gating {
-				b := sbytes(s)
+				b := wire.Bytes(s)
 				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != verdictValid {
 					c.failed = true
 					return

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -85,8 +86,8 @@ type mediaPlan struct {
 // documented fields (tableField) by name, for the checker. The form types,
 // from the contract to the wire: formTable and tableField (compiled at load),
 // formGate (their schemas compiled for the gate), FormBody and FormField
-// (what a tool such as probe reads of them), rawPair (a key=value pair as
-// decodeForm reads it from a body), fieldValue and formScan (the documented
+// (what a tool such as probe reads of them), wire.Pair (a key=value pair as
+// wire.DecodeForm reads it from a body), fieldValue and formScan (the documented
 // pairs of one body, scanned once).
 type formTable struct {
 	fields map[string]*tableField
@@ -117,7 +118,7 @@ func (fp *formTable) number() {
 // turn, more through the map.
 func (fp *formTable) lookup(key []byte) (int, bool) {
 	if len(fp.list) > smallTable {
-		i, ok := fp.index[bstr(key)]
+		i, ok := fp.index[wire.String(key)]
 		return i, ok
 	}
 	for i, f := range fp.list {

@@ -2,6 +2,8 @@ package validate
 
 import (
 	"bytes"
+
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
 // formGate is a form body's schema compiled for the gate: for each field
@@ -71,7 +73,7 @@ type formScan struct {
 	complete bool   // scan read the whole body: pairs are all its documented pairs
 }
 
-// scan reads a form body as decodeForm does and keeps its documented pairs.
+// scan reads a form body as wire.DecodeForm does and keeps its documented pairs.
 // It returns false when the full path would report something about the
 // pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
 func (fs *formScan) scan(fp *formTable, body []byte) bool {
@@ -109,10 +111,10 @@ func (fs *formScan) scan(fp *formTable, body []byte) bool {
 	return true
 }
 
-// unescape decodes + and %XX as decodeForm does, into fs.buf when there is
-// anything to decode; false when decodeForm would report a problem.
+// unescape decodes + and %XX as wire.DecodeForm does, into fs.buf when there is
+// anything to decode; false when wire.DecodeForm would report a problem.
 func (fs *formScan) unescape(s []byte) ([]byte, bool) {
-	out, buf, problem := unescapeForm(fs.buf, s)
+	out, buf, problem := wire.UnescapeForm(fs.buf, s)
 	fs.buf = buf
 	return out, problem == ""
 }
@@ -151,7 +153,7 @@ func (fs *formScan) values(field int) []string {
 
 // named returns the index of a documented field, or -1.
 func (fs *formScan) named(name string) int {
-	if i, ok := fs.plan.lookup(sbytes(name)); ok {
+	if i, ok := fs.plan.lookup(wire.Bytes(name)); ok {
 		return i
 	}
 	return -1
@@ -207,7 +209,7 @@ func (fs *formScan) valid(ff *formGate) bool {
 func textDecodes(kind valueKind, b []byte) bool {
 	switch kind {
 	case kindInteger:
-		return isDecimal(bstr(b))
+		return isDecimal(wire.String(b))
 	case kindNumber:
 		if len(b) == 0 {
 			return false

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -209,7 +209,7 @@ func (s *gateSchema) addProp(name string, sub *gateSchema) {
 // through the map.
 func (s *gateSchema) prop(key []byte) (int, bool) {
 	if len(s.propNames) > smallTable {
-		k, ok := s.props[bstr(key)]
+		k, ok := s.props[wire.String(key)]
 		return k, ok
 	}
 	for k, name := range s.propNames {
@@ -293,7 +293,7 @@ func (s *gateSchema) number(lit []byte) verdict {
 		return verdictInvalid
 	}
 	if s.hasMin || s.hasMax {
-		n, err := strconv.ParseInt(bstr(lit), 10, 64)
+		n, err := strconv.ParseInt(wire.String(lit), 10, 64)
 		if !integral || err != nil {
 			return v.and(verdictUnsure)
 		}
@@ -491,11 +491,6 @@ func daysIn(month, year int) int {
 	}
 	return 31
 }
-
-// bstr views bytes as a string without copying. The string must not outlive
-// the check, and the bytes must not change while it is in use: the gate
-// reads an exchange's bodies and never writes them.
-func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // keyword compiles one keyword into s; false when the gate cannot
 // check it.

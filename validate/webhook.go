@@ -10,14 +10,11 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
-
-// sbytes views a string's bytes without copying; they must not be written.
-func sbytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // webhookOperationID is the operation whose documentation states rules in
 // words that no schema holds; webhookPlan checks them.
@@ -108,7 +105,7 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 // path also takes a conversation's unique name, which is not.
 func (wp *webhookPlan) checkPath(c *checker) {
 	v, ok := c.pathValue(pathConversation)
-	if !ok || !looksLikeSID(v, wp.convPrefix) || isSID(sbytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
+	if !ok || !looksLikeSID(v, wp.convPrefix) || isSID(wire.Bytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
 		return
 	}
 	c.add(c.sidFinding(Location{Part: PartRequestPath, Pointer: "/" + pathConversation}, pathConversation, wp.convPrefix, v, wp.convSpec))
@@ -154,7 +151,7 @@ func (c *checker) pathValue(name string) (string, bool) {
 func (wp *webhookPlan) checkWords(c *checker) {
 	fs := &c.scan.form
 	if u, ok := fs.first(fs.named(fieldURL)); ok && !isPlainAbsoluteURL(u) {
-		if problem := absoluteURLProblem(bstr(u)); problem != "" && c.room(RuleConfigURL) {
+		if problem := absoluteURLProblem(wire.String(u)); problem != "" && c.room(RuleConfigURL) {
 			s := string(u)
 			c.add(Finding{Rule: RuleConfigURL, Location: Location{Part: PartRequestBody, Pointer: "/" + fieldURL},
 				Message: fieldURL + " " + problem,
@@ -233,7 +230,7 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	st := c.scan
 	sc := &st.sc
 	pathConv, _ := c.pathValue(pathConversation)
-	convIsSID := isSID(sbytes(pathConv), wp.convPrefix)
+	convIsSID := isSID(wire.Bytes(pathConv), wp.convPrefix)
 	respConv, _ := sc.text(st.prop(propConversation))
 	if convIsSID && len(respConv) > 0 && string(respConv) != pathConv && c.room(RulePairConversation) {
 		c.add(Finding{Rule: RulePairConversation, Location: Location{Part: PartResponseBody, Pointer: "/conversation_sid"},
@@ -337,7 +334,7 @@ func (st *pairScan) echoes(name string, field int, sent []byte, got jsonValue) b
 		} else if !got.isNumber() {
 			return false
 		}
-		return numbersEqual(bstr(sent), bstr(other))
+		return numbersEqual(wire.String(sent), wire.String(other))
 	}
 	return false
 }
@@ -410,7 +407,7 @@ func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, res
 		}
 		ep = []byte(u.EscapedPath())
 	}
-	conv := sbytes(pathConv)
+	conv := wire.Bytes(pathConv)
 	if !convIsSID {
 		if len(respConv) == 0 {
 			return
@@ -469,8 +466,8 @@ func (wp *webhookPlan) checkDates(c *checker) {
 	if len(cs) == 20 && len(us) == 20 && cs[19] == 'Z' && us[19] == 'Z' && isPlainDateTime(cs) && isPlainDateTime(us) {
 		before = bytes.Compare(us, cs) < 0 // the same layout in UTC: the text orders as the time
 	} else {
-		created, err1 := time.Parse(time.RFC3339Nano, bstr(cs))
-		updated, err2 := time.Parse(time.RFC3339Nano, bstr(us))
+		created, err1 := time.Parse(time.RFC3339Nano, wire.String(cs))
+		updated, err2 := time.Parse(time.RFC3339Nano, wire.String(us))
 		before = err1 == nil && err2 == nil && updated.Before(created)
 	}
 	if !before || !c.room(RulePairDates) {
@@ -497,7 +494,7 @@ func basicUserBytes(auth string, buf []byte) []byte {
 	if n := base64.StdEncoding.DecodedLen(len(cred)); n > len(buf) {
 		buf = make([]byte, n)
 	}
-	n, err := base64.StdEncoding.Decode(buf, sbytes(cred))
+	n, err := base64.StdEncoding.Decode(buf, wire.Bytes(cred))
 	if err != nil {
 		return nil
 	}
