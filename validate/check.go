@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
@@ -188,7 +189,7 @@ func (c *checker) keep(f Finding) {
 		c.findings = make([]Finding, 0, 16)
 	}
 	c.perRule[f.Rule]++
-	c.findings = append(c.findings, catalogued(f))
+	c.findings = append(c.findings, finding.Catalogued(f))
 }
 
 // sortFindings orders findings by where they are in the exchange (request
@@ -205,7 +206,7 @@ func sortFindings(fs []Finding) {
 		if c := fs[i].Location.Compare(fs[j].Location); c != 0 {
 			return c
 		}
-		return ruleIndex[fs[i].Rule] - ruleIndex[fs[j].Rule]
+		return finding.Order(fs[i].Rule) - finding.Order(fs[j].Rule)
 	})
 	// Follow each cycle of the permutation: fs[j] takes fs[order[j]].
 	for i := range order {
@@ -346,7 +347,7 @@ func (c *checker) checkRequestBody() {
 		c.add(Finding{Rule: RuleRequestContentType, Location: Location{Part: PartRequestHeader, Name: "Content-Type"},
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
-			Spec: c.op.anchors[anchorRequestBody]})
+			Spec: c.op.anchors[finding.AnchorRequestBody]})
 		if unread {
 			return
 		}
@@ -373,7 +374,7 @@ func (c *checker) checkRequestBody() {
 	case mp.json && mp.schema != nil && c.gating:
 		c.failed = !c.scan.judge(mp, body, false, false)
 	case mp.json && mp.schema != nil:
-		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[anchorRequestBody])
+		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[finding.AnchorRequestBody])
 		if ok {
 			if err := mp.schema.Validate(v); err != nil {
 				c.schemaFindings(err, Location{Part: PartRequestBody}, v, nil)
@@ -471,7 +472,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
 				Got:     c.quote(pair.Raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
-				Spec:    c.op.anchors[anchorRequestBody]})
+				Spec:    c.op.anchors[finding.AnchorRequestBody]})
 		}
 		field, ok := fp.lookup(wire.Bytes(pair.Key))
 		if !ok {
@@ -554,7 +555,7 @@ func (c *checker) unknownKey(fp *formTable, key string) {
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + fp.nearNames().list,
 		Got:     c.quote(key),
-		Spec:    c.op.anchors[anchorRequestSchema]}
+		Spec:    c.op.anchors[finding.AnchorRequestSchema]}
 	near := fp.nearNames().suggest(key)
 	switch {
 	case len(near) == 0:
@@ -704,13 +705,13 @@ func (c *checker) checkResponse() {
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[anchorResponses]})
+				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[finding.AnchorResponses]})
 			return
 		}
 		c.add(Finding{Rule: RuleResponseStatus, Location: Location{Part: PartResponseStatus},
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-			Hint: c.statusHint(res), Spec: c.op.anchors[anchorResponses]})
+			Hint: c.statusHint(res), Spec: c.op.anchors[finding.AnchorResponses]})
 		return
 	}
 	c.respPlan = rp

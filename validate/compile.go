@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -43,7 +44,7 @@ type operation struct {
 	template string
 	ptr      string // JSON pointer of the operation object
 	segs     []segment
-	anchors  [anchorCount]SpecPos
+	anchors  [finding.AnchorCount]SpecPos
 
 	params    []*param
 	body      *bodyPlan // nil when the operation takes no body
@@ -456,31 +457,31 @@ func asStrings(v any) []string {
 }
 
 // anchors resolves where the rules' anchors are in an operation.
-func anchors(doc *document, op *operation) [anchorCount]SpecPos {
-	var a [anchorCount]SpecPos
-	a[anchorOperation] = doc.pos(op.ptr)
-	a[anchorPathParams] = doc.pos(op.ptr + "/parameters")
-	a[anchorRequestBody] = doc.pos(op.ptr + "/requestBody")
-	a[anchorRequestSchema] = a[anchorRequestBody]
+func anchors(doc *document, op *operation) [finding.AnchorCount]SpecPos {
+	var a [finding.AnchorCount]SpecPos
+	a[finding.AnchorOperation] = doc.pos(op.ptr)
+	a[finding.AnchorPathParams] = doc.pos(op.ptr + "/parameters")
+	a[finding.AnchorRequestBody] = doc.pos(op.ptr + "/requestBody")
+	a[finding.AnchorRequestSchema] = a[finding.AnchorRequestBody]
 	if op.body != nil {
-		a[anchorRequestBody] = doc.pos(op.body.ptr)
+		a[finding.AnchorRequestBody] = doc.pos(op.body.ptr)
 		for _, m := range op.body.media {
 			if m.form != nil && m.ptr != "" {
-				a[anchorRequestSchema] = doc.pos(m.ptr)
+				a[finding.AnchorRequestSchema] = doc.pos(m.ptr)
 			}
 		}
 	}
-	a[anchorResponses] = doc.pos(op.ptr + "/responses")
-	a[anchorResponseHeaders] = a[anchorResponses]
-	a[anchorResponseContent] = a[anchorResponses]
-	a[anchorResponseSchema] = a[anchorResponses]
+	a[finding.AnchorResponses] = doc.pos(op.ptr + "/responses")
+	a[finding.AnchorResponseHeaders] = a[finding.AnchorResponses]
+	a[finding.AnchorResponseContent] = a[finding.AnchorResponses]
+	a[finding.AnchorResponseSchema] = a[finding.AnchorResponses]
 	if rp := op.success(); rp != nil {
-		a[anchorResponseHeaders] = doc.pos(rp.ptr + "/headers")
-		a[anchorResponseContent] = doc.pos(rp.ptr + "/content")
-		a[anchorResponseSchema] = a[anchorResponseContent]
+		a[finding.AnchorResponseHeaders] = doc.pos(rp.ptr + "/headers")
+		a[finding.AnchorResponseContent] = doc.pos(rp.ptr + "/content")
+		a[finding.AnchorResponseSchema] = a[finding.AnchorResponseContent]
 		for _, m := range rp.media {
 			if m.json && m.ptr != "" {
-				a[anchorResponseSchema] = doc.pos(m.ptr)
+				a[finding.AnchorResponseSchema] = doc.pos(m.ptr)
 			}
 		}
 	}

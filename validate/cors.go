@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 )
 
 // The CORS response headers, as the contract documents them.
@@ -131,7 +133,7 @@ func (c *checker) corsSpec(name string) SpecPos {
 			}
 		}
 	}
-	return c.op.anchors[anchorResponseHeaders]
+	return c.op.anchors[finding.AnchorResponseHeaders]
 }
 
 // originProblem says why a value of Access-Control-Allow-Origin is not a

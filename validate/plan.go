@@ -9,6 +9,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 )
 
 // Plan is a compiled contract. [Load] builds it once: the path matchers, the
@@ -241,7 +242,7 @@ func (p *Plan) RuleSpec(id string) SpecPos {
 	if !ok || p.main == nil {
 		return SpecPos{}
 	}
-	return p.main.anchors[r.anchor]
+	return p.main.anchors[finding.AnchorOf(r)]
 }
 
 // SpecOf returns where in the contract rule r comes from: [Plan.RuleSpec]
@@ -259,7 +260,7 @@ func (p *Plan) SpecOf(r Rule) SpecPos {
 // --fail-on-unmatched (and its hint names the CLI's --spec).
 func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 	secrets := ex.Secrets()
-	return catalogued(Finding{
+	return finding.Catalogued(Finding{
 		Rule:     RuleUnmatched,
 		Location: Location{Part: PartRequest},
 		Message:  "no operation of the contract describes this exchange: " + redact.Text(res.Skip, secrets),

@@ -10,6 +10,7 @@ import (
 // severity from the catalogue: the call sites name only the rule.
 func TestCatalogueFillsSeverity(t *testing.T) {
 	c := &checker{ex: docsExchange()}
+	rules := Rules()
 	for _, r := range rules {
 		c.add(Finding{Rule: r.ID, Location: Location{Part: PartRequestBody}})
 	}

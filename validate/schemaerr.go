@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -25,7 +26,7 @@ func (c *checker) schemaFindings(err error, section Location, instance any, skip
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		c.add(Finding{Rule: RuleConstraint, Location: section,
-			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[anchorOperation]})
+			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[finding.AnchorOperation]})
 		return
 	}
 	seen := map[ruleAt]bool{}
@@ -259,7 +260,7 @@ func parentPointer(ptr string) string {
 }
 
 func lastToken(ptr string) string {
-	return unescapeToken(ptr[strings.LastIndexByte(ptr, '/')+1:])
+	return finding.UnescapeToken(ptr[strings.LastIndexByte(ptr, '/')+1:])
 }
 
 // lookupInstance finds the value at a JSON pointer in a decoded JSON value:
@@ -271,7 +272,7 @@ func lookupInstance(v any, ptr string) (any, bool) {
 	for more := rest != ""; more; {
 		var tok string
 		tok, rest, more = strings.Cut(rest, "/")
-		tok = unescapeToken(tok)
+		tok = finding.UnescapeToken(tok)
 		switch t := v.(type) {
 		case map[string]any:
 			next, ok := t[tok]

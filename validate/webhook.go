@@ -13,6 +13,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
@@ -65,7 +66,7 @@ type webhookPlan struct {
 func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 	wp := &webhookPlan{
 		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
-		convPrefix: "CH", convSpec: op.anchors[anchorPathParams], accountPrefix: "AC",
+		convPrefix: "CH", convSpec: op.anchors[finding.AnchorPathParams], accountPrefix: "AC",
 	}
 	if op.body != nil {
 		if mp := formMedia(op.body.media); mp != nil {
