@@ -258,7 +258,7 @@ func (c *checker) checkParams() {
 			if pr.required && c.room(RuleRequired) {
 				c.add(Finding{Rule: RuleRequired, Location: paramLocation(pr),
 					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.in, pr.name),
-					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.pos(parentPointer(pr.ptr))})
+					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.Pos(parentPointer(pr.ptr))})
 			}
 			continue
 		}
@@ -515,7 +515,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 				Want:    "one " + key,
 				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(c.quoteAll(truncateList(vals, 5)), ", ")),
 				Hint:    "send it once; only array fields repeat their key",
-				Spec:    c.p.doc.pos(f.ptr)})
+				Spec:    c.p.doc.Pos(f.ptr)})
 		}
 		x, ok := c.decodeText(f.kind, vals[0], loc, key, f.ptr)
 		if !ok {
@@ -603,7 +603,7 @@ func (c *checker) decodeText(kind valueKind, s string, loc Location, name, schem
 	}
 	c.add(Finding{Rule: RuleType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s", name, c.quote(s), want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(schemaPtr)})
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(schemaPtr)})
 	return nil, false
 }
 
@@ -781,7 +781,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 			if hp.required && c.room(RuleRequired) {
 				c.add(Finding{Rule: RuleRequired, Location: Location{Part: PartResponseHeader, Name: hp.name},
 					Message: "the header " + hp.name + " is required but missing",
-					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.pos(hp.ptr)})
+					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.Pos(hp.ptr)})
 			}
 			continue
 		}
@@ -841,7 +841,7 @@ func (c *checker) headerValue(hp *headerPlan, s string, loc Location) (any, bool
 	}
 	c.add(Finding{Rule: RuleHeaderType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, c.quote(s), hp.kind, want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(hp.ptr + "/schema")})
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(hp.ptr + "/schema")})
 	return nil, false
 }
 
@@ -865,7 +865,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		c.add(Finding{Rule: RuleResponseType, Location: Location{Part: PartResponseHeader, Name: "Content-Type"},
 			Message: "the response's Content-Type is not the documented media type",
 			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
-			Spec: c.p.doc.pos(rp.ptr + "/content")})
+			Spec: c.p.doc.Pos(rp.ptr + "/content")})
 		trimmed := bytes.TrimSpace(res.Body)
 		if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 			return
@@ -888,7 +888,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		c.respObject = firstNonSpace(res.Body) == '{'
 		return
 	}
-	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))
+	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.Pos(rp.ptr+"/content"))
 	if !ok {
 		return
 	}

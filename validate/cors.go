@@ -122,14 +122,14 @@ func (c *checker) corsSpec(name string) SpecPos {
 	if c.respPlan != nil {
 		for _, hp := range c.respPlan.headers {
 			if strings.EqualFold(hp.name, name) {
-				return c.p.doc.pos(hp.ptr)
+				return c.p.doc.Pos(hp.ptr)
 			}
 		}
 	}
 	if rp := c.op.success(); rp != nil {
 		for _, hp := range rp.headers {
 			if strings.EqualFold(hp.name, name) {
-				return c.p.doc.pos(hp.ptr)
+				return c.p.doc.Pos(hp.ptr)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -97,7 +98,7 @@ var annotations = map[string]bool{
 
 // gateCompiler builds gateSchemas from a document's tree.
 type gateCompiler struct {
-	doc   *document
+	doc   *contract.Document
 	oas30 bool // OpenAPI 3.0: nullable adds null to a schema's type
 	busy  map[string]bool
 	// done holds the schemas compiled, by pointer, that did not meet a
@@ -133,7 +134,7 @@ func (fc *gateCompiler) compile(ptr string) *gateSchema {
 
 // build builds the gateSchema of the schema at ptr, for compile.
 func (fc *gateCompiler) build(ptr string) *gateSchema {
-	v, ok := fc.doc.get(ptr)
+	v, ok := fc.doc.Get(ptr)
 	if !ok {
 		return nil
 	}
@@ -153,7 +154,7 @@ func (fc *gateCompiler) build(ptr string) *gateSchema {
 				return nil
 			}
 		}
-		target, err := localRef(ref)
+		target, err := contract.LocalRef(ref)
 		if err != nil {
 			return nil
 		}
@@ -586,7 +587,7 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 		}
 		s.props = make(map[string]int, len(props))
 		for name := range props {
-			pptr := joinPointer(ptr, k, name)
+			pptr := contract.JoinPointer(ptr, k, name)
 			sub := fc.compile(pptr)
 			if sub == nil {
 				return false
@@ -613,7 +614,7 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 		case bool:
 			s.closed = !v
 		case map[string]any:
-			sub := fc.compile(joinPointer(ptr, k))
+			sub := fc.compile(contract.JoinPointer(ptr, k))
 			if sub == nil {
 				return false
 			}
@@ -627,7 +628,7 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 		if _, ok := val.(map[string]any); !ok {
 			return false
 		}
-		sub := fc.compile(joinPointer(ptr, k))
+		sub := fc.compile(contract.JoinPointer(ptr, k))
 		if sub == nil {
 			return false
 		}

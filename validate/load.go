@@ -25,6 +25,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/internal/yamlerror"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 )
 
 // schemaURL is the URL under which a contract's schemas are compiled; the
@@ -134,7 +135,7 @@ func specTree(info *datamodel.SpecInfo) (any, error) {
 		}
 		return nil, errors.New("libopenapi gives no JSON form of it")
 	}
-	return decodeJSONTree(*raw)
+	return contract.DecodeJSONTree(*raw)
 }
 
 // compilePlan compiles the operations of a loaded document, tree (or
@@ -143,9 +144,9 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	if treeErr != nil {
 		return nil, fail(0, "the document cannot be read as JSON: %v", treeErr)
 	}
-	doc := &document{file: file, tree: tree, root: info.RootNode}
+	doc := &contract.Document{File: file, Tree: tree, Root: info.RootNode}
 	p := &Plan{doc: doc, version: info.Version, keywords: new(sync.Map)}
-	if t, ok := doc.object("/info")["title"].(string); ok {
+	if t, ok := doc.Object("/info")["title"].(string); ok {
 		p.title = t
 	}
 	c, err := newCompiler(doc, info.SpecFormat == datamodel.OAS3)
@@ -164,14 +165,14 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].seq < errs[j].seq })
 	var problems []Problem
 	for _, e := range errs {
-		problems = append(problems, Problem{Line: doc.line(e.ptr), Message: e.msg})
+		problems = append(problems, Problem{Line: doc.Line(e.ptr), Message: e.msg})
 	}
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
 		return nil, &LoadError{File: file, Problems: problems}
 	}
 	if len(p.ops) == 0 {
-		return nil, fail(doc.line("/paths"), "the contract describes no operation")
+		return nil, fail(doc.Line("/paths"), "the contract describes no operation")
 	}
 	p.router = newRouter(p.ops, contractServers(doc))
 	p.main = p.ops[0]
@@ -278,15 +279,15 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 
 // operationRefs lists the document's operations in document order (the
 // order of the YAML/JSON source, which a Go map does not keep).
-func operationRefs(doc *document) []opRef {
+func operationRefs(doc *contract.Document) []opRef {
 	var refs []opRef
-	paths := mappingAt(doc.root, "paths")
+	paths := mappingAt(doc.Root, "paths")
 	if paths == nil {
 		return nil
 	}
 	for i := 0; i+1 < len(paths.Content); i += 2 {
 		template := paths.Content[i].Value
-		item := unalias(paths.Content[i+1])
+		item := contract.Unalias(paths.Content[i+1])
 		if item.Kind != yaml.MappingNode {
 			continue
 		}
@@ -294,7 +295,7 @@ func operationRefs(doc *document) []opRef {
 			m := item.Content[j].Value
 			for _, hm := range httpMethods {
 				if m == hm {
-					refs = append(refs, opRef{template: template, method: strings.ToUpper(m), ptr: joinPointer("", "paths", template, m)})
+					refs = append(refs, opRef{template: template, method: strings.ToUpper(m), ptr: contract.JoinPointer("", "paths", template, m)})
 				}
 			}
 		}
@@ -307,16 +308,16 @@ func mappingAt(root *yaml.Node, key string) *yaml.Node {
 	if root == nil {
 		return nil
 	}
-	n := unalias(root)
+	n := contract.Unalias(root)
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = unalias(n.Content[0])
+		n = contract.Unalias(n.Content[0])
 	}
 	if n.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			v := unalias(n.Content[i+1])
+			v := contract.Unalias(n.Content[i+1])
 			if v.Kind == yaml.MappingNode {
 				return v
 			}
@@ -402,7 +403,7 @@ func (c *compiler) compiled() []loadProblem {
 // newCompiler prepares the document's schemas for jsonschema: OpenAPI 3.0's
 // schema dialect is JSON Schema draft 4 plus "nullable", which becomes a
 // "null" type (and a null enum member); 3.1 documents are JSON Schema 2020-12.
-func newCompiler(doc *document, oas30 bool) (*compiler, error) {
+func newCompiler(doc *contract.Document, oas30 bool) (*compiler, error) {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat = true
 	c.LoadURL = func(s string) (io.ReadCloser, error) {
@@ -413,7 +414,7 @@ func newCompiler(doc *document, oas30 bool) (*compiler, error) {
 	} else {
 		c.Draft = jsonschema.Draft2020
 	}
-	b := appendSchemaJSON(nil, doc.tree, oas30)
+	b := appendSchemaJSON(nil, doc.Tree, oas30)
 	if err := c.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
 		return nil, err
 	}
@@ -520,7 +521,7 @@ func appendJSONString(b []byte, s string) []byte {
 // top-level servers, then those of each path and operation that names its
 // own, each once. Without any, a contract is served at "/" of any host, as
 // OpenAPI says. A server URL that cannot be read is left out.
-func contractServers(doc *document) []server {
+func contractServers(doc *contract.Document) []server {
 	var urls []string
 	add := func(v any) {
 		list, _ := v.([]any)
@@ -530,7 +531,7 @@ func contractServers(doc *document) []server {
 			}
 		}
 	}
-	root, _ := doc.tree.(map[string]any)
+	root, _ := doc.Tree.(map[string]any)
 	add(root["servers"])
 	paths, _ := root["paths"].(map[string]any)
 	for _, name := range slices.Sorted(maps.Keys(paths)) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 )
 
@@ -18,7 +19,7 @@ import (
 // concurrent use by any number of goroutines; [Plan.Check] never compiles
 // anything and never does I/O.
 type Plan struct {
-	doc     *document
+	doc     *contract.Document
 	title   string
 	version string
 	ops     []*operation // in document order
@@ -147,7 +148,7 @@ func Embedded() (*Plan, error) {
 }
 
 // File returns the contract's file name, as findings cite it.
-func (p *Plan) File() string { return p.doc.file }
+func (p *Plan) File() string { return p.doc.File }
 
 // Title returns the contract's info.title.
 func (p *Plan) Title() string { return p.title }
@@ -264,7 +265,7 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 		Rule:     RuleUnmatched,
 		Location: Location{Part: PartRequest},
 		Message:  "no operation of the contract describes this exchange: " + redact.Text(res.Skip, secrets),
-		Want:     "an operation of " + p.doc.file,
+		Want:     "an operation of " + p.doc.File,
 		Got:      ex.Request.Method + " " + redact.Text(requestPath(ex.Request.URL), secrets),
 		Hint:     "check the method and path, or load a contract that describes this operation",
 		Spec:     p.RuleSpec(RuleUnmatched),

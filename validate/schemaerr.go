@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -48,7 +49,7 @@ func (c *checker) schemaFindings(err error, section Location, instance any, skip
 func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, section Location, instance any, skipRequired map[string]bool, seen map[ruleAt]bool) {
 	k := c.p.keyword(e.AbsoluteKeywordLocation)
 	schema := k.schema
-	value, _ := lookupInstance(instance, e.InstanceLocation)
+	value, _ := contract.LookupInstance(instance, e.InstanceLocation)
 	loc := section
 	if e.InstanceLocation != "" {
 		loc = section.At(section.Pointer + e.InstanceLocation)
@@ -108,7 +109,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 			}
 			g := f
 			g.Rule = RuleRequired
-			g.Location = section.At(section.Pointer + joinPointer(e.InstanceLocation, r))
+			g.Location = section.At(section.Pointer + contract.JoinPointer(e.InstanceLocation, r))
 			g.Message = fmt.Sprintf("%s is required but missing", r)
 			g.Want = r + " present"
 			g.Got = "missing"
@@ -151,9 +152,9 @@ func (p *Plan) keyword(abs string) *keyword {
 	}
 	kwPtr := keywordPointer(abs)
 	schemaPtr := parentPointer(kwPtr)
-	k := &keyword{schema: p.doc.object(schemaPtr), spec: p.doc.pos(kwPtr)}
+	k := &keyword{schema: p.doc.Object(schemaPtr), spec: p.doc.Pos(kwPtr)}
 	if m := sidPattern.FindStringSubmatch(str(k.schema["pattern"])); m != nil {
-		k.sidPrefix, k.sidSpec = m[1], p.doc.pos(joinPointer(schemaPtr, "pattern"))
+		k.sidPrefix, k.sidSpec = m[1], p.doc.Pos(contract.JoinPointer(schemaPtr, "pattern"))
 	}
 	got, _ := p.keywords.LoadOrStore(abs, k)
 	return got.(*keyword)
@@ -263,41 +264,11 @@ func lastToken(ptr string) string {
 	return finding.UnescapeToken(ptr[strings.LastIndexByte(ptr, '/')+1:])
 }
 
-// lookupInstance finds the value at a JSON pointer in a decoded JSON value:
-// an instance being validated, or the contract document itself.
-func lookupInstance(v any, ptr string) (any, bool) {
-	// The tokens of splitPointer, read in place: Load looks up thousands
-	// of pointers.
-	rest := strings.TrimPrefix(ptr, "/")
-	for more := rest != ""; more; {
-		var tok string
-		tok, rest, more = strings.Cut(rest, "/")
-		tok = finding.UnescapeToken(tok)
-		switch t := v.(type) {
-		case map[string]any:
-			next, ok := t[tok]
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil, false
-			}
-			v = t[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
-}
-
 // fieldName names the value at an instance location for a message:
 // "Configuration.FlowSid", "configuration.url", "Configuration.Filters[1]",
 // or the section itself.
 func fieldName(section Location, instLoc string) string {
-	toks := splitPointer(instLoc)
+	toks := contract.SplitPointer(instLoc)
 	if len(toks) == 0 {
 		switch section.Part {
 		case PartRequestBody:

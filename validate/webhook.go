@@ -13,6 +13,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
@@ -22,7 +23,7 @@ import (
 const webhookOperationID = "CreateConversationScopedWebhook"
 
 func init() {
-	registerOwnRules(webhookOperationID, func(doc *document, op *operation) ownRules { return newWebhookPlan(doc, op) })
+	registerOwnRules(webhookOperationID, func(doc *contract.Document, op *operation) ownRules { return newWebhookPlan(doc, op) })
 }
 
 // The form fields and response properties the webhook's own rules read.
@@ -63,7 +64,7 @@ type webhookPlan struct {
 }
 
 // newWebhookPlan reads the webhook rules' anchors from the compiled operation.
-func newWebhookPlan(doc *document, op *operation) *webhookPlan {
+func newWebhookPlan(doc *contract.Document, op *operation) *webhookPlan {
 	wp := &webhookPlan{
 		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
 		convPrefix: "CH", convSpec: op.anchors[finding.AnchorPathParams], accountPrefix: "AC",
@@ -71,7 +72,7 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 	if op.body != nil {
 		if mp := formMedia(op.body.media); mp != nil {
 			for name, f := range mp.form.fields {
-				wp.fields[name] = doc.pos(f.ptr)
+				wp.fields[name] = doc.Pos(f.ptr)
 			}
 		}
 	}
@@ -80,18 +81,18 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 			if !mp.json || mp.ptr == "" {
 				continue
 			}
-			props, _ := doc.object(mp.ptr)["properties"].(map[string]any)
+			props, _ := doc.Object(mp.ptr)["properties"].(map[string]any)
 			for name := range props {
-				ptr, err := doc.deref(joinPointer(mp.ptr, "properties", name))
+				ptr, err := doc.Deref(contract.JoinPointer(mp.ptr, "properties", name))
 				if err != nil {
 					continue
 				}
-				wp.props[name] = doc.pos(ptr)
-				pattern, _ := doc.object(ptr)["pattern"].(string)
+				wp.props[name] = doc.Pos(ptr)
+				pattern, _ := doc.Object(ptr)["pattern"].(string)
 				if m := sidPattern.FindStringSubmatch(pattern); m != nil {
 					switch name {
 					case "conversation_sid":
-						wp.convPrefix, wp.convSpec = m[1], doc.pos(joinPointer(ptr, "pattern"))
+						wp.convPrefix, wp.convSpec = m[1], doc.Pos(contract.JoinPointer(ptr, "pattern"))
 					case "account_sid":
 						wp.accountPrefix = m[1]
 					}

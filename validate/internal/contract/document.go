@@ -1,4 +1,4 @@
-package validate
+package contract
 
 import (
 	"bytes"
@@ -9,50 +9,55 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/pb33f/go-yaml"
 )
 
-// document is a loaded contract document: its tree as JSON values (numbers as
+// Document is a loaded contract document: its tree as JSON values (numbers as
 // json.Number) for reading and compiling, and its YAML node tree for line
-// numbers. Both are read-only once built.
-type document struct {
-	file string
-	tree any
-	root *yaml.Node
+// numbers. Both are read-only once built; a Document is safe for concurrent
+// use.
+type Document struct {
+	// File names the document in findings' contract positions.
+	File string
+	// Tree is the document as JSON values, numbers as json.Number.
+	Tree any
+	// Root is the document's YAML node tree, for line numbers.
+	Root *yaml.Node
 	// lines caches line by pointer: findings of a check ask for the same
 	// few schema positions again and again. Pointers come from the
 	// document, so the cache is bounded by its size.
 	lines sync.Map // string → int
 }
 
-// get returns the value at a JSON pointer ("" is the whole document).
-func (d *document) get(ptr string) (any, bool) {
-	return lookupInstance(d.tree, ptr)
+// Get returns the value at a JSON pointer ("" is the whole document).
+func (d *Document) Get(ptr string) (any, bool) {
+	return LookupInstance(d.Tree, ptr)
 }
 
-// object returns the JSON object at ptr, or nil.
-func (d *document) object(ptr string) map[string]any {
-	v, _ := d.get(ptr)
+// Object returns the JSON Object at ptr, or nil.
+func (d *Document) Object(ptr string) map[string]any {
+	v, _ := d.Get(ptr)
 	m, _ := v.(map[string]any)
 	return m
 }
 
-// deref follows local "$ref"s from the object at ptr (as OpenAPI allows for
+// Deref follows local "$ref"s from the object at ptr (as OpenAPI allows for
 // parameters, request bodies, responses and headers) and returns the pointer
 // of the object finally reached. Cycles and foreign references end the walk
 // with an error.
-func (d *document) deref(ptr string) (string, error) {
+func (d *Document) Deref(ptr string) (string, error) {
 	for hops := 0; hops < 32; hops++ {
-		m := d.object(ptr)
+		m := d.Object(ptr)
 		ref, ok := m["$ref"].(string)
 		if !ok {
 			return ptr, nil
 		}
-		target, err := localRef(ref)
+		target, err := LocalRef(ref)
 		if err != nil {
 			return "", fmt.Errorf("following $ref at %s: %w", ptr, err)
 		}
-		if _, ok := d.get(target); !ok {
+		if _, ok := d.Get(target); !ok {
 			return "", fmt.Errorf("following $ref at %s: %q points to nothing", ptr, ref)
 		}
 		ptr = target
@@ -60,8 +65,8 @@ func (d *document) deref(ptr string) (string, error) {
 	return "", fmt.Errorf("following $ref at %s: too many hops (a cycle?)", ptr)
 }
 
-// localRef turns "#/a/b" into the pointer "/a/b".
-func localRef(ref string) (string, error) {
+// LocalRef turns "#/a/b" into the pointer "/a/b".
+func LocalRef(ref string) (string, error) {
 	if !strings.HasPrefix(ref, "#") {
 		return "", fmt.Errorf("%q is not a reference within the document; external references are not supported", ref)
 	}
@@ -72,19 +77,19 @@ func localRef(ref string) (string, error) {
 	return frag, nil
 }
 
-// line returns the 1-based line of the value at a JSON pointer: the line of
+// Line returns the 1-based Line of the value at a JSON pointer: the Line of
 // its key when it is a member of an object. It walks back up to the nearest
 // ancestor that exists, and returns 0 only when the document has no lines.
-func (d *document) line(ptr string) int {
-	n := d.root
+func (d *Document) Line(ptr string) int {
+	n := d.Root
 	if n == nil {
 		return 0
 	}
 	line := n.Line
-	for _, tok := range splitPointer(ptr) {
-		n = unalias(n)
+	for _, tok := range SplitPointer(ptr) {
+		n = Unalias(n)
 		if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-			n = unalias(n.Content[0])
+			n = Unalias(n.Content[0])
 		}
 		var next *yaml.Node
 		switch n.Kind {
@@ -110,25 +115,26 @@ func (d *document) line(ptr string) int {
 	return line
 }
 
-func unalias(n *yaml.Node) *yaml.Node {
+// Unalias follows a YAML alias to the node it names.
+func Unalias(n *yaml.Node) *yaml.Node {
 	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 16; i++ {
 		n = n.Alias
 	}
 	return n
 }
 
-// pos returns the contract position of the value at a JSON pointer.
-func (d *document) pos(ptr string) SpecPos {
+// Pos returns the contract position of the value at a JSON pointer.
+func (d *Document) Pos(ptr string) finding.SpecPos {
 	if l, ok := d.lines.Load(ptr); ok {
-		return SpecPos{File: d.file, Line: l.(int)}
+		return finding.SpecPos{File: d.File, Line: l.(int)}
 	}
-	l := d.line(ptr)
+	l := d.Line(ptr)
 	d.lines.Store(ptr, l)
-	return SpecPos{File: d.file, Line: l}
+	return finding.SpecPos{File: d.File, Line: l}
 }
 
-// splitPointer splits a JSON pointer into unescaped reference tokens.
-func splitPointer(ptr string) []string {
+// SplitPointer splits a JSON pointer into unescaped reference tokens.
+func SplitPointer(ptr string) []string {
 	ptr = strings.TrimPrefix(ptr, "/")
 	if ptr == "" {
 		return nil
@@ -142,8 +148,8 @@ func splitPointer(ptr string) []string {
 	return toks
 }
 
-// joinPointer appends reference tokens to a JSON pointer, escaping them.
-func joinPointer(ptr string, toks ...string) string {
+// JoinPointer appends reference tokens to a JSON pointer, escaping them.
+func JoinPointer(ptr string, toks ...string) string {
 	var b strings.Builder
 	b.WriteString(ptr)
 	for _, t := range toks {
@@ -153,8 +159,8 @@ func joinPointer(ptr string, toks ...string) string {
 	return b.String()
 }
 
-// decodeJSONTree decodes JSON into a tree of any with numbers as json.Number.
-func decodeJSONTree(b []byte) (any, error) {
+// DecodeJSONTree decodes JSON into a tree of any with numbers as json.Number.
+func DecodeJSONTree(b []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
@@ -162,4 +168,34 @@ func decodeJSONTree(b []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// LookupInstance finds the value at a JSON pointer in a decoded JSON value:
+// an instance being validated, or the contract document itself.
+func LookupInstance(v any, ptr string) (any, bool) {
+	// The tokens of SplitPointer, read in place: Load looks up thousands
+	// of pointers.
+	rest := strings.TrimPrefix(ptr, "/")
+	for more := rest != ""; more; {
+		var tok string
+		tok, rest, more = strings.Cut(rest, "/")
+		tok = finding.UnescapeToken(tok)
+		switch t := v.(type) {
+		case map[string]any:
+			next, ok := t[tok]
+			if !ok {
+				return nil, false
+			}
+			v = next
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil, false
+			}
+			v = t[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
 }
