@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
@@ -267,7 +268,7 @@ func (c *checker) checkParams() {
 		}
 		if c.gating {
 			b := wire.Bytes(vals[0])
-			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != verdictValid {
+			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != gate.Valid {
 				c.failed = true
 				return
 			}
@@ -792,7 +793,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 			s := trimOWS(raw)
 			if c.gating {
 				b := wire.Bytes(s)
-				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != verdictValid {
+				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != gate.Valid {
 					c.failed = true
 					return
 				}

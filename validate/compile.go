@@ -10,6 +10,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -61,9 +62,9 @@ type param struct {
 	kind     valueKind
 	items    valueKind // for arrays
 	schema   *jsonschema.Schema
-	ptr      string      // JSON pointer of the parameter's schema
-	canon    string      // canonical header key, for header parameters
-	fast     *gateSchema // nil when the schema is beyond the gate
+	ptr      string       // JSON pointer of the parameter's schema
+	canon    string       // canonical header key, for header parameters
+	fast     *gate.Schema // nil when the schema is beyond the gate
 }
 
 // bodyPlan is a compiled request body.
@@ -79,7 +80,7 @@ type mediaPlan struct {
 	ptr       string       // JSON pointer of the schema, after $refs
 	form      *formTable   // for application/x-www-form-urlencoded
 	json      bool         // application/json or +json
-	fast      *gateSchema  // the schema for the gate; nil when beyond it
+	fast      *gate.Schema // the schema for the gate; nil when beyond it
 	formGate  *formGate    // the form for the gate; nil when beyond it
 	listed    *listedProps // what a response schema lists (response.missing-property); nil for nothing
 }
@@ -119,7 +120,7 @@ func (fp *formTable) number() {
 // lookup finds a documented field by name: a few names are compared in
 // turn, more through the map.
 func (fp *formTable) lookup(key []byte) (int, bool) {
-	if len(fp.list) > smallTable {
+	if len(fp.list) > contract.SmallTable {
 		i, ok := fp.index[wire.String(key)]
 		return i, ok
 	}
@@ -130,10 +131,6 @@ func (fp *formTable) lookup(key []byte) (int, bool) {
 	}
 	return 0, false
 }
-
-// smallTable is the size up to which looking a name up by comparing it with
-// each is faster than hashing it.
-const smallTable = 12
 
 // tableField is one documented key of a formTable, compiled for checking.
 type tableField struct {
@@ -158,8 +155,8 @@ type headerPlan struct {
 	required bool
 	kind     valueKind
 	schema   *jsonschema.Schema
-	ptr      string      // JSON pointer of the header object
-	fast     *gateSchema // nil when the schema is beyond the gate
+	ptr      string       // JSON pointer of the header object
+	fast     *gate.Schema // nil when the schema is beyond the gate
 }
 
 // compileOperation compiles one operation. It returns every problem found;
@@ -220,7 +217,7 @@ func compileParams(doc *contract.Document, c *compiler, ref opRef, problem func(
 			if _, ok := o["schema"]; ok {
 				c.compileLater(pr.ptr, &pr.schema, "compiling the schema of parameter %s: %v", name)
 				pr.kind, pr.items = kindsOf(doc, pr.ptr)
-				pr.fast = c.fast.compile(pr.ptr)
+				pr.fast = c.fast.Compile(pr.ptr)
 			}
 			key := in + "\x00" + name
 			if j, ok := seen[key]; ok {
@@ -270,7 +267,7 @@ func compileContent(doc *contract.Document, c *compiler, ptr string, request boo
 			}
 			mp.ptr = sptr
 			c.compileLater(mtPtr+"/schema", &mp.schema, "compiling the schema of %s: %v", mt)
-			mp.fast = c.fast.compile(mtPtr + "/schema")
+			mp.fast = c.fast.Compile(mtPtr + "/schema")
 		}
 		switch {
 		case mp.mediaType == formMediaType && request:
@@ -374,7 +371,7 @@ func compileResponses(doc *contract.Document, c *compiler, opPtr string, problem
 			if _, ok := doc.Object(hptr)["schema"]; ok {
 				c.compileLater(hptr+"/schema", &hp.schema, "compiling the schema of header %s: %v", name)
 				hp.kind, _ = kindsOf(doc, hptr+"/schema")
-				hp.fast = c.fast.compile(hptr + "/schema")
+				hp.fast = c.fast.Compile(hptr + "/schema")
 			}
 			rp.headers = append(rp.headers, hp)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 )
 
 // FormBody describes the form-encoded request body of one operation as the
@@ -137,10 +138,10 @@ func describeField(d *contract.Document, ff *tableField, required bool) FormFiel
 	}
 	f.Pattern, _ = o["pattern"].(string)
 	f.Format, _ = o["format"].(string)
-	if n, ok := smallInt(o["minLength"]); ok {
+	if n, ok := gate.SmallInt(o["minLength"]); ok {
 		f.MinLength = int(n)
 	}
-	if n, ok := smallInt(o["maxLength"]); ok {
+	if n, ok := gate.SmallInt(o["maxLength"]); ok {
 		f.MaxLength = int(n)
 	}
 	return f

@@ -26,6 +26,7 @@ import (
 	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/internal/yamlerror"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 )
 
 // schemaURL is the URL under which a contract's schemas are compiled; the
@@ -329,8 +330,8 @@ func mappingAt(root *yaml.Node, key string) *yaml.Node {
 // compiler compiles the schemas of one document.
 type compiler struct {
 	c    *jsonschema.Compiler
-	fast gateCompiler // the same schemas for the gate
-	seq  int          // the number of the next problem or schema, in walk order
+	fast gate.Compiler // the same schemas for the gate
+	seq  int           // the number of the next problem or schema, in walk order
 
 	// The schemas to compile with jsonschema, compiled by a goroutine of
 	// their own while the rest of the plan is built (see compileLater).
@@ -418,7 +419,7 @@ func newCompiler(doc *contract.Document, oas30 bool) (*compiler, error) {
 	if err := c.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
 		return nil, err
 	}
-	return &compiler{c: c, fast: gateCompiler{doc: doc, oas30: oas30}}, nil
+	return &compiler{c: c, fast: gate.Compiler{Doc: doc, OAS30: oas30}}, nil
 }
 
 // compile compiles the schema at a JSON pointer of the document.

@@ -55,7 +55,7 @@ func listedOf(doc *contract.Document, ptr string, depth int) *listedProps {
 	collect := func(sptr string) {
 		for name := range doc.Object(sptr + "/properties") {
 			pptr := contract.JoinPointer(sptr, "properties", name)
-			if _, seen := props[name]; !seen && !writeOnly(doc, pptr) {
+			if _, seen := props[name]; !seen && !doc.WriteOnly(pptr) {
 				props[name] = pptr
 			}
 		}
@@ -80,14 +80,6 @@ func listedOf(doc *contract.Document, ptr string, depth int) *listedProps {
 		return nil
 	}
 	return lp
-}
-
-// writeOnly reports whether the schema at ptr (after $ref) is writeOnly.
-func writeOnly(doc *contract.Document, ptr string) bool {
-	if p, err := doc.Deref(ptr); err == nil {
-		ptr = p
-	}
-	return doc.Object(ptr)["writeOnly"] == true
 }
 
 // checkListed adds a finding of rule response.missing-property for each

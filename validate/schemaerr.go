@@ -4,19 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
-
-// sidPattern recognises the patterns of Twilio SIDs, such as
-// ^WH[0-9a-fA-F]{32}$, and captures the prefix.
-var sidPattern = regexp.MustCompile(`^\^([A-Z]{2})\[0-9a-fA-F\]\{32\}\$$`)
 
 // schemaFindings turns jsonschema's error tree for a value into findings, one
 // per failing keyword and place: every violation, not only the first. section
@@ -153,7 +149,7 @@ func (p *Plan) keyword(abs string) *keyword {
 	kwPtr := keywordPointer(abs)
 	schemaPtr := parentPointer(kwPtr)
 	k := &keyword{schema: p.doc.Object(schemaPtr), spec: p.doc.Pos(kwPtr)}
-	if m := sidPattern.FindStringSubmatch(str(k.schema["pattern"])); m != nil {
+	if m := gate.SIDPattern.FindStringSubmatch(str(k.schema["pattern"])); m != nil {
 		k.sidPrefix, k.sidSpec = m[1], p.doc.Pos(contract.JoinPointer(schemaPtr, "pattern"))
 	}
 	got, _ := p.keywords.LoadOrStore(abs, k)

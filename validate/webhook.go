@@ -15,6 +15,7 @@ import (
 	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
@@ -89,7 +90,7 @@ func newWebhookPlan(doc *contract.Document, op *operation) *webhookPlan {
 				}
 				wp.props[name] = doc.Pos(ptr)
 				pattern, _ := doc.Object(ptr)["pattern"].(string)
-				if m := sidPattern.FindStringSubmatch(pattern); m != nil {
+				if m := gate.SIDPattern.FindStringSubmatch(pattern); m != nil {
 					switch name {
 					case "conversation_sid":
 						wp.convPrefix, wp.convSpec = m[1], doc.Pos(contract.JoinPointer(ptr, "pattern"))
@@ -107,7 +108,7 @@ func newWebhookPlan(doc *contract.Document, op *operation) *webhookPlan {
 // path also takes a conversation's unique name, which is not.
 func (wp *webhookPlan) checkPath(c *checker) {
 	v, ok := c.pathValue(pathConversation)
-	if !ok || !looksLikeSID(v, wp.convPrefix) || isSID(wire.Bytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
+	if !ok || !looksLikeSID(v, wp.convPrefix) || gate.IsSID(wire.Bytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
 		return
 	}
 	c.add(c.sidFinding(Location{Part: PartRequestPath, Pointer: "/" + pathConversation}, pathConversation, wp.convPrefix, v, wp.convSpec))
@@ -152,7 +153,7 @@ func (c *checker) pathValue(name string) (string, bool) {
 // Configuration.Url is absolute, and the configuration fits the Target.
 func (wp *webhookPlan) checkWords(c *checker) {
 	fs := &c.scan.form
-	if u, ok := fs.first(fs.named(fieldURL)); ok && !isPlainAbsoluteURL(u) {
+	if u, ok := fs.first(fs.named(fieldURL)); ok && !gate.IsPlainAbsoluteURL(u) {
 		if problem := absoluteURLProblem(wire.String(u)); problem != "" && c.room(RuleConfigURL) {
 			s := string(u)
 			c.add(Finding{Rule: RuleConfigURL, Location: Location{Part: PartRequestBody, Pointer: "/" + fieldURL},
@@ -232,8 +233,8 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	st := c.scan
 	sc := &st.sc
 	pathConv, _ := c.pathValue(pathConversation)
-	convIsSID := isSID(wire.Bytes(pathConv), wp.convPrefix)
-	respConv, _ := sc.text(st.prop(propConversation))
+	convIsSID := gate.IsSID(wire.Bytes(pathConv), wp.convPrefix)
+	respConv, _ := sc.Text(st.prop(propConversation))
 	if convIsSID && len(respConv) > 0 && string(respConv) != pathConv && c.room(RulePairConversation) {
 		c.add(Finding{Rule: RulePairConversation, Location: Location{Part: PartResponseBody, Pointer: "/conversation_sid"},
 			Message: "the webhook was created on another conversation than the request's path names",
@@ -242,7 +243,7 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	}
 	if c.formOK {
 		fs := &st.form
-		if target, ok := sc.text(st.prop(propTarget)); ok {
+		if target, ok := sc.Text(st.prop(propTarget)); ok {
 			if sent, ok := fs.first(fs.named(fieldTarget)); ok && !bytes.Equal(target, sent) && c.room(RulePairTarget) {
 				c.add(Finding{Rule: RulePairTarget, Location: Location{Part: PartResponseBody, Pointer: "/target"},
 					Message: "the response's target is not the request's Target",
@@ -255,8 +256,8 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	wp.checkURL(c, pathConv, convIsSID, respConv)
 	wp.checkDates(c)
 	var buf [128]byte
-	if user := basicUserBytes(c.ex.Request.Header.Get("Authorization"), buf[:]); isSID(user, wp.accountPrefix) {
-		if acct, ok := sc.text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(RulePairAccount) {
+	if user := basicUserBytes(c.ex.Request.Header.Get("Authorization"), buf[:]); gate.IsSID(user, wp.accountPrefix) {
+		if acct, ok := sc.Text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(RulePairAccount) {
 			c.add(Finding{Rule: RulePairAccount, Location: Location{Part: PartResponseBody, Pointer: "/account_sid"},
 				Message: "the webhook belongs to another account than the one that authenticated",
 				Want:    c.quote(string(user)) + " (the Basic-auth user)", Got: c.quote(string(acct)),
@@ -271,11 +272,11 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 	st := c.scan
 	sc, fs := &st.sc, &st.form
 	cfg := st.prop(propConfiguration)
-	if k := cfg.kind(); k == 0 || k == 'n' {
+	if k := cfg.Kind(); k == 0 || k == 'n' {
 		return
 	}
-	var echoed [len(configEcho)]jsonValue // the last occurrence of each property
-	isObject := sc.each(cfg, '{', func(key []byte, val jsonValue) bool {
+	var echoed [len(configEcho)]gate.Value // the last occurrence of each property
+	isObject := sc.Each(cfg, '{', func(key []byte, val gate.Value) bool {
 		for k, e := range configEcho {
 			if string(key) == e.prop {
 				echoed[k] = val
@@ -300,7 +301,7 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 			return
 		}
 		got := echoed[k]
-		if k := got.kind(); k == 0 || k == 'n' || st.echoes(e.field, field, sent, got) || !c.room(RulePairConfiguration) {
+		if k := got.Kind(); k == 0 || k == 'n' || st.echoes(e.field, field, sent, got) || !c.room(RulePairConfiguration) {
 			continue
 		}
 		want := c.quote(string(sent))
@@ -318,22 +319,22 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 // the value the request sent for a field (sent is its first value): the
 // same string (the method in any case), the same set of strings, or the
 // same number.
-func (st *pairScan) echoes(name string, field int, sent []byte, got jsonValue) bool {
+func (st *pairScan) echoes(name string, field int, sent []byte, got gate.Value) bool {
 	sc := &st.sc
 	switch name {
 	case fieldURL, fieldFlowSid:
-		s, ok := sc.text(got)
+		s, ok := sc.Text(got)
 		return ok && bytes.Equal(s, sent)
 	case fieldMethod:
-		s, ok := sc.text(got)
+		s, ok := sc.Text(got)
 		return ok && bytes.EqualFold(s, sent)
 	case fieldFilters, fieldTriggers:
 		return st.sameSet(field, got)
 	case fieldReplayAfter:
 		other := []byte(got)
-		if s, ok := sc.text(got); ok {
+		if s, ok := sc.Text(got); ok {
 			other = s
-		} else if !got.isNumber() {
+		} else if !got.IsNumber() {
 			return false
 		}
 		return numbersEqual(wire.String(sent), wire.String(other))
@@ -343,7 +344,7 @@ func (st *pairScan) echoes(name string, field int, sent []byte, got jsonValue) b
 
 // sameSet reports whether a recorded array holds the field's values of the
 // form, as many times each, in any order.
-func (st *pairScan) sameSet(field int, got jsonValue) bool {
+func (st *pairScan) sameSet(field int, got gate.Value) bool {
 	fs, sc := &st.form, &st.sc
 	var backA, backB [16][]byte
 	sent, list := backA[:0], backB[:0]
@@ -353,9 +354,9 @@ func (st *pairScan) sameSet(field int, got jsonValue) bool {
 		}
 	}
 	ok := true
-	isArray := sc.each(got, '[', func(_ []byte, v jsonValue) bool {
+	isArray := sc.Each(got, '[', func(_ []byte, v gate.Value) bool {
 		var s []byte
-		s, ok = sc.text(v)
+		s, ok = sc.Text(v)
 		list = append(list, s)
 		return ok
 	})
@@ -368,7 +369,7 @@ func (st *pairScan) sameSet(field int, got jsonValue) bool {
 }
 
 // decodeValue decodes a recorded value for a finding.
-func decodeValue(jv jsonValue) any {
+func decodeValue(jv gate.Value) any {
 	dec := json.NewDecoder(bytes.NewReader(jv))
 	dec.UseNumber()
 	var v any
@@ -394,13 +395,13 @@ func numbersEqual(a, b string) bool {
 // the new webhook's sid.
 func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, respConv []byte) {
 	st := c.scan
-	raw, ok1 := st.sc.text(st.prop(propURL))
-	sid, ok2 := st.sc.text(st.prop(propSID))
+	raw, ok1 := st.sc.Text(st.prop(propURL))
+	sid, ok2 := st.sc.Text(st.prop(propSID))
 	if !ok1 || !ok2 || len(sid) == 0 {
 		return
 	}
 	var ep []byte
-	if isPlainAbsoluteURL(raw) {
+	if gate.IsPlainAbsoluteURL(raw) {
 		ep = urlPath(raw) // as url.Parse and EscapedPath read it
 	} else {
 		u, err := url.Parse(string(raw))
@@ -442,7 +443,7 @@ func webhookPath(dst []byte, path, esc string, conv, sid []byte) []byte {
 
 // urlPath returns the path of a plain absolute URL.
 func urlPath(u []byte) []byte {
-	rest := u[bytes.Index(u, colonSlashes)+3:]
+	rest := u[bytes.Index(u, gate.ColonSlashes)+3:]
 	i := bytes.IndexByte(rest, '/')
 	if i < 0 {
 		return nil
@@ -454,18 +455,18 @@ func urlPath(u []byte) []byte {
 	return rest
 }
 
-var colon, colonSlashes = []byte{':'}, []byte("://")
+var colon = []byte{':'}
 
 // checkDates checks that date_updated is not before date_created.
 func (wp *webhookPlan) checkDates(c *checker) {
 	st := c.scan
-	cs, ok1 := st.sc.text(st.prop(propDateCreated))
-	us, ok2 := st.sc.text(st.prop(propDateUpdated))
+	cs, ok1 := st.sc.Text(st.prop(propDateCreated))
+	us, ok2 := st.sc.Text(st.prop(propDateUpdated))
 	if !ok1 || !ok2 {
 		return
 	}
 	var before bool
-	if len(cs) == 20 && len(us) == 20 && cs[19] == 'Z' && us[19] == 'Z' && isPlainDateTime(cs) && isPlainDateTime(us) {
+	if len(cs) == 20 && len(us) == 20 && cs[19] == 'Z' && us[19] == 'Z' && gate.IsPlainDateTime(cs) && gate.IsPlainDateTime(us) {
 		before = bytes.Compare(us, cs) < 0 // the same layout in UTC: the text orders as the time
 	} else {
 		created, err1 := time.Parse(time.RFC3339Nano, wire.String(cs))

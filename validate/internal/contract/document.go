@@ -199,3 +199,15 @@ func LookupInstance(v any, ptr string) (any, bool) {
 	}
 	return v, true
 }
+
+// SmallTable is the size up to which looking a name up in a compiled table
+// by comparing it with each is faster than hashing it.
+const SmallTable = 12
+
+// WriteOnly reports whether the schema at ptr (after $ref) is writeOnly.
+func (d *Document) WriteOnly(ptr string) bool {
+	if p, err := d.Deref(ptr); err == nil {
+		ptr = p
+	}
+	return d.Object(ptr)["writeOnly"] == true
+}
