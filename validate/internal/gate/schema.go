@@ -448,12 +448,12 @@ func IsPlainDateTime(b []byte) bool {
 	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
 		return false
 	}
-	year, ok1 := wire.Digits(b[0:4])
-	month, ok2 := wire.Digits(b[5:7])
-	day, ok3 := wire.Digits(b[8:10])
-	hour, ok4 := wire.Digits(b[11:13])
-	minute, ok5 := wire.Digits(b[14:16])
-	sec, ok6 := wire.Digits(b[17:19])
+	year, ok1 := digits(b[0:4])
+	month, ok2 := digits(b[5:7])
+	day, ok3 := digits(b[8:10])
+	hour, ok4 := digits(b[11:13])
+	minute, ok5 := digits(b[14:16])
+	sec, ok6 := digits(b[17:19])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
 		day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return false
@@ -473,11 +473,23 @@ func IsPlainDateTime(b []byte) bool {
 	case len(rest) == 1 && rest[0] == 'Z':
 		return true
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
-		oh, ok1 := wire.Digits(rest[1:3])
-		om, ok2 := wire.Digits(rest[4:6])
+		oh, ok1 := digits(rest[1:3])
+		om, ok2 := digits(rest[4:6])
 		return ok1 && ok2 && oh <= 23 && om <= 59
 	}
 	return false
+}
+
+// digits reads a fixed number of decimal digits.
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 func daysIn(month, year int) int {
