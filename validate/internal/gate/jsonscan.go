@@ -48,7 +48,7 @@ func (sc *Scanner) At(sp Span) Value { return Value(sc.Doc[sp.start:sp.end]) }
 // ReadsNumber reports whether b is one JSON number and nothing more.
 func ReadsNumber(b []byte) bool {
 	sc := Scanner{Doc: b}
-	sc.Number()
+	sc.number()
 	return !sc.bad && sc.i == len(b)
 }
 
@@ -97,7 +97,7 @@ func (sc *Scanner) value(s *Schema, depth int) Verdict {
 	case c == '[':
 		return sc.array(s, depth)
 	case c == '"':
-		raw, esc := sc.Str()
+		raw, esc := sc.str()
 		if sc.bad || s == nil {
 			return Valid
 		}
@@ -109,7 +109,7 @@ func (sc *Scanner) value(s *Schema, depth int) Verdict {
 		}
 		return s.Str(raw)
 	case c == '-' || c >= '0' && c <= '9':
-		lit := sc.Number()
+		lit := sc.number()
 		if sc.bad || s == nil {
 			return Valid
 		}
@@ -135,9 +135,9 @@ func (sc *Scanner) literal(word string, s *Schema, judge func(*Schema) Verdict) 
 	return judge(s)
 }
 
-// Str reads a string and returns its raw content (between the quotes) and
+// str reads a string and returns its raw content (between the quotes) and
 // whether it holds escapes.
-func (sc *Scanner) Str() (raw []byte, esc bool) {
+func (sc *Scanner) str() (raw []byte, esc bool) {
 	start := sc.i + 1
 	for i := start; i < len(sc.Doc); i++ {
 		for i+8 <= len(sc.Doc) && !hasSpecial(binary.LittleEndian.Uint64(sc.Doc[i:])) {
@@ -266,8 +266,8 @@ func hex4(b []byte) rune {
 	return r
 }
 
-// Number reads a number in JSON's grammar and returns its literal.
-func (sc *Scanner) Number() []byte {
+// number reads a number in JSON's grammar and returns its literal.
+func (sc *Scanner) number() []byte {
 	b, start := sc.Doc, sc.i
 	i := start
 	if b[i] == '-' {
@@ -336,7 +336,7 @@ func (sc *Scanner) object(s *Schema, depth int) Verdict {
 			if sc.i >= len(sc.Doc) || sc.Doc[sc.i] != '"' {
 				return sc.fail()
 			}
-			key, esc := sc.Str()
+			key, esc := sc.str()
 			if sc.bad {
 				return Unsure
 			}
@@ -510,7 +510,7 @@ func (sc *Scanner) Each(jv Value, open byte, fn func(key []byte, val Value) bool
 	for !sub.bad {
 		var key []byte
 		if open == '{' {
-			k, esc := sub.Str()
+			k, esc := sub.str()
 			if esc {
 				k = sc.unescape(k)
 			}
