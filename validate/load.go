@@ -76,10 +76,22 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	fail := func(line int, format string, args ...any) error {
 		return &LoadError{File: file, Problems: []Problem{{Line: line, Message: fmt.Sprintf(format, args...)}}}
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
 		return nil, fail(0, "the file is empty; want an OpenAPI 3 document")
 	}
+	// A document that libopenapi will take for JSON (its test: braces at
+	// both ends) is decoded for the plan while libopenapi parses it.
+	var jsonTree any
+	jsonDone := make(chan struct{})
+	go func() {
+		defer close(jsonDone)
+		if trimmed[0] == '{' && trimmed[len(trimmed)-1] == '}' {
+			jsonTree = decodeWholeJSON(data)
+		}
+	}()
 	oa, err := libopenapi.NewDocumentWithConfiguration(data, &datamodel.DocumentConfiguration{})
+	<-jsonDone
 	if err != nil {
 		if strings.Contains(err.Error(), "not supported") {
 			return nil, fail(1, "not an OpenAPI document: it has no openapi field naming version 3.0 or 3.1")
@@ -96,7 +108,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	}
 	// The document is decoded once, for the compilation and for the
 	// specification check.
-	tree, treeErr := specTree(info)
+	tree, treeErr := specTree(info, jsonTree)
 	// The specification check reads the document only: it runs beside the
 	// compilation, on another core, and its problems come first.
 	var specErr error
@@ -125,8 +137,14 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	return p, err
 }
 
-// specTree decodes the JSON form of a loaded document.
-func specTree(info *datamodel.SpecInfo) (any, error) {
+// specTree decodes the JSON form of a loaded document. jsonTree, when not
+// nil, is the document's bytes already decoded (decodeWholeJSON): for a JSON
+// document they are its JSON form, which libopenapi would decode once more
+// (into a map no one reads) before handing them back.
+func specTree(info *datamodel.SpecInfo, jsonTree any) (any, error) {
+	if jsonTree != nil && info.SpecFileType == datamodel.JSONFileType {
+		return jsonTree, nil
+	}
 	raw := info.GetSpecJSONBytes()
 	if raw == nil {
 		if err := info.GetSpecJSONError(); err != nil {
@@ -148,10 +166,7 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	if t, ok := doc.object("/info")["title"].(string); ok {
 		p.title = t
 	}
-	c, err := newCompiler(doc, info.SpecFormat == datamodel.OAS3)
-	if err != nil {
-		return nil, fail(0, "preparing the schemas: %v", err)
-	}
+	c := newCompiler(doc, info.SpecFormat == datamodel.OAS3)
 	var errs []loadProblem
 	for _, ref := range operationRefs(doc) {
 		op, opErrs := compileOperation(doc, c, ref)
@@ -160,7 +175,11 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 			p.ops = append(p.ops, op)
 		}
 	}
-	errs = append(errs, c.compiled()...)
+	schemaErrs, err := c.compiled()
+	if err != nil {
+		return nil, fail(0, "preparing the schemas: %v", err)
+	}
+	errs = append(errs, schemaErrs...)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].seq < errs[j].seq })
 	var problems []Problem
 	for _, e := range errs {
@@ -336,6 +355,9 @@ type compiler struct {
 	tasks chan schemaTask
 	done  chan []loadProblem
 	later []schemaTask // the content schemas, sent last (see compileLater)
+	// prepErr is why jsonschema could not read the document; written by
+	// the compiling goroutine, read after compiled.
+	prepErr error
 }
 
 // schemaTask is a schema for the compiling goroutine: where it is, where to
@@ -363,21 +385,6 @@ func (c *compiler) problem(ptr, format string, args ...any) loadProblem {
 // schema jsonschema meets for the first time costs it a pass over all those
 // it met before, so the large ones are best met last.
 func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format string, args ...any) {
-	if c.tasks == nil {
-		c.tasks, c.done = make(chan schemaTask, 64), make(chan []loadProblem, 1)
-		go func() {
-			var probs []loadProblem
-			for t := range c.tasks {
-				s, err := c.compile(t.ptr)
-				if err != nil {
-					probs = append(probs, loadProblem{ptr: t.ptr, msg: fmt.Sprintf(t.format, append(t.args, err)...), seq: t.seq})
-					continue
-				}
-				*t.dst = s
-			}
-			c.done <- probs
-		}()
-	}
 	c.seq++
 	t := schemaTask{ptr: ptr, dst: dst, seq: c.seq, format: format, args: args}
 	if strings.Contains(ptr, "/content/") {
@@ -387,37 +394,59 @@ func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format stri
 	c.tasks <- t
 }
 
-// compiled waits for the schemas of compileLater and returns their problems.
-func (c *compiler) compiled() []loadProblem {
-	if c.tasks == nil {
-		return nil
-	}
+// compiled waits for the schemas of compileLater and returns their problems,
+// or the error of preparing the document for jsonschema (see newCompiler).
+func (c *compiler) compiled() ([]loadProblem, error) {
 	for _, t := range c.later {
 		c.tasks <- t
 	}
 	close(c.tasks)
-	return <-c.done
+	probs := <-c.done
+	return probs, c.prepErr
 }
 
 // newCompiler prepares the document's schemas for jsonschema: OpenAPI 3.0's
 // schema dialect is JSON Schema draft 4 plus "nullable", which becomes a
 // "null" type (and a null enum member); 3.1 documents are JSON Schema 2020-12.
-func newCompiler(doc *document, oas30 bool) (*compiler, error) {
-	c := jsonschema.NewCompiler()
-	c.AssertFormat = true
-	c.LoadURL = func(s string) (io.ReadCloser, error) {
+//
+// jsonschema reads the document (its own copy, written by appendSchemaJSON)
+// in the compiling goroutine, started here, while the caller walks the
+// operations; compiled says whether it could.
+func newCompiler(doc *document, oas30 bool) *compiler {
+	jc := jsonschema.NewCompiler()
+	jc.AssertFormat = true
+	jc.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("loading %s: external references are not supported", s)
 	}
 	if oas30 {
-		c.Draft = jsonschema.Draft4
+		jc.Draft = jsonschema.Draft4
 	} else {
-		c.Draft = jsonschema.Draft2020
+		jc.Draft = jsonschema.Draft2020
 	}
-	b := appendSchemaJSON(nil, doc.tree, oas30)
-	if err := c.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
-		return nil, err
-	}
-	return &compiler{c: c, fast: gateCompiler{doc: doc, oas30: oas30}}, nil
+	// The buffer holds the schemas the walk finds while jsonschema is still
+	// reading the document, so that the walk seldom waits.
+	c := &compiler{c: jc, fast: gateCompiler{doc: doc, oas30: oas30},
+		tasks: make(chan schemaTask, 1024), done: make(chan []loadProblem, 1)}
+	go func() {
+		var probs []loadProblem
+		b := appendSchemaJSON(nil, doc.tree, oas30)
+		if err := jc.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
+			c.prepErr = err
+		}
+		for t := range c.tasks {
+			if c.prepErr != nil {
+				continue
+			}
+			s, err := c.compile(t.ptr)
+			if err != nil {
+				probs = append(probs, loadProblem{ptr: t.ptr, msg: fmt.Sprintf(t.format, append(t.args, err)...), seq: t.seq})
+				continue
+			}
+			*t.dst = s
+		}
+		c.done <- probs
+	}()
+	return c
 }
 
 // compile compiles the schema at a JSON pointer of the document.
