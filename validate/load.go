@@ -2,11 +2,13 @@ package validate
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -166,9 +168,14 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	if t, ok := doc.object("/info")["title"].(string); ok {
 		p.title = t
 	}
-	c := newCompiler(doc, info.SpecFormat == datamodel.OAS3)
+	refs := operationRefs(doc)
+	// The schemas are compiled in as many parts as there are cores (up to
+	// four), each by a jsonschema.Compiler of its own (see newCompiler).
+	parts := min(runtime.GOMAXPROCS(0), 4, len(refs))
+	c := newCompiler(doc, info.SpecFormat == datamodel.OAS3, parts)
 	var errs []loadProblem
-	for _, ref := range operationRefs(doc) {
+	for i, ref := range refs {
+		c.part = i * len(c.workers) / len(refs)
 		op, opErrs := compileOperation(doc, c, ref)
 		errs = append(errs, opErrs...)
 		if op != nil {
@@ -346,17 +353,28 @@ func mappingAt(root *yaml.Node, key string) *yaml.Node {
 
 // compiler compiles the schemas of one document.
 type compiler struct {
-	c    *jsonschema.Compiler
-	fast gateCompiler // the same schemas for the gate
-	seq  int          // the number of the next problem or schema, in walk order
+	fast  gateCompiler // the same schemas for the gate
+	seq   int          // the number of the next problem or schema, in walk order
+	oas30 bool
+	doc   *document
 
-	// The schemas to compile with jsonschema, compiled by a goroutine of
-	// their own while the rest of the plan is built (see compileLater).
+	// The schemas to compile with jsonschema, compiled by goroutines of
+	// their own while the rest of the plan is built (see compileLater):
+	// one per part of the operations, part the one being walked.
+	workers []*schemaWorker
+	part    int
+	all     []schemaTask // every schema, in walk order, for compileAgain
+}
+
+// schemaWorker compiles the schemas of a part of the operations with a
+// jsonschema.Compiler of its own (one is not safe for concurrent use).
+type schemaWorker struct {
+	jc    *jsonschema.Compiler
 	tasks chan schemaTask
 	done  chan []loadProblem
 	later []schemaTask // the content schemas, sent last (see compileLater)
 	// prepErr is why jsonschema could not read the document; written by
-	// the compiling goroutine, read after compiled.
+	// the worker's goroutine, read after done.
 	prepErr error
 }
 
@@ -387,71 +405,117 @@ func (c *compiler) problem(ptr, format string, args ...any) loadProblem {
 func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format string, args ...any) {
 	c.seq++
 	t := schemaTask{ptr: ptr, dst: dst, seq: c.seq, format: format, args: args}
+	c.all = append(c.all, t)
+	w := c.workers[c.part]
 	if strings.Contains(ptr, "/content/") {
-		c.later = append(c.later, t)
+		w.later = append(w.later, t)
 		return
 	}
-	c.tasks <- t
+	w.tasks <- t
 }
 
 // compiled waits for the schemas of compileLater and returns their problems,
 // or the error of preparing the document for jsonschema (see newCompiler).
+//
+// jsonschema reports a schema that does not compile only the first time a
+// Compiler meets it, so the workers, each meeting the shared components
+// anew, would report one more than once: when any fails, every schema is
+// compiled again by one Compiler in the order of a single worker, and its
+// problems are the document's.
 func (c *compiler) compiled() ([]loadProblem, error) {
-	for _, t := range c.later {
-		c.tasks <- t
+	var probs []loadProblem
+	var prepErr error
+	for _, w := range c.workers {
+		for _, t := range w.later {
+			w.tasks <- t
+		}
+		close(w.tasks)
+		probs = append(probs, <-w.done...)
+		prepErr = cmp.Or(prepErr, w.prepErr)
 	}
-	close(c.tasks)
-	probs := <-c.done
-	return probs, c.prepErr
+	if len(c.workers) == 1 || (len(probs) == 0 && prepErr == nil) {
+		return probs, prepErr
+	}
+	w := c.startWorker()
+	var later []schemaTask
+	for _, t := range c.all {
+		if strings.Contains(t.ptr, "/content/") {
+			later = append(later, t)
+			continue
+		}
+		w.tasks <- t
+	}
+	w.later = later
+	c.workers = []*schemaWorker{w}
+	return c.compiled()
 }
 
 // newCompiler prepares the document's schemas for jsonschema: OpenAPI 3.0's
 // schema dialect is JSON Schema draft 4 plus "nullable", which becomes a
 // "null" type (and a null enum member); 3.1 documents are JSON Schema 2020-12.
 //
-// jsonschema reads the document (its own copy, written by appendSchemaJSON)
-// in the compiling goroutine, started here, while the caller walks the
-// operations; compiled says whether it could.
-func newCompiler(doc *document, oas30 bool) *compiler {
-	jc := jsonschema.NewCompiler()
-	jc.AssertFormat = true
-	jc.LoadURL = func(s string) (io.ReadCloser, error) {
-		return nil, fmt.Errorf("loading %s: external references are not supported", s)
+// The operations' schemas are compiled in parts (the caller says which part
+// an operation is in, see compileLater), each by a worker (a goroutine and a
+// jsonschema.Compiler, see startWorker) started here, so that the workers and
+// the caller's walk of the operations share the cores.
+func newCompiler(doc *document, oas30 bool, parts int) *compiler {
+	c := &compiler{fast: gateCompiler{doc: doc, oas30: oas30}, oas30: oas30, doc: doc}
+	for range max(parts, 1) {
+		c.workers = append(c.workers, c.startWorker())
 	}
-	if oas30 {
-		jc.Draft = jsonschema.Draft4
-	} else {
-		jc.Draft = jsonschema.Draft2020
-	}
+	return c
+}
+
+// startWorker starts a worker: its goroutine writes and reads jsonschema's
+// copy of the document, then compiles the schemas sent to it.
+//
+// After a schema that does not compile the worker goes on with a new
+// Compiler: jsonschema keeps what it met in a failed compilation, half
+// checked, and the next schema to reach it would be compiled from it (a
+// broken component used twice was accepted the second time, or panicked on
+// its pattern). So every schema that reaches a broken one is reported.
+func (c *compiler) startWorker() *schemaWorker {
 	// The buffer holds the schemas the walk finds while jsonschema is still
 	// reading the document, so that the walk seldom waits.
-	c := &compiler{c: jc, fast: gateCompiler{doc: doc, oas30: oas30},
-		tasks: make(chan schemaTask, 1024), done: make(chan []loadProblem, 1)}
+	w := &schemaWorker{tasks: make(chan schemaTask, 1024), done: make(chan []loadProblem, 1)}
+	var b []byte // jsonschema's copy of the document
+	fresh := func() {
+		jc := jsonschema.NewCompiler()
+		jc.AssertFormat = true
+		jc.LoadURL = func(s string) (io.ReadCloser, error) {
+			return nil, fmt.Errorf("loading %s: external references are not supported", s)
+		}
+		if c.oas30 {
+			jc.Draft = jsonschema.Draft4
+		} else {
+			jc.Draft = jsonschema.Draft2020
+		}
+		w.jc, w.prepErr = jc, jc.AddResource(schemaURL, bytes.NewReader(b))
+	}
 	go func() {
 		var probs []loadProblem
-		b := appendSchemaJSON(nil, doc.tree, oas30)
-		if err := jc.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
-			c.prepErr = err
-		}
-		for t := range c.tasks {
-			if c.prepErr != nil {
+		b = appendSchemaJSON(nil, c.doc.tree, c.oas30)
+		fresh()
+		for t := range w.tasks {
+			if w.prepErr != nil {
 				continue
 			}
-			s, err := c.compile(t.ptr)
+			s, err := w.compile(t.ptr)
 			if err != nil {
 				probs = append(probs, loadProblem{ptr: t.ptr, msg: fmt.Sprintf(t.format, append(t.args, err)...), seq: t.seq})
+				fresh()
 				continue
 			}
 			*t.dst = s
 		}
-		c.done <- probs
+		w.done <- probs
 	}()
-	return c
+	return w
 }
 
 // compile compiles the schema at a JSON pointer of the document.
-func (c *compiler) compile(ptr string) (*jsonschema.Schema, error) {
-	return c.c.Compile(schemaURL + "#" + ptr)
+func (w *schemaWorker) compile(ptr string) (*jsonschema.Schema, error) {
+	return w.jc.Compile(schemaURL + "#" + ptr)
 }
 
 // appendSchemaJSON appends the JSON text of a decoded document tree to b,
