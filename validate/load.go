@@ -363,7 +363,7 @@ type compiler struct {
 	// one per part of the operations, part the one being walked.
 	workers []*schemaWorker
 	part    int
-	all     []schemaTask // every schema, in walk order, for compileAgain
+	all     []schemaTask // every schema, in walk order (see compiled)
 }
 
 // schemaWorker compiles the schemas of a part of the operations with a
@@ -417,11 +417,11 @@ func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format stri
 // compiled waits for the schemas of compileLater and returns their problems,
 // or the error of preparing the document for jsonschema (see newCompiler).
 //
-// jsonschema reports a schema that does not compile only the first time a
-// Compiler meets it, so the workers, each meeting the shared components
-// anew, would report one more than once: when any fails, every schema is
-// compiled again by one Compiler in the order of a single worker, and its
-// problems are the document's.
+// jsonschema reports a schema that does not compile the first time a
+// Compiler meets it only, and each part's Compiler meets the shared
+// components anew: so that the problems do not depend on the parts, when
+// any schema fails, all are compiled again by one worker, in the order of
+// the walk, and its problems are the document's.
 func (c *compiler) compiled() ([]loadProblem, error) {
 	var probs []loadProblem
 	var prepErr error
@@ -468,34 +468,24 @@ func newCompiler(doc *document, oas30 bool, parts int) *compiler {
 
 // startWorker starts a worker: its goroutine writes and reads jsonschema's
 // copy of the document, then compiles the schemas sent to it.
-//
-// After a schema that does not compile the worker goes on with a new
-// Compiler: jsonschema keeps what it met in a failed compilation, half
-// checked, and the next schema to reach it would be compiled from it (a
-// broken component used twice was accepted the second time, or panicked on
-// its pattern). So every schema that reaches a broken one is reported.
 func (c *compiler) startWorker() *schemaWorker {
+	jc := jsonschema.NewCompiler()
+	jc.AssertFormat = true
+	jc.LoadURL = func(s string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("loading %s: external references are not supported", s)
+	}
+	if c.oas30 {
+		jc.Draft = jsonschema.Draft4
+	} else {
+		jc.Draft = jsonschema.Draft2020
+	}
 	// The buffer holds the schemas the walk finds while jsonschema is still
 	// reading the document, so that the walk seldom waits.
-	w := &schemaWorker{tasks: make(chan schemaTask, 1024), done: make(chan []loadProblem, 1)}
-	var b []byte // jsonschema's copy of the document
-	fresh := func() {
-		jc := jsonschema.NewCompiler()
-		jc.AssertFormat = true
-		jc.LoadURL = func(s string) (io.ReadCloser, error) {
-			return nil, fmt.Errorf("loading %s: external references are not supported", s)
-		}
-		if c.oas30 {
-			jc.Draft = jsonschema.Draft4
-		} else {
-			jc.Draft = jsonschema.Draft2020
-		}
-		w.jc, w.prepErr = jc, jc.AddResource(schemaURL, bytes.NewReader(b))
-	}
+	w := &schemaWorker{jc: jc, tasks: make(chan schemaTask, 1024), done: make(chan []loadProblem, 1)}
 	go func() {
 		var probs []loadProblem
-		b = appendSchemaJSON(nil, c.doc.tree, c.oas30)
-		fresh()
+		b := appendSchemaJSON(nil, c.doc.tree, c.oas30)
+		w.prepErr = jc.AddResource(schemaURL, bytes.NewReader(b))
 		for t := range w.tasks {
 			if w.prepErr != nil {
 				continue
@@ -503,7 +493,6 @@ func (c *compiler) startWorker() *schemaWorker {
 			s, err := w.compile(t.ptr)
 			if err != nil {
 				probs = append(probs, loadProblem{ptr: t.ptr, msg: fmt.Sprintf(t.format, append(t.args, err)...), seq: t.seq})
-				fresh()
 				continue
 			}
 			*t.dst = s
@@ -514,7 +503,17 @@ func (c *compiler) startWorker() *schemaWorker {
 }
 
 // compile compiles the schema at a JSON pointer of the document.
-func (w *schemaWorker) compile(ptr string) (*jsonschema.Schema, error) {
+//
+// A panic of jsonschema is an error: a Compiler keeps the schemas it met in
+// a compilation that failed, unchecked, and compiling one of them again
+// (a broken component used twice) can panic, on a pattern that does not
+// compile for one.
+func (w *schemaWorker) compile(ptr string) (s *jsonschema.Schema, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("jsonschema failed on a schema it met broken before: %v", r)
+		}
+	}()
 	return w.jc.Compile(schemaURL + "#" + ptr)
 }
 
