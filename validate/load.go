@@ -356,7 +356,9 @@ type compiler struct {
 	fast  gateCompiler // the same schemas for the gate
 	seq   int          // the number of the next problem or schema, in walk order
 	oas30 bool
-	doc   *document
+	// schemaJSON writes jsonschema's copy of the document, once for all
+	// workers (each reads it into a Compiler of its own).
+	schemaJSON func() []byte
 
 	// The schemas to compile with jsonschema, compiled by goroutines of
 	// their own while the rest of the plan is built (see compileLater):
@@ -459,15 +461,17 @@ func (c *compiler) compiled() ([]loadProblem, error) {
 // jsonschema.Compiler, see startWorker) started here, so that the workers and
 // the caller's walk of the operations share the cores.
 func newCompiler(doc *document, oas30 bool, parts int) *compiler {
-	c := &compiler{fast: gateCompiler{doc: doc, oas30: oas30}, oas30: oas30, doc: doc}
+	c := &compiler{fast: gateCompiler{doc: doc, oas30: oas30}, oas30: oas30}
+	c.schemaJSON = sync.OnceValue(func() []byte { return appendSchemaJSON(nil, doc.tree, oas30) })
 	for range max(parts, 1) {
 		c.workers = append(c.workers, c.startWorker())
 	}
 	return c
 }
 
-// startWorker starts a worker: its goroutine writes and reads jsonschema's
-// copy of the document, then compiles the schemas sent to it.
+// startWorker starts a worker: its goroutine reads jsonschema's copy of the
+// document (written by the first to need it), then compiles the schemas sent
+// to it.
 func (c *compiler) startWorker() *schemaWorker {
 	jc := jsonschema.NewCompiler()
 	jc.AssertFormat = true
@@ -484,8 +488,7 @@ func (c *compiler) startWorker() *schemaWorker {
 	w := &schemaWorker{jc: jc, tasks: make(chan schemaTask, 1024), done: make(chan []loadProblem, 1)}
 	go func() {
 		var probs []loadProblem
-		b := appendSchemaJSON(nil, c.doc.tree, c.oas30)
-		w.prepErr = jc.AddResource(schemaURL, bytes.NewReader(b))
+		w.prepErr = jc.AddResource(schemaURL, bytes.NewReader(c.schemaJSON()))
 		for t := range w.tasks {
 			if w.prepErr != nil {
 				continue
