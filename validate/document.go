@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -162,4 +163,20 @@ func decodeJSONTree(b []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// decodeWholeJSON decodes data as decodeJSONTree does, or returns nil when
+// data is not one well-formed JSON value (left to the caller's slower path
+// and its wording of the error).
+func decodeWholeJSON(data []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil || v == nil {
+		return nil
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil
+	}
+	return v
 }
