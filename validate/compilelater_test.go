@@ -1,10 +1,17 @@
 package validate
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/pb33f/libopenapi"
+	"github.com/santhosh-tekuri/jsonschema/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -40,4 +47,116 @@ func TestLoadReportsSchemasInWalkOrder(t *testing.T) {
 	for i, nope := range map[int]string{0: "nope1", 2: "nope2", 3: "nope3"} {
 		assert.Contains(t, got[i], "#/components/schemas/"+nope+" not found")
 	}
+}
+
+// withProcs runs f with GOMAXPROCS at n: Load compiles the schemas in as
+// many parts as there are cores.
+func withProcs(n int, f func()) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(n))
+	f()
+}
+
+// TestLoadPartsReportOnce checks that a broken component shared by
+// operations compiled in different parts is reported as one Compiler
+// reports it (jsonschema reports a broken schema the first time a Compiler
+// meets it only, and each part's Compiler meets it anew), and that Load does
+// not panic where jsonschema does, meeting the broken pattern again.
+func TestLoadPartsReportOnce(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"openapi": "3.0.1", "info": {"title": "x", "version": "1"}, "paths": {`)
+	for i := range 4 {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `"/p%d": {"get": {"parameters": [{"name": "a", "in": "query", "schema": {"$ref": "#/components/schemas/Bad"}}], "responses": {"200": {"description": "ok"}}}}`, i)
+	}
+	b.WriteString("},\n" + `"components": {"schemas": {"Bad": {"type": "string", "pattern": "(["}}}}`)
+	// The specification check finds the pattern first.
+	_, err := Load("c.json", []byte(b.String()))
+	var le *LoadError
+	require.ErrorAs(t, err, &le)
+	require.Len(t, le.Problems, 1)
+	assert.Contains(t, le.Problems[0].Message, "Bad.pattern: '([' is not valid regex")
+	// Without it (as for the embedded contract), the compilation does.
+	problems := func(procs int) []Problem {
+		var le *LoadError
+		withProcs(procs, func() {
+			_, err := load("c.json", []byte(b.String()), false)
+			require.ErrorAs(t, err, &le)
+		})
+		return le.Problems
+	}
+	one := problems(1)
+	require.Len(t, one, 2, "%v", one)
+	assert.Equal(t, 1, one[0].Line)
+	assert.Contains(t, one[0].Message, "compiling the schema of parameter a: ")
+	assert.Contains(t, one[0].Message, "'/components/schemas/Bad/pattern' does not validate")
+	assert.Equal(t, 2, one[1].Line)
+	assert.Contains(t, one[1].Message, "jsonschema failed on a schema it met broken before: regexp: Compile(`([`)")
+	assert.Equal(t, one, problems(4), "four parts report what one does")
+}
+
+// TestLoadPartsSamePlan checks that the full spec compiled in parts is the
+// plan compiled by one Compiler: every schema compiled, at the same place,
+// and the same verdicts.
+func TestLoadPartsSamePlan(t *testing.T) {
+	var one, four *Plan
+	withProcs(1, func() { one = loadTwilio(t) })
+	withProcs(4, func() { four = loadTwilio(t) })
+	locations := func(p *Plan) []string {
+		var locs []string
+		add := func(s *jsonschema.Schema) {
+			if s == nil {
+				locs = append(locs, "nil")
+				return
+			}
+			locs = append(locs, s.Location)
+		}
+		for _, op := range p.ops {
+			for _, pr := range op.params {
+				add(pr.schema)
+			}
+			if op.body != nil {
+				for _, m := range op.body.media {
+					add(m.schema)
+				}
+			}
+			for _, r := range op.responses {
+				for _, h := range r.headers {
+					add(h.schema)
+				}
+				for _, m := range r.media {
+					add(m.schema)
+				}
+			}
+		}
+		return locs
+	}
+	want := locations(one)
+	assert.Greater(t, len(want), 300)
+	assert.NotContains(t, want, "nil")
+	assert.Equal(t, want, locations(four))
+	for _, tt := range ruleCases() {
+		ex := tt.exchange()
+		assert.Equal(t, one.Check(ex).Findings, four.Check(ex).Findings, tt.name)
+	}
+}
+
+// TestDecodeWholeJSON checks that the tree Load decodes from a JSON
+// document's bytes is the one libopenapi's JSON form of it gives, and that
+// anything but one JSON value is left to libopenapi.
+func TestDecodeWholeJSON(t *testing.T) {
+	data, err := os.ReadFile(twilioSpec)
+	if err != nil {
+		t.Skipf("Twilio's spec: %v", err)
+	}
+	oa, err := libopenapi.NewDocument(data)
+	require.NoError(t, err)
+	want, err := specTree(oa.GetSpecInfo(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, contract.DecodeWholeJSON(data))
+	for _, bad := range []string{`{"a": 1} {"b": 2}`, `{"a": 1}}`, `{"a": `, `null`, `openapi: 3.0.1`} {
+		assert.Nil(t, contract.DecodeWholeJSON([]byte(bad)), bad)
+	}
+	assert.Equal(t, map[string]any{"a": json.Number("1")}, contract.DecodeWholeJSON([]byte(" {\"a\": 1}\n")))
 }

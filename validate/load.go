@@ -2,11 +2,13 @@ package validate
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -78,10 +80,22 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	fail := func(line int, format string, args ...any) error {
 		return &LoadError{File: file, Problems: []Problem{{Line: line, Message: fmt.Sprintf(format, args...)}}}
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
 		return nil, fail(0, "the file is empty; want an OpenAPI 3 document")
 	}
+	// A document that libopenapi will take for JSON (its test: braces at
+	// both ends) is decoded for the plan while libopenapi parses it.
+	var jsonTree any
+	jsonDone := make(chan struct{})
+	go func() {
+		defer close(jsonDone)
+		if trimmed[0] == '{' && trimmed[len(trimmed)-1] == '}' {
+			jsonTree = contract.DecodeWholeJSON(data)
+		}
+	}()
 	oa, err := libopenapi.NewDocumentWithConfiguration(data, &datamodel.DocumentConfiguration{})
+	<-jsonDone
 	if err != nil {
 		if strings.Contains(err.Error(), "not supported") {
 			return nil, fail(1, "not an OpenAPI document: it has no openapi field naming version 3.0 or 3.1")
@@ -98,7 +112,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	}
 	// The document is decoded once, for the compilation and for the
 	// specification check.
-	tree, treeErr := specTree(info)
+	tree, treeErr := specTree(info, jsonTree)
 	// The specification check reads the document only: it runs beside the
 	// compilation, on another core, and its problems come first.
 	var specErr error
@@ -127,8 +141,14 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	return p, err
 }
 
-// specTree decodes the JSON form of a loaded document.
-func specTree(info *datamodel.SpecInfo) (any, error) {
+// specTree decodes the JSON form of a loaded document. jsonTree, when not
+// nil, is the document's bytes already decoded (contract.DecodeWholeJSON): for a JSON
+// document they are its JSON form, which libopenapi would decode once more
+// (into a map no one reads) before handing them back.
+func specTree(info *datamodel.SpecInfo, jsonTree any) (any, error) {
+	if jsonTree != nil && info.SpecFileType == datamodel.JSONFileType {
+		return jsonTree, nil
+	}
 	raw := info.GetSpecJSONBytes()
 	if raw == nil {
 		if err := info.GetSpecJSONError(); err != nil {
@@ -150,19 +170,25 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	if t, ok := doc.Object("/info")["title"].(string); ok {
 		p.title = t
 	}
-	c, err := newCompiler(doc, info.SpecFormat == datamodel.OAS3)
-	if err != nil {
-		return nil, fail(0, "preparing the schemas: %v", err)
-	}
+	refs := operationRefs(doc)
+	// The schemas are compiled in as many parts as there are cores (up to
+	// four), each by a jsonschema.Compiler of its own (see newCompiler).
+	parts := min(runtime.GOMAXPROCS(0), 4, len(refs))
+	c := newCompiler(doc, info.SpecFormat == datamodel.OAS3, parts)
 	var errs []loadProblem
-	for _, ref := range operationRefs(doc) {
+	for i, ref := range refs {
+		c.part = i * len(c.workers) / len(refs)
 		op, opErrs := compileOperation(doc, c, ref)
 		errs = append(errs, opErrs...)
 		if op != nil {
 			p.ops = append(p.ops, op)
 		}
 	}
-	errs = append(errs, c.compiled()...)
+	schemaErrs, err := c.compiled()
+	if err != nil {
+		return nil, fail(0, "preparing the schemas: %v", err)
+	}
+	errs = append(errs, schemaErrs...)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].seq < errs[j].seq })
 	var problems []Problem
 	for _, e := range errs {
@@ -329,15 +355,31 @@ func mappingAt(root *yaml.Node, key string) *yaml.Node {
 
 // compiler compiles the schemas of one document.
 type compiler struct {
-	c    *jsonschema.Compiler
-	fast gate.Compiler // the same schemas for the gate
-	seq  int           // the number of the next problem or schema, in walk order
+	fast  gate.Compiler // the same schemas for the gate
+	seq   int           // the number of the next problem or schema, in walk order
+	oas30 bool
+	// schemaJSON writes jsonschema's copy of the document, once for all
+	// workers (each reads it into a Compiler of its own).
+	schemaJSON func() []byte
 
-	// The schemas to compile with jsonschema, compiled by a goroutine of
-	// their own while the rest of the plan is built (see compileLater).
+	// The schemas to compile with jsonschema, compiled by goroutines of
+	// their own while the rest of the plan is built (see compileLater):
+	// one per part of the operations, part the one being walked.
+	workers []*schemaWorker
+	part    int
+	all     []schemaTask // every schema, in walk order (see compiled)
+}
+
+// schemaWorker compiles the schemas of a part of the operations with a
+// jsonschema.Compiler of its own (one is not safe for concurrent use).
+type schemaWorker struct {
+	jc    *jsonschema.Compiler
 	tasks chan schemaTask
 	done  chan []loadProblem
 	later []schemaTask // the content schemas, sent last (see compileLater)
+	// prepErr is why jsonschema could not read the document; written by
+	// the worker's goroutine, read after done.
+	prepErr error
 }
 
 // schemaTask is a schema for the compiling goroutine: where it is, where to
@@ -365,66 +407,119 @@ func (c *compiler) problem(ptr, format string, args ...any) loadProblem {
 // schema jsonschema meets for the first time costs it a pass over all those
 // it met before, so the large ones are best met last.
 func (c *compiler) compileLater(ptr string, dst **jsonschema.Schema, format string, args ...any) {
-	if c.tasks == nil {
-		c.tasks, c.done = make(chan schemaTask, 64), make(chan []loadProblem, 1)
-		go func() {
-			var probs []loadProblem
-			for t := range c.tasks {
-				s, err := c.compile(t.ptr)
-				if err != nil {
-					probs = append(probs, loadProblem{ptr: t.ptr, msg: fmt.Sprintf(t.format, append(t.args, err)...), seq: t.seq})
-					continue
-				}
-				*t.dst = s
-			}
-			c.done <- probs
-		}()
-	}
 	c.seq++
 	t := schemaTask{ptr: ptr, dst: dst, seq: c.seq, format: format, args: args}
+	c.all = append(c.all, t)
+	w := c.workers[c.part]
 	if strings.Contains(ptr, "/content/") {
-		c.later = append(c.later, t)
+		w.later = append(w.later, t)
 		return
 	}
-	c.tasks <- t
+	w.tasks <- t
 }
 
-// compiled waits for the schemas of compileLater and returns their problems.
-func (c *compiler) compiled() []loadProblem {
-	if c.tasks == nil {
-		return nil
+// compiled waits for the schemas of compileLater and returns their problems,
+// or the error of preparing the document for jsonschema (see newCompiler).
+//
+// jsonschema reports a schema that does not compile the first time a
+// Compiler meets it only, and each part's Compiler meets the shared
+// components anew: so that the problems do not depend on the parts, when
+// any schema fails, all are compiled again by one worker, in the order of
+// the walk, and its problems are the document's.
+func (c *compiler) compiled() ([]loadProblem, error) {
+	var probs []loadProblem
+	var prepErr error
+	for _, w := range c.workers {
+		for _, t := range w.later {
+			w.tasks <- t
+		}
+		close(w.tasks)
+		probs = append(probs, <-w.done...)
+		prepErr = cmp.Or(prepErr, w.prepErr)
 	}
-	for _, t := range c.later {
-		c.tasks <- t
+	if len(c.workers) == 1 || (len(probs) == 0 && prepErr == nil) {
+		return probs, prepErr
 	}
-	close(c.tasks)
-	return <-c.done
+	w := c.startWorker()
+	var later []schemaTask
+	for _, t := range c.all {
+		if strings.Contains(t.ptr, "/content/") {
+			later = append(later, t)
+			continue
+		}
+		w.tasks <- t
+	}
+	w.later = later
+	c.workers = []*schemaWorker{w}
+	return c.compiled()
 }
 
 // newCompiler prepares the document's schemas for jsonschema: OpenAPI 3.0's
 // schema dialect is JSON Schema draft 4 plus "nullable", which becomes a
 // "null" type (and a null enum member); 3.1 documents are JSON Schema 2020-12.
-func newCompiler(doc *contract.Document, oas30 bool) (*compiler, error) {
-	c := jsonschema.NewCompiler()
-	c.AssertFormat = true
-	c.LoadURL = func(s string) (io.ReadCloser, error) {
+//
+// The operations' schemas are compiled in parts (the caller says which part
+// an operation is in, see compileLater), each by a worker (a goroutine and a
+// jsonschema.Compiler, see startWorker) started here, so that the workers and
+// the caller's walk of the operations share the cores.
+func newCompiler(doc *contract.Document, oas30 bool, parts int) *compiler {
+	c := &compiler{fast: gate.Compiler{Doc: doc, OAS30: oas30}, oas30: oas30}
+	c.schemaJSON = sync.OnceValue(func() []byte { return appendSchemaJSON(nil, doc.Tree, oas30) })
+	for range max(parts, 1) {
+		c.workers = append(c.workers, c.startWorker())
+	}
+	return c
+}
+
+// startWorker starts a worker: its goroutine reads jsonschema's copy of the
+// document (written by the first to need it), then compiles the schemas sent
+// to it.
+func (c *compiler) startWorker() *schemaWorker {
+	jc := jsonschema.NewCompiler()
+	jc.AssertFormat = true
+	jc.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("loading %s: external references are not supported", s)
 	}
-	if oas30 {
-		c.Draft = jsonschema.Draft4
+	if c.oas30 {
+		jc.Draft = jsonschema.Draft4
 	} else {
-		c.Draft = jsonschema.Draft2020
+		jc.Draft = jsonschema.Draft2020
 	}
-	b := appendSchemaJSON(nil, doc.Tree, oas30)
-	if err := c.AddResource(schemaURL, bytes.NewReader(b)); err != nil {
-		return nil, err
-	}
-	return &compiler{c: c, fast: gate.Compiler{Doc: doc, OAS30: oas30}}, nil
+	// The buffer holds the schemas the walk finds while jsonschema is still
+	// reading the document, so that the walk seldom waits.
+	w := &schemaWorker{jc: jc, tasks: make(chan schemaTask, 1024), done: make(chan []loadProblem, 1)}
+	go func() {
+		var probs []loadProblem
+		w.prepErr = jc.AddResource(schemaURL, bytes.NewReader(c.schemaJSON()))
+		for t := range w.tasks {
+			if w.prepErr != nil {
+				continue
+			}
+			s, err := w.compile(t.ptr)
+			if err != nil {
+				probs = append(probs, loadProblem{ptr: t.ptr, msg: fmt.Sprintf(t.format, append(t.args, err)...), seq: t.seq})
+				continue
+			}
+			*t.dst = s
+		}
+		w.done <- probs
+	}()
+	return w
 }
 
 // compile compiles the schema at a JSON pointer of the document.
-func (c *compiler) compile(ptr string) (*jsonschema.Schema, error) {
-	return c.c.Compile(schemaURL + "#" + ptr)
+//
+// A panic of jsonschema is an error: a Compiler keeps the schemas it met in
+// a compilation that failed, unchecked, and compiling one of them again
+// (a broken component used twice) can panic, on a pattern that does not
+// compile for one.
+func (w *schemaWorker) compile(ptr string) (s *jsonschema.Schema, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("jsonschema failed on a schema it met broken before: %v", r)
+		}
+	}()
+	return w.jc.Compile(schemaURL + "#" + ptr)
 }
 
 // appendSchemaJSON appends the JSON text of a decoded document tree to b,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -168,6 +169,22 @@ func DecodeJSONTree(b []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// DecodeWholeJSON decodes data as DecodeJSONTree does, or returns nil when
+// data is not one well-formed JSON value (left to the caller's slower path
+// and its wording of the error).
+func DecodeWholeJSON(data []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil || v == nil {
+		return nil
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil
+	}
+	return v
 }
 
 // LookupInstance finds the value at a JSON pointer in a decoded JSON value:
