@@ -106,7 +106,7 @@ bench-worst: build
 ## fuzz: every fuzz target for FUZZTIME each (the checker's FuzzCheck for
 ## FUZZCHECKTIME); new crashers land in testdata/fuzz
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./validate
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./validate/internal/wire
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZCHECKTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime $(FUZZTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./internal/redact

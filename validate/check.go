@@ -11,6 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
 // checker holds the state of checking one exchange.
@@ -186,7 +190,7 @@ func (c *checker) keep(f Finding) {
 		c.findings = make([]Finding, 0, 16)
 	}
 	c.perRule[f.Rule]++
-	c.findings = append(c.findings, catalogued(f))
+	c.findings = append(c.findings, finding.Catalogued(f))
 }
 
 // sortFindings orders findings by where they are in the exchange (request
@@ -203,7 +207,7 @@ func sortFindings(fs []Finding) {
 		if c := fs[i].Location.Compare(fs[j].Location); c != 0 {
 			return c
 		}
-		return ruleIndex[fs[i].Rule] - ruleIndex[fs[j].Rule]
+		return finding.Order(fs[i].Rule) - finding.Order(fs[j].Rule)
 	})
 	// Follow each cycle of the permutation: fs[j] takes fs[order[j]].
 	for i := range order {
@@ -241,8 +245,8 @@ func (c *checker) checkParams() {
 			}
 			if query == nil {
 				query = map[string][]string{}
-				for _, fp := range decodeForm(requestQuery(c.ex.Request.URL)) {
-					query[fp.key] = append(query[fp.key], fp.value)
+				for _, fp := range wire.DecodeForm(requestQuery(c.ex.Request.URL)) {
+					query[fp.Key] = append(query[fp.Key], fp.Value)
 				}
 			}
 			vals = query[pr.name]
@@ -255,7 +259,7 @@ func (c *checker) checkParams() {
 			if pr.required && c.room(RuleRequired) {
 				c.add(Finding{Rule: RuleRequired, Location: paramLocation(pr),
 					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.in, pr.name),
-					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.pos(parentPointer(pr.ptr))})
+					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.Pos(parentPointer(pr.ptr))})
 			}
 			continue
 		}
@@ -263,8 +267,8 @@ func (c *checker) checkParams() {
 			continue
 		}
 		if c.gating {
-			b := sbytes(vals[0])
-			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != verdictValid {
+			b := wire.Bytes(vals[0])
+			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != gate.Valid {
 				c.failed = true
 				return
 			}
@@ -344,7 +348,7 @@ func (c *checker) checkRequestBody() {
 		c.add(Finding{Rule: RuleRequestContentType, Location: Location{Part: PartRequestHeader, Name: "Content-Type"},
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
-			Spec: c.op.anchors[anchorRequestBody]})
+			Spec: c.op.anchors[finding.AnchorRequestBody]})
 		if unread {
 			return
 		}
@@ -371,7 +375,7 @@ func (c *checker) checkRequestBody() {
 	case mp.json && mp.schema != nil && c.gating:
 		c.failed = !c.scan.judge(mp, body, false, false)
 	case mp.json && mp.schema != nil:
-		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[anchorRequestBody])
+		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[finding.AnchorRequestBody])
 		if ok {
 			if err := mp.schema.Validate(v); err != nil {
 				c.schemaFindings(err, Location{Part: PartRequestBody}, v, nil)
@@ -453,33 +457,33 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 	instance := map[string]any{}
 	undecodable := map[string]bool{}
 	unknown := map[string]bool{}
-	var pairs []rawPair
+	var pairs []wire.Pair
 	if !fs.complete || fs.plan != fp {
 		fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
-		pairs = decodeForm(string(body))
+		pairs = wire.DecodeForm(string(body))
 	}
 	for _, pair := range pairs {
-		if pair.problem != "" && c.room(RuleFormSyntax) {
+		if pair.Problem != "" && c.room(RuleFormSyntax) {
 			loc := Location{Part: PartRequestBody}
-			if !pair.inKey {
-				loc.Pointer = "/" + escapeToken(pair.key)
+			if !pair.InKey {
+				loc.Pointer = "/" + escapeToken(pair.Key)
 			}
 			c.add(Finding{Rule: RuleFormSyntax, Location: loc,
-				Message: "the form body is not well formed: " + pair.problem,
+				Message: "the form body is not well formed: " + pair.Problem,
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
-				Got:     c.quote(pair.raw),
+				Got:     c.quote(pair.Raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
-				Spec:    c.op.anchors[anchorRequestBody]})
+				Spec:    c.op.anchors[finding.AnchorRequestBody]})
 		}
-		field, ok := fp.lookup(sbytes(pair.key))
+		field, ok := fp.lookup(wire.Bytes(pair.Key))
 		if !ok {
-			if !fp.open && !unknown[pair.key] {
-				unknown[pair.key] = true
-				c.unknownKey(fp, pair.key)
+			if !fp.open && !unknown[pair.Key] {
+				unknown[pair.Key] = true
+				c.unknownKey(fp, pair.Key)
 			}
 			continue
 		}
-		fs.pairs = append(fs.pairs, fieldValue{field, sbytes(pair.value)})
+		fs.pairs = append(fs.pairs, fieldValue{field, wire.Bytes(pair.Value)})
 	}
 	seen := make([]bool, len(fp.list))
 	for _, pv := range fs.pairs {
@@ -512,7 +516,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 				Want:    "one " + key,
 				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(c.quoteAll(truncateList(vals, 5)), ", ")),
 				Hint:    "send it once; only array fields repeat their key",
-				Spec:    c.p.doc.pos(f.ptr)})
+				Spec:    c.p.doc.Pos(f.ptr)})
 		}
 		x, ok := c.decodeText(f.kind, vals[0], loc, key, f.ptr)
 		if !ok {
@@ -552,7 +556,7 @@ func (c *checker) unknownKey(fp *formTable, key string) {
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + fp.nearNames().list,
 		Got:     c.quote(key),
-		Spec:    c.op.anchors[anchorRequestSchema]}
+		Spec:    c.op.anchors[finding.AnchorRequestSchema]}
 	near := fp.nearNames().suggest(key)
 	switch {
 	case len(near) == 0:
@@ -600,7 +604,7 @@ func (c *checker) decodeText(kind valueKind, s string, loc Location, name, schem
 	}
 	c.add(Finding{Rule: RuleType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s", name, c.quote(s), want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(schemaPtr)})
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(schemaPtr)})
 	return nil, false
 }
 
@@ -702,13 +706,13 @@ func (c *checker) checkResponse() {
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[anchorResponses]})
+				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[finding.AnchorResponses]})
 			return
 		}
 		c.add(Finding{Rule: RuleResponseStatus, Location: Location{Part: PartResponseStatus},
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-			Hint: c.statusHint(res), Spec: c.op.anchors[anchorResponses]})
+			Hint: c.statusHint(res), Spec: c.op.anchors[finding.AnchorResponses]})
 		return
 	}
 	c.respPlan = rp
@@ -778,7 +782,7 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 			if hp.required && c.room(RuleRequired) {
 				c.add(Finding{Rule: RuleRequired, Location: Location{Part: PartResponseHeader, Name: hp.name},
 					Message: "the header " + hp.name + " is required but missing",
-					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.pos(hp.ptr)})
+					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.Pos(hp.ptr)})
 			}
 			continue
 		}
@@ -788,8 +792,8 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 		for _, raw := range vals {
 			s := trimOWS(raw)
 			if c.gating {
-				b := sbytes(s)
-				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != verdictValid {
+				b := wire.Bytes(s)
+				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != gate.Valid {
 					c.failed = true
 					return
 				}
@@ -838,7 +842,7 @@ func (c *checker) headerValue(hp *headerPlan, s string, loc Location) (any, bool
 	}
 	c.add(Finding{Rule: RuleHeaderType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, c.quote(s), hp.kind, want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.pos(hp.ptr + "/schema")})
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(hp.ptr + "/schema")})
 	return nil, false
 }
 
@@ -862,7 +866,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		c.add(Finding{Rule: RuleResponseType, Location: Location{Part: PartResponseHeader, Name: "Content-Type"},
 			Message: "the response's Content-Type is not the documented media type",
 			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
-			Spec: c.p.doc.pos(rp.ptr + "/content")})
+			Spec: c.p.doc.Pos(rp.ptr + "/content")})
 		trimmed := bytes.TrimSpace(res.Body)
 		if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 			return
@@ -885,7 +889,7 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		c.respObject = firstNonSpace(res.Body) == '{'
 		return
 	}
-	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.pos(rp.ptr+"/content"))
+	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.Pos(rp.ptr+"/content"))
 	if !ok {
 		return
 	}

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -42,7 +46,7 @@ type operation struct {
 	template string
 	ptr      string // JSON pointer of the operation object
 	segs     []segment
-	anchors  [anchorCount]SpecPos
+	anchors  [finding.AnchorCount]SpecPos
 
 	params    []*param
 	body      *bodyPlan // nil when the operation takes no body
@@ -58,9 +62,9 @@ type param struct {
 	kind     valueKind
 	items    valueKind // for arrays
 	schema   *jsonschema.Schema
-	ptr      string      // JSON pointer of the parameter's schema
-	canon    string      // canonical header key, for header parameters
-	fast     *gateSchema // nil when the schema is beyond the gate
+	ptr      string       // JSON pointer of the parameter's schema
+	canon    string       // canonical header key, for header parameters
+	fast     *gate.Schema // nil when the schema is beyond the gate
 }
 
 // bodyPlan is a compiled request body.
@@ -76,7 +80,7 @@ type mediaPlan struct {
 	ptr       string       // JSON pointer of the schema, after $refs
 	form      *formTable   // for application/x-www-form-urlencoded
 	json      bool         // application/json or +json
-	fast      *gateSchema  // the schema for the gate; nil when beyond it
+	fast      *gate.Schema // the schema for the gate; nil when beyond it
 	formGate  *formGate    // the form for the gate; nil when beyond it
 	listed    *listedProps // what a response schema lists (response.missing-property); nil for nothing
 }
@@ -85,8 +89,8 @@ type mediaPlan struct {
 // documented fields (tableField) by name, for the checker. The form types,
 // from the contract to the wire: formTable and tableField (compiled at load),
 // formGate (their schemas compiled for the gate), FormBody and FormField
-// (what a tool such as probe reads of them), rawPair (a key=value pair as
-// decodeForm reads it from a body), fieldValue and formScan (the documented
+// (what a tool such as probe reads of them), wire.Pair (a key=value pair as
+// wire.DecodeForm reads it from a body), fieldValue and formScan (the documented
 // pairs of one body, scanned once).
 type formTable struct {
 	fields map[string]*tableField
@@ -116,8 +120,8 @@ func (fp *formTable) number() {
 // lookup finds a documented field by name: a few names are compared in
 // turn, more through the map.
 func (fp *formTable) lookup(key []byte) (int, bool) {
-	if len(fp.list) > smallTable {
-		i, ok := fp.index[bstr(key)]
+	if len(fp.list) > contract.SmallTable {
+		i, ok := fp.index[wire.String(key)]
 		return i, ok
 	}
 	for i, f := range fp.list {
@@ -127,10 +131,6 @@ func (fp *formTable) lookup(key []byte) (int, bool) {
 	}
 	return 0, false
 }
-
-// smallTable is the size up to which looking a name up by comparing it with
-// each is faster than hashing it.
-const smallTable = 12
 
 // tableField is one documented key of a formTable, compiled for checking.
 type tableField struct {
@@ -155,19 +155,19 @@ type headerPlan struct {
 	required bool
 	kind     valueKind
 	schema   *jsonschema.Schema
-	ptr      string      // JSON pointer of the header object
-	fast     *gateSchema // nil when the schema is beyond the gate
+	ptr      string       // JSON pointer of the header object
+	fast     *gate.Schema // nil when the schema is beyond the gate
 }
 
 // compileOperation compiles one operation. It returns every problem found;
 // the operation is nil only when it cannot be used at all.
-func compileOperation(doc *document, c *compiler, ref opRef) (*operation, []loadProblem) {
+func compileOperation(doc *contract.Document, c *compiler, ref opRef) (*operation, []loadProblem) {
 	op := &operation{method: ref.method, template: ref.template, ptr: ref.ptr}
 	var probs []loadProblem
 	problem := func(ptr, format string, args ...any) {
 		probs = append(probs, c.problem(ptr, format, args...))
 	}
-	obj := doc.object(ref.ptr)
+	obj := doc.Object(ref.ptr)
 	if id, ok := obj["operationId"].(string); ok && id != "" {
 		op.id = id
 	} else {
@@ -175,7 +175,7 @@ func compileOperation(doc *document, c *compiler, ref opRef) (*operation, []load
 	}
 	segs, err := parseTemplate(ref.template)
 	if err != nil {
-		problem(joinPointer("", "paths", ref.template), "path %q: %v", ref.template, err)
+		problem(contract.JoinPointer("", "paths", ref.template), "path %q: %v", ref.template, err)
 		return nil, probs
 	}
 	op.segs = segs
@@ -192,20 +192,20 @@ func compileOperation(doc *document, c *compiler, ref opRef) (*operation, []load
 
 // compileParams compiles the path item's and the operation's parameters; an
 // operation's parameter overrides the path item's of the same name and place.
-func compileParams(doc *document, c *compiler, ref opRef, problem func(string, string, ...any)) []*param {
-	itemPtr := joinPointer("", "paths", ref.template)
+func compileParams(doc *contract.Document, c *compiler, ref opRef, problem func(string, string, ...any)) []*param {
+	itemPtr := contract.JoinPointer("", "paths", ref.template)
 	var out []*param
 	seen := map[string]int{}
 	for _, base := range []string{itemPtr, ref.ptr} {
-		list, _ := doc.get(base + "/parameters")
+		list, _ := doc.Get(base + "/parameters")
 		items, _ := list.([]any)
 		for i := range items {
-			ptr, err := doc.deref(joinPointer(base+"/parameters", fmt.Sprint(i)))
+			ptr, err := doc.Deref(contract.JoinPointer(base+"/parameters", fmt.Sprint(i)))
 			if err != nil {
 				problem(base+"/parameters", "%v", err)
 				continue
 			}
-			o := doc.object(ptr)
+			o := doc.Object(ptr)
 			name, _ := o["name"].(string)
 			in, _ := o["in"].(string)
 			if in == "cookie" || name == "" {
@@ -217,7 +217,7 @@ func compileParams(doc *document, c *compiler, ref opRef, problem func(string, s
 			if _, ok := o["schema"]; ok {
 				c.compileLater(pr.ptr, &pr.schema, "compiling the schema of parameter %s: %v", name)
 				pr.kind, pr.items = kindsOf(doc, pr.ptr)
-				pr.fast = c.fast.compile(pr.ptr)
+				pr.fast = c.fast.Compile(pr.ptr)
 			}
 			key := in + "\x00" + name
 			if j, ok := seen[key]; ok {
@@ -232,11 +232,11 @@ func compileParams(doc *document, c *compiler, ref opRef, problem func(string, s
 }
 
 // compileBody compiles an operation's request body.
-func compileBody(doc *document, c *compiler, opPtr string, problem func(string, string, ...any)) *bodyPlan {
-	if _, ok := doc.get(opPtr + "/requestBody"); !ok {
+func compileBody(doc *contract.Document, c *compiler, opPtr string, problem func(string, string, ...any)) *bodyPlan {
+	if _, ok := doc.Get(opPtr + "/requestBody"); !ok {
 		return nil
 	}
-	ptr, err := doc.deref(opPtr + "/requestBody")
+	ptr, err := doc.Deref(opPtr + "/requestBody")
 	if err != nil {
 		problem(opPtr+"/requestBody", "%v", err)
 		return nil
@@ -248,8 +248,8 @@ func compileBody(doc *document, c *compiler, opPtr string, problem func(string, 
 
 // compileContent compiles a content map: one mediaPlan per media type, in a
 // stable order.
-func compileContent(doc *document, c *compiler, ptr string, request bool, problem func(string, string, ...any)) []*mediaPlan {
-	content := doc.object(ptr)
+func compileContent(doc *contract.Document, c *compiler, ptr string, request bool, problem func(string, string, ...any)) []*mediaPlan {
+	content := doc.Object(ptr)
 	types := make([]string, 0, len(content))
 	for mt := range content {
 		types = append(types, mt)
@@ -258,16 +258,16 @@ func compileContent(doc *document, c *compiler, ptr string, request bool, proble
 	var out []*mediaPlan
 	for _, mt := range types {
 		mp := &mediaPlan{mediaType: normalizeMediaType(mt)}
-		mtPtr := joinPointer(ptr, mt)
-		if _, ok := doc.object(mtPtr)["schema"]; ok {
-			sptr, err := doc.deref(mtPtr + "/schema")
+		mtPtr := contract.JoinPointer(ptr, mt)
+		if _, ok := doc.Object(mtPtr)["schema"]; ok {
+			sptr, err := doc.Deref(mtPtr + "/schema")
 			if err != nil {
 				problem(mtPtr+"/schema", "%v", err)
 				continue
 			}
 			mp.ptr = sptr
 			c.compileLater(mtPtr+"/schema", &mp.schema, "compiling the schema of %s: %v", mt)
-			mp.fast = c.fast.compile(mtPtr + "/schema")
+			mp.fast = c.fast.Compile(mtPtr + "/schema")
 		}
 		switch {
 		case mp.mediaType == formMediaType && request:
@@ -302,19 +302,19 @@ func isJSONMediaType(mt string) bool {
 }
 
 // newFormPlan builds the field table of a form body from its schema.
-func newFormPlan(doc *document, ptr string) *formTable {
+func newFormPlan(doc *contract.Document, ptr string) *formTable {
 	fp := &formTable{fields: map[string]*tableField{}, index: map[string]int{}}
 	defer fp.number()
 	if ptr == "" {
 		fp.open = true
 		return fp
 	}
-	o := doc.object(ptr)
+	o := doc.Object(ptr)
 	props, _ := o["properties"].(map[string]any)
 	for name := range props {
-		fptr, err := doc.deref(joinPointer(ptr, "properties", name))
+		fptr, err := doc.Deref(contract.JoinPointer(ptr, "properties", name))
 		if err != nil {
-			fptr = joinPointer(ptr, "properties", name)
+			fptr = contract.JoinPointer(ptr, "properties", name)
 		}
 		f := &tableField{name: name, ptr: fptr}
 		f.kind, f.items = kindsOf(doc, fptr)
@@ -336,8 +336,8 @@ func newFormPlan(doc *document, ptr string) *formTable {
 
 // compileResponses compiles an operation's responses, in document order of
 // their codes as sorted: codes, ranges, then default.
-func compileResponses(doc *document, c *compiler, opPtr string, problem func(string, string, ...any)) []*responsePlan {
-	responses := doc.object(opPtr + "/responses")
+func compileResponses(doc *contract.Document, c *compiler, opPtr string, problem func(string, string, ...any)) []*responsePlan {
+	responses := doc.Object(opPtr + "/responses")
 	codes := make([]string, 0, len(responses))
 	for code := range responses {
 		codes = append(codes, code)
@@ -348,30 +348,30 @@ func compileResponses(doc *document, c *compiler, opPtr string, problem func(str
 		if strings.HasPrefix(code, "x-") {
 			continue
 		}
-		ptr, err := doc.deref(joinPointer(opPtr, "responses", code))
+		ptr, err := doc.Deref(contract.JoinPointer(opPtr, "responses", code))
 		if err != nil {
-			problem(joinPointer(opPtr, "responses", code), "%v", err)
+			problem(contract.JoinPointer(opPtr, "responses", code), "%v", err)
 			continue
 		}
 		rp := &responsePlan{code: strings.ToUpper(code), ptr: ptr}
-		headers := doc.object(ptr + "/headers")
+		headers := doc.Object(ptr + "/headers")
 		names := make([]string, 0, len(headers))
 		for name := range headers {
 			names = append(names, name)
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			hptr, err := doc.deref(joinPointer(ptr, "headers", name))
+			hptr, err := doc.Deref(contract.JoinPointer(ptr, "headers", name))
 			if err != nil {
-				problem(joinPointer(ptr, "headers", name), "%v", err)
+				problem(contract.JoinPointer(ptr, "headers", name), "%v", err)
 				continue
 			}
 			hp := &headerPlan{name: name, canon: canonicalHeader(name), ptr: hptr}
-			hp.required, _ = doc.object(hptr)["required"].(bool)
-			if _, ok := doc.object(hptr)["schema"]; ok {
+			hp.required, _ = doc.Object(hptr)["required"].(bool)
+			if _, ok := doc.Object(hptr)["schema"]; ok {
 				c.compileLater(hptr+"/schema", &hp.schema, "compiling the schema of header %s: %v", name)
 				hp.kind, _ = kindsOf(doc, hptr+"/schema")
-				hp.fast = c.fast.compile(hptr + "/schema")
+				hp.fast = c.fast.Compile(hptr + "/schema")
 			}
 			rp.headers = append(rp.headers, hp)
 		}
@@ -394,17 +394,17 @@ func codeRank(code string) string {
 }
 
 // kindsOf returns the type a schema declares and, for arrays, its items' type.
-func kindsOf(doc *document, ptr string) (kind, items valueKind) {
-	ptr, err := doc.deref(ptr)
+func kindsOf(doc *contract.Document, ptr string) (kind, items valueKind) {
+	ptr, err := doc.Deref(ptr)
 	if err != nil {
 		return kindAny, kindAny
 	}
-	o := doc.object(ptr)
+	o := doc.Object(ptr)
 	kind = kindFromType(o["type"])
 	if kind == kindAny {
 		for _, key := range []string{"allOf", "oneOf", "anyOf"} {
 			if list, ok := o[key].([]any); ok && len(list) == 1 {
-				return kindsOf(doc, joinPointer(ptr, key, "0"))
+				return kindsOf(doc, contract.JoinPointer(ptr, key, "0"))
 			}
 		}
 	}
@@ -455,31 +455,31 @@ func asStrings(v any) []string {
 }
 
 // anchors resolves where the rules' anchors are in an operation.
-func anchors(doc *document, op *operation) [anchorCount]SpecPos {
-	var a [anchorCount]SpecPos
-	a[anchorOperation] = doc.pos(op.ptr)
-	a[anchorPathParams] = doc.pos(op.ptr + "/parameters")
-	a[anchorRequestBody] = doc.pos(op.ptr + "/requestBody")
-	a[anchorRequestSchema] = a[anchorRequestBody]
+func anchors(doc *contract.Document, op *operation) [finding.AnchorCount]SpecPos {
+	var a [finding.AnchorCount]SpecPos
+	a[finding.AnchorOperation] = doc.Pos(op.ptr)
+	a[finding.AnchorPathParams] = doc.Pos(op.ptr + "/parameters")
+	a[finding.AnchorRequestBody] = doc.Pos(op.ptr + "/requestBody")
+	a[finding.AnchorRequestSchema] = a[finding.AnchorRequestBody]
 	if op.body != nil {
-		a[anchorRequestBody] = doc.pos(op.body.ptr)
+		a[finding.AnchorRequestBody] = doc.Pos(op.body.ptr)
 		for _, m := range op.body.media {
 			if m.form != nil && m.ptr != "" {
-				a[anchorRequestSchema] = doc.pos(m.ptr)
+				a[finding.AnchorRequestSchema] = doc.Pos(m.ptr)
 			}
 		}
 	}
-	a[anchorResponses] = doc.pos(op.ptr + "/responses")
-	a[anchorResponseHeaders] = a[anchorResponses]
-	a[anchorResponseContent] = a[anchorResponses]
-	a[anchorResponseSchema] = a[anchorResponses]
+	a[finding.AnchorResponses] = doc.Pos(op.ptr + "/responses")
+	a[finding.AnchorResponseHeaders] = a[finding.AnchorResponses]
+	a[finding.AnchorResponseContent] = a[finding.AnchorResponses]
+	a[finding.AnchorResponseSchema] = a[finding.AnchorResponses]
 	if rp := op.success(); rp != nil {
-		a[anchorResponseHeaders] = doc.pos(rp.ptr + "/headers")
-		a[anchorResponseContent] = doc.pos(rp.ptr + "/content")
-		a[anchorResponseSchema] = a[anchorResponseContent]
+		a[finding.AnchorResponseHeaders] = doc.Pos(rp.ptr + "/headers")
+		a[finding.AnchorResponseContent] = doc.Pos(rp.ptr + "/content")
+		a[finding.AnchorResponseSchema] = a[finding.AnchorResponseContent]
 		for _, m := range rp.media {
 			if m.json && m.ptr != "" {
-				a[anchorResponseSchema] = doc.pos(m.ptr)
+				a[finding.AnchorResponseSchema] = doc.Pos(m.ptr)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/pb33f/libopenapi"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"github.com/stretchr/testify/assert"
@@ -153,9 +154,9 @@ func TestDecodeWholeJSON(t *testing.T) {
 	require.NoError(t, err)
 	want, err := specTree(oa.GetSpecInfo(), nil)
 	require.NoError(t, err)
-	assert.Equal(t, want, decodeWholeJSON(data))
+	assert.Equal(t, want, contract.DecodeWholeJSON(data))
 	for _, bad := range []string{`{"a": 1} {"b": 2}`, `{"a": 1}}`, `{"a": `, `null`, `openapi: 3.0.1`} {
-		assert.Nil(t, decodeWholeJSON([]byte(bad)), bad)
+		assert.Nil(t, contract.DecodeWholeJSON([]byte(bad)), bad)
 	}
-	assert.Equal(t, map[string]any{"a": json.Number("1")}, decodeWholeJSON([]byte(" {\"a\": 1}\n")))
+	assert.Equal(t, map[string]any{"a": json.Number("1")}, contract.DecodeWholeJSON([]byte(" {\"a\": 1}\n")))
 }

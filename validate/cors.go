@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 )
 
 // The CORS response headers, as the contract documents them.
@@ -120,18 +122,18 @@ func (c *checker) corsSpec(name string) SpecPos {
 	if c.respPlan != nil {
 		for _, hp := range c.respPlan.headers {
 			if strings.EqualFold(hp.name, name) {
-				return c.p.doc.pos(hp.ptr)
+				return c.p.doc.Pos(hp.ptr)
 			}
 		}
 	}
 	if rp := c.op.success(); rp != nil {
 		for _, hp := range rp.headers {
 			if strings.EqualFold(hp.name, name) {
-				return c.p.doc.pos(hp.ptr)
+				return c.p.doc.Pos(hp.ptr)
 			}
 		}
 	}
-	return c.op.anchors[anchorResponseHeaders]
+	return c.op.anchors[finding.AnchorResponseHeaders]
 }
 
 // originProblem says why a value of Access-Control-Allow-Origin is not a

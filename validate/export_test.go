@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 )
 
 // FastAndFull runs the fast path and the full path separately on one
@@ -38,8 +40,8 @@ func (p *Plan) ResponseSchemaVerdicts(id string, status int, body []byte) (fast,
 			mp = m
 		}
 	}
-	var sc jsonScanner
-	v, ok := sc.scanJSON(mp.fast, body)
+	var sc gate.Scanner
+	v, ok := sc.ScanJSON(mp.fast, body)
 	fast = [...]string{VerdictValid, VerdictUnsure, VerdictInvalid}[v]
 	if !ok {
 		fast = VerdictNotJSON

@@ -1,112 +1,36 @@
 package validate
 
-import (
-	"encoding"
-	"fmt"
-	"strconv"
-	"strings"
+import "github.com/contractcheck/contractcheck/validate/internal/finding"
 
-	"github.com/contractcheck/contractcheck/internal/escape"
-)
+// The findings model lives in internal/finding, where both the compiled
+// contract and the checker import it; these are its names for users of
+// validate.
 
-// Severity says how much a finding matters: a [SeverityError] breaks the contract, a
-// [SeverityWarning] is something the contract's words suggest but its schema does not
-// require, and a [SeverityInfo] is a note that explains other findings. Severities
-// are ordered: info < warning < error.
-type Severity uint8
+// Severity says how much a finding matters: a [SeverityError] breaks the
+// contract, a [SeverityWarning] is something the contract's words suggest
+// but its schema does not require, and a [SeverityInfo] is a note that
+// explains other findings. Severities are ordered: info < warning < error.
+type Severity = finding.Severity
 
 const (
 	// SeverityInfo marks a note: it never fails a pair, whatever the severity
 	// that fails one (such as the server's right refusal of a request that
 	// breaks the contract, rule response.refused).
-	SeverityInfo Severity = iota + 1
-	// SeverityWarning marks a finding that does not break the schema but is likely a
-	// mistake.
-	SeverityWarning
+	SeverityInfo = finding.SeverityInfo
+	// SeverityWarning marks a finding that does not break the schema but is
+	// likely a mistake.
+	SeverityWarning = finding.SeverityWarning
 	// SeverityError marks a finding that breaks the contract.
-	SeverityError
+	SeverityError = finding.SeverityError
 )
-
-var (
-	_ encoding.TextMarshaler   = Severity(0)
-	_ encoding.TextUnmarshaler = (*Severity)(nil)
-)
-
-// String returns "error", "warning" or "info".
-func (s Severity) String() string {
-	switch s {
-	case SeverityError:
-		return "error"
-	case SeverityWarning:
-		return "warning"
-	case SeverityInfo:
-		return "info"
-	}
-	return "severity(" + strconv.Itoa(int(s)) + ")"
-}
-
-// MarshalText renders the severity as [Severity.String] does.
-func (s Severity) MarshalText() ([]byte, error) {
-	if s != SeverityError && s != SeverityWarning && s != SeverityInfo {
-		return nil, fmt.Errorf("marshalling severity: unknown value %d", s)
-	}
-	return []byte(s.String()), nil
-}
-
-// UnmarshalText parses "error", "warning" or "info".
-func (s *Severity) UnmarshalText(b []byte) error {
-	v, err := ParseSeverity(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
 
 // ParseSeverity parses "error", "warning" or "info". Only error and warning
 // can fail a pair: callers that parse a threshold refuse info.
-func ParseSeverity(s string) (Severity, error) {
-	switch s {
-	case "error":
-		return SeverityError, nil
-	case "warning":
-		return SeverityWarning, nil
-	case "info":
-		return SeverityInfo, nil
-	}
-	return 0, fmt.Errorf("parsing severity: %q is not error, warning or info", s)
-}
+func ParseSeverity(s string) (Severity, error) { return finding.ParseSeverity(s) }
 
-// SpecPos is a place in a contract document: the file and a 1-based line. The
-// zero value means the place is unknown.
-type SpecPos struct {
-	File string
-	Line int
-}
-
-// String returns "file:line", or the file alone when the line is unknown.
-func (p SpecPos) String() string {
-	if p.Line <= 0 {
-		return p.File
-	}
-	return p.File + ":" + strconv.Itoa(p.Line)
-}
-
-// MarshalText renders the position as [SpecPos.String] does.
-func (p SpecPos) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
-
-// UnmarshalText parses "file:line" or "file".
-func (p *SpecPos) UnmarshalText(b []byte) error {
-	s := string(b)
-	if i := strings.LastIndexByte(s, ':'); i >= 0 {
-		if n, err := strconv.Atoi(s[i+1:]); err == nil {
-			*p = SpecPos{File: s[:i], Line: n}
-			return nil
-		}
-	}
-	*p = SpecPos{File: s}
-	return nil
-}
+// SpecPos is a place in a contract document: the file and a 1-based line.
+// The zero value means the place is unknown.
+type SpecPos = finding.SpecPos
 
 // Finding is one way an exchange breaks its contract. Every check reports
 // findings, and every report renders them; nothing else crosses that line.
@@ -114,42 +38,93 @@ func (p *SpecPos) UnmarshalText(b []byte) error {
 // The strings of a finding never hold a secret of the exchange: values of
 // Authorization headers, Basic-auth passwords and auth tokens are redacted
 // before a finding is made.
-type Finding struct {
-	// Rule is the stable ID of the rule in [Rules], such as "sid.format".
-	Rule string `json:"rule"`
-	// Severity is the rule's severity.
-	Severity Severity `json:"severity"`
-	// Location is where in the exchange the problem is, such as
-	// "request.body#/Configuration.FlowSid", "request.header/Content-Type",
-	// "response.status" or "response.body#/configuration/url".
-	Location Location `json:"location"`
-	// Message says what is wrong, in one sentence.
-	Message string `json:"message"`
-	// Want is what the contract asks for.
-	Want string `json:"want"`
-	// Got is what the exchange holds.
-	Got string `json:"got"`
-	// Hint says how to fix it.
-	Hint string `json:"hint"`
-	// Spec is where the rule comes from in the contract.
-	Spec SpecPos `json:"spec"`
-}
+type Finding = finding.Finding
 
-// String renders the finding on one line, for logs and test failures. The
-// values are escaped: control characters (line breaks included) and
-// Unicode's invisible and bidirectional controls are shown as Go escapes,
-// so that the line is the finding's alone.
-func (f Finding) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s: %s", f.Severity, escape.Line(f.Rule), escape.Line(f.Location.String()), escape.Line(f.Message))
-	if f.Want != "" || f.Got != "" {
-		fmt.Fprintf(&b, " (want %s, got %s)", escape.Line(f.Want), escape.Line(f.Got))
-	}
-	if f.Hint != "" {
-		b.WriteString("; hint: " + escape.Line(f.Hint))
-	}
-	if f.Spec.File != "" {
-		b.WriteString(" [" + escape.Line(f.Spec.String()) + "]")
-	}
-	return b.String()
-}
+// Part is a part of an exchange that a finding can be located in. Parts are
+// ordered as a report lists them: the request's path, query, headers and
+// body, the request as a whole, then the response's status, headers and
+// body and the response as a whole.
+type Part = finding.Part
+
+const (
+	// PartRequestPath is the request's path parameters ("request.path").
+	PartRequestPath = finding.PartRequestPath
+	// PartRequestQuery is the request's query ("request.query").
+	PartRequestQuery = finding.PartRequestQuery
+	// PartRequestHeader is the request's headers ("request.header").
+	PartRequestHeader = finding.PartRequestHeader
+	// PartRequestBody is the request's body ("request.body").
+	PartRequestBody = finding.PartRequestBody
+	// PartRequest is the request as a whole ("request").
+	PartRequest = finding.PartRequest
+	// PartResponseStatus is the response's status code ("response.status").
+	PartResponseStatus = finding.PartResponseStatus
+	// PartResponseHeader is the response's headers ("response.header").
+	PartResponseHeader = finding.PartResponseHeader
+	// PartResponseBody is the response's body ("response.body").
+	PartResponseBody = finding.PartResponseBody
+	// PartResponse is the response as a whole ("response").
+	PartResponse = finding.PartResponse
+)
+
+// Location is where in an exchange a finding is: a part, the header's name
+// for a header, and a JSON pointer (RFC 6901) into the part's value, such as
+// "/Configuration.FlowSid" in the request body or "/ConversationSid" in the
+// path. Its string form is the part, "/" and the name if any, "#" and the
+// pointer if any: "request.body#/Configuration.FlowSid",
+// "request.header/Content-Type", "response.status".
+type Location = finding.Location
+
+// ParseLocation parses the string form of a location, as [Location.String]
+// renders it; "" is the zero location.
+func ParseLocation(s string) (Location, error) { return finding.ParseLocation(s) }
+
+// Rule is one entry of the rule catalogue: every [Finding] names the rule it
+// breaks by its ID.
+type Rule = finding.Rule
+
+// The IDs of the rules in the catalogue.
+const (
+	RuleRequestContentType = finding.RuleRequestContentType
+	RuleFormSyntax         = finding.RuleFormSyntax
+	RuleFormUnknownKey     = finding.RuleFormUnknownKey
+	RuleFormDuplicateKey   = finding.RuleFormDuplicateKey
+	RuleRequired           = finding.RuleRequired
+	RuleType               = finding.RuleType
+	RuleEnum               = finding.RuleEnum
+	RuleSIDFormat          = finding.RuleSIDFormat
+	RulePattern            = finding.RulePattern
+	RuleLength             = finding.RuleLength
+	RuleFormat             = finding.RuleFormat
+	RuleConstraint         = finding.RuleConstraint
+	RuleConfigURL          = finding.RuleConfigURL
+	RuleConfigTarget       = finding.RuleConfigTarget
+	RuleResponseStatus     = finding.RuleResponseStatus
+	RuleResponseRefused    = finding.RuleResponseRefused
+	RuleResponseType       = finding.RuleResponseType
+	RuleResponseJSON       = finding.RuleResponseJSON
+	RuleResponseMissing    = finding.RuleResponseMissing
+	RuleHeaderType         = finding.RuleHeaderType
+	RuleCORSAllowOrigin    = finding.RuleCORSAllowOrigin
+	RuleCORSCredentials    = finding.RuleCORSCredentials
+	RuleCORSOriginMatch    = finding.RuleCORSOriginMatch
+	RuleCORSVaryOrigin     = finding.RuleCORSVaryOrigin
+	RuleCORSTokenList      = finding.RuleCORSTokenList
+	RulePairConversation   = finding.RulePairConversation
+	RulePairTarget         = finding.RulePairTarget
+	RulePairConfiguration  = finding.RulePairConfiguration
+	RulePairURL            = finding.RulePairURL
+	RulePairDates          = finding.RulePairDates
+	RulePairAccount        = finding.RulePairAccount
+	RuleUnmatched          = finding.RuleUnmatched
+)
+
+// Rules returns the rule catalogue in a stable order. The slice is a copy.
+// It holds the checker's rules; a tool that adds rules of its own (such as
+// contractcheck probe) defines them in its package, and a program that runs
+// the tool lists them after these.
+func Rules() []Rule { return finding.Rules() }
+
+// LookupRule returns the rule with the given ID, of the catalogue or else of
+// tools, the rules a tool adds to it (such as contractcheck probe's).
+func LookupRule(id string, tools ...Rule) (Rule, bool) { return finding.LookupRule(id, tools...) }

@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 )
 
 // FormBody describes the form-encoded request body of one operation as the
@@ -91,7 +94,7 @@ func (p *Plan) FormBody(operation string) (FormBody, bool) {
 		return FormBody{}, false
 	}
 	d := p.doc
-	fb := FormBody{Operation: op.id, Method: op.method, Path: op.template, Spec: d.pos(mp.ptr)}
+	fb := FormBody{Operation: op.id, Method: op.method, Path: op.template, Spec: d.Pos(mp.ptr)}
 	for _, s := range op.segs {
 		if s.param != "" {
 			fb.PathParams = append(fb.PathParams, s.param)
@@ -99,32 +102,32 @@ func (p *Plan) FormBody(operation string) (FormBody, bool) {
 	}
 	required := map[string]bool{}
 	if mp.ptr != "" {
-		for _, name := range asStrings(d.object(mp.ptr)["required"]) {
+		for _, name := range asStrings(d.Object(mp.ptr)["required"]) {
 			required[name] = true
 		}
 	}
 	for _, name := range mp.form.names {
 		ff := mp.form.fields[name]
-		fb.Fields = append(fb.Fields, d.describeField(ff, required[name]))
+		fb.Fields = append(fb.Fields, describeField(d, ff, required[name]))
 	}
-	fb.Examples = d.formExamples(op.body.ptr, mp.mediaType)
+	fb.Examples = formExamples(d, op.body.ptr, mp.mediaType)
 	return fb, true
 }
 
-// describeField describes one field of a form table for a tool.
-func (d *document) describeField(ff *tableField, required bool) FormField {
-	f := FormField{Name: ff.name, Required: required, MinLength: -1, MaxLength: -1, Spec: d.pos(ff.ptr)}
+// describeField describes one field of a form table of d for a tool.
+func describeField(d *contract.Document, ff *tableField, required bool) FormField {
+	f := FormField{Name: ff.name, Required: required, MinLength: -1, MaxLength: -1, Spec: d.Pos(ff.ptr)}
 	if ff.kind != kindAny {
 		f.Type = ff.kind.String()
 	}
-	o := d.object(ff.ptr)
+	o := d.Object(ff.ptr)
 	enumOf := o
 	if ff.kind == kindArray {
 		if ff.items != kindAny {
 			f.Items = ff.items.String()
 		}
-		if iptr, err := d.deref(ff.ptr + "/items"); err == nil {
-			enumOf = d.object(iptr)
+		if iptr, err := d.Deref(ff.ptr + "/items"); err == nil {
+			enumOf = d.Object(iptr)
 		}
 	}
 	if list, ok := enumOf["enum"].([]any); ok {
@@ -135,25 +138,25 @@ func (d *document) describeField(ff *tableField, required bool) FormField {
 	}
 	f.Pattern, _ = o["pattern"].(string)
 	f.Format, _ = o["format"].(string)
-	if n, ok := smallInt(o["minLength"]); ok {
+	if n, ok := gate.SmallInt(o["minLength"]); ok {
 		f.MinLength = int(n)
 	}
-	if n, ok := smallInt(o["maxLength"]); ok {
+	if n, ok := gate.SmallInt(o["maxLength"]); ok {
 		f.MaxLength = int(n)
 	}
 	return f
 }
 
 // formExamples reads the examples of the media type mediaType in the content
-// map at contentPtr.
-func (d *document) formExamples(contentPtr, mediaType string) []FormExample {
+// map at contentPtr of d.
+func formExamples(d *contract.Document, contentPtr, mediaType string) []FormExample {
 	var mtPtr string
-	for key := range d.object(contentPtr) {
+	for key := range d.Object(contentPtr) {
 		if normalizeMediaType(key) == mediaType {
-			mtPtr = joinPointer(contentPtr, key)
+			mtPtr = contract.JoinPointer(contentPtr, key)
 		}
 	}
-	media := d.object(mtPtr)
+	media := d.Object(mtPtr)
 	var out []FormExample
 	if v, ok := media["example"]; ok {
 		if vals, ok := formValues(v); ok {
@@ -162,11 +165,11 @@ func (d *document) formExamples(contentPtr, mediaType string) []FormExample {
 	}
 	examples, _ := media["examples"].(map[string]any)
 	for name := range examples {
-		ptr, err := d.deref(joinPointer(mtPtr, "examples", name))
+		ptr, err := d.Deref(contract.JoinPointer(mtPtr, "examples", name))
 		if err != nil {
 			continue
 		}
-		if v, ok := d.object(ptr)["value"]; ok {
+		if v, ok := d.Object(ptr)["value"]; ok {
 			if vals, ok := formValues(v); ok {
 				out = append(out, FormExample{Name: name, Values: vals})
 			}

@@ -2,46 +2,49 @@ package validate
 
 import (
 	"bytes"
+
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
 // formGate is a form body's schema compiled for the gate: for each field
 // of its plan (by index), the schema its value must meet.
 type formGate struct {
 	plan     *formTable
-	schemas  []*gateSchema // per field; nil accepts any value
-	root     *gateSchema   // nil when the body has no schema
-	required []int         // field indexes
+	schemas  []*gate.Schema // per field; nil accepts any value
+	root     *gate.Schema   // nil when the body has no schema
+	required []int          // field indexes
 }
 
 // newFastForm compiles a form media type for the gate; nil when its schema
 // is beyond the fast schemas.
-func newFastForm(fc *gateCompiler, mp *mediaPlan, schemaPtr string) *formGate {
+func newFastForm(fc *gate.Compiler, mp *mediaPlan, schemaPtr string) *formGate {
 	ff := &formGate{plan: mp.form}
-	ff.schemas = make([]*gateSchema, len(ff.plan.list))
+	ff.schemas = make([]*gate.Schema, len(ff.plan.list))
 	if mp.ptr == "" { // no schema (mp.schema is being compiled)
 		return ff
 	}
-	root := fc.compile(schemaPtr)
-	if root == nil || root.anyValue {
+	root := fc.Compile(schemaPtr)
+	if root == nil || root.AnyValue {
 		ff.root = root
 		return ff
 	}
-	if !root.allows(typeObject) {
+	if !root.Allows(gate.TypeObject) {
 		return nil // never clean: left to the full path
 	}
 	ff.root = root
 	for i, f := range ff.plan.list {
-		if k, ok := root.props[f.name]; ok {
-			ff.schemas[i] = root.propList[k]
+		if k, ok := root.Props[f.name]; ok {
+			ff.schemas[i] = root.PropList[k]
 			continue
 		}
-		if root.closed {
+		if root.Closed {
 			return nil
 		}
-		ff.schemas[i] = root.extra
+		ff.schemas[i] = root.Extra
 	}
-	for name, k := range root.props {
-		for _, r := range root.required {
+	for name, k := range root.Props {
+		for _, r := range root.Required {
 			if r != k {
 				continue
 			}
@@ -71,7 +74,7 @@ type formScan struct {
 	complete bool   // scan read the whole body: pairs are all its documented pairs
 }
 
-// scan reads a form body as decodeForm does and keeps its documented pairs.
+// scan reads a form body as wire.DecodeForm does and keeps its documented pairs.
 // It returns false when the full path would report something about the
 // pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
 func (fs *formScan) scan(fp *formTable, body []byte) bool {
@@ -109,10 +112,10 @@ func (fs *formScan) scan(fp *formTable, body []byte) bool {
 	return true
 }
 
-// unescape decodes + and %XX as decodeForm does, into fs.buf when there is
-// anything to decode; false when decodeForm would report a problem.
+// unescape decodes + and %XX as wire.DecodeForm does, into fs.buf when there is
+// anything to decode; false when wire.DecodeForm would report a problem.
 func (fs *formScan) unescape(s []byte) ([]byte, bool) {
-	out, buf, problem := unescapeForm(fs.buf, s)
+	out, buf, problem := wire.UnescapeForm(fs.buf, s)
 	fs.buf = buf
 	return out, problem == ""
 }
@@ -151,7 +154,7 @@ func (fs *formScan) values(field int) []string {
 
 // named returns the index of a documented field, or -1.
 func (fs *formScan) named(name string) int {
-	if i, ok := fs.plan.lookup(sbytes(name)); ok {
+	if i, ok := fs.plan.lookup(wire.Bytes(name)); ok {
 		return i
 	}
 	return -1
@@ -171,8 +174,8 @@ func (fs *formScan) valid(ff *formGate) bool {
 			kind, s := f.kind, ff.schemas[i]
 			if f.kind == kindArray {
 				kind = f.items
-				if s != nil && !s.anyValue {
-					s = s.items
+				if s != nil && !s.AnyValue {
+					s = s.Items
 				}
 			} else if n > 1 {
 				return false // form.duplicate-key
@@ -180,15 +183,15 @@ func (fs *formScan) valid(ff *formGate) bool {
 			if !textDecodes(kind, p.val) {
 				return false
 			}
-			if judgeText(s, kind, p.val) != verdictValid {
+			if judgeText(s, kind, p.val) != gate.Valid {
 				return false
 			}
 		}
 		if n == 0 {
 			continue
 		}
-		if s := ff.schemas[i]; f.kind == kindArray && s != nil && !s.anyValue {
-			if !s.allows(typeArray) || n < s.minItems || s.maxItems >= 0 && n > s.maxItems {
+		if s := ff.schemas[i]; f.kind == kindArray && s != nil && !s.AnyValue {
+			if !s.Allows(gate.TypeArray) || n < s.MinItems || s.MaxItems >= 0 && n > s.MaxItems {
 				return false
 			}
 		}
@@ -207,14 +210,12 @@ func (fs *formScan) valid(ff *formGate) bool {
 func textDecodes(kind valueKind, b []byte) bool {
 	switch kind {
 	case kindInteger:
-		return isDecimal(bstr(b))
+		return isDecimal(wire.String(b))
 	case kindNumber:
 		if len(b) == 0 {
 			return false
 		}
-		sc := jsonScanner{b: b}
-		sc.number()
-		return len(b) > 0 && !sc.bad && sc.i == len(b)
+		return gate.ReadsNumber(b)
 	case kindBoolean:
 		return string(b) == "true" || string(b) == "false"
 	}
@@ -223,15 +224,15 @@ func textDecodes(kind valueKind, b []byte) bool {
 
 // judgeText judges a decoded text value of the given kind against s (nil
 // accepts any value).
-func judgeText(s *gateSchema, kind valueKind, b []byte) verdict {
-	if s == nil || s.anyValue {
-		return verdictValid
+func judgeText(s *gate.Schema, kind valueKind, b []byte) gate.Verdict {
+	if s == nil || s.AnyValue {
+		return gate.Valid
 	}
 	switch kind {
 	case kindInteger, kindNumber:
-		return s.number(b)
+		return s.Number(b)
 	case kindBoolean:
-		return s.boolean()
+		return s.Boolean()
 	}
-	return s.str(b)
+	return s.Str(b)
 }

@@ -3,11 +3,13 @@ package validate
 import (
 	"strings"
 	"sync"
+
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 )
 
 // The gate answers one question about an exchange: would the full check
 // find nothing at all? It reads the bodies in place with the schemas
-// compiled into gateSchemas at Load (jsonschema/v5 stays the authority on
+// compiled into gate.Schemas at Load (jsonschema/v5 stays the authority on
 // every schema finding: the gate only ever says "valid" for sure), and runs
 // the rules that read the scanned form and response in gate mode, where a
 // rule that fails builds no finding. It says "clean" only when it is sure;
@@ -17,9 +19,9 @@ import (
 // pairScan is the scanned form and response of one check, reused through a
 // pool so that a clean check allocates nothing for it.
 type pairScan struct {
-	sc        jsonScanner
+	sc        gate.Scanner
 	form      formScan
-	got       [len(webhookProps)]span
+	got       [len(webhookProps)]gate.Span
 	propsDone bool                  // got holds the response's properties, read whole
 	pathVals  [maxPathValues]string // room for the path parameters' values
 
@@ -38,9 +40,9 @@ const maxPooledBuffer = 64 << 10
 // release returns the state to the pool, without its references to the
 // exchange.
 func (st *pairScan) release() {
-	st.sc.buf, st.form.buf = st.sc.buf[:0], st.form.buf[:0]
-	if cap(st.sc.buf) > maxPooledBuffer {
-		st.sc.buf = nil
+	st.sc.Buf, st.form.buf = st.sc.Buf[:0], st.form.buf[:0]
+	if cap(st.sc.Buf) > maxPooledBuffer {
+		st.sc.Buf = nil
 	}
 	if cap(st.form.buf) > maxPooledBuffer {
 		st.form.buf = nil
@@ -50,7 +52,7 @@ func (st *pairScan) release() {
 	}
 	clear(st.form.pairs)
 	st.form.pairs = st.form.pairs[:0]
-	st.sc.b, st.form.plan = nil, nil
+	st.sc.Doc, st.form.plan = nil, nil
 	st.form.complete, st.propsDone = false, false
 	clear(st.pathVals[:])
 	st.c = checker{}
@@ -96,21 +98,21 @@ func (st *pairScan) judge(mp *mediaPlan, body []byte, props, listed bool) bool {
 	if mp.schema != nil && mp.fast == nil {
 		return false
 	}
-	st.sc.want, st.sc.got = nil, nil
+	st.sc.Want, st.sc.Got = nil, nil
 	if props {
-		st.sc.want, st.sc.got = webhookProps[:], st.got[:]
+		st.sc.Want, st.sc.Got = webhookProps[:], st.got[:]
 	}
-	st.sc.listed = listed
-	v, ok := st.sc.scanJSON(mp.fast, body)
-	st.sc.listed = false
+	st.sc.Listed = listed
+	v, ok := st.sc.ScanJSON(mp.fast, body)
+	st.sc.Listed = false
 	st.propsDone = props && ok
-	return ok && v == verdictValid
+	return ok && v == gate.Valid
 }
 
 // firstNonSpace returns the first byte of b that is not JSON whitespace, or 0.
 func firstNonSpace(b []byte) byte {
 	for _, c := range b {
-		if !jsonSpace[c] {
+		if !gate.JSONSpace[c] {
 			return c
 		}
 	}
@@ -174,13 +176,13 @@ func (st *pairScan) recordProps(body []byte) {
 	if st.propsDone {
 		return // the gate read the whole body
 	}
-	st.sc.want, st.sc.got, st.sc.deep = webhookProps[:], st.got[:], true
-	st.sc.scanJSON(nil, body)
-	st.sc.deep = false
+	st.sc.Want, st.sc.Got, st.sc.Deep = webhookProps[:], st.got[:], true
+	st.sc.ScanJSON(nil, body)
+	st.sc.Deep = false
 }
 
 // prop returns a recorded top-level property of the response.
-func (st *pairScan) prop(k int) jsonValue {
+func (st *pairScan) prop(k int) gate.Value {
 	sp := st.got[k]
-	return jsonValue(st.sc.b[sp.start:sp.end])
+	return st.sc.At(sp)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -96,7 +97,7 @@ func TestFastSchemaTricky(t *testing.T) {
 	p, err := Load("things.yaml", []byte(thingSpec))
 	require.NoError(t, err)
 	id := `"id": "` + thingID + `"`
-	deep := strings.Repeat("[", maxJSONDepth+2) + strings.Repeat("]", maxJSONDepth+2)
+	deep := strings.Repeat("[", gate.MaxDepth+2) + strings.Repeat("]", gate.MaxDepth+2)
 	tests := []struct {
 		body string
 		want string // the fast verdict

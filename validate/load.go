@@ -27,6 +27,8 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/internal/yamlerror"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 )
 
 // schemaURL is the URL under which a contract's schemas are compiled; the
@@ -89,7 +91,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	go func() {
 		defer close(jsonDone)
 		if trimmed[0] == '{' && trimmed[len(trimmed)-1] == '}' {
-			jsonTree = decodeWholeJSON(data)
+			jsonTree = contract.DecodeWholeJSON(data)
 		}
 	}()
 	oa, err := libopenapi.NewDocumentWithConfiguration(data, &datamodel.DocumentConfiguration{})
@@ -140,7 +142,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 }
 
 // specTree decodes the JSON form of a loaded document. jsonTree, when not
-// nil, is the document's bytes already decoded (decodeWholeJSON): for a JSON
+// nil, is the document's bytes already decoded (contract.DecodeWholeJSON): for a JSON
 // document they are its JSON form, which libopenapi would decode once more
 // (into a map no one reads) before handing them back.
 func specTree(info *datamodel.SpecInfo, jsonTree any) (any, error) {
@@ -154,7 +156,7 @@ func specTree(info *datamodel.SpecInfo, jsonTree any) (any, error) {
 		}
 		return nil, errors.New("libopenapi gives no JSON form of it")
 	}
-	return decodeJSONTree(*raw)
+	return contract.DecodeJSONTree(*raw)
 }
 
 // compilePlan compiles the operations of a loaded document, tree (or
@@ -163,9 +165,9 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	if treeErr != nil {
 		return nil, fail(0, "the document cannot be read as JSON: %v", treeErr)
 	}
-	doc := &document{file: file, tree: tree, root: info.RootNode}
+	doc := &contract.Document{File: file, Tree: tree, Root: info.RootNode}
 	p := &Plan{doc: doc, version: info.Version, keywords: new(sync.Map)}
-	if t, ok := doc.object("/info")["title"].(string); ok {
+	if t, ok := doc.Object("/info")["title"].(string); ok {
 		p.title = t
 	}
 	refs := operationRefs(doc)
@@ -190,14 +192,14 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].seq < errs[j].seq })
 	var problems []Problem
 	for _, e := range errs {
-		problems = append(problems, Problem{Line: doc.line(e.ptr), Message: e.msg})
+		problems = append(problems, Problem{Line: doc.Line(e.ptr), Message: e.msg})
 	}
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
 		return nil, &LoadError{File: file, Problems: problems}
 	}
 	if len(p.ops) == 0 {
-		return nil, fail(doc.line("/paths"), "the contract describes no operation")
+		return nil, fail(doc.Line("/paths"), "the contract describes no operation")
 	}
 	p.router = newRouter(p.ops, contractServers(doc))
 	p.main = p.ops[0]
@@ -304,15 +306,15 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 
 // operationRefs lists the document's operations in document order (the
 // order of the YAML/JSON source, which a Go map does not keep).
-func operationRefs(doc *document) []opRef {
+func operationRefs(doc *contract.Document) []opRef {
 	var refs []opRef
-	paths := mappingAt(doc.root, "paths")
+	paths := mappingAt(doc.Root, "paths")
 	if paths == nil {
 		return nil
 	}
 	for i := 0; i+1 < len(paths.Content); i += 2 {
 		template := paths.Content[i].Value
-		item := unalias(paths.Content[i+1])
+		item := contract.Unalias(paths.Content[i+1])
 		if item.Kind != yaml.MappingNode {
 			continue
 		}
@@ -320,7 +322,7 @@ func operationRefs(doc *document) []opRef {
 			m := item.Content[j].Value
 			for _, hm := range httpMethods {
 				if m == hm {
-					refs = append(refs, opRef{template: template, method: strings.ToUpper(m), ptr: joinPointer("", "paths", template, m)})
+					refs = append(refs, opRef{template: template, method: strings.ToUpper(m), ptr: contract.JoinPointer("", "paths", template, m)})
 				}
 			}
 		}
@@ -333,16 +335,16 @@ func mappingAt(root *yaml.Node, key string) *yaml.Node {
 	if root == nil {
 		return nil
 	}
-	n := unalias(root)
+	n := contract.Unalias(root)
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = unalias(n.Content[0])
+		n = contract.Unalias(n.Content[0])
 	}
 	if n.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			v := unalias(n.Content[i+1])
+			v := contract.Unalias(n.Content[i+1])
 			if v.Kind == yaml.MappingNode {
 				return v
 			}
@@ -353,8 +355,8 @@ func mappingAt(root *yaml.Node, key string) *yaml.Node {
 
 // compiler compiles the schemas of one document.
 type compiler struct {
-	fast  gateCompiler // the same schemas for the gate
-	seq   int          // the number of the next problem or schema, in walk order
+	fast  gate.Compiler // the same schemas for the gate
+	seq   int           // the number of the next problem or schema, in walk order
 	oas30 bool
 	// schemaJSON writes jsonschema's copy of the document, once for all
 	// workers (each reads it into a Compiler of its own).
@@ -460,9 +462,9 @@ func (c *compiler) compiled() ([]loadProblem, error) {
 // an operation is in, see compileLater), each by a worker (a goroutine and a
 // jsonschema.Compiler, see startWorker) started here, so that the workers and
 // the caller's walk of the operations share the cores.
-func newCompiler(doc *document, oas30 bool, parts int) *compiler {
-	c := &compiler{fast: gateCompiler{doc: doc, oas30: oas30}, oas30: oas30}
-	c.schemaJSON = sync.OnceValue(func() []byte { return appendSchemaJSON(nil, doc.tree, oas30) })
+func newCompiler(doc *contract.Document, oas30 bool, parts int) *compiler {
+	c := &compiler{fast: gate.Compiler{Doc: doc, OAS30: oas30}, oas30: oas30}
+	c.schemaJSON = sync.OnceValue(func() []byte { return appendSchemaJSON(nil, doc.Tree, oas30) })
 	for range max(parts, 1) {
 		c.workers = append(c.workers, c.startWorker())
 	}
@@ -615,7 +617,7 @@ func appendJSONString(b []byte, s string) []byte {
 // top-level servers, then those of each path and operation that names its
 // own, each once. Without any, a contract is served at "/" of any host, as
 // OpenAPI says. A server URL that cannot be read is left out.
-func contractServers(doc *document) []server {
+func contractServers(doc *contract.Document) []server {
 	var urls []string
 	add := func(v any) {
 		list, _ := v.([]any)
@@ -625,7 +627,7 @@ func contractServers(doc *document) []server {
 			}
 		}
 	}
-	root, _ := doc.tree.(map[string]any)
+	root, _ := doc.Tree.(map[string]any)
 	add(root["servers"])
 	paths, _ := root["paths"].(map[string]any)
 	for _, name := range slices.Sorted(maps.Keys(paths)) {

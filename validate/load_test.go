@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -70,21 +71,21 @@ func TestEmbeddedAgreesWithTwilio(t *testing.T) {
 	assert.Equal(t, pick(twilio), pick(ours))
 }
 
-func mustGet(t testing.TB, d *document, ptr string) any {
+func mustGet(t testing.TB, d *contract.Document, ptr string) any {
 	t.Helper()
-	v, ok := d.get(ptr)
+	v, ok := d.Get(ptr)
 	require.True(t, ok, ptr)
 	return v
 }
 
 // stripDocs resolves $refs and drops what only documents: descriptions,
 // titles, examples and extensions.
-func stripDocs(d *document, v any) any {
+func stripDocs(d *contract.Document, v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		if ref, ok := t["$ref"].(string); ok {
-			if ptr, err := localRef(ref); err == nil {
-				target, _ := d.get(ptr)
+			if ptr, err := contract.LocalRef(ref); err == nil {
+				target, _ := d.Get(ptr)
 				return stripDocs(d, target)
 			}
 		}
@@ -278,18 +279,18 @@ func TestAppendSchemaJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in, err := decodeJSONTree([]byte(tt.in))
+			in, err := contract.DecodeJSONTree([]byte(tt.in))
 			require.NoError(t, err)
-			want, err := decodeJSONTree([]byte(tt.want))
+			want, err := contract.DecodeJSONTree([]byte(tt.want))
 			require.NoError(t, err)
 			out := appendSchemaJSON(nil, in, tt.nullable)
-			got, err := decodeJSONTree(out)
+			got, err := contract.DecodeJSONTree(out)
 			require.NoError(t, err, "%s", out)
 			assert.Equal(t, want, got, "%s", out)
 		})
 	}
 	// The enum of the input is not changed by the null added in the output.
-	in, err := decodeJSONTree([]byte(`{"type": "string", "nullable": true, "enum": ["a"]}`))
+	in, err := contract.DecodeJSONTree([]byte(`{"type": "string", "nullable": true, "enum": ["a"]}`))
 	require.NoError(t, err)
 	appendSchemaJSON(nil, in, true)
 	assert.Equal(t, []any{"a"}, in.(map[string]any)["enum"])

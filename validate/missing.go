@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 )
 
 // Rule response.missing-property: a 2xx body has every property its
@@ -39,21 +41,21 @@ const maxListedDepth = 8
 
 // listedOf builds what the schema at ptr lists, or nil when it lists
 // nothing.
-func listedOf(doc *document, ptr string, depth int) *listedProps {
+func listedOf(doc *contract.Document, ptr string, depth int) *listedProps {
 	if depth > maxListedDepth {
 		return nil
 	}
-	ptr, err := doc.deref(ptr)
+	ptr, err := doc.Deref(ptr)
 	if err != nil {
 		return nil
 	}
-	schema := doc.object(ptr)
+	schema := doc.Object(ptr)
 	lp := &listedProps{}
 	props := map[string]string{} // name -> pointer of its schema
 	collect := func(sptr string) {
-		for name := range doc.object(sptr + "/properties") {
-			pptr := joinPointer(sptr, "properties", name)
-			if _, seen := props[name]; !seen && !writeOnly(doc, pptr) {
+		for name := range doc.Object(sptr + "/properties") {
+			pptr := contract.JoinPointer(sptr, "properties", name)
+			if _, seen := props[name]; !seen && !doc.WriteOnly(pptr) {
 				props[name] = pptr
 			}
 		}
@@ -61,7 +63,7 @@ func listedOf(doc *document, ptr string, depth int) *listedProps {
 	collect(ptr)
 	if all, ok := schema["allOf"].([]any); ok {
 		for i := range all {
-			if bptr, err := doc.deref(joinPointer(ptr, "allOf", strconv.Itoa(i))); err == nil {
+			if bptr, err := doc.Deref(contract.JoinPointer(ptr, "allOf", strconv.Itoa(i))); err == nil {
 				collect(bptr)
 			}
 		}
@@ -80,14 +82,6 @@ func listedOf(doc *document, ptr string, depth int) *listedProps {
 	return lp
 }
 
-// writeOnly reports whether the schema at ptr (after $ref) is writeOnly.
-func writeOnly(doc *document, ptr string) bool {
-	if p, err := doc.deref(ptr); err == nil {
-		ptr = p
-	}
-	return doc.object(ptr)["writeOnly"] == true
-}
-
 // checkListed adds a finding of rule response.missing-property for each
 // listed property v leaves out, at the JSON pointer where it is missing
 // (ptr is v's).
@@ -97,17 +91,17 @@ func (c *checker) checkListed(lp *listedProps, v any, ptr string) {
 		for i, name := range lp.names {
 			val, ok := v[name]
 			if !ok {
-				at := joinPointer(ptr, name)
+				at := contract.JoinPointer(ptr, name)
 				// The names and pointer are the contract's, and array indices.
 				c.addContract(Finding{Rule: RuleResponseMissing, Location: Location{Part: PartResponseBody, Pointer: at},
 					Message: "the response leaves out " + strconv.Quote(name) + ", a property the contract lists",
 					Want:    name + " present (null when it has no value)", Got: "absent",
 					Hint: "clients read every listed property; write null for one with no value rather than leaving it out",
-					Spec: c.p.doc.pos(lp.ptrs[i])})
+					Spec: c.p.doc.Pos(lp.ptrs[i])})
 				continue
 			}
 			if lp.subs[i] != nil {
-				c.checkListed(lp.subs[i], val, joinPointer(ptr, name))
+				c.checkListed(lp.subs[i], val, contract.JoinPointer(ptr, name))
 			}
 		}
 	case []any:
@@ -115,7 +109,7 @@ func (c *checker) checkListed(lp *listedProps, v any, ptr string) {
 			return
 		}
 		for i, item := range v {
-			c.checkListed(lp.items, item, joinPointer(ptr, strconv.Itoa(i)))
+			c.checkListed(lp.items, item, contract.JoinPointer(ptr, strconv.Itoa(i)))
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package validate
 
+import "github.com/contractcheck/contractcheck/validate/internal/contract"
+
 // ownRules are the rules of one operation's own, beyond those every
 // operation takes from its contract (parameters, bodies, schemas, CORS,
 // listed properties): what its documentation says in words, and how its
@@ -19,11 +21,11 @@ type ownRules interface {
 // ownRulesByOperation holds, by operationId, how to build an operation's own
 // rules from its compiled operation; each operation's file registers its
 // rules (registerOwnRules) and compile attaches them at load.
-var ownRulesByOperation = map[string]func(doc *document, op *operation) ownRules{}
+var ownRulesByOperation = map[string]func(doc *contract.Document, op *operation) ownRules{}
 
 // registerOwnRules registers the own rules of the operation with the given
 // operationId; it is called from the init of the operation's file.
-func registerOwnRules(operationID string, build func(doc *document, op *operation) ownRules) {
+func registerOwnRules(operationID string, build func(doc *contract.Document, op *operation) ownRules) {
 	if _, dup := ownRulesByOperation[operationID]; dup {
 		panic("validate: the own rules of " + operationID + " are registered twice")
 	}

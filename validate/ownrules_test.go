@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -25,7 +26,7 @@ func TestOwnRulesRegistered(t *testing.T) {
 	saved := ownRulesByOperation[webhookOperationID]
 	t.Cleanup(func() { ownRulesByOperation[webhookOperationID] = saved })
 	rules := &countingRules{}
-	ownRulesByOperation[webhookOperationID] = func(*document, *operation) ownRules { return rules }
+	ownRulesByOperation[webhookOperationID] = func(*contract.Document, *operation) ownRules { return rules }
 	p, err := Load(contracts.ScopedWebhookFile, contracts.ScopedWebhook)
 	require.NoError(t, err)
 	assert.Empty(t, p.Check(docsExchange()).Findings)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 )
 
 // Plan is a compiled contract. [Load] builds it once: the path matchers, the
@@ -17,7 +19,7 @@ import (
 // concurrent use by any number of goroutines; [Plan.Check] never compiles
 // anything and never does I/O.
 type Plan struct {
-	doc     *document
+	doc     *contract.Document
 	title   string
 	version string
 	ops     []*operation // in document order
@@ -146,7 +148,7 @@ func Embedded() (*Plan, error) {
 }
 
 // File returns the contract's file name, as findings cite it.
-func (p *Plan) File() string { return p.doc.file }
+func (p *Plan) File() string { return p.doc.File }
 
 // Title returns the contract's info.title.
 func (p *Plan) Title() string { return p.title }
@@ -241,7 +243,7 @@ func (p *Plan) RuleSpec(id string) SpecPos {
 	if !ok || p.main == nil {
 		return SpecPos{}
 	}
-	return p.main.anchors[r.anchor]
+	return p.main.anchors[finding.AnchorOf(r)]
 }
 
 // SpecOf returns where in the contract rule r comes from: [Plan.RuleSpec]
@@ -259,11 +261,11 @@ func (p *Plan) SpecOf(r Rule) SpecPos {
 // --fail-on-unmatched (and its hint names the CLI's --spec).
 func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 	secrets := ex.Secrets()
-	return catalogued(Finding{
+	return finding.Catalogued(Finding{
 		Rule:     RuleUnmatched,
 		Location: Location{Part: PartRequest},
 		Message:  "no operation of the contract describes this exchange: " + redact.Text(res.Skip, secrets),
-		Want:     "an operation of " + p.doc.file,
+		Want:     "an operation of " + p.doc.File,
 		Got:      ex.Request.Method + " " + redact.Text(requestPath(ex.Request.URL), secrets),
 		Hint:     "check the method and path, or load a contract that describes this operation",
 		Spec:     p.RuleSpec(RuleUnmatched),

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
 )
 
 // segment is one segment of a path template: a literal, or a parameter.
@@ -92,7 +94,7 @@ func (n *routeNode) add(segs []segment, leaf routeLeaf) {
 		if next == nil {
 			next = &routeNode{}
 			n.lits = append(n.lits, routeEdge{lit: s.lit, node: next})
-			if len(n.lits) > smallTable {
+			if len(n.lits) > contract.SmallTable {
 				if n.litMap == nil {
 					n.litMap = make(map[string]*routeNode, 2*len(n.lits))
 				}

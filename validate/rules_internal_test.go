@@ -10,6 +10,7 @@ import (
 // severity from the catalogue: the call sites name only the rule.
 func TestCatalogueFillsSeverity(t *testing.T) {
 	c := &checker{ex: docsExchange()}
+	rules := Rules()
 	for _, r := range rules {
 		c.add(Finding{Rule: r.ID, Location: Location{Part: PartRequestBody}})
 	}
@@ -33,8 +34,8 @@ func TestSpecPositionsAreLookedUpOnce(t *testing.T) {
 	p := embeddedPlan(t)
 	op := p.opByID(webhookOperationID)
 	ptr := op.body.media[0].form.list[0].ptr
-	first := p.doc.pos(ptr)
+	first := p.doc.Pos(ptr)
 	assert.NotZero(t, first.Line)
-	assert.Equal(t, p.doc.line(ptr), first.Line)
-	assert.Zero(t, testing.AllocsPerRun(100, func() { p.doc.pos(ptr) }))
+	assert.Equal(t, p.doc.Line(ptr), first.Line)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { p.doc.Pos(ptr) }))
 }

@@ -4,17 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
-
-// sidPattern recognises the patterns of Twilio SIDs, such as
-// ^WH[0-9a-fA-F]{32}$, and captures the prefix.
-var sidPattern = regexp.MustCompile(`^\^([A-Z]{2})\[0-9a-fA-F\]\{32\}\$$`)
 
 // schemaFindings turns jsonschema's error tree for a value into findings, one
 // per failing keyword and place: every violation, not only the first. section
@@ -25,7 +23,7 @@ func (c *checker) schemaFindings(err error, section Location, instance any, skip
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		c.add(Finding{Rule: RuleConstraint, Location: section,
-			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[anchorOperation]})
+			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[finding.AnchorOperation]})
 		return
 	}
 	seen := map[ruleAt]bool{}
@@ -47,7 +45,7 @@ func (c *checker) schemaFindings(err error, section Location, instance any, skip
 func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, section Location, instance any, skipRequired map[string]bool, seen map[ruleAt]bool) {
 	k := c.p.keyword(e.AbsoluteKeywordLocation)
 	schema := k.schema
-	value, _ := lookupInstance(instance, e.InstanceLocation)
+	value, _ := contract.LookupInstance(instance, e.InstanceLocation)
 	loc := section
 	if e.InstanceLocation != "" {
 		loc = section.At(section.Pointer + e.InstanceLocation)
@@ -107,7 +105,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 			}
 			g := f
 			g.Rule = RuleRequired
-			g.Location = section.At(section.Pointer + joinPointer(e.InstanceLocation, r))
+			g.Location = section.At(section.Pointer + contract.JoinPointer(e.InstanceLocation, r))
 			g.Message = fmt.Sprintf("%s is required but missing", r)
 			g.Want = r + " present"
 			g.Got = "missing"
@@ -150,9 +148,9 @@ func (p *Plan) keyword(abs string) *keyword {
 	}
 	kwPtr := keywordPointer(abs)
 	schemaPtr := parentPointer(kwPtr)
-	k := &keyword{schema: p.doc.object(schemaPtr), spec: p.doc.pos(kwPtr)}
-	if m := sidPattern.FindStringSubmatch(str(k.schema["pattern"])); m != nil {
-		k.sidPrefix, k.sidSpec = m[1], p.doc.pos(joinPointer(schemaPtr, "pattern"))
+	k := &keyword{schema: p.doc.Object(schemaPtr), spec: p.doc.Pos(kwPtr)}
+	if m := gate.SIDPattern.FindStringSubmatch(str(k.schema["pattern"])); m != nil {
+		k.sidPrefix, k.sidSpec = m[1], p.doc.Pos(contract.JoinPointer(schemaPtr, "pattern"))
 	}
 	got, _ := p.keywords.LoadOrStore(abs, k)
 	return got.(*keyword)
@@ -259,44 +257,14 @@ func parentPointer(ptr string) string {
 }
 
 func lastToken(ptr string) string {
-	return unescapeToken(ptr[strings.LastIndexByte(ptr, '/')+1:])
-}
-
-// lookupInstance finds the value at a JSON pointer in a decoded JSON value:
-// an instance being validated, or the contract document itself.
-func lookupInstance(v any, ptr string) (any, bool) {
-	// The tokens of splitPointer, read in place: Load looks up thousands
-	// of pointers.
-	rest := strings.TrimPrefix(ptr, "/")
-	for more := rest != ""; more; {
-		var tok string
-		tok, rest, more = strings.Cut(rest, "/")
-		tok = unescapeToken(tok)
-		switch t := v.(type) {
-		case map[string]any:
-			next, ok := t[tok]
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil, false
-			}
-			v = t[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
+	return finding.UnescapeToken(ptr[strings.LastIndexByte(ptr, '/')+1:])
 }
 
 // fieldName names the value at an instance location for a message:
 // "Configuration.FlowSid", "configuration.url", "Configuration.Filters[1]",
 // or the section itself.
 func fieldName(section Location, instLoc string) string {
-	toks := splitPointer(instLoc)
+	toks := contract.SplitPointer(instLoc)
 	if len(toks) == 0 {
 		switch section.Part {
 		case PartRequestBody:

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -19,6 +20,7 @@ func TestSortFindings(t *testing.T) {
 		{Part: PartRequestHeader, Name: "Content-Type"},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
+	rules := Rules()
 	for n := range 90 {
 		fs := make([]Finding, n)
 		for i := range fs {
@@ -29,7 +31,7 @@ func TestSortFindings(t *testing.T) {
 			if c := a.Location.Compare(b.Location); c != 0 {
 				return c
 			}
-			return ruleIndex[a.Rule] - ruleIndex[b.Rule]
+			return finding.Order(a.Rule) - finding.Order(b.Rule)
 		})
 		sortFindings(fs)
 		assert.Equal(t, want, fs, "%d findings", n)

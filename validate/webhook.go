@@ -10,21 +10,21 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
-
-// sbytes views a string's bytes without copying; they must not be written.
-func sbytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // webhookOperationID is the operation whose documentation states rules in
 // words that no schema holds; webhookPlan checks them.
 const webhookOperationID = "CreateConversationScopedWebhook"
 
 func init() {
-	registerOwnRules(webhookOperationID, func(doc *document, op *operation) ownRules { return newWebhookPlan(doc, op) })
+	registerOwnRules(webhookOperationID, func(doc *contract.Document, op *operation) ownRules { return newWebhookPlan(doc, op) })
 }
 
 // The form fields and response properties the webhook's own rules read.
@@ -65,15 +65,15 @@ type webhookPlan struct {
 }
 
 // newWebhookPlan reads the webhook rules' anchors from the compiled operation.
-func newWebhookPlan(doc *document, op *operation) *webhookPlan {
+func newWebhookPlan(doc *contract.Document, op *operation) *webhookPlan {
 	wp := &webhookPlan{
 		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
-		convPrefix: "CH", convSpec: op.anchors[anchorPathParams], accountPrefix: "AC",
+		convPrefix: "CH", convSpec: op.anchors[finding.AnchorPathParams], accountPrefix: "AC",
 	}
 	if op.body != nil {
 		if mp := formMedia(op.body.media); mp != nil {
 			for name, f := range mp.form.fields {
-				wp.fields[name] = doc.pos(f.ptr)
+				wp.fields[name] = doc.Pos(f.ptr)
 			}
 		}
 	}
@@ -82,18 +82,18 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 			if !mp.json || mp.ptr == "" {
 				continue
 			}
-			props, _ := doc.object(mp.ptr)["properties"].(map[string]any)
+			props, _ := doc.Object(mp.ptr)["properties"].(map[string]any)
 			for name := range props {
-				ptr, err := doc.deref(joinPointer(mp.ptr, "properties", name))
+				ptr, err := doc.Deref(contract.JoinPointer(mp.ptr, "properties", name))
 				if err != nil {
 					continue
 				}
-				wp.props[name] = doc.pos(ptr)
-				pattern, _ := doc.object(ptr)["pattern"].(string)
-				if m := sidPattern.FindStringSubmatch(pattern); m != nil {
+				wp.props[name] = doc.Pos(ptr)
+				pattern, _ := doc.Object(ptr)["pattern"].(string)
+				if m := gate.SIDPattern.FindStringSubmatch(pattern); m != nil {
 					switch name {
 					case "conversation_sid":
-						wp.convPrefix, wp.convSpec = m[1], doc.pos(joinPointer(ptr, "pattern"))
+						wp.convPrefix, wp.convSpec = m[1], doc.Pos(contract.JoinPointer(ptr, "pattern"))
 					case "account_sid":
 						wp.accountPrefix = m[1]
 					}
@@ -108,7 +108,7 @@ func newWebhookPlan(doc *document, op *operation) *webhookPlan {
 // path also takes a conversation's unique name, which is not.
 func (wp *webhookPlan) checkPath(c *checker) {
 	v, ok := c.pathValue(pathConversation)
-	if !ok || !looksLikeSID(v, wp.convPrefix) || isSID(sbytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
+	if !ok || !looksLikeSID(v, wp.convPrefix) || gate.IsSID(wire.Bytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
 		return
 	}
 	c.add(c.sidFinding(Location{Part: PartRequestPath, Pointer: "/" + pathConversation}, pathConversation, wp.convPrefix, v, wp.convSpec))
@@ -153,8 +153,8 @@ func (c *checker) pathValue(name string) (string, bool) {
 // Configuration.Url is absolute, and the configuration fits the Target.
 func (wp *webhookPlan) checkWords(c *checker) {
 	fs := &c.scan.form
-	if u, ok := fs.first(fs.named(fieldURL)); ok && !isPlainAbsoluteURL(u) {
-		if problem := absoluteURLProblem(bstr(u)); problem != "" && c.room(RuleConfigURL) {
+	if u, ok := fs.first(fs.named(fieldURL)); ok && !gate.IsPlainAbsoluteURL(u) {
+		if problem := absoluteURLProblem(wire.String(u)); problem != "" && c.room(RuleConfigURL) {
 			s := string(u)
 			c.add(Finding{Rule: RuleConfigURL, Location: Location{Part: PartRequestBody, Pointer: "/" + fieldURL},
 				Message: fieldURL + " " + problem,
@@ -233,8 +233,8 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	st := c.scan
 	sc := &st.sc
 	pathConv, _ := c.pathValue(pathConversation)
-	convIsSID := isSID(sbytes(pathConv), wp.convPrefix)
-	respConv, _ := sc.text(st.prop(propConversation))
+	convIsSID := gate.IsSID(wire.Bytes(pathConv), wp.convPrefix)
+	respConv, _ := sc.Text(st.prop(propConversation))
 	if convIsSID && len(respConv) > 0 && string(respConv) != pathConv && c.room(RulePairConversation) {
 		c.add(Finding{Rule: RulePairConversation, Location: Location{Part: PartResponseBody, Pointer: "/conversation_sid"},
 			Message: "the webhook was created on another conversation than the request's path names",
@@ -243,7 +243,7 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	}
 	if c.formOK {
 		fs := &st.form
-		if target, ok := sc.text(st.prop(propTarget)); ok {
+		if target, ok := sc.Text(st.prop(propTarget)); ok {
 			if sent, ok := fs.first(fs.named(fieldTarget)); ok && !bytes.Equal(target, sent) && c.room(RulePairTarget) {
 				c.add(Finding{Rule: RulePairTarget, Location: Location{Part: PartResponseBody, Pointer: "/target"},
 					Message: "the response's target is not the request's Target",
@@ -256,8 +256,8 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	wp.checkURL(c, pathConv, convIsSID, respConv)
 	wp.checkDates(c)
 	var buf [128]byte
-	if user := basicUserBytes(c.ex.Request.Header.Get("Authorization"), buf[:]); isSID(user, wp.accountPrefix) {
-		if acct, ok := sc.text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(RulePairAccount) {
+	if user := basicUserBytes(c.ex.Request.Header.Get("Authorization"), buf[:]); gate.IsSID(user, wp.accountPrefix) {
+		if acct, ok := sc.Text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(RulePairAccount) {
 			c.add(Finding{Rule: RulePairAccount, Location: Location{Part: PartResponseBody, Pointer: "/account_sid"},
 				Message: "the webhook belongs to another account than the one that authenticated",
 				Want:    c.quote(string(user)) + " (the Basic-auth user)", Got: c.quote(string(acct)),
@@ -272,11 +272,11 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 	st := c.scan
 	sc, fs := &st.sc, &st.form
 	cfg := st.prop(propConfiguration)
-	if k := cfg.kind(); k == 0 || k == 'n' {
+	if k := cfg.Kind(); k == 0 || k == 'n' {
 		return
 	}
-	var echoed [len(configEcho)]jsonValue // the last occurrence of each property
-	isObject := sc.each(cfg, '{', func(key []byte, val jsonValue) bool {
+	var echoed [len(configEcho)]gate.Value // the last occurrence of each property
+	isObject := sc.Each(cfg, '{', func(key []byte, val gate.Value) bool {
 		for k, e := range configEcho {
 			if string(key) == e.prop {
 				echoed[k] = val
@@ -301,7 +301,7 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 			return
 		}
 		got := echoed[k]
-		if k := got.kind(); k == 0 || k == 'n' || st.echoes(e.field, field, sent, got) || !c.room(RulePairConfiguration) {
+		if k := got.Kind(); k == 0 || k == 'n' || st.echoes(e.field, field, sent, got) || !c.room(RulePairConfiguration) {
 			continue
 		}
 		want := c.quote(string(sent))
@@ -319,32 +319,32 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 // the value the request sent for a field (sent is its first value): the
 // same string (the method in any case), the same set of strings, or the
 // same number.
-func (st *pairScan) echoes(name string, field int, sent []byte, got jsonValue) bool {
+func (st *pairScan) echoes(name string, field int, sent []byte, got gate.Value) bool {
 	sc := &st.sc
 	switch name {
 	case fieldURL, fieldFlowSid:
-		s, ok := sc.text(got)
+		s, ok := sc.Text(got)
 		return ok && bytes.Equal(s, sent)
 	case fieldMethod:
-		s, ok := sc.text(got)
+		s, ok := sc.Text(got)
 		return ok && bytes.EqualFold(s, sent)
 	case fieldFilters, fieldTriggers:
 		return st.sameSet(field, got)
 	case fieldReplayAfter:
 		other := []byte(got)
-		if s, ok := sc.text(got); ok {
+		if s, ok := sc.Text(got); ok {
 			other = s
-		} else if !got.isNumber() {
+		} else if !got.IsNumber() {
 			return false
 		}
-		return numbersEqual(bstr(sent), bstr(other))
+		return numbersEqual(wire.String(sent), wire.String(other))
 	}
 	return false
 }
 
 // sameSet reports whether a recorded array holds the field's values of the
 // form, as many times each, in any order.
-func (st *pairScan) sameSet(field int, got jsonValue) bool {
+func (st *pairScan) sameSet(field int, got gate.Value) bool {
 	fs, sc := &st.form, &st.sc
 	var backA, backB [16][]byte
 	sent, list := backA[:0], backB[:0]
@@ -354,9 +354,9 @@ func (st *pairScan) sameSet(field int, got jsonValue) bool {
 		}
 	}
 	ok := true
-	isArray := sc.each(got, '[', func(_ []byte, v jsonValue) bool {
+	isArray := sc.Each(got, '[', func(_ []byte, v gate.Value) bool {
 		var s []byte
-		s, ok = sc.text(v)
+		s, ok = sc.Text(v)
 		list = append(list, s)
 		return ok
 	})
@@ -369,7 +369,7 @@ func (st *pairScan) sameSet(field int, got jsonValue) bool {
 }
 
 // decodeValue decodes a recorded value for a finding.
-func decodeValue(jv jsonValue) any {
+func decodeValue(jv gate.Value) any {
 	dec := json.NewDecoder(bytes.NewReader(jv))
 	dec.UseNumber()
 	var v any
@@ -395,13 +395,13 @@ func numbersEqual(a, b string) bool {
 // the new webhook's sid.
 func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, respConv []byte) {
 	st := c.scan
-	raw, ok1 := st.sc.text(st.prop(propURL))
-	sid, ok2 := st.sc.text(st.prop(propSID))
+	raw, ok1 := st.sc.Text(st.prop(propURL))
+	sid, ok2 := st.sc.Text(st.prop(propSID))
 	if !ok1 || !ok2 || len(sid) == 0 {
 		return
 	}
 	var ep []byte
-	if isPlainAbsoluteURL(raw) {
+	if gate.IsPlainAbsoluteURL(raw) {
 		ep = urlPath(raw) // as url.Parse and EscapedPath read it
 	} else {
 		u, err := url.Parse(string(raw))
@@ -410,7 +410,7 @@ func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, res
 		}
 		ep = []byte(u.EscapedPath())
 	}
-	conv := sbytes(pathConv)
+	conv := wire.Bytes(pathConv)
 	if !convIsSID {
 		if len(respConv) == 0 {
 			return
@@ -443,7 +443,7 @@ func webhookPath(dst []byte, path, esc string, conv, sid []byte) []byte {
 
 // urlPath returns the path of a plain absolute URL.
 func urlPath(u []byte) []byte {
-	rest := u[bytes.Index(u, colonSlashes)+3:]
+	rest := u[bytes.Index(u, gate.ColonSlashes)+3:]
 	i := bytes.IndexByte(rest, '/')
 	if i < 0 {
 		return nil
@@ -455,22 +455,22 @@ func urlPath(u []byte) []byte {
 	return rest
 }
 
-var colon, colonSlashes = []byte{':'}, []byte("://")
+var colon = []byte{':'}
 
 // checkDates checks that date_updated is not before date_created.
 func (wp *webhookPlan) checkDates(c *checker) {
 	st := c.scan
-	cs, ok1 := st.sc.text(st.prop(propDateCreated))
-	us, ok2 := st.sc.text(st.prop(propDateUpdated))
+	cs, ok1 := st.sc.Text(st.prop(propDateCreated))
+	us, ok2 := st.sc.Text(st.prop(propDateUpdated))
 	if !ok1 || !ok2 {
 		return
 	}
 	var before bool
-	if len(cs) == 20 && len(us) == 20 && cs[19] == 'Z' && us[19] == 'Z' && isPlainDateTime(cs) && isPlainDateTime(us) {
+	if len(cs) == 20 && len(us) == 20 && cs[19] == 'Z' && us[19] == 'Z' && gate.IsPlainDateTime(cs) && gate.IsPlainDateTime(us) {
 		before = bytes.Compare(us, cs) < 0 // the same layout in UTC: the text orders as the time
 	} else {
-		created, err1 := time.Parse(time.RFC3339Nano, bstr(cs))
-		updated, err2 := time.Parse(time.RFC3339Nano, bstr(us))
+		created, err1 := time.Parse(time.RFC3339Nano, wire.String(cs))
+		updated, err2 := time.Parse(time.RFC3339Nano, wire.String(us))
 		before = err1 == nil && err2 == nil && updated.Before(created)
 	}
 	if !before || !c.room(RulePairDates) {
@@ -497,7 +497,7 @@ func basicUserBytes(auth string, buf []byte) []byte {
 	if n := base64.StdEncoding.DecodedLen(len(cred)); n > len(buf) {
 		buf = make([]byte, n)
 	}
-	n, err := base64.StdEncoding.Decode(buf, sbytes(cred))
+	n, err := base64.StdEncoding.Decode(buf, wire.Bytes(cred))
 	if err != nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package validate
+package finding
 
 import (
 	"bytes"
@@ -99,7 +99,7 @@ func (l Location) Field() string {
 		return ""
 	}
 	tok, _, _ := strings.Cut(ptr, "/")
-	return unescapeToken(tok)
+	return UnescapeToken(tok)
 }
 
 // String returns the location's string form, such as
@@ -167,8 +167,8 @@ func ParseLocation(s string) (Location, error) {
 	return Location{}, fmt.Errorf("parsing location %q: not a part of an exchange, such as request.body#/Field", s)
 }
 
-// unescapeToken undoes a JSON pointer reference token's escapes.
-func unescapeToken(tok string) string {
+// UnescapeToken undoes a JSON pointer reference token's escapes.
+func UnescapeToken(tok string) string {
 	if !strings.Contains(tok, "~") {
 		return tok
 	}

@@ -1,4 +1,4 @@
-package validate
+package gate
 
 import (
 	"bytes"
@@ -7,27 +7,28 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
-// gateSchema is a JSON Schema compiled for the gate: the subset of
+// Schema is a JSON Schema compiled for the gate: the subset of
 // keywords contracts commonly use (type with nullable, enum of strings,
 // pattern, minLength, maxLength, integer minimum and maximum, format uri and
 // date-time, properties, required, additionalProperties, items, minItems,
 // maxItems), checked without decoding the instance into Go values. A schema
-// that uses anything else has no gateSchema: its values take the full path,
+// that uses anything else has no Schema: its values take the full path,
 // where jsonschema/v5 stays the authority.
 //
-// A gateSchema never answers "valid" when jsonschema would not; where exact
+// A Schema never answers "valid" when jsonschema would not; where exact
 // agreement would be costly (a number such as 1e2 for an integer, a leap
 // second) it answers "unsure" instead.
-type gateSchema struct {
-	types   jsonTypes // allowed types; 0 allows every type
-	enum    []string  // allowed strings, when hasEnum
-	enumNil bool      // null is an enum member
+type Schema struct {
+	types   Types    // allowed types; 0 allows every type
+	enum    []string // allowed strings, when hasEnum
+	enumNil bool     // null is an enum member
 	hasEnum bool
 
 	minLen, maxLen int // in runes; -1 when absent
@@ -38,32 +39,33 @@ type gateSchema struct {
 	hasMin, hasMax bool
 	min, max       int64 // integer bounds
 
-	props     map[string]int // property name → index in propList
-	propList  []*gateSchema
-	propNames []string    // by index
-	required  []int       // indexes into propList
-	listed    uint64      // bit k: propList[k] is listed under properties (not writeOnly): response.missing-property
-	closed    bool        // additionalProperties: false
-	extra     *gateSchema // additionalProperties as a schema
-	items     *gateSchema // nil allows any items
-	minItems  int         // 0 when absent
-	maxItems  int         // -1 when absent
-	anyValue  bool        // the schema constrains nothing
+	Props     map[string]int // property name → index in propList
+	PropList  []*Schema
+	propNames []string // by index
+	Required  []int    // indexes into propList
+	Listed    uint64   // bit k: propList[k] is listed under properties (not writeOnly): response.missing-property
+	Closed    bool     // additionalProperties: false
+	Extra     *Schema  // additionalProperties as a schema
+	Items     *Schema  // nil allows any items
+	MinItems  int      // 0 when absent
+	MaxItems  int      // -1 when absent
+	AnyValue  bool     // the schema constrains nothing
 
 	requiredNames []string // while compiling
 }
 
-// jsonTypes is a set of JSON types.
-type jsonTypes uint8
+// Types is a set of JSON types, the types a Schema allows.
+type Types uint8
 
+// The JSON types of a Schema's type keyword.
 const (
-	typeNull jsonTypes = 1 << iota
-	typeBoolean
-	typeInteger // integers only; typeNumber includes them
-	typeNumber
-	typeString
-	typeArray
-	typeObject
+	TypeNull    Types = 1 << iota // null
+	TypeBoolean                   // true or false
+	TypeInteger                   // integers only; TypeNumber includes them
+	TypeNumber                    // any number
+	TypeString                    // a string
+	TypeArray                     // an array
+	TypeObject                    // an object
 )
 
 // gateFormat is a format the gate checks.
@@ -75,42 +77,53 @@ const (
 	formatDateTime
 )
 
-// verdict is what the gate says of a value.
-type verdict uint8
+// Verdict is what the gate says of a value.
+type Verdict uint8
 
+// The verdicts of the gate.
 const (
-	verdictValid verdict = iota
-	verdictUnsure
-	verdictInvalid
+	Valid   Verdict = iota // the value meets the schema: jsonschema/v5 would find nothing
+	Unsure                 // the gate cannot tell: the full path decides
+	Invalid                // the value breaks the schema: the full path builds the findings
 )
 
 // and combines the verdicts of two keywords that must both hold: invalid
 // wins, then unsure.
-func (v verdict) and(w verdict) verdict { return max(v, w) }
+func (v Verdict) and(w Verdict) Verdict { return max(v, w) }
 
-// annotations are keywords that never change a verdict.
+// SIDPattern recognises the patterns of Twilio SIDs, such as
+// ^WH[0-9a-fA-F]{32}$, and captures the prefix.
+var SIDPattern = regexp.MustCompile(`^\^([A-Z]{2})\[0-9a-fA-F\]\{32\}\$$`)
+
+// ColonSlashes is what follows the scheme of an absolute URL with a host.
+var ColonSlashes = []byte("://")
+
+// annotations are keywords that never change a Verdict.
 var annotations = map[string]bool{
 	"description": true, "title": true, "example": true, "examples": true, "default": true,
 	"readOnly": true, "writeOnly": true, "deprecated": true, "externalDocs": true, "xml": true,
 	"$comment": true, "nullable": true,
 }
 
-// gateCompiler builds gateSchemas from a document's tree.
-type gateCompiler struct {
-	doc   *document
-	oas30 bool // OpenAPI 3.0: nullable adds null to a schema's type
+// Compiler builds Schemas from a document's tree.
+type Compiler struct {
+	// Doc is the document the schemas are read from.
+	Doc *contract.Document
+	// OAS30 marks an OpenAPI 3.0 document: nullable adds null to a
+	// schema's type.
+	OAS30 bool
 	busy  map[string]bool
 	// done holds the schemas compiled, by pointer, that did not meet a
 	// schema being compiled (a cycle): the operations of a contract share
 	// their components. cycles counts such meetings.
-	done     map[string]*gateSchema
+	done     map[string]*Schema
 	cycles   int
 	patterns map[string]*regexp.Regexp // compiled patterns, by their text
 }
 
-// compile builds the gateSchema of the schema at ptr; nil when the schema
+// Compile builds the Schema of the schema at ptr; nil when the schema
 // uses a keyword the gate does not check, or refers to itself.
-func (fc *gateCompiler) compile(ptr string) *gateSchema {
+func (fc *Compiler) Compile(ptr string) *Schema {
 	if s, ok := fc.done[ptr]; ok {
 		return s
 	}
@@ -119,7 +132,7 @@ func (fc *gateCompiler) compile(ptr string) *gateSchema {
 		return nil
 	}
 	if fc.busy == nil {
-		fc.busy, fc.done = map[string]bool{}, map[string]*gateSchema{}
+		fc.busy, fc.done = map[string]bool{}, map[string]*Schema{}
 	}
 	fc.busy[ptr] = true
 	cycles := fc.cycles
@@ -131,15 +144,15 @@ func (fc *gateCompiler) compile(ptr string) *gateSchema {
 	return s
 }
 
-// build builds the gateSchema of the schema at ptr, for compile.
-func (fc *gateCompiler) build(ptr string) *gateSchema {
-	v, ok := fc.doc.get(ptr)
+// build builds the Schema of the schema at ptr, for compile.
+func (fc *Compiler) build(ptr string) *Schema {
+	v, ok := fc.Doc.Get(ptr)
 	if !ok {
 		return nil
 	}
-	if b, ok := v.(bool); ok && !fc.oas30 {
+	if b, ok := v.(bool); ok && !fc.OAS30 {
 		if b {
-			return &gateSchema{anyValue: true, minLen: -1, maxLen: -1, maxItems: -1}
+			return &Schema{AnyValue: true, minLen: -1, maxLen: -1, MaxItems: -1}
 		}
 		return nil
 	}
@@ -153,13 +166,13 @@ func (fc *gateCompiler) build(ptr string) *gateSchema {
 				return nil
 			}
 		}
-		target, err := localRef(ref)
+		target, err := contract.LocalRef(ref)
 		if err != nil {
 			return nil
 		}
-		return fc.compile(target)
+		return fc.Compile(target)
 	}
-	s := &gateSchema{minLen: -1, maxLen: -1, maxItems: -1}
+	s := &Schema{minLen: -1, maxLen: -1, MaxItems: -1}
 	for k, val := range o {
 		if annotations[k] || strings.HasPrefix(k, "x-") {
 			continue
@@ -169,47 +182,47 @@ func (fc *gateCompiler) build(ptr string) *gateSchema {
 		}
 	}
 	for _, name := range s.requiredNames {
-		if _, ok := s.props[name]; ok {
-			s.required = append(s.required, s.props[name])
+		if _, ok := s.Props[name]; ok {
+			s.Required = append(s.Required, s.Props[name])
 			continue
 		}
-		if s.closed || s.extra != nil {
+		if s.Closed || s.Extra != nil {
 			return nil // a required key that is not a property: rare, left to jsonschema
 		}
-		s.addProp(name, &gateSchema{anyValue: true, minLen: -1, maxLen: -1, maxItems: -1})
-		s.required = append(s.required, s.props[name])
+		s.addProp(name, &Schema{AnyValue: true, minLen: -1, maxLen: -1, MaxItems: -1})
+		s.Required = append(s.Required, s.Props[name])
 	}
 	s.requiredNames = nil
-	if _, named := o["type"].(string); fc.oas30 && named && o["nullable"] == true {
-		s.types |= typeNull
+	if _, named := o["type"].(string); fc.OAS30 && named && o["nullable"] == true {
+		s.types |= TypeNull
 		if s.hasEnum {
 			s.enumNil = true
 		}
 	}
-	if s.types&typeNumber != 0 {
-		s.types |= typeInteger
+	if s.types&TypeNumber != 0 {
+		s.types |= TypeInteger
 	}
-	s.anyValue = s.types == 0 && !s.hasEnum && s.minLen < 0 && s.maxLen < 0 && s.pattern == nil &&
-		s.format == formatNone && !s.hasMin && !s.hasMax && s.props == nil && s.required == nil && s.listed == 0 &&
-		!s.closed && s.extra == nil && s.items == nil && s.minItems == 0 && s.maxItems < 0
+	s.AnyValue = s.types == 0 && !s.hasEnum && s.minLen < 0 && s.maxLen < 0 && s.pattern == nil &&
+		s.format == formatNone && !s.hasMin && !s.hasMax && s.Props == nil && s.Required == nil && s.Listed == 0 &&
+		!s.Closed && s.Extra == nil && s.Items == nil && s.MinItems == 0 && s.MaxItems < 0
 	return s
 }
 
 // addProp adds a property.
-func (s *gateSchema) addProp(name string, sub *gateSchema) {
-	if s.props == nil {
-		s.props = map[string]int{}
+func (s *Schema) addProp(name string, sub *Schema) {
+	if s.Props == nil {
+		s.Props = map[string]int{}
 	}
-	s.props[name] = len(s.propList)
-	s.propList = append(s.propList, sub)
+	s.Props[name] = len(s.PropList)
+	s.PropList = append(s.PropList, sub)
 	s.propNames = append(s.propNames, name)
 }
 
 // prop finds a property by name: a few names are compared in turn, more
 // through the map.
-func (s *gateSchema) prop(key []byte) (int, bool) {
-	if len(s.propNames) > smallTable {
-		k, ok := s.props[bstr(key)]
+func (s *Schema) prop(key []byte) (int, bool) {
+	if len(s.propNames) > contract.SmallTable {
+		k, ok := s.Props[wire.String(key)]
 		return k, ok
 	}
 	for k, name := range s.propNames {
@@ -221,7 +234,7 @@ func (s *gateSchema) prop(key []byte) (int, bool) {
 }
 
 // setTypes reads "type": a name or a list of names.
-func (s *gateSchema) setTypes(val any) bool {
+func (s *Schema) setTypes(val any) bool {
 	names, ok := val.([]any)
 	if !ok {
 		names = []any{val}
@@ -238,13 +251,13 @@ func (s *gateSchema) setTypes(val any) bool {
 }
 
 // typeNames are JSON Schema's names of the JSON types.
-var typeNames = map[string]jsonTypes{
-	"null": typeNull, "boolean": typeBoolean, "integer": typeInteger, "number": typeNumber,
-	"string": typeString, "array": typeArray, "object": typeObject,
+var typeNames = map[string]Types{
+	"null": TypeNull, "boolean": TypeBoolean, "integer": TypeInteger, "number": TypeNumber,
+	"string": TypeString, "array": TypeArray, "object": TypeObject,
 }
 
-// smallInt reads a keyword's integer value.
-func smallInt(v any) (int64, bool) {
+// SmallInt reads a keyword's integer value.
+func SmallInt(v any) (int64, bool) {
 	n, ok := v.(json.Number)
 	if !ok {
 		return 0, false
@@ -253,95 +266,95 @@ func smallInt(v any) (int64, bool) {
 	return i, err == nil && i > -1<<53 && i < 1<<53
 }
 
-// allows reports whether the schema's type admits t.
-func (s *gateSchema) allows(t jsonTypes) bool { return s.types == 0 || s.types&t != 0 }
+// Allows reports whether the schema's type admits t.
+func (s *Schema) Allows(t Types) bool { return s.types == 0 || s.types&t != 0 }
 
 // null judges a JSON null.
-func (s *gateSchema) null() verdict {
-	if !s.allows(typeNull) || s.hasEnum && !s.enumNil {
-		return verdictInvalid
+func (s *Schema) null() Verdict {
+	if !s.Allows(TypeNull) || s.hasEnum && !s.enumNil {
+		return Invalid
 	}
-	return verdictValid
+	return Valid
 }
 
-// boolean judges true or false.
-func (s *gateSchema) boolean() verdict {
-	if !s.allows(typeBoolean) || s.hasEnum {
-		return verdictInvalid
+// Boolean judges true or false.
+func (s *Schema) Boolean() Verdict {
+	if !s.Allows(TypeBoolean) || s.hasEnum {
+		return Invalid
 	}
-	return verdictValid
+	return Valid
 }
 
-// number judges a number, given as its JSON literal.
-func (s *gateSchema) number(lit []byte) verdict {
+// Number judges a number, given as its JSON literal.
+func (s *Schema) Number(lit []byte) Verdict {
 	integral := true
 	for _, c := range lit {
 		if c == '.' || c == 'e' || c == 'E' {
 			integral = false
 		}
 	}
-	v := verdictValid
-	if s.types != 0 && s.types&typeNumber == 0 {
+	v := Valid
+	if s.types != 0 && s.types&TypeNumber == 0 {
 		switch {
-		case s.types&typeInteger == 0:
-			return verdictInvalid
+		case s.types&TypeInteger == 0:
+			return Invalid
 		case !integral:
-			v = verdictUnsure // 1.0 and 1e2 are integers to jsonschema
+			v = Unsure // 1.0 and 1e2 are integers to jsonschema
 		}
 	}
 	if s.hasEnum {
-		return verdictInvalid
+		return Invalid
 	}
 	if s.hasMin || s.hasMax {
-		n, err := strconv.ParseInt(bstr(lit), 10, 64)
+		n, err := strconv.ParseInt(wire.String(lit), 10, 64)
 		if !integral || err != nil {
-			return v.and(verdictUnsure)
+			return v.and(Unsure)
 		}
 		if s.hasMin && n < s.min || s.hasMax && n > s.max {
-			return verdictInvalid
+			return Invalid
 		}
 	}
 	return v
 }
 
-// str judges a string, given decoded.
-func (s *gateSchema) str(b []byte) verdict {
-	if !s.allows(typeString) {
-		return verdictInvalid
+// Str judges a string, given decoded.
+func (s *Schema) Str(b []byte) Verdict {
+	if !s.Allows(TypeString) {
+		return Invalid
 	}
 	if s.hasEnum && !s.inEnum(b) {
-		return verdictInvalid
+		return Invalid
 	}
 	if s.minLen >= 0 || s.maxLen >= 0 {
 		n := utf8.RuneCount(b)
 		if s.minLen >= 0 && n < s.minLen || s.maxLen >= 0 && n > s.maxLen {
-			return verdictInvalid
+			return Invalid
 		}
 	}
 	switch {
 	case s.sidPrefix != "":
-		if !isSID(b, s.sidPrefix) {
-			return verdictInvalid
+		if !IsSID(b, s.sidPrefix) {
+			return Invalid
 		}
 	case s.pattern != nil:
 		if !s.pattern.Match(b) {
-			return verdictInvalid
+			return Invalid
 		}
 	}
 	switch s.format {
 	case formatURI:
-		if !isPlainAbsoluteURL(b) {
-			return verdictUnsure
+		if !IsPlainAbsoluteURL(b) {
+			return Unsure
 		}
 	case formatDateTime:
-		if !isPlainDateTime(b) {
-			return verdictUnsure
+		if !IsPlainDateTime(b) {
+			return Unsure
 		}
 	}
-	return verdictValid
+	return Valid
 }
 
-func (s *gateSchema) inEnum(b []byte) bool {
+func (s *Schema) inEnum(b []byte) bool {
 	for _, e := range s.enum {
 		if string(b) == e {
 			return true
@@ -350,8 +363,8 @@ func (s *gateSchema) inEnum(b []byte) bool {
 	return false
 }
 
-// isSID matches ^XX[0-9a-fA-F]{32}$ for a two-letter prefix XX.
-func isSID(b []byte, prefix string) bool {
+// IsSID matches ^XX[0-9a-fA-F]{32}$ for a two-letter prefix XX.
+func IsSID(b []byte, prefix string) bool {
 	if len(b) != 34 || string(b[:2]) != prefix {
 		return false
 	}
@@ -363,18 +376,18 @@ func isSID(b []byte, prefix string) bool {
 	return true
 }
 
-// isPlainAbsoluteURL recognises the plainest absolute URLs:
+// IsPlainAbsoluteURL recognises the plainest absolute URLs:
 // scheme://host[:port][/path][?query], with a host of letters, digits, dots
 // and dashes, a path of unreserved characters and slashes, a query without
 // percent escapes, and no fragment. url.Parse accepts each of them with a
 // scheme and a host, and EscapedPath returns the path as written. Other URLs
 // are not judged here.
-func isPlainAbsoluteURL(b []byte) bool {
+func IsPlainAbsoluteURL(b []byte) bool {
 	i := 0
 	for i < len(b) && (ascii.IsAlnum(b[i]) || i > 0 && (b[i] == '+' || b[i] == '-' || b[i] == '.')) {
 		i++
 	}
-	if i == 0 || !isLetter(b[0]) || !bytes.HasPrefix(b[i:], colonSlashes) {
+	if i == 0 || !isLetter(b[0]) || !bytes.HasPrefix(b[i:], ColonSlashes) {
 		return false
 	}
 	i += 3
@@ -427,11 +440,11 @@ var urlChars = func() (t [256]uint8) {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// isPlainDateTime recognises RFC 3339 date-times in their plainest form,
+// IsPlainDateTime recognises RFC 3339 date-times in their plainest form,
 // YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm), with every field in range and no
 // leap second: jsonschema's date-time format and time.Parse with
 // time.RFC3339Nano accept each of them.
-func isPlainDateTime(b []byte) bool {
+func IsPlainDateTime(b []byte) bool {
 	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
 		return false
 	}
@@ -492,14 +505,9 @@ func daysIn(month, year int) int {
 	return 31
 }
 
-// bstr views bytes as a string without copying. The string must not outlive
-// the check, and the bytes must not change while it is in use: the gate
-// reads an exchange's bodies and never writes them.
-func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
 // keyword compiles one keyword into s; false when the gate cannot
 // check it.
-func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
+func (fc *Compiler) keyword(s *Schema, ptr, k string, val any) bool {
 	switch k {
 	case "type":
 		return s.setTypes(val)
@@ -536,11 +544,11 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 			fc.patterns[p] = re
 		}
 		s.pattern = re
-		if m := sidPattern.FindStringSubmatch(p); m != nil {
+		if m := SIDPattern.FindStringSubmatch(p); m != nil {
 			s.sidPrefix = m[1]
 		}
 	case "minLength", "maxLength", "minItems", "maxItems":
-		n, ok := smallInt(val)
+		n, ok := SmallInt(val)
 		if !ok || n < 0 {
 			return false
 		}
@@ -550,12 +558,12 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 		case "maxLength":
 			s.maxLen = int(n)
 		case "minItems":
-			s.minItems = int(n)
+			s.MinItems = int(n)
 		default:
-			s.maxItems = int(n)
+			s.MaxItems = int(n)
 		}
 	case "minimum", "maximum":
-		n, ok := smallInt(val)
+		n, ok := SmallInt(val)
 		if !ok {
 			return false
 		}
@@ -589,15 +597,15 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 		if len(props) > 64 {
 			return false
 		}
-		s.props = make(map[string]int, len(props))
+		s.Props = make(map[string]int, len(props))
 		for name := range props {
-			pptr := joinPointer(ptr, k, name)
-			sub := fc.compile(pptr)
+			pptr := contract.JoinPointer(ptr, k, name)
+			sub := fc.Compile(pptr)
 			if sub == nil {
 				return false
 			}
-			if !writeOnly(fc.doc, pptr) {
-				s.listed |= 1 << len(s.propList)
+			if !fc.Doc.WriteOnly(pptr) {
+				s.Listed |= 1 << len(s.PropList)
 			}
 			s.addProp(name, sub)
 		}
@@ -616,14 +624,14 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 	case "additionalProperties":
 		switch v := val.(type) {
 		case bool:
-			s.closed = !v
+			s.Closed = !v
 		case map[string]any:
-			sub := fc.compile(joinPointer(ptr, k))
+			sub := fc.Compile(contract.JoinPointer(ptr, k))
 			if sub == nil {
 				return false
 			}
-			if !sub.anyValue {
-				s.extra = sub
+			if !sub.AnyValue {
+				s.Extra = sub
 			}
 		default:
 			return false
@@ -632,12 +640,12 @@ func (fc *gateCompiler) keyword(s *gateSchema, ptr, k string, val any) bool {
 		if _, ok := val.(map[string]any); !ok {
 			return false
 		}
-		sub := fc.compile(joinPointer(ptr, k))
+		sub := fc.Compile(contract.JoinPointer(ptr, k))
 		if sub == nil {
 			return false
 		}
-		if !sub.anyValue {
-			s.items = sub
+		if !sub.AnyValue {
+			s.Items = sub
 		}
 	default:
 		return false

@@ -1,4 +1,4 @@
-package validate
+package wire
 
 import (
 	"net/url"
@@ -33,10 +33,10 @@ func TestDecodeForm(t *testing.T) {
 		{"u=caf%c3%a9", []kv{{"u", "café", ""}}},
 	}
 	for _, tt := range tests {
-		got := decodeForm(tt.body)
+		got := DecodeForm(tt.body)
 		var kvs []kv
 		for _, p := range got {
-			kvs = append(kvs, kv{p.key, p.value, p.problem})
+			kvs = append(kvs, kv{p.Key, p.Value, p.Problem})
 		}
 		if assert.Len(t, kvs, len(tt.want), "%q", tt.body) {
 			for i := range kvs {
@@ -64,15 +64,15 @@ func FuzzDecodeForm(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		pairs := decodeForm(body)
+		pairs := DecodeForm(body)
 		problems := 0
 		for _, p := range pairs {
-			if p.problem != "" {
+			if p.Problem != "" {
 				problems++
 				continue
 			}
-			if !utf8.ValidString(p.key) || !utf8.ValidString(p.value) {
-				t.Fatalf("pair %q has no problem but is not UTF-8", p.raw)
+			if !utf8.ValidString(p.Key) || !utf8.ValidString(p.Value) {
+				t.Fatalf("pair %q has no problem but is not UTF-8", p.Raw)
 			}
 		}
 		if strings.Contains(body, ";") {
@@ -81,16 +81,16 @@ func FuzzDecodeForm(f *testing.F) {
 		want, err := url.ParseQuery(body)
 		if err != nil {
 			if problems == 0 {
-				t.Fatalf("url.ParseQuery refuses %q (%v) but decodeForm finds no problem", body, err)
+				t.Fatalf("url.ParseQuery refuses %q (%v) but DecodeForm finds no problem", body, err)
 			}
 			return
 		}
 		if problems > 0 && utf8.ValidString(body) && !strings.Contains(body, "%") {
-			t.Fatalf("decodeForm finds a problem in %q that url.ParseQuery accepts", body)
+			t.Fatalf("DecodeForm finds a problem in %q that url.ParseQuery accepts", body)
 		}
 		got := url.Values{}
 		for _, p := range pairs {
-			got[p.key] = append(got[p.key], p.value)
+			got[p.Key] = append(got[p.Key], p.Value)
 		}
 		if problems == 0 {
 			assert.Equal(t, want, got, "%q", body)

@@ -1,4 +1,4 @@
-package validate
+package gate
 
 import (
 	"bytes"
@@ -12,72 +12,86 @@ import (
 // The scanner checks that the document is UTF-8 as it reads strings: outside
 // them any byte beyond ASCII is a syntax error anyway.
 
-// maxJSONDepth bounds the nesting the scanner follows; deeper documents are
+// MaxDepth bounds the nesting the scanner follows; deeper documents are
 // left to encoding/json.
-const maxJSONDepth = 256
+const MaxDepth = 256
 
-// jsonScanner reads one JSON document in place, checking that it is
-// well-formed and judging it against a gateSchema as it goes, without
+// Scanner reads one JSON document in place, checking that it is
+// well-formed and judging it against a Schema as it goes, without
 // building Go values. Strings are compared as written; only those with
-// escapes are decoded, into buf.
-type jsonScanner struct {
-	b    []byte
-	i    int
-	bad  bool   // not well-formed, or beyond what the scanner follows
-	buf  []byte // decoded strings; reset per document
-	want []string
-	got  []span // for want[k], the last occurrence in the top-level object
-	// listed makes an object that leaves out a property its schema lists
+// escapes are decoded, into Buf.
+type Scanner struct {
+	// Doc is the document being scanned.
+	Doc []byte
+	i   int
+	bad bool // not well-formed, or beyond what the scanner follows
+	// Buf holds decoded strings; reset per document.
+	Buf []byte
+	// Want names top-level keys whose values ScanJSON records in Got.
+	Want []string
+	// Got holds, for Want[k], the last occurrence in the top-level object.
+	Got []Span
+	// Listed makes an object that leaves out a property its schema lists
 	// unsure (rule response.missing-property), for 2xx response bodies.
-	listed bool
-	// deep follows any nesting encoding/json follows, for a document it
+	Listed bool
+	// Deep follows any nesting encoding/json follows, for a document it
 	// has already read (see pairScan.recordProps).
-	deep bool
+	Deep bool
 }
 
-// span is where a value is in the scanned document: b[start:end].
-type span struct{ start, end int }
+// Span is where a value is in the scanned document: Doc[start:end].
+type Span struct{ start, end int }
 
-// scanJSON scans a whole document and judges it against s (nil accepts any
+// At returns the value at sp in the scanned document.
+func (sc *Scanner) At(sp Span) Value { return Value(sc.Doc[sp.start:sp.end]) }
+
+// ReadsNumber reports whether b is one JSON number and nothing more.
+func ReadsNumber(b []byte) bool {
+	sc := Scanner{Doc: b}
+	sc.number()
+	return !sc.bad && sc.i == len(b)
+}
+
+// ScanJSON scans a whole document and judges it against s (nil accepts any
 // value). ok is false when the document is not well-formed JSON as
 // encoding/json reads it, or when the scanner cannot tell. The values of the
-// top-level object's keys named in sc.want are recorded in sc.got.
-func (sc *jsonScanner) scanJSON(s *gateSchema, doc []byte) (v verdict, ok bool) {
-	sc.b, sc.i, sc.bad = doc, 0, false
-	for k := range sc.got {
-		sc.got[k] = span{}
+// top-level object's keys named in sc.Want are recorded in sc.Got.
+func (sc *Scanner) ScanJSON(s *Schema, doc []byte) (v Verdict, ok bool) {
+	sc.Doc, sc.i, sc.bad = doc, 0, false
+	for k := range sc.Got {
+		sc.Got[k] = Span{}
 	}
 	sc.ws()
 	v = sc.value(s, 0)
 	sc.ws()
-	if sc.bad || sc.i != len(sc.b) {
-		return verdictUnsure, false
+	if sc.bad || sc.i != len(sc.Doc) {
+		return Unsure, false
 	}
 	return v, true
 }
 
-func (sc *jsonScanner) ws() {
-	for sc.i < len(sc.b) && jsonSpace[sc.b[sc.i]] {
+func (sc *Scanner) ws() {
+	for sc.i < len(sc.Doc) && JSONSpace[sc.Doc[sc.i]] {
 		sc.i++
 	}
 }
 
 // fail marks the document as not read.
-func (sc *jsonScanner) fail() verdict {
+func (sc *Scanner) fail() Verdict {
 	sc.bad = true
-	sc.i = len(sc.b)
-	return verdictUnsure
+	sc.i = len(sc.Doc)
+	return Unsure
 }
 
 // value reads one value at sc.i and judges it against s.
-func (sc *jsonScanner) value(s *gateSchema, depth int) verdict {
-	if sc.i >= len(sc.b) {
+func (sc *Scanner) value(s *Schema, depth int) Verdict {
+	if sc.i >= len(sc.Doc) {
 		return sc.fail()
 	}
-	if s != nil && s.anyValue {
+	if s != nil && s.AnyValue {
 		s = nil
 	}
-	switch c := sc.b[sc.i]; {
+	switch c := sc.Doc[sc.i]; {
 	case c == '{':
 		return sc.object(s, depth)
 	case c == '[':
@@ -85,7 +99,7 @@ func (sc *jsonScanner) value(s *gateSchema, depth int) verdict {
 	case c == '"':
 		raw, esc := sc.str()
 		if sc.bad || s == nil {
-			return verdictValid
+			return Valid
 		}
 		if esc {
 			raw = sc.unescape(raw)
@@ -93,63 +107,63 @@ func (sc *jsonScanner) value(s *gateSchema, depth int) verdict {
 				return sc.fail()
 			}
 		}
-		return s.str(raw)
+		return s.Str(raw)
 	case c == '-' || c >= '0' && c <= '9':
 		lit := sc.number()
 		if sc.bad || s == nil {
-			return verdictValid
+			return Valid
 		}
-		return s.number(lit)
+		return s.Number(lit)
 	case c == 't':
-		return sc.literal("true", s, (*gateSchema).boolean)
+		return sc.literal("true", s, (*Schema).Boolean)
 	case c == 'f':
-		return sc.literal("false", s, (*gateSchema).boolean)
+		return sc.literal("false", s, (*Schema).Boolean)
 	case c == 'n':
-		return sc.literal("null", s, (*gateSchema).null)
+		return sc.literal("null", s, (*Schema).null)
 	}
 	return sc.fail()
 }
 
-func (sc *jsonScanner) literal(word string, s *gateSchema, judge func(*gateSchema) verdict) verdict {
-	if len(sc.b)-sc.i < len(word) || string(sc.b[sc.i:sc.i+len(word)]) != word {
+func (sc *Scanner) literal(word string, s *Schema, judge func(*Schema) Verdict) Verdict {
+	if len(sc.Doc)-sc.i < len(word) || string(sc.Doc[sc.i:sc.i+len(word)]) != word {
 		return sc.fail()
 	}
 	sc.i += len(word)
 	if s == nil {
-		return verdictValid
+		return Valid
 	}
 	return judge(s)
 }
 
 // str reads a string and returns its raw content (between the quotes) and
 // whether it holds escapes.
-func (sc *jsonScanner) str() (raw []byte, esc bool) {
+func (sc *Scanner) str() (raw []byte, esc bool) {
 	start := sc.i + 1
-	for i := start; i < len(sc.b); i++ {
-		for i+8 <= len(sc.b) && !hasSpecial(binary.LittleEndian.Uint64(sc.b[i:])) {
+	for i := start; i < len(sc.Doc); i++ {
+		for i+8 <= len(sc.Doc) && !hasSpecial(binary.LittleEndian.Uint64(sc.Doc[i:])) {
 			i += 8
 		}
-		for i < len(sc.b) && !jsonSpecial[sc.b[i]] {
+		for i < len(sc.Doc) && !jsonSpecial[sc.Doc[i]] {
 			i++
 		}
-		if i == len(sc.b) {
+		if i == len(sc.Doc) {
 			break
 		}
-		switch c := sc.b[i]; {
+		switch c := sc.Doc[i]; {
 		case c == '"':
 			sc.i = i + 1
-			return sc.b[start:i], esc
+			return sc.Doc[start:i], esc
 		case c == '\\':
 			esc = true
-			if i+1 >= len(sc.b) {
+			if i+1 >= len(sc.Doc) {
 				sc.fail()
 				return nil, false
 			}
-			switch sc.b[i+1] {
+			switch sc.Doc[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i++
 			case 'u':
-				if i+5 >= len(sc.b) || !ascii.IsHex(sc.b[i+2]) || !ascii.IsHex(sc.b[i+3]) || !ascii.IsHex(sc.b[i+4]) || !ascii.IsHex(sc.b[i+5]) {
+				if i+5 >= len(sc.Doc) || !ascii.IsHex(sc.Doc[i+2]) || !ascii.IsHex(sc.Doc[i+3]) || !ascii.IsHex(sc.Doc[i+4]) || !ascii.IsHex(sc.Doc[i+5]) {
 					sc.fail()
 					return nil, false
 				}
@@ -162,7 +176,7 @@ func (sc *jsonScanner) str() (raw []byte, esc bool) {
 			sc.fail()
 			return nil, false
 		case c >= utf8.RuneSelf:
-			r, n := utf8.DecodeRune(sc.b[i:])
+			r, n := utf8.DecodeRune(sc.Doc[i:])
 			if r == utf8.RuneError && n <= 1 {
 				sc.fail() // not UTF-8
 				return nil, false
@@ -187,8 +201,8 @@ var jsonSpecial = func() (t [256]bool) {
 	return t
 }()
 
-// jsonSpace marks JSON's whitespace.
-var jsonSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
+// JSONSpace marks JSON's whitespace.
+var JSONSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
 
 // hasSpecial reports whether any of eight bytes is special in a string: a
 // control character, a quote, a backslash or a byte beyond ASCII.
@@ -199,28 +213,28 @@ func hasSpecial(x uint64) bool {
 }
 
 // unescape decodes a string's escapes as encoding/json does (a lone
-// surrogate becomes U+FFFD), into sc.buf. The result stays valid until the
+// surrogate becomes U+FFFD), into sc.Buf. The result stays valid until the
 // scanner is reset.
-func (sc *jsonScanner) unescape(raw []byte) []byte {
-	start := len(sc.buf)
+func (sc *Scanner) unescape(raw []byte) []byte {
+	start := len(sc.Buf)
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		if c != '\\' {
-			sc.buf = append(sc.buf, c)
+			sc.Buf = append(sc.Buf, c)
 			continue
 		}
 		i++
 		switch raw[i] {
 		case 'b':
-			sc.buf = append(sc.buf, '\b')
+			sc.Buf = append(sc.Buf, '\b')
 		case 'f':
-			sc.buf = append(sc.buf, '\f')
+			sc.Buf = append(sc.Buf, '\f')
 		case 'n':
-			sc.buf = append(sc.buf, '\n')
+			sc.Buf = append(sc.Buf, '\n')
 		case 'r':
-			sc.buf = append(sc.buf, '\r')
+			sc.Buf = append(sc.Buf, '\r')
 		case 't':
-			sc.buf = append(sc.buf, '\t')
+			sc.Buf = append(sc.Buf, '\t')
 		case 'u':
 			r := hex4(raw[i+1:])
 			i += 4
@@ -236,12 +250,12 @@ func (sc *jsonScanner) unescape(raw []byte) []byte {
 					r = utf8.RuneError
 				}
 			}
-			sc.buf = utf8.AppendRune(sc.buf, r)
+			sc.Buf = utf8.AppendRune(sc.Buf, r)
 		default: // " \ /
-			sc.buf = append(sc.buf, raw[i])
+			sc.Buf = append(sc.Buf, raw[i])
 		}
 	}
-	return sc.buf[start:len(sc.buf):len(sc.buf)]
+	return sc.Buf[start:len(sc.Buf):len(sc.Buf)]
 }
 
 func hex4(b []byte) rune {
@@ -253,8 +267,8 @@ func hex4(b []byte) rune {
 }
 
 // number reads a number in JSON's grammar and returns its literal.
-func (sc *jsonScanner) number() []byte {
-	b, start := sc.b, sc.i
+func (sc *Scanner) number() []byte {
+	b, start := sc.Doc, sc.i
 	i := start
 	if b[i] == '-' {
 		i++
@@ -300,31 +314,31 @@ func digitRun(b []byte, i int) (int, bool) {
 }
 
 // object reads an object and judges it: its type, properties, required keys
-// and additional properties. An invalid verdict is only sure when no
+// and additional properties. An invalid Verdict is only sure when no
 // property appears twice (encoding/json keeps the last) and no additional
 // property failed its schema.
-func (sc *jsonScanner) object(s *gateSchema, depth int) verdict {
-	if depth >= maxJSONDepth && !sc.deep {
+func (sc *Scanner) object(s *Schema, depth int) Verdict {
+	if depth >= MaxDepth && !sc.Deep {
 		return sc.fail()
 	}
 	sc.i++ // {
-	v := verdictValid
-	if s != nil && (!s.allows(typeObject) || s.hasEnum) {
-		v, s = verdictInvalid, nil
+	v := Valid
+	if s != nil && (!s.Allows(TypeObject) || s.hasEnum) {
+		v, s = Invalid, nil
 	}
 	var seen uint64
 	dup, soft := false, false
 	sc.ws()
-	if sc.i < len(sc.b) && sc.b[sc.i] == '}' {
+	if sc.i < len(sc.Doc) && sc.Doc[sc.i] == '}' {
 		sc.i++
 	} else {
 		for {
-			if sc.i >= len(sc.b) || sc.b[sc.i] != '"' {
+			if sc.i >= len(sc.Doc) || sc.Doc[sc.i] != '"' {
 				return sc.fail()
 			}
 			key, esc := sc.str()
 			if sc.bad {
-				return verdictUnsure
+				return Unsure
 			}
 			if esc {
 				if key = sc.unescape(key); key == nil {
@@ -332,53 +346,53 @@ func (sc *jsonScanner) object(s *gateSchema, depth int) verdict {
 				}
 			}
 			sc.ws()
-			if sc.i >= len(sc.b) || sc.b[sc.i] != ':' {
+			if sc.i >= len(sc.Doc) || sc.Doc[sc.i] != ':' {
 				return sc.fail()
 			}
 			sc.i++
 			sc.ws()
 			start := sc.i
-			var sub *gateSchema
+			var sub *Schema
 			extra := false
 			if s != nil {
 				if k, ok := s.prop(key); ok {
-					sub = s.propList[k]
+					sub = s.PropList[k]
 					dup = dup || seen&(1<<k) != 0
 					seen |= 1 << k
-				} else if s.closed {
-					v = verdictInvalid
-				} else if s.extra != nil {
-					sub, extra = s.extra, true
+				} else if s.Closed {
+					v = Invalid
+				} else if s.Extra != nil {
+					sub, extra = s.Extra, true
 				}
 			}
 			w := sc.value(sub, depth+1)
-			if extra && w == verdictInvalid {
+			if extra && w == Invalid {
 				soft = true
 			}
 			v = v.and(w)
-			if depth == 0 && sc.want != nil {
-				sc.record(key, span{start, sc.i})
+			if depth == 0 && sc.Want != nil {
+				sc.record(key, Span{start, sc.i})
 			}
 			if !sc.next('}') {
 				if sc.bad {
-					return verdictUnsure
+					return Unsure
 				}
 				break
 			}
 		}
 	}
 	if s != nil {
-		for _, k := range s.required {
+		for _, k := range s.Required {
 			if seen&(1<<k) == 0 {
-				v = verdictInvalid
+				v = Invalid
 			}
 		}
-		if sc.listed && seen&s.listed != s.listed {
-			v = v.and(verdictUnsure)
+		if sc.Listed && seen&s.Listed != s.Listed {
+			v = v.and(Unsure)
 		}
 	}
-	if v == verdictInvalid && (dup || soft) {
-		v = verdictUnsure
+	if v == Invalid && (dup || soft) {
+		v = Unsure
 	}
 	return v
 }
@@ -386,13 +400,13 @@ func (sc *jsonScanner) object(s *gateSchema, depth int) verdict {
 // next reads what follows a member or an element: a comma, after which
 // another follows (true), or the closing byte end (false). Anything else
 // fails the document.
-func (sc *jsonScanner) next(end byte) bool {
+func (sc *Scanner) next(end byte) bool {
 	sc.ws()
 	switch {
-	case sc.i < len(sc.b) && sc.b[sc.i] == end:
+	case sc.i < len(sc.Doc) && sc.Doc[sc.i] == end:
 		sc.i++
 		return false
-	case sc.i >= len(sc.b) || sc.b[sc.i] != ',':
+	case sc.i >= len(sc.Doc) || sc.Doc[sc.i] != ',':
 		sc.fail()
 		return false
 	}
@@ -402,31 +416,31 @@ func (sc *jsonScanner) next(end byte) bool {
 }
 
 // record keeps the last occurrence of a wanted top-level key.
-func (sc *jsonScanner) record(key []byte, sp span) {
-	for k, w := range sc.want {
+func (sc *Scanner) record(key []byte, sp Span) {
+	for k, w := range sc.Want {
 		if w == string(key) {
-			sc.got[k] = sp
+			sc.Got[k] = sp
 		}
 	}
 }
 
 // array reads an array and judges it: its type, length and items.
-func (sc *jsonScanner) array(s *gateSchema, depth int) verdict {
-	if depth >= maxJSONDepth && !sc.deep {
+func (sc *Scanner) array(s *Schema, depth int) Verdict {
+	if depth >= MaxDepth && !sc.Deep {
 		return sc.fail()
 	}
 	sc.i++ // [
-	v := verdictValid
-	if s != nil && (!s.allows(typeArray) || s.hasEnum) {
-		v, s = verdictInvalid, nil
+	v := Valid
+	if s != nil && (!s.Allows(TypeArray) || s.hasEnum) {
+		v, s = Invalid, nil
 	}
-	var items *gateSchema
+	var items *Schema
 	if s != nil {
-		items = s.items
+		items = s.Items
 	}
 	n := 0
 	sc.ws()
-	if sc.i < len(sc.b) && sc.b[sc.i] == ']' {
+	if sc.i < len(sc.Doc) && sc.Doc[sc.i] == ']' {
 		sc.i++
 	} else {
 		for {
@@ -434,40 +448,40 @@ func (sc *jsonScanner) array(s *gateSchema, depth int) verdict {
 			n++
 			if !sc.next(']') {
 				if sc.bad {
-					return verdictUnsure
+					return Unsure
 				}
 				break
 			}
 		}
 	}
-	if s != nil && (n < s.minItems || s.maxItems >= 0 && n > s.maxItems) {
-		v = verdictInvalid
+	if s != nil && (n < s.MinItems || s.MaxItems >= 0 && n > s.MaxItems) {
+		v = Invalid
 	}
 	return v
 }
 
-// jsonValue is a value recorded by the scanner, read back for the
+// Value is a value recorded by the scanner, read back for the
 // consistency rules.
-type jsonValue []byte
+type Value []byte
 
-// kind returns the value's first byte: '"', '{', '[', 't', 'f', 'n', or a
+// Kind returns the value's first byte: '"', '{', '[', 't', 'f', 'n', or a
 // digit or '-' for numbers; 0 for an absent value.
-func (jv jsonValue) kind() byte {
+func (jv Value) Kind() byte {
 	if len(jv) == 0 {
 		return 0
 	}
 	return jv[0]
 }
 
-// isNumber reports whether the value is a number.
-func (jv jsonValue) isNumber() bool {
-	k := jv.kind()
+// IsNumber reports whether the value is a number.
+func (jv Value) IsNumber() bool {
+	k := jv.Kind()
 	return k == '-' || k >= '0' && k <= '9'
 }
 
-// text decodes a string value; ok is false for other values.
-func (sc *jsonScanner) text(jv jsonValue) (s []byte, ok bool) {
-	if jv.kind() != '"' {
+// Text decodes a string value; ok is false for other values.
+func (sc *Scanner) Text(jv Value) (s []byte, ok bool) {
+	if jv.Kind() != '"' {
 		return nil, false
 	}
 	raw := jv[1 : len(jv)-1]
@@ -477,20 +491,20 @@ func (sc *jsonScanner) text(jv jsonValue) (s []byte, ok bool) {
 	return raw, true
 }
 
-// each calls fn for each member of an object value (open '{') or each
+// Each calls fn for each member of an object value (open '{') or each
 // element of an array value (open '[', with a nil key), in order. It returns
 // false when the value is not of that kind.
-func (sc *jsonScanner) each(jv jsonValue, open byte, fn func(key []byte, val jsonValue) bool) bool {
-	if jv.kind() != open {
+func (sc *Scanner) Each(jv Value, open byte, fn func(key []byte, val Value) bool) bool {
+	if jv.Kind() != open {
 		return false
 	}
 	end := byte(']')
 	if open == '{' {
 		end = '}'
 	}
-	sub := jsonScanner{b: jv, i: 1, deep: sc.deep}
+	sub := Scanner{Doc: jv, i: 1, Deep: sc.Deep}
 	sub.ws()
-	if sub.i < len(sub.b) && sub.b[sub.i] == end {
+	if sub.i < len(sub.Doc) && sub.Doc[sub.i] == end {
 		return true
 	}
 	for !sub.bad {
@@ -507,7 +521,7 @@ func (sc *jsonScanner) each(jv jsonValue, open byte, fn func(key []byte, val jso
 		}
 		start := sub.i
 		sub.value(nil, 1)
-		if !fn(key, jsonValue(sub.b[start:sub.i])) || !sub.next(end) {
+		if !fn(key, Value(sub.Doc[start:sub.i])) || !sub.next(end) {
 			break
 		}
 	}
