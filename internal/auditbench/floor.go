@@ -80,7 +80,7 @@ func readBatches(name string, f *os.File) (int, error) {
 		}()
 	}
 	var err error
-	for b, berr := range recording.Batches(name, f, f, 64<<10, 8) {
+	for b, berr := range recording.Batches(name, f, f, 64<<10, 4) {
 		if berr != nil {
 			err = berr
 			break
