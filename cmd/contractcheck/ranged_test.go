@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/validate"
 	"github.com/contractcheck/contractcheck/validate/recording"
+	"github.com/contractcheck/contractcheck/validate/report"
 )
 
 // shippedExchanges reads the exchanges of the shipped recordings that hold
@@ -244,4 +248,74 @@ func TestRangedReadsOnlyForRegularFiles(t *testing.T) {
 	rangedReads = false
 	assert.False(t, rangedFile(f), "turned off")
 	rangedReads = true
+}
+
+// failingWriter is a report writer that fails after n pairs.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) WritePair(report.Pair) error {
+	if w.n--; w.n < 0 {
+		return errors.New("disk full")
+	}
+	return nil
+}
+
+func (w *failingWriter) Finish(report.Summary) error { return nil }
+
+// openFiles counts the process's open file descriptors.
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd to count open files:", err)
+	}
+	return len(fds)
+}
+
+// TestRangedReadsCloseTheFile checks that a file read in batches is closed
+// once the run is over, however it ends: at the end of the file, when the
+// report cannot be written (the batches in flight are never decoded), and
+// when the run is cancelled.
+func TestRangedReadsCloseTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "many.har")
+	lines := harEntryLines(t, shippedExchanges(t))
+	var entries []string
+	for len(entries) < 3000 {
+		entries = append(entries, lines...)
+	}
+	require.NoError(t, os.WriteFile(path, []byte(`{"log":{"entries":[`+strings.Join(entries, ",\n")+`]}}`), 0o644))
+	plan, err := validate.Embedded()
+	require.NoError(t, err)
+	before := openFiles(t)
+	for _, tt := range []struct {
+		name   string
+		pairs  int // the writer fails after these
+		cancel bool
+	}{{"to the end", 1 << 30, false}, {"report fails", 10, false}, {"cancelled", 1 << 30, true}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		jobs := recordings(ctx, []string{path}, nil, nil)
+		if tt.cancel {
+			n := 0
+			inner := jobs
+			jobs = func(yield func(job) bool) {
+				for j := range inner {
+					if n++; n == 50 {
+						cancel()
+					}
+					if !yield(j) {
+						return
+					}
+				}
+			}
+		}
+		err := checker{plan: plan}.checkAll(ctx, jobs, &sink{w: &failingWriter{n: tt.pairs}, stderr: io.Discard}, nil)
+		cancel()
+		switch tt.name {
+		case "to the end":
+			require.NoError(t, err)
+		default:
+			require.Error(t, err, tt.name)
+		}
+		assert.Equal(t, before, openFiles(t), "%s: the recording is closed", tt.name)
+	}
 }
