@@ -124,16 +124,19 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzJSONScanner$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCassette$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzNDJSONRange$$' -fuzztime $(FUZZTIME) ./validate/recording
+	$(GO) test -run '^$$' -fuzz '^FuzzBatches$$' -fuzztime $(FUZZTIME) ./validate/recording
 	$(GO) test -run '^$$' -fuzz '^FuzzProxy$$' -fuzztime $(FUZZTIME) ./validate/proxy
 	$(GO) test -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) ./internal/escape
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/yamlalias
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/yamlerror
 
 ## fuzz-smoke: a short run of the checker's fuzz targets (CI runs it): the
-## gate never changes what Check finds, and never calls a failing pair clean
+## gate never changes what Check finds, and never calls a failing pair clean;
+## and of the batched reader's: it finds what the reader in order finds
 fuzz-smoke:
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(SMOKETIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime $(SMOKETIME) ./validate
+	$(GO) test -run '^$$' -fuzz '^FuzzBatches$$' -fuzztime $(SMOKETIME) ./validate/recording
 
 clean:
 	rm -f contractcheck bench.txt bench/bench.txt bench/bench.test

@@ -126,24 +126,32 @@ func BenchmarkPipelineHAR(b *testing.B) {
 		}
 		out := &sink{w: w, stderr: io.Discard}
 		pairs := ordered.Map(context.Background(), recordings(context.Background(), []string{path}, nil, nil), workers, pipelineWindow*workers,
-			func(j job) *report.Pair {
-				if j.end {
-					return nil
+			func(j job) []report.Pair {
+				frames := []*recording.Frame{j.frame}
+				if j.batch != nil {
+					defer j.drop()
+					j.batch.Read()
+					frames = j.batch.Frames
 				}
-				ex, err := decode(j.frame)
-				if err != nil {
-					b.Error(err)
-					return &report.Pair{}
+				var ps []report.Pair
+				for _, f := range frames {
+					if f == nil {
+						continue
+					}
+					ex, err := decode(f)
+					if err != nil {
+						b.Error(err)
+						continue
+					}
+					ps = append(ps, report.NewPair(ex, validate.Result{Operation: "CreateConversationScopedWebhook"}, validate.SeverityError))
 				}
-				p := report.NewPair(ex, validate.Result{Operation: "CreateConversationScopedWebhook"}, validate.SeverityError)
-				return &p
+				return ps
 			})
-		for p := range pairs {
-			if p == nil {
-				continue
-			}
-			if err := out.put(*p); err != nil {
-				b.Fatal(err)
+		for ps := range pairs {
+			for _, p := range ps {
+				if err := out.put(p); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
 		if out.summary.Pairs != 2000 {

@@ -55,7 +55,7 @@ func runConvert(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	// The writer flushes after each line when it can; hide Flush so that it
 	// writes through the buffer, and flush at the end.
 	w := recording.NewNDJSONWriter(struct{ io.Writer }{bw})
-	written, failed, err := convertAll(ctx, recordings(ctx, files, stdin, nil), w, stderr)
+	written, failed, err := convertAll(ctx, recordingFrames(ctx, files, stdin), w, stderr)
 	if ferr := bw.Flush(); err == nil && ferr != nil {
 		err = fmt.Errorf("writing the NDJSON: %w", ferr)
 	}

@@ -63,7 +63,7 @@ func runDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitError
 	}
 	d := drift.New(bplan, hplan)
-	for j := range recordings(ctx, files, stdin, nil) {
+	for j := range recordingFrames(ctx, files, stdin) {
 		if j.end {
 			continue
 		}

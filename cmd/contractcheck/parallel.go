@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	"github.com/contractcheck/contractcheck/validate"
@@ -18,24 +19,37 @@ import (
 const pipelineWindow = 16
 
 // job is the work of the pipeline's middle stage: the frame of one entry to
-// decode and check, an input error found while framing, or the end of a
-// file.
+// decode and check, a batch of entries of a regular file to read, decode and
+// check, an input error found while framing, or the end of a file.
 type job struct {
-	file  int // the index of the recording in the command line
-	frame *recording.Frame
-	err   error
-	end   bool  // the file has ended
-	size  int64 // with end: the file's size in bytes, -1 when not known
+	file   int // the index of the recording in the command line
+	frame  *recording.Frame
+	batch  *recording.Batch
+	shared *sharedFile // with batch: the file it reads, released once the batch is done
+	err    error
+	end    bool  // the file has ended
+	size   int64 // with end: the file's size in bytes, -1 when not known
 }
 
 // weight is what a job holds in memory until it is done: the text of its
 // entry, and a little besides.
 func (j job) weight() int64 {
 	const overhead = 1 << 10
+	if j.batch != nil {
+		return j.batch.Size() + int64(len(j.batch.Frames))*overhead
+	}
 	if j.frame == nil {
 		return overhead
 	}
 	return int64(j.frame.Size()) + overhead
+}
+
+// drop lets go of what a job that will not run holds.
+func (j job) drop() {
+	if j.batch != nil {
+		j.batch.Release()
+		j.shared.release()
+	}
 }
 
 // result is what the middle stage makes of a job.
@@ -47,11 +61,16 @@ type result struct {
 	blank bool                  // the frame held no exchange (an NDJSON line of white space)
 	end   bool                  // the file has ended
 	size  int64                 // with end: the file's size
+	batch []result              // the results of a batch's entries, in order, in place of the fields above
 }
 
 // run decodes and checks one job. It is pure, like pair, and runs on many
 // goroutines at once.
 func (c checker) run(j job) result {
+	if j.batch != nil {
+		defer j.shared.release()
+		return c.runBatch(j.file, j.batch)
+	}
 	r := result{file: j.file, end: j.end, size: j.size}
 	if j.end {
 		return r
@@ -76,6 +95,38 @@ func (c checker) run(j job) result {
 		recording.ReleaseExchange(it.ex)
 	}
 	return r
+}
+
+// runBatch reads, decodes and checks the entries of a batch, in order.
+func (c checker) runBatch(file int, b *recording.Batch) result {
+	defer b.Release()
+	b.Read()
+	rs := getResults(len(b.Frames))
+	for i, f := range b.Frames {
+		rs[i] = c.run(job{file: file, frame: f})
+	}
+	return result{file: file, batch: rs}
+}
+
+// resultsPool recycles the results of batches, which the sink is done with
+// once it has taken them.
+var resultsPool = sync.Pool{New: func() any { return new([]result) }}
+
+// getResults returns n zero results.
+func getResults(n int) []result {
+	rs := *resultsPool.Get().(*[]result)
+	if cap(rs) < n {
+		return make([]result, n)
+	}
+	return rs[:n]
+}
+
+// putResults gives rs back for reuse, emptied so that it holds on to
+// nothing.
+func putResults(rs []result) {
+	clear(rs)
+	rs = rs[:0]
+	resultsPool.Put(&rs)
 }
 
 // decode decodes a frame and releases it. A panic while decoding is an

@@ -5,7 +5,9 @@
 # passing, 14% skipped, 5% failing); then the audit of valid pairs (the
 # documentation's example, 100 MiB, as HAR and as NDJSON), checked with the
 # embedded contract and with Twilio's full spec, beside the reader alone
-# (auditbench read: recording.Read, no checks, one goroutine) and the
+# (auditbench read: recording.Read, no checks, one goroutine), the reader as
+# check runs it on a regular file (auditbench read -batches:
+# recording.Batches, decoded on GOMAXPROCS goroutines, no checks) and the
 # decoding floor (auditbench floor: encoding/json, one goroutine) on the same
 # file, with the ratio of each MB/s to the floor's. The files go to a
 # temporary directory that is removed however the script ends. Run by `make
@@ -82,6 +84,8 @@ for format in har ndjson; do
 	row "floor: encoding/json"
 	measure "$file" "$dir/auditbench" read
 	row "reader alone: recording.Read"
+	measure "$file" "$dir/auditbench" read -batches
+	row "reader, batches on all cores"
 	measure "$file" "$bin" check --quiet --progress never
 	row "check, embedded contract"
 	if [ -f "$spec" ]; then

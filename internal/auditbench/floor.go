@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/contractcheck/contractcheck/validate/recording"
 )
@@ -16,14 +19,26 @@ import (
 // recording.Read, on one goroutine, without checking it: the reader alone.
 // It prints how many entries it read.
 func read(args []string) error {
+	batches := len(args) == 2 && args[0] == "-batches"
+	if batches {
+		args = args[1:]
+	}
 	if len(args) != 1 {
-		return errors.New("usage: auditbench read FILE")
+		return errors.New("usage: auditbench read [-batches] FILE")
 	}
 	f, err := os.Open(args[0])
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	if batches {
+		n, err := readBatches(args[0], f)
+		if err != nil {
+			return err
+		}
+		fmt.Println(n, "entries")
+		return nil
+	}
 	n := 0
 	for _, err := range recording.Read(args[0], f) {
 		if err != nil {
@@ -33,6 +48,51 @@ func read(args []string) error {
 	}
 	fmt.Println(n, "entries")
 	return nil
+}
+
+// readBatches frames f with recording.Batches, as check frames a regular
+// file, and reads and decodes the batches on GOMAXPROCS goroutines, without
+// checking them: the reader's part of check, on every core. It returns how
+// many exchanges it decoded, or the first problem it met.
+func readBatches(name string, f *os.File) (int, error) {
+	workers := runtime.GOMAXPROCS(0)
+	work := make(chan *recording.Batch, 2*workers)
+	var n atomic.Int64
+	var failed atomic.Pointer[error]
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				b.Read()
+				for _, fr := range b.Frames {
+					ex, err := fr.Decode()
+					switch {
+					case err != nil:
+						failed.CompareAndSwap(nil, &err)
+					case ex != nil:
+						n.Add(1)
+					}
+				}
+				b.Release()
+			}
+		}()
+	}
+	var err error
+	for b, berr := range recording.Batches(name, f, f, 64<<10, 4) {
+		if berr != nil {
+			err = berr
+			break
+		}
+		work <- b
+	}
+	close(work)
+	wg.Wait()
+	if p := failed.Load(); err == nil && p != nil {
+		err = *p
+	}
+	return int(n.Load()), err
 }
 
 // floorEntry is what the floor decodes of a HAR entry: what an exchange

@@ -27,11 +27,13 @@
 // UTF-8, in turn), some blank lines and some lines ended by CRLF: what an
 // audit must count and report without dropping (beam/ tests with it).
 //
-//	auditbench read FILE
+//	auditbench read [-batches] FILE
 //	auditbench floor FILE
 //
 // decode every entry of FILE on one goroutine, without checking it, and print
-// how many: read with recording.Read (the reader alone), floor with
+// how many: read with recording.Read (the reader alone; with -batches,
+// recording.Batches decoded on GOMAXPROCS goroutines, as check reads a
+// regular file), floor with
 // encoding/json into the fields an exchange needs (the decoding floor).
 // `make bench-audit` measures both beside check.
 //
@@ -69,7 +71,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: auditbench gen -size BYTES -o FILE | auditbench worst -kind KIND -o FILE | auditbench read|floor FILE | auditbench measure -- COMMAND [ARGS...]")
+		return errors.New("usage: auditbench gen -size BYTES -o FILE | auditbench worst -kind KIND -o FILE | auditbench read [-batches] FILE | auditbench floor FILE | auditbench measure -- COMMAND [ARGS...]")
 	}
 	switch args[0] {
 	case "gen":

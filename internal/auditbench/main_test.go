@@ -145,10 +145,20 @@ func TestReadAndFloor(t *testing.T) {
 	f.Close()
 	require.NoError(t, err)
 	assert.Equal(t, 30, n)
+	for _, name := range []string{har, ndjson} {
+		f, err = os.Open(name)
+		require.NoError(t, err)
+		n, err = readBatches(name, f)
+		f.Close()
+		require.NoError(t, err)
+		assert.Equal(t, map[string]int{har: want, ndjson: 30}[name], n, "read -batches %s", name)
+	}
 	require.NoError(t, run([]string{"read", har}))
+	require.NoError(t, run([]string{"read", "-batches", har}))
 	require.NoError(t, run([]string{"floor", ndjson}))
 	broken := filepath.Join(dir, "broken.har")
 	require.NoError(t, os.WriteFile(broken, []byte(`{"log":{"entries":[{"request":`), 0o644))
 	assert.Error(t, run([]string{"floor", broken}))
 	assert.Error(t, run([]string{"read", broken}))
+	assert.Error(t, run([]string{"read", "-batches", broken}))
 }

@@ -31,6 +31,11 @@ type Budget[In any] struct {
 	Max int64
 	// Weight returns the weight of an input, such as the bytes it holds.
 	Weight func(In) int64
+	// Drop, when not nil, is called for each input that was pulled from in
+	// but never given to f, because the run was cancelled or its consumer
+	// stopped, so that an input that holds a resource can let it go. It may
+	// run on any goroutine of MapBudget's, before its sequence returns.
+	Drop func(In)
 }
 
 // gate lets weight in up to a budget. One goroutine acquires; others
@@ -105,6 +110,11 @@ func MapBudget[In, Out any](ctx context.Context, in iter.Seq[In], workers, windo
 		var wg sync.WaitGroup
 		defer wg.Wait()
 		defer cancel() // runs before wg.Wait: stops the feeder and the workers
+		drop := func(v In) {
+			if budget.Drop != nil {
+				budget.Drop(v)
+			}
+		}
 
 		wg.Add(1)
 		go func() { // the feeder: pulls in, in order
@@ -113,12 +123,14 @@ func MapBudget[In, Out any](ctx context.Context, in iter.Seq[In], workers, windo
 			defer close(work)
 			for v := range in {
 				if ctx.Err() != nil {
+					drop(v)
 					return
 				}
 				var w int64
 				if budget.Max > 0 {
 					w = min(max(budget.Weight(v), 0), budget.Max)
 					if !g.acquire(ctx, w) {
+						drop(v)
 						return
 					}
 				}
@@ -127,6 +139,7 @@ func MapBudget[In, Out any](ctx context.Context, in iter.Seq[In], workers, windo
 				select {
 				case order <- s: // blocks while window values are in flight
 				case <-ctx.Done():
+					drop(v)
 					return
 				}
 				// Workers drain work even when cancelled, and it has room for
@@ -141,6 +154,8 @@ func MapBudget[In, Out any](ctx context.Context, in iter.Seq[In], workers, windo
 				for s := range work {
 					if ctx.Err() == nil {
 						s.out = f(s.in)
+					} else {
+						drop(s.in)
 					}
 					close(s.done)
 				}

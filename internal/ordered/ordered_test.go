@@ -165,3 +165,33 @@ func TestMapBudgetStopsWhenCancelled(t *testing.T) {
 	}
 	assert.Less(t, pulled.Load(), int64(10))
 }
+
+// TestMapBudgetDropsWhatItDoesNotRun checks that every input pulled is either
+// given to f or to Drop, exactly once, when the consumer stops early and when
+// the run is cancelled, so that inputs holding resources (open files) let
+// them go.
+func TestMapBudgetDropsWhatItDoesNotRun(t *testing.T) {
+	for _, cancelRun := range []bool{false, true} {
+		noLeaks(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		var pulled, ran, dropped atomic.Int64
+		seen := make([]atomic.Int32, 1_000_000)
+		budget := Budget[int]{Max: 100, Weight: func(int) int64 { return 10 },
+			Drop: func(i int) { dropped.Add(1); seen[i].Add(1) }}
+		f := func(i int) int { ran.Add(1); seen[i].Add(1); return jittery(i) }
+		got := 0
+		for range MapBudget(ctx, count(len(seen), &pulled), 4, 8, budget, f) {
+			if got++; got == 20 {
+				if !cancelRun {
+					break
+				}
+				cancel()
+			}
+		}
+		cancel()
+		assert.Equal(t, pulled.Load(), ran.Load()+dropped.Load(), "cancel %v: pulled = ran + dropped", cancelRun)
+		for i := range pulled.Load() {
+			require.EqualValues(t, 1, seen[i].Load(), "cancel %v: input %d given to f or Drop once", cancelRun, i)
+		}
+	}
+}

@@ -18,6 +18,10 @@
 // [Frames] does the same reading in two steps, so that entries can be decoded
 // on several goroutines while one reads the recording in order: it finds
 // each entry in the stream (a [Frame], cheap), and [Frame.Decode] decodes it.
+// [Batches] frames a recording that can also be read by offset (a regular
+// file) without copying its entries: it yields batches of consecutive
+// entries, and [Batch.Read] reads each batch's text with one ReadAt on the
+// goroutine that decodes it.
 // [NDJSONRange] frames the lines of a byte range of an NDJSON recording, with
 // the entries and lines of the whole, so that one recording can be read in
 // parts on several machines ([IsNDJSON] tells whether it can).

@@ -36,11 +36,15 @@ type Frame struct {
 	Offset int64
 
 	format   format
-	text     *[]byte    // from framePool, for HAR and NDJSON; nil once released
-	node     *yaml.Node // the interaction of a cassette
-	tooLong  bool       // an NDJSON line over limit, not kept
-	limit    int        // MaxEntryBytes when Frames started
-	end      int64      // the offset in the recording just past the entry; 0 when unknown
+	text     *[]byte     // from framePool, for HAR and NDJSON (or &own); nil once released
+	own      []byte      // the text, when a Batch read it: part of the batch's buffer, not pooled
+	at       io.ReaderAt // where a ranged frame's text is read from, at [start, end); nil once read
+	start    int64       // with at: the offset of the entry's first byte
+	readErr  error       // with at: why the batch could not read the text
+	node     *yaml.Node  // the interaction of a cassette
+	tooLong  bool        // an NDJSON line over limit, not kept
+	limit    int         // MaxEntryBytes when Frames started
+	end      int64       // the offset in the recording just past the entry; 0 when unknown
 	released bool
 }
 
@@ -64,8 +68,9 @@ func newFrame(source string, f format, limit int) *Frame {
 // Release gives the frame's buffer back for reuse. Decode may not be called
 // after it; Release may be called more than once.
 func (f *Frame) Release() {
-	f.released, f.node = true, nil
-	if f.text == nil {
+	f.released, f.node, f.at, f.own = true, nil, nil, nil
+	if f.text == nil || f.text == &f.own {
+		f.text = nil
 		return
 	}
 	if cap(*f.text) <= maxPooledFrame {
@@ -97,6 +102,13 @@ func (f *Frame) decode() (*validate.Exchange, error) {
 	if f.released {
 		return nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line, Err: errReleased}
 	}
+	if f.at != nil {
+		// A ranged frame whose text no Batch read: read it alone.
+		f.readText()
+	}
+	if f.readErr != nil {
+		return nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line, Err: f.readErr, final: true, offset: f.end}
+	}
 	var ex *validate.Exchange
 	var err *EntryError
 	switch f.format {
@@ -121,6 +133,9 @@ func (f *Frame) decode() (*validate.Exchange, error) {
 // entry or an NDJSON line; 0 for a cassette's interaction, parsed with the
 // whole cassette, and once released.
 func (f *Frame) Size() int {
+	if f.at != nil {
+		return int(f.end - f.start)
+	}
 	if f.text == nil {
 		return 0
 	}
@@ -139,21 +154,29 @@ func (f *Frame) Size() int {
 // Frames with each frame decoded in turn.
 func Frames(source string, r io.Reader) iter.Seq2[*Frame, error] {
 	return func(yield func(*Frame, error) bool) {
-		limit := MaxEntryBytes
-		br := bufio.NewReaderSize(r, readBufferSize)
-		f, start, err := detect(br)
-		if err != nil {
-			yield(nil, &EntryError{Source: source, Entry: -1, Err: err, final: true})
-			return
-		}
-		switch f {
-		case formatHAR:
-			readHAR(source, br, start, limit, yield)
-		case formatNDJSON:
-			readNDJSON(source, br, limit, 0, start, yield)
-		case formatCassette:
-			readCassette(source, br, limit, yield)
-		}
+		frames(source, r, nil, yield)
+	}
+}
+
+// frames yields what Frames yields. With at, which reads the recording r
+// reads by offset, the frames of HAR entries and NDJSON lines are ranged:
+// they hold where their text is, not the text, which Batch.Read or Decode
+// read with at.
+func frames(source string, r io.Reader, at io.ReaderAt, yield func(*Frame, error) bool) {
+	limit := MaxEntryBytes
+	br := bufio.NewReaderSize(r, readBufferSize)
+	f, start, err := detect(br)
+	if err != nil {
+		yield(nil, &EntryError{Source: source, Entry: -1, Err: err, final: true})
+		return
+	}
+	switch f {
+	case formatHAR:
+		readHAR(source, br, at, start, limit, yield)
+	case formatNDJSON:
+		readNDJSON(source, br, at, limit, 0, start, yield)
+	case formatCassette:
+		readCassette(source, br, limit, yield)
 	}
 }
 

@@ -30,8 +30,10 @@ const maxKeyBytes = 256
 type harReader struct {
 	source string
 	yield  func(*Frame, error) bool
-	limit  int // MaxEntryBytes, when Frames started
-	entry  int // the index of the next entry
+	limit  int         // MaxEntryBytes, when Frames started
+	entry  int         // the index of the next entry
+	at     io.ReaderAt // reads the file by offset: frames are ranged, their text not copied; nil to copy it
+	frames frameArena  // with at: the frames
 
 	src  io.Reader
 	buf  []byte // a read buffer of fixed size
@@ -42,9 +44,10 @@ type harReader struct {
 }
 
 // readHAR yields the entries of the HAR file that src holds, from offset
-// start of the file on, as frames, and the problems found in it.
-func readHAR(source string, src io.Reader, start int64, limit int, yield func(*Frame, error) bool) {
-	h := &harReader{source: source, yield: yield, limit: limit, src: src, buf: make([]byte, readBufferSize), off: start, line: 1}
+// start of the file on, as frames, and the problems found in it. With at,
+// the frames are ranged (see frames).
+func readHAR(source string, src io.Reader, at io.ReaderAt, start int64, limit int, yield func(*Frame, error) bool) {
+	h := &harReader{source: source, yield: yield, limit: limit, at: at, src: src, buf: make([]byte, readBufferSize), off: start, line: 1}
 	if err := h.readTop(); err != nil && err != errStopped {
 		if entryErr, ok := err.(*EntryError); ok {
 			entryErr.final = true

@@ -61,7 +61,12 @@ func (h *harReader) entriesError() error {
 func (h *harReader) frameEntry() error {
 	entry, line := h.entry, h.line
 	h.entry++
-	f := newFrame(h.source, formatHAR, h.limit)
+	var f *Frame
+	if h.at != nil {
+		f = h.frames.newRangedFrame(h.source, formatHAR, h.limit, h.at, h.pos())
+	} else {
+		f = newFrame(h.source, formatHAR, h.limit)
+	}
 	f.Entry, f.Line = entry, line
 	text := entryText{buf: (*f.text)[:0]}
 	tooLarge := false
@@ -91,6 +96,8 @@ func (h *harReader) frameEntry() error {
 			if text.n+len(p) > h.limit {
 				tooLarge = true
 				text.drop()
+			} else if h.at != nil {
+				text.n += len(p) // a ranged frame: only its size
 			} else {
 				text.add(p)
 			}
@@ -99,7 +106,10 @@ func (h *harReader) frameEntry() error {
 			break
 		}
 	}
-	*f.text, f.end = text.text(), h.pos()
+	f.end = h.pos()
+	if h.at == nil {
+		*f.text = text.text()
+	}
 	if tooLarge {
 		f.Release()
 		return h.emit(nil, &EntryError{Source: h.source, Entry: entry, Line: line,

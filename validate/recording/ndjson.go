@@ -80,11 +80,19 @@ var ndjsonFields = map[string][]string{
 // readNDJSON yields the lines of the NDJSON recording that br holds as
 // frames, leaving out lines that hold only white space, and the problems of
 // reading it. The first line br holds is the recording's entry first (0 when
-// br holds the whole recording), at byte offset of the recording.
-func readNDJSON(source string, br *bufio.Reader, limit, first int, offset int64, yield func(*Frame, error) bool) {
+// br holds the whole recording), at byte offset of the recording. With at,
+// the frames are ranged (see frames), and a line of white space is yielded
+// too: it is its Decode that finds it blank.
+func readNDJSON(source string, br *bufio.Reader, at io.ReaderAt, limit, first int, offset int64, yield func(*Frame, error) bool) {
+	var frames frameArena
 	for entry := first; ; entry++ {
-		f := newFrame(source, formatNDJSON, limit)
-		line, n, tooLong, err := readLine(br, *f.text, limit)
+		var f *Frame
+		if at != nil {
+			f = frames.newRangedFrame(source, formatNDJSON, limit, at, offset)
+		} else {
+			f = newFrame(source, formatNDJSON, limit)
+		}
+		line, n, tooLong, err := readLine(br, *f.text, limit, at != nil)
 		*f.text = line
 		start := offset
 		offset += n
@@ -94,16 +102,19 @@ func readNDJSON(source string, br *bufio.Reader, limit, first int, offset int64,
 			yield(nil, &EntryError{Source: source, Entry: -1, Line: entry + 1, Err: fmt.Errorf("reading the recording: %w", err), offset: offset})
 			return
 		}
-		if err == io.EOF && len(line) == 0 && !tooLong {
+		if err == io.EOF && n == 0 {
 			f.Release()
 			return
 		}
-		if !tooLong && len(bytes.TrimSpace(line)) == 0 {
+		if at == nil && !tooLong && len(bytes.TrimSpace(line)) == 0 {
 			f.Release()
 		} else {
 			f.Entry, f.Line, f.Offset, f.tooLong = entry, entry+1, start, tooLong
 			if entry == 0 {
 				f.Offset = 0 // a byte order mark belongs to line 1
+			}
+			if tooLong {
+				f.at = nil // nothing of it is read
 			}
 			if !yield(f, nil) {
 				return
@@ -119,21 +130,42 @@ func readNDJSON(source string, br *bufio.Reader, limit, first int, offset int64,
 // returns it and how many bytes it read. A line longer than limit, not
 // counting its "\r\n" or "\n", is read to its end but not kept: it comes back
 // empty, with tooLong set. At the end of br, err is io.EOF, maybe with a last
-// line.
-func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, n int64, tooLong bool, err error) {
+// line. With sizeOnly, no line is kept, only its size measured.
+func readLine(br *bufio.Reader, buf []byte, limit int, sizeOnly bool) (line []byte, n int64, tooLong bool, err error) {
 	text := entryText{buf: buf}
+	var last [2]byte // the last two bytes read, for sizeOnly
 	for {
 		chunk, err := br.ReadSlice('\n')
 		n += int64(len(chunk))
+		if len(chunk) >= 2 {
+			last = [2]byte{chunk[len(chunk)-2], chunk[len(chunk)-1]}
+		} else if len(chunk) == 1 {
+			last = [2]byte{last[1], chunk[0]}
+		}
 		if !tooLong {
-			if text.n+len(chunk) > limit+len("\r\n") {
+			switch {
+			case text.n+len(chunk) > limit+len("\r\n"):
 				tooLong = true
 				text.drop()
-			} else {
+			case sizeOnly:
+				text.n += len(chunk)
+			default:
 				text.add(chunk)
 			}
 		}
 		if err != bufio.ErrBufferFull {
+			if sizeOnly {
+				size := text.n
+				if size > 0 && last[1] == '\n' {
+					size--
+					if size > 0 && last[0] == '\r' {
+						size--
+					}
+				} else if size > 0 && last[1] == '\r' {
+					size--
+				}
+				return nil, n, tooLong || size > limit, err
+			}
 			line = bytes.TrimSuffix(text.text(), newline)
 			if len(bytes.TrimSuffix(line, []byte{'\r'})) > limit {
 				tooLong, line = true, line[:0]

@@ -56,7 +56,7 @@ func NDJSONRange(source string, r io.Reader, start, end int64) iter.Seq2[*Frame,
 		if end >= 0 {
 			in = &lineSection{r: br, pos: pos, end: end}
 		}
-		readNDJSON(source, bufio.NewReaderSize(in, readBufferSize), limit, lines, pos, yield)
+		readNDJSON(source, bufio.NewReaderSize(in, readBufferSize), nil, limit, lines, pos, yield)
 	}
 }
 
