@@ -3,6 +3,7 @@ package validate
 import (
 	"fmt"
 	"mime"
+	"net/textproto"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -45,7 +47,7 @@ type operation struct {
 	method   string // upper case
 	template string
 	ptr      string // JSON pointer of the operation object
-	segs     []segment
+	segs     []route.Segment
 	anchors  [finding.AnchorCount]SpecPos
 
 	params    []*param
@@ -173,7 +175,7 @@ func compileOperation(doc *contract.Document, c *compiler, ref opRef) (*operatio
 	} else {
 		op.id = ref.method + " " + ref.template
 	}
-	segs, err := parseTemplate(ref.template)
+	segs, err := route.ParseTemplate(ref.template)
 	if err != nil {
 		problem(contract.JoinPointer("", "paths", ref.template), "path %q: %v", ref.template, err)
 		return nil, probs
@@ -213,7 +215,7 @@ func compileParams(doc *contract.Document, c *compiler, ref opRef, problem func(
 			}
 			pr := &param{name: name, in: in, ptr: ptr + "/schema"}
 			pr.required, _ = o["required"].(bool)
-			pr.canon = canonicalHeader(name)
+			pr.canon = textproto.CanonicalMIMEHeaderKey(name)
 			if _, ok := o["schema"]; ok {
 				c.compileLater(pr.ptr, &pr.schema, "compiling the schema of parameter %s: %v", name)
 				pr.kind, pr.items = kindsOf(doc, pr.ptr)
@@ -366,7 +368,7 @@ func compileResponses(doc *contract.Document, c *compiler, opPtr string, problem
 				problem(contract.JoinPointer(ptr, "headers", name), "%v", err)
 				continue
 			}
-			hp := &headerPlan{name: name, canon: canonicalHeader(name), ptr: hptr}
+			hp := &headerPlan{name: name, canon: textproto.CanonicalMIMEHeaderKey(name), ptr: hptr}
 			hp.required, _ = doc.Object(hptr)["required"].(bool)
 			if _, ok := doc.Object(hptr)["schema"]; ok {
 				c.compileLater(hptr+"/schema", &hp.schema, "compiling the schema of header %s: %v", name)

@@ -29,6 +29,7 @@ import (
 	"github.com/contractcheck/contractcheck/internal/yamlerror"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 )
 
 // schemaURL is the URL under which a contract's schemas are compiled; the
@@ -617,7 +618,7 @@ func appendJSONString(b []byte, s string) []byte {
 // top-level servers, then those of each path and operation that names its
 // own, each once. Without any, a contract is served at "/" of any host, as
 // OpenAPI says. A server URL that cannot be read is left out.
-func contractServers(doc *contract.Document) []server {
+func contractServers(doc *contract.Document) []route.Server {
 	var urls []string
 	add := func(v any) {
 		list, _ := v.([]any)
@@ -642,9 +643,9 @@ func contractServers(doc *contract.Document) []server {
 	if len(urls) == 0 {
 		urls = []string{"/"}
 	}
-	servers := make([]server, 0, len(urls))
+	servers := make([]route.Server, 0, len(urls))
 	for _, u := range urls {
-		if s, err := parseServer(u); err == nil {
+		if s, err := route.ParseServer(u); err == nil {
 			servers = append(servers, s)
 		}
 	}
