@@ -163,28 +163,28 @@ type headerPlan struct {
 
 // compileOperation compiles one operation. It returns every problem found;
 // the operation is nil only when it cannot be used at all.
-func compileOperation(doc *contract.Document, c *compiler, ref opRef) (*operation, []loadProblem) {
-	op := &operation{method: ref.method, template: ref.template, ptr: ref.ptr}
+func compileOperation(doc *contract.Document, c *compiler, ref contract.OperationRef) (*operation, []loadProblem) {
+	op := &operation{method: ref.Method, template: ref.Template, ptr: ref.Ptr}
 	var probs []loadProblem
 	problem := func(ptr, format string, args ...any) {
 		probs = append(probs, c.problem(ptr, format, args...))
 	}
-	obj := doc.Object(ref.ptr)
+	obj := doc.Object(ref.Ptr)
 	if id, ok := obj["operationId"].(string); ok && id != "" {
 		op.id = id
 	} else {
-		op.id = ref.method + " " + ref.template
+		op.id = ref.Method + " " + ref.Template
 	}
-	segs, err := route.ParseTemplate(ref.template)
+	segs, err := route.ParseTemplate(ref.Template)
 	if err != nil {
-		problem(contract.JoinPointer("", "paths", ref.template), "path %q: %v", ref.template, err)
+		problem(contract.JoinPointer("", "paths", ref.Template), "path %q: %v", ref.Template, err)
 		return nil, probs
 	}
 	op.segs = segs
 
 	op.params = compileParams(doc, c, ref, problem)
-	op.body = compileBody(doc, c, ref.ptr, problem)
-	op.responses = compileResponses(doc, c, ref.ptr, problem)
+	op.body = compileBody(doc, c, ref.Ptr, problem)
+	op.responses = compileResponses(doc, c, ref.Ptr, problem)
 	op.anchors = anchors(doc, op)
 	if build := ownRulesByOperation[op.id]; build != nil {
 		op.own = build(doc, op)
@@ -194,11 +194,11 @@ func compileOperation(doc *contract.Document, c *compiler, ref opRef) (*operatio
 
 // compileParams compiles the path item's and the operation's parameters; an
 // operation's parameter overrides the path item's of the same name and place.
-func compileParams(doc *contract.Document, c *compiler, ref opRef, problem func(string, string, ...any)) []*param {
-	itemPtr := contract.JoinPointer("", "paths", ref.template)
+func compileParams(doc *contract.Document, c *compiler, ref contract.OperationRef, problem func(string, string, ...any)) []*param {
+	itemPtr := contract.JoinPointer("", "paths", ref.Template)
 	var out []*param
 	seen := map[string]int{}
-	for _, base := range []string{itemPtr, ref.ptr} {
+	for _, base := range []string{itemPtr, ref.Ptr} {
 		list, _ := doc.Get(base + "/parameters")
 		items, _ := list.([]any)
 		for i := range items {
