@@ -3,6 +3,7 @@ package validate
 import (
 	"fmt"
 	"mime"
+	"net/textproto"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -45,7 +47,7 @@ type operation struct {
 	method   string // upper case
 	template string
 	ptr      string // JSON pointer of the operation object
-	segs     []segment
+	segs     []route.Segment
 	anchors  [finding.AnchorCount]SpecPos
 
 	params    []*param
@@ -161,28 +163,28 @@ type headerPlan struct {
 
 // compileOperation compiles one operation. It returns every problem found;
 // the operation is nil only when it cannot be used at all.
-func compileOperation(doc *contract.Document, c *compiler, ref opRef) (*operation, []loadProblem) {
-	op := &operation{method: ref.method, template: ref.template, ptr: ref.ptr}
+func compileOperation(doc *contract.Document, c *compiler, ref contract.OperationRef) (*operation, []loadProblem) {
+	op := &operation{method: ref.Method, template: ref.Template, ptr: ref.Ptr}
 	var probs []loadProblem
 	problem := func(ptr, format string, args ...any) {
 		probs = append(probs, c.problem(ptr, format, args...))
 	}
-	obj := doc.Object(ref.ptr)
+	obj := doc.Object(ref.Ptr)
 	if id, ok := obj["operationId"].(string); ok && id != "" {
 		op.id = id
 	} else {
-		op.id = ref.method + " " + ref.template
+		op.id = ref.Method + " " + ref.Template
 	}
-	segs, err := parseTemplate(ref.template)
+	segs, err := route.ParseTemplate(ref.Template)
 	if err != nil {
-		problem(contract.JoinPointer("", "paths", ref.template), "path %q: %v", ref.template, err)
+		problem(contract.JoinPointer("", "paths", ref.Template), "path %q: %v", ref.Template, err)
 		return nil, probs
 	}
 	op.segs = segs
 
 	op.params = compileParams(doc, c, ref, problem)
-	op.body = compileBody(doc, c, ref.ptr, problem)
-	op.responses = compileResponses(doc, c, ref.ptr, problem)
+	op.body = compileBody(doc, c, ref.Ptr, problem)
+	op.responses = compileResponses(doc, c, ref.Ptr, problem)
 	op.anchors = anchors(doc, op)
 	if build := ownRulesByOperation[op.id]; build != nil {
 		op.own = build(doc, op)
@@ -192,11 +194,11 @@ func compileOperation(doc *contract.Document, c *compiler, ref opRef) (*operatio
 
 // compileParams compiles the path item's and the operation's parameters; an
 // operation's parameter overrides the path item's of the same name and place.
-func compileParams(doc *contract.Document, c *compiler, ref opRef, problem func(string, string, ...any)) []*param {
-	itemPtr := contract.JoinPointer("", "paths", ref.template)
+func compileParams(doc *contract.Document, c *compiler, ref contract.OperationRef, problem func(string, string, ...any)) []*param {
+	itemPtr := contract.JoinPointer("", "paths", ref.Template)
 	var out []*param
 	seen := map[string]int{}
-	for _, base := range []string{itemPtr, ref.ptr} {
+	for _, base := range []string{itemPtr, ref.Ptr} {
 		list, _ := doc.Get(base + "/parameters")
 		items, _ := list.([]any)
 		for i := range items {
@@ -213,7 +215,7 @@ func compileParams(doc *contract.Document, c *compiler, ref opRef, problem func(
 			}
 			pr := &param{name: name, in: in, ptr: ptr + "/schema"}
 			pr.required, _ = o["required"].(bool)
-			pr.canon = canonicalHeader(name)
+			pr.canon = textproto.CanonicalMIMEHeaderKey(name)
 			if _, ok := o["schema"]; ok {
 				c.compileLater(pr.ptr, &pr.schema, "compiling the schema of parameter %s: %v", name)
 				pr.kind, pr.items = kindsOf(doc, pr.ptr)
@@ -366,7 +368,7 @@ func compileResponses(doc *contract.Document, c *compiler, opPtr string, problem
 				problem(contract.JoinPointer(ptr, "headers", name), "%v", err)
 				continue
 			}
-			hp := &headerPlan{name: name, canon: canonicalHeader(name), ptr: hptr}
+			hp := &headerPlan{name: name, canon: textproto.CanonicalMIMEHeaderKey(name), ptr: hptr}
 			hp.required, _ = doc.Object(hptr)["required"].(bool)
 			if _, ok := doc.Object(hptr)["schema"]; ok {
 				c.compileLater(hptr+"/schema", &hp.schema, "compiling the schema of header %s: %v", name)

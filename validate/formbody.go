@@ -96,8 +96,8 @@ func (p *Plan) FormBody(operation string) (FormBody, bool) {
 	d := p.doc
 	fb := FormBody{Operation: op.id, Method: op.method, Path: op.template, Spec: d.Pos(mp.ptr)}
 	for _, s := range op.segs {
-		if s.param != "" {
-			fb.PathParams = append(fb.PathParams, s.param)
+		if s.Param != "" {
+			fb.PathParams = append(fb.PathParams, s.Param)
 		}
 	}
 	required := map[string]bool{}

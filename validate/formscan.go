@@ -1,8 +1,6 @@
 package validate
 
 import (
-	"bytes"
-
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
@@ -70,8 +68,8 @@ type fieldValue struct {
 type formScan struct {
 	plan     *formTable
 	pairs    []fieldValue
-	buf      []byte // decoded keys and values
-	complete bool   // scan read the whole body: pairs are all its documented pairs
+	r        wire.FormReader // splits and decodes the body; its Buf holds the decoded keys and values
+	complete bool            // scan read the whole body: pairs are all its documented pairs
 }
 
 // scan reads a form body as wire.DecodeForm does and keeps its documented pairs.
@@ -79,24 +77,13 @@ type formScan struct {
 // pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
 func (fs *formScan) scan(fp *formTable, body []byte) bool {
 	fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
-	for len(body) > 0 {
-		part := body
-		if i := bytes.IndexByte(body, '&'); i >= 0 {
-			part, body = body[:i], body[i+1:]
-		} else {
-			body = nil
+	fs.r.Reset(body)
+	for {
+		key, val, clean, ok := fs.r.Next()
+		if !ok {
+			break
 		}
-		if len(part) == 0 {
-			continue
-		}
-		key, val := part, part[len(part):]
-		if i := bytes.IndexByte(part, '='); i >= 0 {
-			key, val = part[:i], part[i+1:]
-		}
-		var ok1, ok2 bool
-		key, ok1 = fs.unescape(key)
-		val, ok2 = fs.unescape(val)
-		if !ok1 || !ok2 {
+		if !clean {
 			return false // form.syntax, even for a key the form ignores
 		}
 		field, documented := fp.lookup(key)
@@ -110,14 +97,6 @@ func (fs *formScan) scan(fp *formTable, body []byte) bool {
 	}
 	fs.complete = true
 	return true
-}
-
-// unescape decodes + and %XX as wire.DecodeForm does, into fs.buf when there is
-// anything to decode; false when wire.DecodeForm would report a problem.
-func (fs *formScan) unescape(s []byte) ([]byte, bool) {
-	out, buf, problem := wire.UnescapeForm(fs.buf, s)
-	fs.buf = buf
-	return out, problem == ""
 }
 
 // count returns how many values a field has.

@@ -40,12 +40,12 @@ const maxPooledBuffer = 64 << 10
 // release returns the state to the pool, without its references to the
 // exchange.
 func (st *pairScan) release() {
-	st.sc.Buf, st.form.buf = st.sc.Buf[:0], st.form.buf[:0]
+	st.sc.Buf, st.form.r.Buf = st.sc.Buf[:0], st.form.r.Buf[:0]
 	if cap(st.sc.Buf) > maxPooledBuffer {
 		st.sc.Buf = nil
 	}
-	if cap(st.form.buf) > maxPooledBuffer {
-		st.form.buf = nil
+	if cap(st.form.r.Buf) > maxPooledBuffer {
+		st.form.r.Buf = nil
 	}
 	if cap(st.form.pairs) > maxPooledBuffer/16 {
 		st.form.pairs = nil
@@ -53,6 +53,7 @@ func (st *pairScan) release() {
 	clear(st.form.pairs)
 	st.form.pairs = st.form.pairs[:0]
 	st.sc.Doc, st.form.plan = nil, nil
+	st.form.r.Reset(nil)
 	st.form.complete, st.propsDone = false, false
 	clear(st.pathVals[:])
 	st.c = checker{}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -29,6 +28,7 @@ import (
 	"github.com/contractcheck/contractcheck/internal/yamlerror"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 )
 
 // schemaURL is the URL under which a contract's schemas are compiled; the
@@ -170,7 +170,7 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	if t, ok := doc.Object("/info")["title"].(string); ok {
 		p.title = t
 	}
-	refs := operationRefs(doc)
+	refs := doc.Operations()
 	// The schemas are compiled in as many parts as there are cores (up to
 	// four), each by a jsonschema.Compiler of its own (see newCompiler).
 	parts := min(runtime.GOMAXPROCS(0), 4, len(refs))
@@ -295,62 +295,6 @@ func dropRefNoise(ps []Problem) []Problem {
 		return ps
 	}
 	return out
-}
-
-// opRef locates one operation in a document.
-type opRef struct {
-	template, method, ptr string
-}
-
-var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
-// operationRefs lists the document's operations in document order (the
-// order of the YAML/JSON source, which a Go map does not keep).
-func operationRefs(doc *contract.Document) []opRef {
-	var refs []opRef
-	paths := mappingAt(doc.Root, "paths")
-	if paths == nil {
-		return nil
-	}
-	for i := 0; i+1 < len(paths.Content); i += 2 {
-		template := paths.Content[i].Value
-		item := contract.Unalias(paths.Content[i+1])
-		if item.Kind != yaml.MappingNode {
-			continue
-		}
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			m := item.Content[j].Value
-			for _, hm := range httpMethods {
-				if m == hm {
-					refs = append(refs, opRef{template: template, method: strings.ToUpper(m), ptr: contract.JoinPointer("", "paths", template, m)})
-				}
-			}
-		}
-	}
-	return refs
-}
-
-// mappingAt returns the mapping node under key of the document's root.
-func mappingAt(root *yaml.Node, key string) *yaml.Node {
-	if root == nil {
-		return nil
-	}
-	n := contract.Unalias(root)
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = contract.Unalias(n.Content[0])
-	}
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			v := contract.Unalias(n.Content[i+1])
-			if v.Kind == yaml.MappingNode {
-				return v
-			}
-		}
-	}
-	return nil
 }
 
 // compiler compiles the schemas of one document.
@@ -613,38 +557,14 @@ func appendJSONString(b []byte, s string) []byte {
 	return b
 }
 
-// contractServers returns the servers of the document: those of the
-// top-level servers, then those of each path and operation that names its
-// own, each once. Without any, a contract is served at "/" of any host, as
-// OpenAPI says. A server URL that cannot be read is left out.
-func contractServers(doc *contract.Document) []server {
-	var urls []string
-	add := func(v any) {
-		list, _ := v.([]any)
-		for _, s := range list {
-			if u, ok := s.(map[string]any)["url"].(string); ok && !slices.Contains(urls, u) {
-				urls = append(urls, u)
-			}
-		}
-	}
-	root, _ := doc.Tree.(map[string]any)
-	add(root["servers"])
-	paths, _ := root["paths"].(map[string]any)
-	for _, name := range slices.Sorted(maps.Keys(paths)) {
-		item, _ := paths[name].(map[string]any)
-		add(item["servers"])
-		for _, method := range slices.Sorted(maps.Keys(item)) {
-			if op, ok := item[method].(map[string]any); ok {
-				add(op["servers"])
-			}
-		}
-	}
-	if len(urls) == 0 {
-		urls = []string{"/"}
-	}
-	servers := make([]server, 0, len(urls))
+// contractServers returns the servers of the document
+// ([contract.Document.ServerURLs]); a server URL that cannot be read is
+// left out.
+func contractServers(doc *contract.Document) []route.Server {
+	urls := doc.ServerURLs()
+	servers := make([]route.Server, 0, len(urls))
 	for _, u := range urls {
-		if s, err := parseServer(u); err == nil {
+		if s, err := route.ParseServer(u); err == nil {
 			servers = append(servers, s)
 		}
 	}

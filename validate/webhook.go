@@ -138,10 +138,10 @@ func looksLikeSID(s, prefix string) bool {
 func (c *checker) pathValue(name string) (string, bool) {
 	i := 0
 	for _, s := range c.op.segs {
-		if s.param == "" {
+		if s.Param == "" {
 			continue
 		}
-		if s.param == name && i < len(c.pathVals) {
+		if s.Param == name && i < len(c.pathVals) {
 			return c.pathVals[i], true
 		}
 		i++

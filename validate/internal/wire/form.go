@@ -57,12 +57,51 @@ func DecodeForm(body string) []Pair {
 	return pairs
 }
 
+// FormReader reads the pairs of a form body in place, split and decoded as
+// DecodeForm does, without building a Pair: the checker's scan of a form's
+// documented pairs reads a body with it. Decoded keys and values are
+// appended to Buf when there is anything to decode; a caller reuses Buf
+// across bodies (it truncates it, and what it holds, when it is done).
+type FormReader struct {
+	body []byte
+	Buf  []byte // the decoded keys and values
+}
+
+// Reset starts reading body; Buf is kept.
+func (r *FormReader) Reset(body []byte) { r.body = body }
+
+// Next returns the next non-empty pair of the body, its key and value
+// decoded; clean is false when DecodeForm reports a problem in the pair (a
+// bad escape or invalid UTF-8, in the key or the value). ok is false when
+// the body has no more pairs.
+func (r *FormReader) Next() (key, val []byte, clean, ok bool) {
+	for len(r.body) > 0 {
+		part := r.body
+		if i := bytes.IndexByte(part, '&'); i >= 0 {
+			part, r.body = part[:i], part[i+1:]
+		} else {
+			r.body = nil
+		}
+		if len(part) == 0 {
+			continue
+		}
+		key, val = part, part[len(part):]
+		if i := bytes.IndexByte(part, '='); i >= 0 {
+			key, val = part[:i], part[i+1:]
+		}
+		var kp, vp string
+		key, r.Buf, kp = UnescapeForm(r.Buf, key)
+		val, r.Buf, vp = UnescapeForm(r.Buf, val)
+		return key, val, kp == "" && vp == "", true
+	}
+	return nil, nil, false, false
+}
+
 // UnescapeForm decodes + and %XX in one form key or value, appending the
 // decoded bytes to buf; a value with neither is returned as it is, and buf
 // unchanged. problem describes the first problem: a % not followed by two
 // hex digits (kept as written), or bytes that are not UTF-8 once decoded.
-// Both readers of forms use it: DecodeForm, and the checker's scan of a
-// form's documented pairs.
+// Both readers of forms use it: DecodeForm, and FormReader.
 func UnescapeForm(buf, s []byte) (out, grown []byte, problem string) {
 	if bytes.IndexByte(s, '%') < 0 && bytes.IndexByte(s, '+') < 0 {
 		if !utf8.Valid(s) {

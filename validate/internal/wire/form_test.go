@@ -65,6 +65,7 @@ func FuzzDecodeForm(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		pairs := DecodeForm(body)
+		readerAgrees(t, body, pairs)
 		problems := 0
 		for _, p := range pairs {
 			if p.Problem != "" {
@@ -96,4 +97,50 @@ func FuzzDecodeForm(f *testing.F) {
 			assert.Equal(t, want, got, "%q", body)
 		}
 	})
+}
+
+// readerAgrees checks that FormReader reads body's pairs as DecodeForm
+// does: the same keys and values, in order, clean where DecodeForm reports
+// no problem, with a Buf reused from an earlier body.
+func readerAgrees(t *testing.T, body string, pairs []Pair) {
+	t.Helper()
+	r := FormReader{Buf: []byte("left from an earlier body")}
+	r.Reset([]byte(body))
+	for i := 0; ; i++ {
+		key, val, clean, ok := r.Next()
+		if !ok {
+			if i != len(pairs) {
+				t.Fatalf("%q: FormReader reads %d pairs, DecodeForm %d", body, i, len(pairs))
+			}
+			return
+		}
+		if i >= len(pairs) {
+			t.Fatalf("%q: FormReader reads more pairs than DecodeForm's %d", body, len(pairs))
+		}
+		p := pairs[i]
+		if clean != (p.Problem == "") || clean && (string(key) != p.Key || string(val) != p.Value) {
+			t.Fatalf("%q, pair %d: FormReader reads %q=%q (clean %v), DecodeForm %q=%q (problem %q)", body, i, key, val, clean, p.Key, p.Value, p.Problem)
+		}
+	}
+}
+
+// TestFormReader reads bodies with empty pairs, pairs without =, escapes
+// good and bad, and invalid UTF-8 as DecodeForm reads them.
+func TestFormReader(t *testing.T) {
+	for _, body := range []string{
+		"", "&&", "a", "a=", "=b", "a=1&&b=2&", "a+b=c+d&x=%41%42", "a=%zz&b=2", "%zz=1", "x=%ff", "x=\xff",
+		"Target=webhook&Configuration.Url=https%3A%2F%2Fexample.com&Configuration.Filters=onMessageSent",
+	} {
+		readerAgrees(t, body, DecodeForm(body))
+	}
+	r := FormReader{}
+	r.Reset([]byte("a=%41&b=%zz&c=3"))
+	key, val, clean, ok := r.Next()
+	assert.Equal(t, []any{"a", "A", true, true}, []any{string(key), string(val), clean, ok})
+	_, _, clean, ok = r.Next()
+	assert.Equal(t, []any{false, true}, []any{clean, ok}, "a bad escape is not clean")
+	key, val, clean, ok = r.Next()
+	assert.Equal(t, []any{"c", "3", true, true}, []any{string(key), string(val), clean, ok}, "reading goes on after a bad pair")
+	_, _, _, ok = r.Next()
+	assert.False(t, ok)
 }

@@ -1,60 +1,139 @@
-package validate
+package route
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/pb33f/go-yaml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // routeContract has templates that compete for the same paths: a literal
 // and a parameter at the same segment, a parameter earlier or later, a
-// template with a trailing slash and one without.
-const routeContract = `openapi: 3.0.1
-info: {title: routes, version: "1"}
-servers: [{url: "https://api.example.com"}]
-paths:
-  /:
-    get: {operationId: getRoot, responses: {"200": {description: ok}}}
-  /v1/Things:
-    get: {operationId: listThings, responses: {"200": {description: ok}}}
-    post: {operationId: createThing, responses: {"201": {description: ok}}}
-  /v1/Things/{Sid}:
-    parameters: [{name: Sid, in: path, required: true, schema: {type: string}}]
-    get: {operationId: getThing, responses: {"200": {description: ok}}}
-    post: {operationId: updateThing, responses: {"200": {description: ok}}}
-  /v1/Things/Special:
-    get: {operationId: getSpecial, responses: {"200": {description: ok}}}
-  /v1/{Kind}/Special:
-    parameters: [{name: Kind, in: path, required: true, schema: {type: string}}]
-    put: {operationId: putKindSpecial, responses: {"200": {description: ok}}}
-  /v1/Things/{Sid}/Parts/{PartSid}:
-    parameters:
-      - {name: Sid, in: path, required: true, schema: {type: string}}
-      - {name: PartSid, in: path, required: true, schema: {type: string}}
-    get: {operationId: getPart, responses: {"200": {description: ok}}}
-  /v1/trailing/:
-    get: {operationId: getTrailingSlash, responses: {"200": {description: ok}}}
-  /v1/trailing:
-    post: {operationId: postTrailing, responses: {"200": {description: ok}}}
-`
+// template with a trailing slash and one without; in document order.
+var routeContract = []struct{ id, method, template string }{
+	{"getRoot", "GET", "/"},
+	{"listThings", "GET", "/v1/Things"},
+	{"createThing", "POST", "/v1/Things"},
+	{"getThing", "GET", "/v1/Things/{Sid}"},
+	{"updateThing", "POST", "/v1/Things/{Sid}"},
+	{"getSpecial", "GET", "/v1/Things/Special"},
+	{"putKindSpecial", "PUT", "/v1/{Kind}/Special"},
+	{"getPart", "GET", "/v1/Things/{Sid}/Parts/{PartSid}"},
+	{"getTrailingSlash", "GET", "/v1/trailing/"},
+	{"postTrailing", "POST", "/v1/trailing"},
+}
 
-func routePlan(t testing.TB) *Plan {
+// testRouter is a router with the names of its routes, for tests.
+type testRouter struct {
+	Router
+	ids       []string // each route's operationId
+	templates []string // each route's template
+}
+
+// routeRouter routes among routeContract's templates, served at
+// https://api.example.com.
+func routeRouter(t testing.TB) *testRouter {
 	t.Helper()
-	p, err := Load("routes.yaml", []byte(routeContract))
+	tr := &testRouter{}
+	var routes []Route
+	for _, o := range routeContract {
+		routes = append(routes, mustRoute(t, o.method, o.template))
+		tr.ids = append(tr.ids, o.id)
+		tr.templates = append(tr.templates, o.template)
+	}
+	s, err := ParseServer("https://api.example.com")
 	require.NoError(t, err)
-	return p
+	tr.Router = Router{Servers: []Server{s}, Tree: NewTree(routes)}
+	return tr
+}
+
+func mustRoute(t testing.TB, method, template string) Route {
+	t.Helper()
+	segs, err := ParseTemplate(template)
+	require.NoError(t, err)
+	return Route{Method: method, Segs: segs}
+}
+
+// twilioSpec is Twilio's Conversations spec (103 operations).
+var twilioSpec = filepath.Join("..", "..", "..", "bench", "testdata", "twilio_conversations_v1.json")
+
+// specRouter routes among the operations of an OpenAPI document (JSON or
+// YAML) of Twilio's, in the order of its sorted paths and methods, served
+// at https://conversations.twilio.com as the document's servers say.
+func specRouter(t testing.TB, data []byte) *testRouter {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]any `yaml:"paths"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &doc))
+	tr := &testRouter{}
+	var routes []Route
+	for _, template := range slices.Sorted(maps.Keys(doc.Paths)) {
+		for _, method := range []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"} {
+			op, ok := doc.Paths[template][method].(map[string]any)
+			if !ok {
+				continue
+			}
+			id, _ := op["operationId"].(string)
+			routes = append(routes, mustRoute(t, strings.ToUpper(method), template))
+			tr.ids = append(tr.ids, id)
+			tr.templates = append(tr.templates, template)
+		}
+	}
+	s, err := ParseServer("https://conversations.twilio.com")
+	require.NoError(t, err)
+	tr.Router = Router{Servers: []Server{s}, Tree: NewTree(routes)}
+	return tr
+}
+
+// twilioRouter routes among the operations of Twilio's full spec.
+func twilioRouter(t testing.TB) *testRouter {
+	t.Helper()
+	data, err := os.ReadFile(twilioSpec)
+	if err != nil {
+		t.Skipf("Twilio's Conversations spec is not at %s (it is in the repository, not in the main module's zip): %v", twilioSpec, err)
+	}
+	return specRouter(t, data)
+}
+
+// embeddedRouter routes to the embedded contract's one operation.
+func embeddedRouter(t testing.TB) *testRouter {
+	t.Helper()
+	return specRouter(t, contracts.ScopedWebhook)
+}
+
+// docsURL is the documentation's example request's target.
+const docsURL = "https://conversations.twilio.com/v1/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks"
+
+// match routes method and target, naming the route matched by its
+// operationId ("" for none).
+func (tr *testRouter) match(method, target string) (string, []string, string) {
+	i, vals, reason := tr.Match(method, target, nil)
+	return tr.id(i), vals, reason
+}
+
+func (tr *testRouter) id(i int) string {
+	if i < 0 {
+		return ""
+	}
+	return tr.ids[i]
 }
 
 // TestRouteTree routes requests among templates that compete: the tree
 // gives the operation, the parameters' values and the reason of a skip, and
 // the linear matcher it replaced agrees.
 func TestRouteTree(t *testing.T) {
-	p := routePlan(t)
+	tr := routeRouter(t)
 	tests := []struct {
 		name, method, target, op string
 		vals                     []string
@@ -86,12 +165,12 @@ func TestRouteTree(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			op, vals, reason := p.router.match(tt.method, tt.target)
-			assert.Equal(t, tt.op, opID(op))
+			op, vals, reason := tr.match(tt.method, tt.target)
+			assert.Equal(t, tt.op, op)
 			assert.Equal(t, tt.vals, vals)
 			assert.Equal(t, tt.reason, reason)
-			lop, lvals, lreason := linearMatch(&p.router, tt.method, tt.target)
-			assert.Equal(t, opID(lop), opID(op), "the linear matcher")
+			lop, lvals, lreason := linearMatch(tr, tt.method, tt.target)
+			assert.Equal(t, tr.id(lop), op, "the linear matcher")
 			assert.Equal(t, lvals, vals, "the linear matcher")
 			assert.Equal(t, lreason, reason, "the linear matcher")
 		})
@@ -99,22 +178,16 @@ func TestRouteTree(t *testing.T) {
 }
 
 // TestRouteAllocs checks that routing a request to an operation allocates
-// nothing, with the full spec's 103 operations as with one, and that Check
-// of a valid pair allocates nothing either (but under the race detector).
+// nothing, with the full spec's 103 operations as with one.
 func TestRouteAllocs(t *testing.T) {
-	ex := docsExchange()
-	for name, p := range map[string]*Plan{"embedded": embeddedPlan(t), "full spec": loadTwilio(t)} {
-		var room [maxPathValues]string
+	for name, tr := range map[string]*testRouter{"embedded": embeddedRouter(t), "full spec": twilioRouter(t)} {
+		var room [MaxValues]string
 		allocs := testing.AllocsPerRun(100, func() {
-			if op, _, _ := p.router.matchInto("POST", ex.Request.URL, room[:0]); op == nil {
+			if i, _, _ := tr.Match("POST", docsURL, room[:0]); i < 0 {
 				t.Fatal("no operation")
 			}
 		})
 		assert.Zero(t, allocs, name)
-		if !raceEnabled {
-			allocs = testing.AllocsPerRun(100, func() { p.Check(ex) })
-			assert.Zero(t, allocs, "%s: Check of the documentation's pair", name)
-		}
 	}
 }
 
@@ -122,11 +195,11 @@ func TestRouteAllocs(t *testing.T) {
 // competing templates of routeContract: the tree must agree with the linear
 // matcher it replaced, in the operation, the values and the reason.
 func FuzzRoute(f *testing.F) {
-	plans := []*Plan{loadTwilio(f), routePlan(f)}
-	for _, p := range plans {
-		for _, op := range p.ops {
-			path := strings.NewReplacer("{", "", "}", "").Replace(op.template)
-			f.Add(op.method, path, false)
+	routers := []*testRouter{twilioRouter(f), routeRouter(f)}
+	for _, tr := range routers {
+		for i, template := range tr.templates {
+			path := strings.NewReplacer("{", "", "}", "").Replace(template)
+			f.Add(tr.Tree.routes[i].Method, path, false)
 			f.Add("GET", path+"/", true)
 		}
 	}
@@ -137,12 +210,12 @@ func FuzzRoute(f *testing.F) {
 		if absolute {
 			target = "https://conversations.twilio.com" + path
 		}
-		for i, p := range plans {
-			op, vals, reason := p.router.match(method, target)
-			lop, lvals, lreason := linearMatch(&p.router, method, target)
-			if opID(op) != opID(lop) || fmt.Sprint(vals) != fmt.Sprint(lvals) || reason != lreason {
-				t.Fatalf("plan %d, %s %q: the tree gives %q %q %q, the linear matcher %q %q %q",
-					i, method, target, opID(op), vals, reason, opID(lop), lvals, lreason)
+		for i, tr := range routers {
+			op, vals, reason := tr.match(method, target)
+			lop, lvals, lreason := linearMatch(tr, method, target)
+			if op != tr.id(lop) || fmt.Sprint(vals) != fmt.Sprint(lvals) || reason != lreason {
+				t.Fatalf("router %d, %s %q: the tree gives %q %q %q, the linear matcher %q %q %q",
+					i, method, target, op, vals, reason, tr.id(lop), lvals, lreason)
 			}
 		}
 	})
@@ -151,16 +224,15 @@ func FuzzRoute(f *testing.F) {
 // BenchmarkRoute routes the documentation's example request alone, with the
 // embedded contract (one operation) and with Twilio's full spec (103).
 func BenchmarkRoute(b *testing.B) {
-	ex := docsExchange()
 	for _, c := range []struct {
 		name string
-		plan *Plan
-	}{{"embedded", embeddedPlan(b)}, {"full", loadTwilio(b)}} {
+		tr   *testRouter
+	}{{"embedded", embeddedRouter(b)}, {"full", twilioRouter(b)}} {
 		b.Run(c.name, func(b *testing.B) {
-			var room [maxPathValues]string
+			var room [MaxValues]string
 			b.ReportAllocs()
 			for b.Loop() {
-				if op, _, _ := c.plan.router.matchInto("POST", ex.Request.URL, room[:0]); op == nil {
+				if i, _, _ := c.tr.Match("POST", docsURL, room[:0]); i < 0 {
 					b.Fatal("no operation")
 				}
 			}
@@ -168,66 +240,60 @@ func BenchmarkRoute(b *testing.B) {
 	}
 }
 
-func opID(op *operation) string {
-	if op == nil {
-		return ""
-	}
-	return op.id
-}
-
 // linearMatch is the matcher the routing tree replaced: every operation of
 // the method, the most literal first, tried in turn under every candidate
 // path. Tests compare the tree with it (the wording of a skip is shared).
-func linearMatch(r *router, method, target string) (*operation, []string, string) {
-	var ops []*operation
-	for _, op := range r.all {
-		if op.method == method {
-			ops = append(ops, op)
+func linearMatch(tr *testRouter, method, target string) (int, []string, string) {
+	r, all := &tr.Router, tr.Tree.routes
+	var ops []int
+	for i, rt := range all {
+		if rt.Method == method {
+			ops = append(ops, i)
 		}
 	}
 	sort.SliceStable(ops, func(i, j int) bool {
-		a, b := ops[i].segs, ops[j].segs
+		a, b := all[ops[i]].Segs, all[ops[j]].Segs
 		for k := 0; k < len(a) && k < len(b); k++ {
-			if (a[k].param == "") != (b[k].param == "") {
-				return a[k].param == ""
+			if (a[k].Param == "") != (b[k].Param == "") {
+				return a[k].Param == ""
 			}
 		}
 		return false
 	})
 	path, host, port, free := r.parts(target)
 	hostServed := free
-	for i := -1; i < len(r.servers); i++ {
-		hostServed = hostServed || i >= 0 && r.servers[i].admits(host, port)
+	for i := -1; i < len(r.Servers); i++ {
+		hostServed = hostServed || i >= 0 && r.Servers[i].admits(host, port)
 		p, ok := r.candidate(i, free, host, port, path)
 		if !ok {
 			continue
 		}
 		for _, op := range ops {
-			if vals, ok := linearSegments(op.segs, p); ok {
+			if vals, ok := linearSegments(all[op].Segs, p); ok {
 				return op, vals, ""
 			}
 		}
 	}
 	if !hostServed {
-		return nil, nil, r.hostReason(host, port)
+		return -1, nil, r.hostReason(host, port)
 	}
 	var methods []string
-	for _, op := range r.all {
-		for i := -1; i < len(r.servers); i++ {
+	for _, rt := range all {
+		for i := -1; i < len(r.Servers); i++ {
 			if p, ok := r.candidate(i, free, host, port, path); ok {
-				if _, ok := linearSegments(op.segs, p); ok {
-					methods = append(methods, op.method)
+				if _, ok := linearSegments(rt.Segs, p); ok {
+					methods = append(methods, rt.Method)
 					break
 				}
 			}
 		}
 	}
-	return nil, nil, r.unmatched(method, path, host, port, free, methods)
+	return -1, nil, r.unmatched(method, path, host, port, free, methods)
 }
 
 // linearSegments matches an escaped path against a template's segments, as
 // the linear matcher did.
-func linearSegments(segs []segment, path string) ([]string, bool) {
+func linearSegments(segs []Segment, path string) ([]string, bool) {
 	if !strings.HasPrefix(path, "/") {
 		return nil, false
 	}
@@ -246,8 +312,8 @@ func linearSegments(segs []segment, path string) ([]string, bool) {
 			}
 			part, rest = rest, ""
 		}
-		if s.param == "" {
-			if part != s.lit {
+		if s.Param == "" {
+			if part != s.Lit {
 				return nil, false
 			}
 			continue
@@ -262,4 +328,11 @@ func linearSegments(segs []segment, path string) ([]string, bool) {
 		vals = append(vals, v)
 	}
 	return vals, true
+}
+
+// TestSpecRouters makes sure the routers the tests build from documents
+// hold their operations: the full spec's 103 and the embedded one.
+func TestSpecRouters(t *testing.T) {
+	assert.Equal(t, []string{"CreateConversationScopedWebhook"}, embeddedRouter(t).ids)
+	assert.Len(t, twilioRouter(t).ids, 103)
 }

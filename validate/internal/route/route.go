@@ -1,38 +1,35 @@
-package validate
+package route
 
 import (
 	"fmt"
 	"net/netip"
-	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
-
-	"github.com/contractcheck/contractcheck/validate/internal/contract"
 )
 
-// segment is one segment of a path template: a literal, or a parameter.
-type segment struct {
-	lit   string
-	param string // the parameter's name when the segment is "{name}"
+// Segment is one segment of a path template: a literal, or a parameter.
+type Segment struct {
+	Lit   string // the literal, when the segment is not a parameter
+	Param string // the parameter's name when the segment is "{name}"
 }
 
-// parseTemplate splits a path template such as
+// ParseTemplate splits a path template such as
 // "/v1/Conversations/{ConversationSid}/Webhooks" into segments. A segment is
 // either literal or one whole parameter.
-func parseTemplate(t string) ([]segment, error) {
+func ParseTemplate(t string) ([]Segment, error) {
 	if !strings.HasPrefix(t, "/") {
 		return nil, fmt.Errorf("a path template must start with /")
 	}
 	parts := strings.Split(t[1:], "/")
-	segs := make([]segment, len(parts))
+	segs := make([]Segment, len(parts))
 	for i, p := range parts {
 		open, close := strings.IndexByte(p, '{'), strings.IndexByte(p, '}')
 		switch {
 		case open < 0 && close < 0:
-			segs[i] = segment{lit: p}
+			segs[i] = Segment{Lit: p}
 		case open == 0 && close == len(p)-1 && len(p) > 2:
-			segs[i] = segment{param: p[1 : len(p)-1]}
+			segs[i] = Segment{Param: p[1 : len(p)-1]}
 		default:
 			return nil, fmt.Errorf("segment %q: a parameter must be a whole segment, such as {Sid}", p)
 		}
@@ -40,31 +37,51 @@ func parseTemplate(t string) ([]segment, error) {
 	return segs, nil
 }
 
-// router finds the operation of a request.
-type router struct {
-	servers []server   // where the operations are served, the contract's then the caller's
-	anyHost bool       // route by method and path alone ([Plan.AnyHost])
-	tree    *routeNode // the operations' templates, segment by segment
-	all     []*operation
+// Route is one operation to route to: its method, upper case, and its
+// path template's segments.
+type Route struct {
+	Method string
+	Segs   []Segment
 }
 
-func newRouter(ops []*operation, servers []server) router {
-	r := router{servers: servers, tree: &routeNode{}, all: ops}
-	for i, op := range ops {
-		r.tree.add(op.segs, routeLeaf{method: op.method, op: op, order: i})
-	}
-	return r
+// Tree holds the routes' templates segment by segment, built once and
+// read-only after. A route is named by its index in the slice it was built
+// from.
+type Tree struct {
+	root   *routeNode
+	routes []Route
 }
+
+// NewTree builds the tree of routes.
+func NewTree(routes []Route) *Tree {
+	t := &Tree{root: &routeNode{}, routes: routes}
+	for i, r := range routes {
+		t.root.add(r.Segs, routeLeaf{method: r.Method, order: i})
+	}
+	return t
+}
+
+// Router finds the route of a request: by its method and path, under the
+// servers that serve its host.
+type Router struct {
+	Servers []Server // where the routes are served, the contract's then the caller's
+	AnyHost bool     // route by method and path alone, whatever the host
+	Tree    *Tree    // the routes
+}
+
+// smallTable is how many literal children a node compares in turn; a node
+// with more looks them up by hash (contract.SmallTable's size).
+const smallTable = 12
 
 // routeNode is a node of the routing tree, built once at Load and read-only
 // after: a literal child for each literal segment of the templates under it
 // and one parameter child for all their parameter segments, whatever their
-// names. A template ends at a node that holds its operations.
+// names. A template ends at a node that holds its routes.
 type routeNode struct {
 	lits   []routeEdge           // the literal children, in the order added
 	litMap map[string]*routeNode // the same by literal, when there are many
 	param  *routeNode            // the child of a parameter segment; nil for none
-	leaves []routeLeaf           // the operations whose template ends here
+	leaves []routeLeaf           // the routes whose template ends here
 }
 
 // routeEdge is a literal child of a routeNode.
@@ -73,28 +90,27 @@ type routeEdge struct {
 	node *routeNode
 }
 
-// routeLeaf is an operation at the node where its template ends.
+// routeLeaf is a route at the node where its template ends.
 type routeLeaf struct {
 	method string
-	op     *operation
-	order  int // the operation's place in the document
+	order  int // the route's index in the tree's routes
 }
 
 // add adds the template segs under n.
-func (n *routeNode) add(segs []segment, leaf routeLeaf) {
+func (n *routeNode) add(segs []Segment, leaf routeLeaf) {
 	for _, s := range segs {
-		if s.param != "" {
+		if s.Param != "" {
 			if n.param == nil {
 				n.param = &routeNode{}
 			}
 			n = n.param
 			continue
 		}
-		next := n.literal(s.lit)
+		next := n.literal(s.Lit)
 		if next == nil {
 			next = &routeNode{}
-			n.lits = append(n.lits, routeEdge{lit: s.lit, node: next})
-			if len(n.lits) > contract.SmallTable {
+			n.lits = append(n.lits, routeEdge{lit: s.Lit, node: next})
+			if len(n.lits) > smallTable {
 				if n.litMap == nil {
 					n.litMap = make(map[string]*routeNode, 2*len(n.lits))
 				}
@@ -122,47 +138,47 @@ func (n *routeNode) literal(seg string) *routeNode {
 	return nil
 }
 
-// find returns the operation of method whose template matches rest, the
+// find returns the index of the route of method whose template matches rest, the
 // escaped path after the slash that begins the next segment. At each segment
 // the literal child is tried before the parameter child, so that of the
 // templates that match, the one literal first where they differ wins (/a/b
 // before /a/{x}); of templates that differ only in their parameters' names,
 // the first in the document. A parameter matches any segment but an empty
-// one. find does not allocate.
-func (n *routeNode) find(method, rest string) *operation {
+// one. find returns -1 when no route matches; it does not allocate.
+func (n *routeNode) find(method, rest string) int {
 	seg, tail, more := strings.Cut(rest, "/")
 	if next := n.literal(seg); next != nil {
-		if op := next.found(method, tail, more); op != nil {
-			return op
+		if i := next.found(method, tail, more); i >= 0 {
+			return i
 		}
 	}
 	if n.param == nil || seg == "" {
-		return nil
+		return -1
 	}
 	return n.param.found(method, tail, more)
 }
 
 // found continues find at n, the child of the segment just matched: at the
-// last segment, n's operation of method, else the rest of the path below n.
-func (n *routeNode) found(method, tail string, more bool) *operation {
+// last segment, n's route of method, else the rest of the path below n.
+func (n *routeNode) found(method, tail string, more bool) int {
 	if more {
 		return n.find(method, tail)
 	}
 	for i := range n.leaves {
 		if n.leaves[i].method == method {
-			return n.leaves[i].op
+			return n.leaves[i].order
 		}
 	}
-	return nil
+	return -1
 }
 
 // pathValues appends to vals the values of the parameters of segs in rest,
 // which matches them, unescaped.
-func pathValues(segs []segment, rest string, vals []string) []string {
+func pathValues(segs []Segment, rest string, vals []string) []string {
 	for _, s := range segs {
 		seg, tail, _ := strings.Cut(rest, "/")
 		rest = tail
-		if s.param == "" {
+		if s.Param == "" {
 			continue
 		}
 		v := seg
@@ -176,7 +192,7 @@ func pathValues(segs []segment, rest string, vals []string) []string {
 	return vals
 }
 
-// findAll calls yield with every operation, of any method, whose template
+// findAll calls yield with every route, of any method, whose template
 // matches rest (as in find).
 func (n *routeNode) findAll(rest string, yield func(routeLeaf)) {
 	seg, tail, more := strings.Cut(rest, "/")
@@ -193,23 +209,23 @@ func (n *routeNode) findAll(rest string, yield func(routeLeaf)) {
 	}
 }
 
-// server is one place the operations are served: a host, and a path prefix
+// Server is one place the routes are served: a host, and a path prefix
 // that comes before every operation's path there. It is made from a server
 // URL of the contract (servers, at the top, of a path or of an operation) or
-// of the caller ([Plan.WithServers]).
-type server struct {
+// of the caller.
+type Server struct {
 	url  string // as written, for skip reasons
 	host string // lower case, without port or trailing dot; "" for any host (a relative server URL)
 	port string // "" for any port
 	base string // the path prefix, without a trailing slash; "" for none
 }
 
-// parseServer reads a server URL: absolute (https://api.example.com/prefix)
+// ParseServer reads a server URL: absolute (https://api.example.com/prefix)
 // or relative to wherever the contract is served (/prefix, or "" for the
 // root). A server variable ({region}) in the host stands for any text
 // within a label; a prefix with a variable is not used as a prefix.
-func parseServer(raw string) (server, error) {
-	s := server{url: raw}
+func ParseServer(raw string) (Server, error) {
+	s := Server{url: raw}
 	rest := raw
 	if i := strings.Index(raw, "://"); i >= 0 {
 		scheme := raw[:i]
@@ -293,7 +309,7 @@ func isLoopback(host string) bool {
 }
 
 // admits reports whether the server serves the host and port of a request.
-func (s *server) admits(host, port string) bool {
+func (s *Server) admits(host, port string) bool {
 	if s.host == "" {
 		return true
 	}
@@ -326,74 +342,69 @@ func matchHost(pattern, host string) bool {
 	}
 }
 
-// match finds the operation for a method and a recorded request target (an
-// absolute URL, or an origin-form path and query), and the values of its
-// path parameters, unescaped, in template order. A target's host must be
-// one a server of the contract names, or loopback, unless the router takes
-// any host; an origin-form target names no host and is routed by its path.
-// Under a server with a path prefix, the path must start with that prefix;
-// loopback and host-less targets may leave it out. When no operation
-// matches, match returns why.
-func (r *router) match(method, target string) (*operation, []string, string) {
-	return r.matchInto(method, target, nil)
-}
+// MaxValues is how many path parameter values a caller of Match makes room
+// for on its stack: Twilio's templates have at most three.
+const MaxValues = 8
 
-// maxPathValues is how many path parameter values a caller of matchInto
-// makes room for on its stack: Twilio's templates have at most three.
-const maxPathValues = 8
-
-// matchInto is match appending the values of the path parameters to vals:
-// a caller with room for them routes without allocating.
-func (r *router) matchInto(method, target string, vals []string) (*operation, []string, string) {
+// Match finds the route for a method and a recorded request target (an
+// absolute URL, or an origin-form path and query): its index in the tree's
+// routes, and the values of its path parameters, unescaped, in template
+// order, appended to vals (a caller with room for them routes without
+// allocating). A target's host must be one a server names, or loopback,
+// unless the router takes any host; an origin-form target names no host
+// and is routed by its path. Under a server with a path prefix, the path
+// must start with that prefix; loopback and host-less targets may leave it
+// out. When no route matches, Match returns -1 and why.
+func (r *Router) Match(method, target string, vals []string) (int, []string, string) {
 	path, host, port, free := r.parts(target)
 	hostServed := free
 	// Candidate i is the bare path (i == -1) or the prefix of server i.
-	for i := -1; i < len(r.servers); i++ {
-		hostServed = hostServed || i >= 0 && r.servers[i].admits(host, port)
+	for i := -1; i < len(r.Servers); i++ {
+		hostServed = hostServed || i >= 0 && r.Servers[i].admits(host, port)
 		p, ok := r.candidate(i, free, host, port, path)
 		if !ok || !strings.HasPrefix(p, "/") {
 			continue
 		}
-		if op := r.tree.find(method, p[1:]); op != nil {
-			return op, pathValues(op.segs, p[1:], vals), ""
+		if k := r.Tree.root.find(method, p[1:]); k >= 0 {
+			return k, pathValues(r.Tree.routes[k].Segs, p[1:], vals), ""
 		}
 	}
 	if !hostServed {
-		return nil, nil, r.hostReason(host, port)
+		return -1, nil, r.hostReason(host, port)
 	}
-	// The operations of other methods at the path, in document order.
-	matched := make([]bool, len(r.all))
-	for i := -1; i < len(r.servers); i++ {
+	// The routes of other methods at the path, in the tree's order.
+	matched := make([]bool, len(r.Tree.routes))
+	for i := -1; i < len(r.Servers); i++ {
 		if p, ok := r.candidate(i, free, host, port, path); ok && strings.HasPrefix(p, "/") {
-			r.tree.findAll(p[1:], func(l routeLeaf) { matched[l.order] = true })
+			r.Tree.root.findAll(p[1:], func(l routeLeaf) { matched[l.order] = true })
 		}
 	}
 	var methods []string
-	for i, op := range r.all {
+	for i, rt := range r.Tree.routes {
 		if matched[i] {
-			methods = append(methods, op.method)
+			methods = append(methods, rt.Method)
 		}
 	}
-	return nil, nil, r.unmatched(method, path, host, port, free, methods)
+	return -1, nil, r.unmatched(method, path, host, port, free, methods)
 }
 
 // parts reads what routing needs of a request target: its escaped path, its
 // host and port, and whether it is free of the servers' hosts (routed by its
 // path alone).
-func (r *router) parts(target string) (path, host, port string, free bool) {
+func (r *Router) parts(target string) (path, host, port string, free bool) {
 	host, port, named := requestHost(target)
-	return requestPath(target), host, port, r.anyHost || !named || isLoopback(host)
+	return RequestPath(target), host, port, r.AnyHost || !named || isLoopback(host)
 }
 
 // unmatched says why no operation describes a request to a host the
 // contract serves: methods are those of the operations at its path.
-func (r *router) unmatched(method, path, host, port string, free bool, methods []string) string {
+func (r *Router) unmatched(method, path, host, port string, free bool, methods []string) string {
 	if len(methods) > 0 {
 		return fmt.Sprintf("the contract describes %s %s but not %s", strings.Join(methods, ", "), path, method)
 	}
 	reason := fmt.Sprintf("the contract describes no operation at %s", path)
 	if !free {
-		for _, s := range r.servers {
+		for _, s := range r.Servers {
 			if s.base != "" && s.admits(host, port) && !s.prefixes(path) {
 				return reason + " (" + s.url + " serves its operations under " + s.base + ")"
 			}
@@ -406,11 +417,11 @@ func (r *router) unmatched(method, path, host, port string, free bool, methods [
 // under candidate i (-1: the path as it is, for a request free of host
 // checks; else server i, when it serves the host and the path has its
 // prefix).
-func (r *router) candidate(i int, free bool, host, port, path string) (string, bool) {
+func (r *Router) candidate(i int, free bool, host, port, path string) (string, bool) {
 	if i < 0 {
 		return path, free
 	}
-	s := &r.servers[i]
+	s := &r.Servers[i]
 	if !free && !s.admits(host, port) {
 		return "", false
 	}
@@ -424,13 +435,13 @@ func (r *router) candidate(i int, free bool, host, port, path string) (string, b
 }
 
 // prefixes reports whether path is under the server's prefix.
-func (s *server) prefixes(path string) bool {
+func (s *Server) prefixes(path string) bool {
 	return len(path) > len(s.base) && path[len(s.base)] == '/' && strings.HasPrefix(path, s.base)
 }
 
 // hostReason says why a request to host was not checked: the contract
 // serves its operations elsewhere.
-func (r *router) hostReason(host, port string) string {
+func (r *Router) hostReason(host, port string) string {
 	hp := host
 	if strings.Contains(hp, ":") {
 		hp = "[" + hp + "]"
@@ -438,8 +449,8 @@ func (r *router) hostReason(host, port string) string {
 	if port != "" {
 		hp += ":" + port
 	}
-	urls := make([]string, 0, len(r.servers))
-	for _, s := range r.servers {
+	urls := make([]string, 0, len(r.Servers))
+	for _, s := range r.Servers {
 		if s.host != "" && !slices.Contains(urls, s.url) {
 			urls = append(urls, s.url)
 		}
@@ -447,9 +458,9 @@ func (r *router) hostReason(host, port string) string {
 	return fmt.Sprintf("the host %s is not a server of the contract (%s) or loopback", hp, strings.Join(urls, ", "))
 }
 
-// requestPath returns the escaped path of a recorded request target: an
+// RequestPath returns the escaped path of a recorded request target: an
 // absolute URL or an origin-form path and query.
-func requestPath(target string) string {
+func RequestPath(target string) string {
 	if i := strings.Index(target, "://"); i >= 0 {
 		rest := target[i+3:]
 		j := indexAnyOf(rest, "/?#")
@@ -479,8 +490,8 @@ func indexAnyOf(s, chars string) int {
 	return first
 }
 
-// requestQuery returns the raw query of a recorded request target.
-func requestQuery(target string) string {
+// RequestQuery returns the raw query of a recorded request target.
+func RequestQuery(target string) string {
 	i := strings.IndexByte(target, '?')
 	if i < 0 {
 		return ""
@@ -490,8 +501,4 @@ func requestQuery(target string) string {
 		q = q[:j]
 	}
 	return q
-}
-
-func canonicalHeader(name string) string {
-	return textproto.CanonicalMIMEHeaderKey(name)
 }
