@@ -313,27 +313,36 @@ func redactAll(s string, secrets []string) string {
 
 // plain reports whether Text would leave s as it is, in one pass over s:
 // it holds none of the secrets, and none of what the other steps look for
-// (a %XX escape or an escape character, "://", an authorization scheme's
-// name, "=", a JSON member's quote and colon, a run of 32 hex digits).
+// (a %XX escape or an escape character, "://" and an @, an authorization
+// scheme's name, "=", a JSON member's quote and colon, a run of 32 hex
+// digits that stands alone, as a Twilio SID's does not).
 func plain(s string, secrets []string) bool {
-	var seen byte // the classes of the bytes of s
-	run := 0      // the hex digits before s[i]
+	var seen byte      // the classes of the bytes of s
+	run := 0           // the hex digits before s[i]
+	runInWord := false // whether the run follows a letter or a digit
+	authority := false // whether s has a "://"
 	for i := 0; i < len(s); i++ {
 		cl := byteClass[s[i]]
 		seen |= cl
 		if cl&classHex != 0 {
+			if run == 0 {
+				runInWord = i > 0 && byteClass[s[i-1]]&classAlnum != 0
+			}
 			run++
 			if cl&classB != 0 && (hasPrefixFold(s[i:], "basic") || hasPrefixFold(s[i:], "bearer")) {
 				return false
 			}
 			continue
 		}
-		if run == 32 || cl&classStop != 0 || cl&classColon != 0 && strings.HasPrefix(s[i+1:], "//") {
+		if run == 32 && !runInWord && cl&classAlnum == 0 || cl&classStop != 0 {
 			return false
+		}
+		if cl&classColon != 0 && strings.HasPrefix(s[i+1:], "//") {
+			authority = true
 		}
 		run = 0
 	}
-	if run == 32 || seen&(classQuote|classColon) == classQuote|classColon {
+	if run == 32 && !runInWord || seen&(classQuote|classColon) == classQuote|classColon || authority && seen&classAt != 0 {
 		return false
 	}
 	for _, secret := range secrets {
@@ -351,6 +360,8 @@ const (
 	classStop              // % = \ & +: a step of Text may apply
 	classQuote             // "
 	classColon             // :
+	classAt                // @, which ends a URL's user information
+	classAlnum             // 0-9 a-z A-Z, next to which 32 hex digits are no token
 )
 
 var byteClass = func() (t [256]byte) {
@@ -366,6 +377,12 @@ var byteClass = func() (t [256]byte) {
 	}
 	t['"'] |= classQuote
 	t[':'] |= classColon
+	t['@'] |= classAt
+	for c := range 256 {
+		if ascii.IsAlnum(byte(c)) {
+			t[c] |= classAlnum
+		}
+	}
 	return t
 }()
 
