@@ -55,6 +55,9 @@ func lazySecrets(ex *validate.Exchange) redact.Lazy {
 
 // curl is [Curl] with the secrets of ex, which NewPair shares.
 func curl(ex *validate.Exchange, secrets *redact.Lazy) string {
+	// A failing pair's replay has many texts, some that may hold a secret:
+	// computing the secrets once costs less than proving each text clean.
+	secrets.Secrets()
 	req := ex.Request
 	target, userinfo := withoutUserinfo(secrets.Text(req.URL))
 	clean := ex.WithoutSecrets().Request.Header

@@ -34,6 +34,7 @@ type Wire struct {
 // byte of the recording controls a terminal.
 func NewWire(ex *validate.Exchange) Wire {
 	secrets := lazySecrets(ex)
+	secrets.Secrets() // many texts, as in curl
 	clean := ex.WithoutSecrets()
 	var req strings.Builder
 	method := ex.Request.Method
