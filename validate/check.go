@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
@@ -22,8 +23,8 @@ type checker struct {
 	p           *Plan
 	op          *operation
 	ex          *Exchange
-	secrets     []string // the exchange's credentials (see checker.redact)
-	haveSecrets bool     // whether secrets has been read
+	secrets     redact.Lazy // the exchange's credentials (see checker.redact)
+	haveSecrets bool        // whether secrets is set
 	findings    []Finding
 	perRule     map[string]int // the findings of each rule in findings
 	omitted     map[string]int // the findings of each rule left out by the caps
@@ -135,7 +136,12 @@ func (c *checker) run(withResponse bool) Result {
 		}
 	}
 	sortFindings(c.findings)
-	return Result{Operation: c.op.id, Findings: c.findings, Omitted: c.omitted}
+	res := Result{Operation: c.op.id, Findings: c.findings, Omitted: c.omitted}
+	if c.haveSecrets && c.secrets.Computed() {
+		secrets := c.secrets // the checker is pooled: hand on a copy
+		res.secrets = &secrets
+	}
+	return res
 }
 
 // room reports whether a finding of rule may still be added under the caps

@@ -127,6 +127,24 @@ func (ex *Exchange) Secrets() []string {
 	return redact.Secrets(ex.Request.URL, ex.Request.Header, ex.Response.Header)
 }
 
+// lazySecrets returns the exchange's secrets, computed when a text first
+// needs them ([redact.Lazy]).
+func (ex *Exchange) lazySecrets() redact.Lazy {
+	return redact.NewLazy(ex.Request.URL, ex.Request.Header, ex.Response.Header)
+}
+
+// reportSecrets returns the exchange's secrets for the report of the pair
+// checked with the result res: those the check computed, unless the URL or a
+// credential header field has changed since ([redact.Lazy.For]), so that a
+// pair's secrets are computed once at most along check and report.
+func (ex *Exchange) reportSecrets(res Result) redact.Lazy {
+	return res.secrets.For(ex.Request.URL, ex.Request.Header, ex.Response.Header)
+}
+
+func init() {
+	redact.Checked = (*Exchange).reportSecrets
+}
+
 // WithoutSecrets returns a copy of the exchange fit to be written to a
 // recording: the values of its Authorization and similar headers are
 // redacted, except that Basic credentials keep their user (an account SID

@@ -52,6 +52,11 @@ type Result struct {
 	// has a finding in Findings, which tells the rule's severity and where
 	// its findings start. Nil when nothing was left out.
 	Omitted map[string]int
+
+	// secrets are the exchange's secrets when the check computed them (to
+	// redact a finding's values), or nil: the report of the pair takes them
+	// ([Exchange.reportSecrets]) rather than computing them again.
+	secrets *redact.Lazy
 }
 
 // The caps on the findings of one exchange, so that its report stays
@@ -260,13 +265,13 @@ func (p *Plan) SpecOf(r Rule) SpecPos {
 // that no operation of the contract describes; the CLI adds it with
 // --fail-on-unmatched (and its hint names the CLI's --spec).
 func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
-	secrets := ex.Secrets()
+	secrets := ex.reportSecrets(res)
 	return finding.Catalogued(Finding{
 		Rule:     RuleUnmatched,
 		Location: Location{Part: PartRequest},
-		Message:  "no operation of the contract describes this exchange: " + redact.Text(res.Skip, secrets),
+		Message:  "no operation of the contract describes this exchange: " + secrets.Text(res.Skip),
 		Want:     "an operation of " + p.doc.File,
-		Got:      ex.Request.Method + " " + redact.Text(requestPath(ex.Request.URL), secrets),
+		Got:      ex.Request.Method + " " + secrets.Text(requestPath(ex.Request.URL)),
 		Hint:     "check the method and path, or load a contract that describes this operation",
 		Spec:     p.RuleSpec(RuleUnmatched),
 	})

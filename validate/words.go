@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/contractcheck/contractcheck/internal/redact"
 )
 
 // maxShown is how many bytes of a value findings show before eliding it.
@@ -45,9 +43,9 @@ func show(v any) string { return render(v, nil) }
 // shortened or quoted.
 func (c *checker) redact(s string) string {
 	if !c.haveSecrets {
-		c.secrets, c.haveSecrets = c.ex.Secrets(), true
+		c.secrets, c.haveSecrets = c.ex.lazySecrets(), true
 	}
-	return redact.Text(s, c.secrets)
+	return c.secrets.Text(s)
 }
 
 // quote redacts a value of the exchange, then shortens and quotes it.

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
@@ -60,29 +61,27 @@ func isSecretName(name string) bool {
 // Basic auth, the token of Bearer auth, and the password of the request
 // URL's user information, longest first. They are what [Text] hides.
 func Secrets(requestURL string, headers ...http.Header) []string {
+	computed.Add(1)
 	out := make([]string, 0, 4)
 	add := func(s string) {
 		if s = strings.TrimSpace(s); len(s) >= 4 {
 			out = append(out, s)
 		}
 	}
-	for _, h := range headers {
-		for _, name := range secretHeaders {
-			for _, v := range h[name] { // the names are canonical
-				add(v)
-				scheme, cred, ok := SplitCredentials(v)
-				if !ok {
-					continue
-				}
-				add(cred)
-				if strings.EqualFold(scheme, "Basic") {
-					if pass, ok := basicPassword(cred); ok {
-						add(pass)
-					}
-				}
+	eachCredential(headers, func(v, scheme, cred string) bool {
+		add(v)
+		if cred == "" {
+			return false
+		}
+		add(cred)
+		if strings.EqualFold(scheme, "Basic") {
+			var buf [96]byte
+			if pass, ok := basicPassword(&buf, cred); ok {
+				add(string(pass))
 			}
 		}
-	}
+		return false
+	})
 	// Only an authority with an @ has user information.
 	if strings.Contains(requestURL, "@") {
 		if u, err := url.Parse(requestURL); err == nil && u.User != nil {
@@ -95,11 +94,146 @@ func Secrets(requestURL string, headers ...http.Header) []string {
 	return out
 }
 
-// sortLongestFirst orders secrets so that a secret is replaced before any
-// shorter one it contains.
-func sortLongestFirst(secrets []string) {
-	slices.SortStableFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+// computed counts the calls of [Secrets] (see [Computed]).
+var computed atomic.Int64
+
+// Computed returns how many times the secrets of an exchange were computed
+// ([Secrets]) since the program started: tests read it to show that a pair's
+// secrets are computed once at most.
+func Computed() int64 { return computed.Load() }
+
+// eachCredential calls fn with each value of a credential header field of
+// headers, its scheme and its credentials ([SplitCredentials]; cred is ""
+// when it does not split), until fn returns true; it reports whether fn did.
+func eachCredential(headers []http.Header, fn func(v, scheme, cred string) bool) bool {
+	for _, h := range headers {
+		for _, name := range secretHeaders {
+			for _, v := range h[name] { // the names are canonical
+				scheme, cred, ok := SplitCredentials(v)
+				if !ok {
+					cred = ""
+				}
+				if fn(v, scheme, cred) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
+
+// Lazy is the secrets of one exchange ([Secrets] of its request URL and
+// headers), computed when a text first needs them: [Lazy.Text] proves,
+// without computing them, that most texts hold none. Its URL and headers are
+// read when it needs them, so a Lazy is for an exchange that does not change
+// meanwhile, and for one goroutine; [Lazy.For] hands secrets computed once
+// on to a later reader of the same exchange, checking that it has not
+// changed.
+type Lazy struct {
+	url               string
+	request, response http.Header
+	secrets           []string
+	from              []string // the credential header values secrets were computed from
+	done              bool
+}
+
+// NewLazy returns the secrets of the exchange with the given request URL
+// and headers, not computed yet.
+func NewLazy(requestURL string, request, response http.Header) Lazy {
+	return Lazy{url: requestURL, request: request, response: response}
+}
+
+// Secrets returns the secrets, computing them the first time.
+func (l *Lazy) Secrets() []string {
+	if !l.done {
+		l.secrets, l.done = Secrets(l.url, l.request, l.response), true
+		l.from = nil
+		eachCredential([]http.Header{l.request, l.response}, func(v, _, _ string) bool {
+			l.from = append(l.from, v)
+			return false
+		})
+	}
+	return l.secrets
+}
+
+// Computed reports whether the secrets have been computed.
+func (l Lazy) Computed() bool { return l.done }
+
+// For returns the secrets of the exchange with the given request URL and
+// headers: those of l when l computed them for the same URL and the same
+// values of the credential header fields (the whole input of [Secrets]),
+// and otherwise a new Lazy that computes them when a text needs them. It
+// never hands on secrets of an exchange that has changed since: only
+// computing them again costs more.
+func (l *Lazy) For(requestURL string, request, response http.Header) Lazy {
+	fresh := NewLazy(requestURL, request, response)
+	if l == nil || !l.done || l.url != requestURL {
+		return fresh
+	}
+	i := 0
+	changed := eachCredential([]http.Header{request, response}, func(v, _, _ string) bool {
+		if i >= len(l.from) || l.from[i] != v {
+			return true
+		}
+		i++
+		return false
+	})
+	if changed || i != len(l.from) {
+		return fresh
+	}
+	fresh.secrets, fresh.from, fresh.done = l.secrets, l.from, true
+	return fresh
+}
+
+// Text is [Text] of s and the secrets; it computes them only when s may hold
+// one of them ([Lazy.mayHold]), and otherwise gives Text(s, nil), which is
+// then the same text.
+func (l *Lazy) Text(s string) string {
+	if !l.done && !l.mayHold(s) {
+		return Text(s, nil)
+	}
+	return Text(s, l.Secrets())
+}
+
+// mayHold reports whether Text(s, secrets) may differ from Text(s, nil),
+// without computing the secrets nor allocating: s holds one of them, or
+// could hold one encoded (s has a %, or an escape character and a secret
+// has a character some escaping changes), or the URL has user information.
+// It is false only when the two are the same: [Text] then finds no secret
+// in s, whole or escaped, and has no percent-encoded piece to decode.
+func (l *Lazy) mayHold(s string) bool {
+	if strings.IndexByte(s, '%') >= 0 || strings.IndexByte(l.url, '@') >= 0 {
+		return true
+	}
+	escaped := strings.ContainsAny(s, "\\&+")
+	holds := func(secret string) bool {
+		secret = strings.TrimSpace(secret)
+		return len(secret) >= 4 && (strings.Contains(s, secret) || escaped && needsEscape(secret))
+	}
+	return eachCredential([]http.Header{l.request, l.response}, func(v, scheme, cred string) bool {
+		if holds(v) || cred != "" && holds(cred) {
+			return true
+		}
+		if cred != "" && strings.EqualFold(scheme, "Basic") {
+			var buf [96]byte
+			if pass, ok := basicPassword(&buf, cred); ok && holds(unsafe.String(unsafe.SliceData(pass), len(pass))) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// Checked hands the secrets the check of a pair computed on to the report
+// of the same pair, without adding a name to package validate's API. Package
+// validate sets it, when it is initialized, to a
+//
+//	func(*validate.Exchange, validate.Result) Lazy
+//
+// that returns the exchange's secrets as [Lazy.For] hands them on from the
+// check that gave the result (validate.Result carries them in a field of
+// its own). It is an any since this package cannot name validate's types.
+var Checked any
 
 // SplitCredentials splits an Authorization value into its scheme and its
 // credentials at the first run of HTTP white space (spaces and tabs, RFC
@@ -113,26 +247,30 @@ func SplitCredentials(v string) (scheme, cred string, ok bool) {
 	return v[:i], strings.Trim(v[i:], " \t"), true
 }
 
-// basicPassword returns the password of Basic credentials; ok is false when
-// they are not base64 or hold no colon. Short credentials are decoded on the
-// stack.
-func basicPassword(cred string) (pass string, ok bool) {
-	var buf [96]byte
+// basicPassword returns the password of Basic credentials, in buf when they
+// are short enough; ok is false when they are not base64 or hold no colon.
+func basicPassword(buf *[96]byte, cred string) (pass []byte, ok bool) {
 	var raw []byte
 	if n := base64.StdEncoding.DecodedLen(len(cred)); n <= len(buf) {
 		k, err := base64.StdEncoding.Decode(buf[:n], unsafe.Slice(unsafe.StringData(cred), len(cred)))
 		if err != nil {
-			return "", false
+			return nil, false
 		}
 		raw = buf[:k]
 	} else {
 		var err error
 		if raw, err = base64.StdEncoding.DecodeString(cred); err != nil {
-			return "", false
+			return nil, false
 		}
 	}
 	_, p, ok := bytes.Cut(raw, []byte{':'})
-	return string(p), ok
+	return p, ok
+}
+
+// sortLongestFirst orders secrets so that a secret is replaced before any
+// shorter one it contains.
+func sortLongestFirst(secrets []string) {
+	slices.SortStableFunc(secrets, func(a, b string) int { return len(b) - len(a) })
 }
 
 // Text hides secrets in s, and is the one function every value goes
@@ -175,27 +313,36 @@ func redactAll(s string, secrets []string) string {
 
 // plain reports whether Text would leave s as it is, in one pass over s:
 // it holds none of the secrets, and none of what the other steps look for
-// (a %XX escape or an escape character, "://", an authorization scheme's
-// name, "=", a JSON member's quote and colon, a run of 32 hex digits).
+// (a %XX escape or an escape character, "://" and an @, an authorization
+// scheme's name, "=", a JSON member's quote and colon, a run of 32 hex
+// digits that stands alone, as a Twilio SID's does not).
 func plain(s string, secrets []string) bool {
-	var seen byte // the classes of the bytes of s
-	run := 0      // the hex digits before s[i]
+	var seen byte      // the classes of the bytes of s
+	run := 0           // the hex digits before s[i]
+	runInWord := false // whether the run follows a letter or a digit
+	authority := false // whether s has a "://"
 	for i := 0; i < len(s); i++ {
 		cl := byteClass[s[i]]
 		seen |= cl
 		if cl&classHex != 0 {
+			if run == 0 {
+				runInWord = i > 0 && byteClass[s[i-1]]&classAlnum != 0
+			}
 			run++
 			if cl&classB != 0 && (hasPrefixFold(s[i:], "basic") || hasPrefixFold(s[i:], "bearer")) {
 				return false
 			}
 			continue
 		}
-		if run == 32 || cl&classStop != 0 || cl&classColon != 0 && strings.HasPrefix(s[i+1:], "//") {
+		if run == 32 && !runInWord && cl&classAlnum == 0 || cl&classStop != 0 {
 			return false
+		}
+		if cl&classColon != 0 && strings.HasPrefix(s[i+1:], "//") {
+			authority = true
 		}
 		run = 0
 	}
-	if run == 32 || seen&(classQuote|classColon) == classQuote|classColon {
+	if run == 32 && !runInWord || seen&(classQuote|classColon) == classQuote|classColon || authority && seen&classAt != 0 {
 		return false
 	}
 	for _, secret := range secrets {
@@ -213,6 +360,8 @@ const (
 	classStop              // % = \ & +: a step of Text may apply
 	classQuote             // "
 	classColon             // :
+	classAt                // @, which ends a URL's user information
+	classAlnum             // 0-9 a-z A-Z, next to which 32 hex digits are no token
 )
 
 var byteClass = func() (t [256]byte) {
@@ -228,6 +377,12 @@ var byteClass = func() (t [256]byte) {
 	}
 	t['"'] |= classQuote
 	t[':'] |= classColon
+	t['@'] |= classAt
+	for c := range 256 {
+		if ascii.IsAlnum(byte(c)) {
+			t[c] |= classAlnum
+		}
+	}
 	return t
 }()
 

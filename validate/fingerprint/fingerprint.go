@@ -46,9 +46,9 @@ func Of(f validate.Finding, operation, shape string) string {
 func Shape(ex *validate.Exchange) string {
 	keys := bodyKeys(ex.Request.Header.Get("Content-Type"), ex.Request.Body)
 	if len(keys) > 0 {
-		secrets := ex.Secrets()
+		secrets := redact.NewLazy(ex.Request.URL, ex.Request.Header, ex.Response.Header)
 		for i, k := range keys {
-			keys[i] = redact.Text(k, secrets)
+			keys[i] = secrets.Text(k)
 		}
 	}
 	return ex.Request.Method + " " + PathTemplate(ex.Request.URL) + " " + strings.Join(keys, ",")

@@ -43,9 +43,23 @@ var curlSkipHeaders = map[string]bool{
 // terminal, a log or a report. A body of such bytes is piped to curl by
 // printf, byte for byte.
 func Curl(ex *validate.Exchange) string {
+	secrets := lazySecrets(ex)
+	return curl(ex, &secrets)
+}
+
+// lazySecrets returns the secrets of ex, computed when a text first needs
+// them.
+func lazySecrets(ex *validate.Exchange) redact.Lazy {
+	return redact.NewLazy(ex.Request.URL, ex.Request.Header, ex.Response.Header)
+}
+
+// curl is [Curl] with the secrets of ex, which NewPair shares.
+func curl(ex *validate.Exchange, secrets *redact.Lazy) string {
+	// A failing pair's replay has many texts, some that may hold a secret:
+	// computing the secrets once costs less than proving each text clean.
+	secrets.Secrets()
 	req := ex.Request
-	secrets := ex.Secrets()
-	target, userinfo := withoutUserinfo(redact.Text(req.URL, secrets))
+	target, userinfo := withoutUserinfo(secrets.Text(req.URL))
 	clean := ex.WithoutSecrets().Request.Header
 
 	var opts []string
@@ -77,7 +91,7 @@ func Curl(ex *validate.Exchange) string {
 			if i >= len(clean[name]) || clean[name][i] != v || strings.Contains(v, redact.Redacted) {
 				continue // a credential (or one a recording redacted already)
 			}
-			headers = append(headers, "-H "+shellQuote(name+": "+redact.Text(v, secrets)))
+			headers = append(headers, "-H "+shellQuote(name+": "+secrets.Text(v)))
 		}
 	}
 	if basic {
@@ -125,11 +139,11 @@ func withoutUserinfo(u string) (string, bool) {
 
 // redactBody hides the secrets of a request body: in a form, also the
 // values of fields named like credentials, as in a URL's query.
-func redactBody(body []byte, contentType string, secrets []string) string {
+func redactBody(body []byte, contentType string, secrets *redact.Lazy) string {
 	if mt, _, _ := mime.ParseMediaType(contentType); mt == "application/x-www-form-urlencoded" {
-		return strings.TrimPrefix(redact.Text("?"+string(body), secrets), "?")
+		return strings.TrimPrefix(secrets.Text("?"+string(body)), "?")
 	}
-	return redact.Text(string(body), secrets)
+	return secrets.Text(string(body))
 }
 
 // needsEscapes reports whether s holds what single quotes cannot show

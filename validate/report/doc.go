@@ -16,7 +16,10 @@
 //
 // Secrets never reach a report: [NewPair] redacts the URL with
 // [redact.Text], and the findings of a [validate.Plan] are redacted
-// already, each value whole before it was shortened or quoted.
+// already, each value whole before it was shortened or quoted. The
+// exchange's secrets are computed once at most from Check to NewPair, and
+// only when a text may hold one: NewPair takes those the check computed,
+// unless the exchange's URL or credential header fields changed since.
 //
 // No value forges a line: the text, JUnit, GitHub and Markdown reports show
 // every value of a recording on its own line with its control characters

@@ -141,19 +141,23 @@ func (p Pair) Fingerprint(f validate.Finding) string {
 //
 // The URL is redacted with [redact.Text], and so is the skip reason
 // (the URL wherever it quotes it, the rest with [redact.Text]); the findings are taken as they are, since the checker
-// redacts them. A finding with no valid severity gets its rule's default
+// redacts them. The exchange's secrets are those res carries when the check
+// computed them and ex has not changed since in its URL or its credential
+// header fields (otherwise they are computed again, and only when a text may
+// hold one), so ex may change between Check and NewPair without a secret
+// showing. A finding with no valid severity gets its rule's default
 // severity (error for an unknown rule), so that every report can render it.
 func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severity) Pair {
 	if failOn != validate.SeverityWarning {
 		failOn = validate.SeverityError
 	}
-	secrets := ex.Secrets()
+	secrets := checkedSecrets(ex, res)
 	p := Pair{
 		Source:    ex.Source,
 		Entry:     ex.Entry,
 		Line:      ex.Line,
 		Method:    ex.Request.Method,
-		URL:       redact.Text(ex.Request.URL, secrets),
+		URL:       secrets.Text(ex.Request.URL),
 		Status:    ex.Response.Status,
 		Operation: res.Operation,
 		Findings:  normalize(res.Findings),
@@ -162,14 +166,21 @@ func NewPair(ex *validate.Exchange, res validate.Result, failOn validate.Severit
 	switch {
 	case fails(p.Findings, failOn):
 		p.Verdict = VerdictFail
-		p.Replay = Curl(ex)
+		p.Replay = curl(ex, &secrets)
 	case res.Operation == "":
 		p.Verdict = VerdictSkip
-		p.Reason = redactReason(res.Skip, ex.Request.URL, p.URL, secrets)
+		p.Reason = redactReason(res.Skip, ex.Request.URL, p.URL, &secrets)
 	default:
 		p.Verdict = VerdictPass
 	}
 	return p
+}
+
+// checkedSecrets returns the secrets of ex for its report: those the check
+// that gave res computed, when ex has not changed since, or else secrets
+// computed when a text first needs one (never, for most passing pairs).
+func checkedSecrets(ex *validate.Exchange, res validate.Result) redact.Lazy {
+	return redact.Checked.(func(*validate.Exchange, validate.Result) redact.Lazy)(ex, res)
 }
 
 // NewInputError builds the report of an entry of a recording that could not
@@ -221,11 +232,11 @@ func (p Pair) RefLine() string {
 
 // redactReason hides the secrets of a skip reason: the raw URL, where quoted,
 // becomes the redacted one, and [redact.Text] hides the rest.
-func redactReason(reason, rawURL, redactedURL string, secrets []string) string {
+func redactReason(reason, rawURL, redactedURL string, secrets *redact.Lazy) string {
 	if rawURL != "" && rawURL != redactedURL {
 		reason = strings.ReplaceAll(reason, rawURL, redactedURL)
 	}
-	return redact.Text(reason, secrets)
+	return secrets.Text(reason)
 }
 
 // InputErrorLine tells the input error of an input-error pair on one line,

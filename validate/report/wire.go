@@ -33,42 +33,43 @@ type Wire struct {
 // ([escape.Line]), so that no secret is shortened before it is hidden and no
 // byte of the recording controls a terminal.
 func NewWire(ex *validate.Exchange) Wire {
-	secrets := ex.Secrets()
+	secrets := lazySecrets(ex)
+	secrets.Secrets() // many texts, as in curl
 	clean := ex.WithoutSecrets()
 	var req strings.Builder
 	method := ex.Request.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	req.WriteString(escape.Line(method + " " + redact.Text(ex.Request.URL, secrets)))
-	wireHeaders(&req, clean.Request.Header, secrets)
-	wireBody(&req, ex.Request.Body, secrets)
+	req.WriteString(escape.Line(method + " " + secrets.Text(ex.Request.URL)))
+	wireHeaders(&req, clean.Request.Header, &secrets)
+	wireBody(&req, ex.Request.Body, &secrets)
 
 	var resp strings.Builder
 	resp.WriteString(strconv.Itoa(ex.Response.Status))
 	if text := http.StatusText(ex.Response.Status); text != "" {
 		resp.WriteString(" " + text)
 	}
-	wireHeaders(&resp, clean.Response.Header, secrets)
-	wireBody(&resp, ex.Response.Body, secrets)
+	wireHeaders(&resp, clean.Response.Header, &secrets)
+	wireBody(&resp, ex.Response.Body, &secrets)
 	return Wire{Request: req.String(), Response: resp.String()}
 }
 
 // wireHeaders writes one line per header field, sorted by name.
-func wireHeaders(b *strings.Builder, h http.Header, secrets []string) {
+func wireHeaders(b *strings.Builder, h http.Header, secrets *redact.Lazy) {
 	for _, name := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[name] {
-			b.WriteString("\n" + escape.Line(name+": "+redact.Text(v, secrets)))
+			b.WriteString("\n" + escape.Line(name+": "+secrets.Text(v)))
 		}
 	}
 }
 
 // wireBody writes a blank line and the redacted body, cut to maxWireBody.
-func wireBody(b *strings.Builder, body []byte, secrets []string) {
+func wireBody(b *strings.Builder, body []byte, secrets *redact.Lazy) {
 	if len(body) == 0 {
 		return
 	}
-	s := redact.Text(string(body), secrets)
+	s := secrets.Text(string(body))
 	more := 0
 	if len(s) > maxWireBody {
 		cut := maxWireBody
