@@ -15,6 +15,7 @@ import (
 	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
@@ -79,7 +80,7 @@ func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
 	if unread == 0 {
 		return p.check(ex, ex.Response.Status != 0)
 	}
-	op, vals, reason := p.router.match(strings.ToUpper(ex.Request.Method), requestPath(ex.Request.URL))
+	op, vals, reason := p.router.match(strings.ToUpper(ex.Request.Method), route.RequestPath(ex.Request.URL))
 	if op == nil {
 		return Result{Skip: reason}
 	}
@@ -251,7 +252,7 @@ func (c *checker) checkParams() {
 			}
 			if query == nil {
 				query = map[string][]string{}
-				for _, fp := range wire.DecodeForm(requestQuery(c.ex.Request.URL)) {
+				for _, fp := range wire.DecodeForm(route.RequestQuery(c.ex.Request.URL)) {
 					query[fp.Key] = append(query[fp.Key], fp.Value)
 				}
 			}

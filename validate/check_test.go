@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 )
 
 const (
@@ -270,12 +272,12 @@ func TestCheckRules(t *testing.T) {
 func TestCheckSkipsOtherOperations(t *testing.T) {
 	p := embeddedPlan(t)
 	for _, tt := range []struct{ method, url, reason string }{
-		{"GET", testURL, "the contract describes POST " + requestPath(testURL) + " but not GET"},
+		{"GET", testURL, "the contract describes POST " + route.RequestPath(testURL) + " but not GET"},
 		{"OPTIONS", testURL, "but not OPTIONS"},
 		{"POST", "https://conversations.twilio.com/v1/Conversations/" + testConv + "/Webhooks/WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "no operation at"},
 		{"GET", "https://cdn.example.com/app.js", "the host cdn.example.com is not a server of the contract (https://conversations.twilio.com) or loopback"},
 		{"GET", "http://127.0.0.1:4010/app.js", "no operation at /app.js"},
-		{"POST", "https://api.example.com" + requestPath(testURL), "the host api.example.com is not a server"},
+		{"POST", "https://api.example.com" + route.RequestPath(testURL), "the host api.example.com is not a server"},
 		{"POST", "/v1/Conversations//Webhooks", "no operation at"},
 	} {
 		ex := docsExchange()

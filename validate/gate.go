@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 )
 
 // The gate answers one question about an exchange: would the full check
@@ -22,8 +23,8 @@ type pairScan struct {
 	sc        gate.Scanner
 	form      formScan
 	got       [len(webhookProps)]gate.Span
-	propsDone bool                  // got holds the response's properties, read whole
-	pathVals  [maxPathValues]string // room for the path parameters' values
+	propsDone bool                    // got holds the response's properties, read whole
+	pathVals  [route.MaxValues]string // room for the path parameters' values
 
 	// c is the checker of the check. It lives here, pooled, because an
 	// operation's own rules take it through an interface, which would

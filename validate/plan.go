@@ -11,6 +11,7 @@ import (
 	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 )
 
 // Plan is a compiled contract. [Load] builds it once: the path matchers, the
@@ -181,7 +182,7 @@ func (p *Plan) Operations() []string {
 // checked, and routing a request the contract describes allocates nothing.
 // Wrappers use it to leave other traffic untouched.
 func (p *Plan) Match(method, target string) (operation, reason string) {
-	var room [maxPathValues]string
+	var room [route.MaxValues]string
 	op, _, reason := p.router.matchInto(strings.ToUpper(method), target, room[:0])
 	if op == nil {
 		return "", reason
@@ -202,7 +203,7 @@ func (p *Plan) WithServers(urls ...string) (*Plan, error) {
 		if !strings.Contains(u, "://") {
 			return nil, fmt.Errorf("server %q: want an absolute URL, such as https://api.example.com", u)
 		}
-		s, err := parseServer(u)
+		s, err := route.ParseServer(u)
 		if err != nil {
 			return nil, err
 		}
@@ -271,7 +272,7 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 		Location: Location{Part: PartRequest},
 		Message:  "no operation of the contract describes this exchange: " + secrets.Text(res.Skip),
 		Want:     "an operation of " + p.doc.File,
-		Got:      ex.Request.Method + " " + secrets.Text(requestPath(ex.Request.URL)),
+		Got:      ex.Request.Method + " " + secrets.Text(route.RequestPath(ex.Request.URL)),
 		Hint:     "check the method and path, or load a contract that describes this operation",
 		Spec:     p.RuleSpec(RuleUnmatched),
 	})

@@ -27,10 +27,6 @@ func (r *router) match(method, target string) (*operation, []string, string) {
 	return r.matchInto(method, target, nil)
 }
 
-// maxPathValues is how many path parameter values a caller of matchInto
-// makes room for on its stack.
-const maxPathValues = route.MaxValues
-
 // matchInto is match appending the values of the path parameters to vals:
 // a caller with room for them routes without allocating.
 func (r *router) matchInto(method, target string, vals []string) (*operation, []string, string) {
@@ -41,12 +37,3 @@ func (r *router) matchInto(method, target string, vals []string) (*operation, []
 	}
 	return r.ops[i], vals, ""
 }
-
-// parseServer reads a server URL ([route.ParseServer]).
-func parseServer(raw string) (route.Server, error) { return route.ParseServer(raw) }
-
-// requestPath returns the escaped path of a recorded request target.
-func requestPath(target string) string { return route.RequestPath(target) }
-
-// requestQuery returns the raw query of a recorded request target.
-func requestQuery(target string) string { return route.RequestQuery(target) }

@@ -16,6 +16,7 @@ import (
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
+	"github.com/contractcheck/contractcheck/validate/internal/route"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
 
@@ -418,7 +419,7 @@ func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, res
 		conv = respConv
 	}
 	var buf [256]byte
-	want := webhookPath(buf[:0], requestPath(c.ex.Request.URL), url.PathEscape(pathConv), conv, sid)
+	want := webhookPath(buf[:0], route.RequestPath(c.ex.Request.URL), url.PathEscape(pathConv), conv, sid)
 	if bytes.HasSuffix(ep, want) || !c.room(RulePairURL) {
 		return
 	}
