@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/contractcheck/contractcheck/validate/internal/route"
@@ -22,7 +23,7 @@ import (
 // checker holds the state of checking one exchange.
 type checker struct {
 	p           *Plan
-	op          *operation
+	op          *compiled.Operation
 	ex          *Exchange
 	secrets     redact.Lazy // the exchange's credentials (see checker.redact)
 	haveSecrets bool        // whether secrets is set
@@ -30,12 +31,13 @@ type checker struct {
 	perRule     map[string]int // the findings of each rule in findings
 	omitted     map[string]int // the findings of each rule left out by the caps
 
-	pathVals   []string      // path parameter values, in template order
-	scan       *pairScan     // the scanned form and response properties
-	formOK     bool          // the body was read as the operation's form
-	respObject bool          // the response body is a JSON object, its properties in scan
-	respPlan   *responsePlan // the documented response matched by status
-	unread     Bodies        // the bodies that could not be read: their rules are left out
+	pathVals   []string           // path parameter values, in template order
+	scan       *pairScan          // the scanned form and response properties
+	formOK     bool               // the body was read as the operation's form
+	respObject bool               // the response body is a JSON object, its properties in scan
+	own        ownRules           // the operation's own rules, nil for most
+	respPlan   *compiled.Response // the documented response matched by status
+	unread     Bodies             // the bodies that could not be read: their rules are left out
 
 	// gating makes the checker a gate (see Plan.gate): a rule that fails
 	// sets failed and builds no finding.
@@ -80,7 +82,7 @@ func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
 	if unread == 0 {
 		return p.check(ex, ex.Response.Status != 0)
 	}
-	op, vals, reason := p.router.match(strings.ToUpper(ex.Request.Method), route.RequestPath(ex.Request.URL))
+	op, vals, reason := p.router.Match(strings.ToUpper(ex.Request.Method), route.RequestPath(ex.Request.URL))
 	if op == nil {
 		return Result{Skip: reason}
 	}
@@ -94,14 +96,14 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 	method := strings.ToUpper(ex.Request.Method)
 	st := pairScans.Get().(*pairScan)
 	defer st.release()
-	op, vals, reason := p.router.matchInto(method, ex.Request.URL, st.pathVals[:0])
+	op, vals, reason := p.router.MatchInto(method, ex.Request.URL, st.pathVals[:0])
 	if op == nil {
 		return Result{Skip: reason}
 	}
 	c := &st.c
 	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	if c.gate(withResponse) {
-		return Result{Operation: op.id}
+		return Result{Operation: op.ID}
 	}
 	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
@@ -109,7 +111,7 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 
 // fullCheck checks an exchange of op with every rule and returns all its
 // findings, without the gate.
-func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withResponse bool) Result {
+func (p *Plan) fullCheck(op *compiled.Operation, vals []string, ex *Exchange, withResponse bool) Result {
 	st := pairScans.Get().(*pairScan)
 	defer st.release()
 	c := &checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
@@ -119,7 +121,8 @@ func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withRespons
 // run applies the rules, those that need a body the checker may not read
 // aside. A gate (c.gating) stops at the first rule that fails.
 func (c *checker) run(withResponse bool) Result {
-	own := c.op.own
+	c.own = c.p.own[c.op.Index]
+	own := c.own
 	c.checkParams()
 	if own != nil && !c.failed {
 		own.checkPath(c)
@@ -137,7 +140,7 @@ func (c *checker) run(withResponse bool) Result {
 		}
 	}
 	sortFindings(c.findings)
-	res := Result{Operation: c.op.id, Findings: c.findings, Omitted: c.omitted}
+	res := Result{Operation: c.op.ID, Findings: c.findings, Omitted: c.omitted}
 	if c.haveSecrets && c.secrets.Computed() {
 		secrets := c.secrets // the checker is pooled: hand on a copy
 		res.secrets = &secrets
@@ -236,12 +239,12 @@ func sortFindings(fs []Finding) {
 // full path.
 func (c *checker) checkParams() {
 	var query map[string][]string
-	for _, pr := range c.op.params {
+	for _, pr := range c.op.Params {
 		var one [1]string
 		var vals []string
-		switch pr.in {
+		switch pr.In {
 		case "path":
-			if v, ok := c.pathValue(pr.name); ok {
+			if v, ok := c.pathValue(pr.Name); ok {
 				one[0] = v
 				vals = one[:]
 			}
@@ -256,26 +259,26 @@ func (c *checker) checkParams() {
 					query[fp.Key] = append(query[fp.Key], fp.Value)
 				}
 			}
-			vals = query[pr.name]
+			vals = query[pr.Name]
 		case "header":
-			vals = c.ex.Request.Header[pr.canon]
+			vals = c.ex.Request.Header[pr.Canon]
 		default:
 			continue
 		}
 		if len(vals) == 0 {
-			if pr.required && c.room(RuleRequired) {
+			if pr.Required && c.room(RuleRequired) {
 				c.add(Finding{Rule: RuleRequired, Location: paramLocation(pr),
-					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.in, pr.name),
-					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.Pos(parentPointer(pr.ptr))})
+					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.In, pr.Name),
+					Want:    pr.Name + " present", Got: "missing", Spec: c.p.doc.Pos(parentPointer(pr.Ptr))})
 			}
 			continue
 		}
-		if pr.schema == nil {
+		if pr.Schema == nil {
 			continue
 		}
 		if c.gating {
 			b := wire.Bytes(vals[0])
-			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != gate.Valid {
+			if pr.Fast == nil || pr.Kind == compiled.KindArray || !textDecodes(pr.Kind, b) || judgeText(pr.Fast, pr.Kind, b) != gate.Valid {
 				c.failed = true
 				return
 			}
@@ -283,14 +286,14 @@ func (c *checker) checkParams() {
 		}
 		section := paramLocation(pr)
 		var v any
-		if pr.kind == kindArray {
-			if len(vals) == 1 && pr.in != "query" {
+		if pr.Kind == compiled.KindArray {
+			if len(vals) == 1 && pr.In != "query" {
 				vals = strings.Split(vals[0], ",")
 			}
 			items := make([]any, 0, len(vals))
 			decoded := true
 			for _, s := range vals {
-				x, ok := c.decodeText(pr.items, s, section, pr.name, pr.ptr)
+				x, ok := c.decodeText(pr.Items, s, section, pr.Name, pr.Ptr)
 				decoded = decoded && ok
 				items = append(items, x)
 			}
@@ -299,27 +302,27 @@ func (c *checker) checkParams() {
 			}
 			v = items
 		} else {
-			x, ok := c.decodeText(pr.kind, vals[0], section, pr.name, pr.ptr)
+			x, ok := c.decodeText(pr.Kind, vals[0], section, pr.Name, pr.Ptr)
 			if !ok {
 				continue
 			}
 			v = x
 		}
-		if err := pr.schema.Validate(v); err != nil {
+		if err := pr.Schema.Validate(v); err != nil {
 			c.schemaFindings(err, section, v, nil)
 		}
 	}
 }
 
 // paramLocation is where a parameter is in the request.
-func paramLocation(pr *param) Location {
-	switch pr.in {
+func paramLocation(pr *compiled.Param) Location {
+	switch pr.In {
 	case "header":
-		return Location{Part: PartRequestHeader, Name: pr.name}
+		return Location{Part: PartRequestHeader, Name: pr.Name}
 	case "query":
-		return Location{Part: PartRequestQuery, Pointer: "/" + escapeToken(pr.name)}
+		return Location{Part: PartRequestQuery, Pointer: "/" + escapeToken(pr.Name)}
 	}
-	return Location{Part: PartRequestPath, Pointer: "/" + escapeToken(pr.name)}
+	return Location{Part: PartRequestPath, Pointer: "/" + escapeToken(pr.Name)}
 }
 
 // escapeToken escapes a JSON pointer reference token.
@@ -332,30 +335,30 @@ func escapeToken(s string) string {
 
 // checkRequestBody checks the request's Content-Type and body.
 func (c *checker) checkRequestBody() {
-	bp := c.op.body
-	if bp == nil || len(bp.media) == 0 {
+	bp := c.op.Body
+	if bp == nil || len(bp.Media) == 0 {
 		return
 	}
 	body := c.ex.Request.Body
 	ct := c.ex.Request.Header.Get("Content-Type")
-	mt, mp := c.media(bp.media, ct)
+	mt, mp := c.media(bp.Media, ct)
 	if c.failed {
 		return
 	}
 	unread := c.unread&RequestBody != 0
 	if mp == nil && ct == "" && len(bytes.TrimSpace(body)) == 0 && !unread {
-		mp = formMedia(bp.media)
+		mp = formMedia(bp.Media)
 	}
 	if mp == nil {
 		got := c.quote(ct)
 		if ct == "" {
 			got = "no Content-Type"
 		}
-		want := mediaList(bp.media)
+		want := mediaList(bp.Media)
 		c.add(Finding{Rule: RuleRequestContentType, Location: Location{Part: PartRequestHeader, Name: "Content-Type"},
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
-			Spec: c.op.anchors[finding.AnchorRequestBody]})
+			Spec: c.op.Anchors[finding.AnchorRequestBody]})
 		if unread {
 			return
 		}
@@ -363,7 +366,7 @@ func (c *checker) checkRequestBody() {
 		if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 			return // a JSON body read as a form would only add noise
 		}
-		if mp = formMedia(bp.media); mp == nil {
+		if mp = formMedia(bp.Media); mp == nil {
 			return
 		}
 	}
@@ -371,20 +374,20 @@ func (c *checker) checkRequestBody() {
 		return
 	}
 	switch {
-	case mp.form != nil && c.gating:
+	case mp.Form != nil && c.gating:
 		fs := &c.scan.form
-		c.failed = mp.formGate == nil || !fs.scan(mp.form, body) || !fs.valid(mp.formGate)
+		c.failed = mp.FormGate == nil || !fs.scan(mp.Form, body) || !fs.valid(mp.FormGate)
 		c.formOK = true
 		c.checkWords()
-	case mp.form != nil:
+	case mp.Form != nil:
 		c.checkForm(mp, body)
 		c.checkWords()
-	case mp.json && mp.schema != nil && c.gating:
+	case mp.JSON && mp.Schema != nil && c.gating:
 		c.failed = !c.scan.judge(mp, body, false, false)
-	case mp.json && mp.schema != nil:
-		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[finding.AnchorRequestBody])
+	case mp.JSON && mp.Schema != nil:
+		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.Anchors[finding.AnchorRequestBody])
 		if ok {
-			if err := mp.schema.Validate(v); err != nil {
+			if err := mp.Schema.Validate(v); err != nil {
 				c.schemaFindings(err, Location{Part: PartRequestBody}, v, nil)
 			}
 		}
@@ -394,19 +397,19 @@ func (c *checker) checkRequestBody() {
 // media finds the documented media type of a Content-Type: a gate only
 // exactly (it fails otherwise), the full path as matchMedia does, with the
 // normalized media type.
-func (c *checker) media(media []*mediaPlan, ct string) (mt string, mp *mediaPlan) {
+func (c *checker) media(media []*compiled.Media, ct string) (mt string, mp *compiled.Media) {
 	if c.gating {
 		mp = exactMedia(media, ct)
 		c.failed = mp == nil
 		return "", mp
 	}
-	mt = normalizeMediaType(ct)
+	mt = compiled.NormalizeMediaType(ct)
 	return mt, matchMedia(media, mt)
 }
 
-func formMedia(media []*mediaPlan) *mediaPlan {
+func formMedia(media []*compiled.Media) *compiled.Media {
 	for _, m := range media {
-		if m.form != nil {
+		if m.Form != nil {
 			return m
 		}
 	}
@@ -415,28 +418,28 @@ func formMedia(media []*mediaPlan) *mediaPlan {
 
 // matchMedia finds the documented media type of a Content-Type, exact first,
 // then a type/* or */* range.
-func matchMedia(media []*mediaPlan, mt string) *mediaPlan {
+func matchMedia(media []*compiled.Media, mt string) *compiled.Media {
 	if mt == "" {
 		return nil
 	}
 	for _, m := range media {
-		if m.mediaType == mt {
+		if m.MediaType == mt {
 			return m
 		}
 	}
 	typ, _, _ := strings.Cut(mt, "/")
 	for _, m := range media {
-		if m.mediaType == typ+"/*" || m.mediaType == "*/*" {
+		if m.MediaType == typ+"/*" || m.MediaType == "*/*" {
 			return m
 		}
 	}
 	return nil
 }
 
-func mediaList(media []*mediaPlan) string {
+func mediaList(media []*compiled.Media) string {
 	names := make([]string, len(media))
 	for i, m := range media {
-		names[i] = m.mediaType
+		names[i] = m.MediaType
 	}
 	return orList(names)
 }
@@ -445,7 +448,7 @@ func contentTypeHint(got, want string) string {
 	switch {
 	case got == "":
 		return "set Content-Type: " + want
-	case got == "application/json" && strings.Contains(want, formMediaType):
+	case got == "application/json" && strings.Contains(want, compiled.FormMediaType):
 		return "send the fields form-encoded (Target=webhook&Configuration.Url=…), not as JSON"
 	case got == "multipart/form-data":
 		return "send the form URL-encoded, not as multipart"
@@ -457,8 +460,8 @@ func contentTypeHint(got, want string) string {
 // and schema. Its documented pairs are kept in c.scan.form for the rules
 // that read the form; when the gate has read the whole body as this form
 // (no bad escape, no unknown key), its pairs are used as they are.
-func (c *checker) checkForm(mp *mediaPlan, body []byte) {
-	fp := mp.form
+func (c *checker) checkForm(mp *compiled.Media, body []byte) {
+	fp := mp.Form
 	fs := &c.scan.form
 	c.formOK = true
 	instance := map[string]any{}
@@ -480,11 +483,11 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
 				Got:     c.quote(pair.Raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
-				Spec:    c.op.anchors[finding.AnchorRequestBody]})
+				Spec:    c.op.Anchors[finding.AnchorRequestBody]})
 		}
-		field, ok := fp.lookup(wire.Bytes(pair.Key))
+		field, ok := fp.Lookup(wire.Bytes(pair.Key))
 		if !ok {
-			if !fp.open && !unknown[pair.Key] {
+			if !fp.Open && !unknown[pair.Key] {
 				unknown[pair.Key] = true
 				c.unknownKey(fp, pair.Key)
 			}
@@ -492,21 +495,21 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 		}
 		fs.pairs = append(fs.pairs, fieldValue{field, wire.Bytes(pair.Value)})
 	}
-	seen := make([]bool, len(fp.list))
+	seen := make([]bool, len(fp.List))
 	for _, pv := range fs.pairs {
 		if seen[pv.field] {
 			continue
 		}
 		seen[pv.field] = true
-		f := fp.list[pv.field]
-		key := f.name
+		f := fp.List[pv.field]
+		key := f.Name
 		vals := fs.values(pv.field)
 		loc := Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)}
-		if f.kind == kindArray {
+		if f.Kind == compiled.KindArray {
 			items := make([]any, 0, len(vals))
 			ok := true
 			for i, s := range vals {
-				x, good := c.decodeText(f.items, s, loc.At(loc.Pointer+"/"+strconv.Itoa(i)), fmt.Sprintf("%s[%d]", key, i), f.ptr+"/items")
+				x, good := c.decodeText(f.Items, s, loc.At(loc.Pointer+"/"+strconv.Itoa(i)), fmt.Sprintf("%s[%d]", key, i), f.Ptr+"/items")
 				ok = ok && good
 				items = append(items, x)
 			}
@@ -519,21 +522,21 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 		}
 		if len(vals) > 1 && c.room(RuleFormDuplicateKey) {
 			c.add(Finding{Rule: RuleFormDuplicateKey, Location: loc,
-				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.kind),
+				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.Kind),
 				Want:    "one " + key,
 				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(c.quoteAll(truncateList(vals, 5)), ", ")),
 				Hint:    "send it once; only array fields repeat their key",
-				Spec:    c.p.doc.Pos(f.ptr)})
+				Spec:    c.p.doc.Pos(f.Ptr)})
 		}
-		x, ok := c.decodeText(f.kind, vals[0], loc, key, f.ptr)
+		x, ok := c.decodeText(f.Kind, vals[0], loc, key, f.Ptr)
 		if !ok {
 			undecodable[key] = true
 			continue
 		}
 		instance[key] = x
 	}
-	if mp.schema != nil {
-		if err := mp.schema.Validate(instance); err != nil {
+	if mp.Schema != nil {
+		if err := mp.Schema.Validate(instance); err != nil {
 			c.schemaFindings(err, Location{Part: PartRequestBody}, instance, undecodable)
 		}
 	}
@@ -542,7 +545,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 // checkWords applies the operation's rules of the form's words to a body
 // read as its form.
 func (c *checker) checkWords() {
-	if own := c.op.own; own != nil && c.formOK && !c.failed {
+	if own := c.own; own != nil && c.formOK && !c.failed {
 		own.checkWords(c)
 	}
 }
@@ -555,20 +558,20 @@ func truncateList(s []string, n int) []string {
 }
 
 // unknownKey reports a form key the contract does not document.
-func (c *checker) unknownKey(fp *formTable, key string) {
+func (c *checker) unknownKey(fp *compiled.FormTable, key string) {
 	if !c.room(RuleFormUnknownKey) {
 		return
 	}
 	f := Finding{Rule: RuleFormUnknownKey, Location: Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)},
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
-		Want:    "one of " + fp.nearNames().list,
+		Want:    "one of " + fp.NearNames().List,
 		Got:     c.quote(key),
-		Spec:    c.op.anchors[finding.AnchorRequestSchema]}
-	near := fp.nearNames().suggest(key)
+		Spec:    c.op.Anchors[finding.AnchorRequestSchema]}
+	near := fp.NearNames().Suggest(key)
 	switch {
 	case len(near) == 0:
 		f.Hint = "remove it: the server ignores fields it does not know"
-	case strings.HasSuffix(key, "]") && fp.fields[near[0]].kind == kindArray:
+	case strings.HasSuffix(key, "]") && fp.Fields[near[0]].Kind == compiled.KindArray:
 		f.Hint = fmt.Sprintf("did you mean %s? arrays are repeated keys without brackets: %s=a&%s=b", near[0], near[0], near[0])
 	case strings.EqualFold(key, near[0]):
 		f.Hint = fmt.Sprintf("did you mean %s? keys are case-sensitive", near[0])
@@ -581,21 +584,21 @@ func (c *checker) unknownKey(fp *formTable, key string) {
 // decodeText decodes the text of a form value, query or header parameter
 // into the JSON value its schema type asks for. A value that cannot be
 // decoded is reported and ok is false.
-func (c *checker) decodeText(kind valueKind, s string, loc Location, name, schemaPtr string) (v any, ok bool) {
+func (c *checker) decodeText(kind compiled.ValueKind, s string, loc Location, name, schemaPtr string) (v any, ok bool) {
 	var want, hint string
 	switch kind {
-	case kindInteger:
+	case compiled.KindInteger:
 		if isDecimal(s) {
 			return json.Number(s), true
 		}
 		want = "an integer, written as decimal digits"
 		hint = integerHint(name, s)
-	case kindNumber:
+	case compiled.KindNumber:
 		if isJSONNumber(s) {
 			return json.Number(s), true
 		}
 		want = "a number, written as decimal text"
-	case kindBoolean:
+	case compiled.KindBoolean:
 		if s == "true" || s == "false" {
 			return s == "true", true
 		}
@@ -698,28 +701,28 @@ func (c *checker) describeBody(b []byte) string {
 // checkResponse checks the response's status, documented headers and body.
 func (c *checker) checkResponse() {
 	res := c.ex.Response
-	rp := c.op.response(res.Status)
+	rp := c.op.Response(res.Status)
 	if rp == nil && c.gating {
 		c.failed = true
 		return
 	}
 	if rp == nil {
 		var codes []string
-		for _, r := range c.op.responses {
-			codes = append(codes, r.code)
+		for _, r := range c.op.Responses {
+			codes = append(codes, r.Code)
 		}
 		if broken := c.requestErrors(); len(broken) > 0 && res.Status >= 400 && res.Status < 500 {
 			c.add(Finding{Rule: RuleResponseRefused, Location: Location{Part: PartResponseStatus},
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[finding.AnchorResponses]})
+				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.Anchors[finding.AnchorResponses]})
 			return
 		}
 		c.add(Finding{Rule: RuleResponseStatus, Location: Location{Part: PartResponseStatus},
-			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
+			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.ID),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-			Hint: c.statusHint(res), Spec: c.op.anchors[finding.AnchorResponses]})
+			Hint: c.statusHint(res), Spec: c.op.Anchors[finding.AnchorResponses]})
 		return
 	}
 	c.respPlan = rp
@@ -782,41 +785,41 @@ func (c *checker) statusHint(res Response) string {
 }
 
 // checkResponseHeaders checks the documented headers' presence and types.
-func (c *checker) checkResponseHeaders(rp *responsePlan) {
-	for _, hp := range rp.headers {
-		vals := c.ex.Response.Header[hp.canon]
+func (c *checker) checkResponseHeaders(rp *compiled.Response) {
+	for _, hp := range rp.Headers {
+		vals := c.ex.Response.Header[hp.Canon]
 		if len(vals) == 0 {
-			if hp.required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Location: Location{Part: PartResponseHeader, Name: hp.name},
-					Message: "the header " + hp.name + " is required but missing",
-					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.Pos(hp.ptr)})
+			if hp.Required && c.room(RuleRequired) {
+				c.add(Finding{Rule: RuleRequired, Location: Location{Part: PartResponseHeader, Name: hp.Name},
+					Message: "the header " + hp.Name + " is required but missing",
+					Want:    hp.Name + " present", Got: "missing", Spec: c.p.doc.Pos(hp.Ptr)})
 			}
 			continue
 		}
-		if hp.schema == nil {
+		if hp.Schema == nil {
 			continue
 		}
 		for _, raw := range vals {
 			s := trimOWS(raw)
 			if c.gating {
 				b := wire.Bytes(s)
-				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != gate.Valid {
+				if hp.Fast == nil || !textDecodes(hp.Kind, b) || judgeText(hp.Fast, hp.Kind, b) != gate.Valid {
 					c.failed = true
 					return
 				}
 				continue
 			}
-			loc := Location{Part: PartResponseHeader, Name: hp.name}
+			loc := Location{Part: PartResponseHeader, Name: hp.Name}
 			var v any = s
-			switch hp.kind {
-			case kindBoolean, kindInteger, kindNumber:
+			switch hp.Kind {
+			case compiled.KindBoolean, compiled.KindInteger, compiled.KindNumber:
 				x, ok := c.headerValue(hp, s, loc)
 				if !ok {
 					continue
 				}
 				v = x
 			}
-			if err := hp.schema.Validate(v); err != nil {
+			if err := hp.Schema.Validate(v); err != nil {
 				c.schemaFindings(err, loc, v, nil)
 			}
 		}
@@ -824,44 +827,44 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 }
 
 // headerValue decodes a header value of a boolean or numeric header.
-func (c *checker) headerValue(hp *headerPlan, s string, loc Location) (any, bool) {
-	switch hp.kind {
-	case kindBoolean:
+func (c *checker) headerValue(hp *compiled.Header, s string, loc Location) (any, bool) {
+	switch hp.Kind {
+	case compiled.KindBoolean:
 		if s == "true" || s == "false" {
 			return s == "true", true
 		}
-	case kindInteger:
+	case compiled.KindInteger:
 		if isDecimal(s) {
 			return json.Number(s), true
 		}
-	case kindNumber:
+	case compiled.KindNumber:
 		if isJSONNumber(s) {
 			return json.Number(s), true
 		}
 	}
-	want := map[valueKind]string{kindBoolean: "true or false", kindInteger: "an integer in decimal digits", kindNumber: "a number"}[hp.kind]
+	want := map[compiled.ValueKind]string{compiled.KindBoolean: "true or false", compiled.KindInteger: "an integer in decimal digits", compiled.KindNumber: "a number"}[hp.Kind]
 	hint := ""
-	if hp.kind == kindBoolean && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
+	if hp.Kind == compiled.KindBoolean && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
 		hint = "the Fetch standard only honours the exact, lower-case true"
 	}
-	if hp.kind == kindBoolean && s == "" {
+	if hp.Kind == compiled.KindBoolean && s == "" {
 		hint = "an empty value is not a boolean: send true, or leave the header out"
 	}
 	c.add(Finding{Rule: RuleHeaderType, Location: loc,
-		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, c.quote(s), hp.kind, want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(hp.ptr + "/schema")})
+		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.Name, c.quote(s), hp.Kind, want),
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(hp.Ptr + "/schema")})
 	return nil, false
 }
 
 // checkResponseBody checks the response's Content-Type and body against the
 // documented content.
-func (c *checker) checkResponseBody(rp *responsePlan) {
+func (c *checker) checkResponseBody(rp *compiled.Response) {
 	res := c.ex.Response
-	if len(rp.media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
+	if len(rp.Media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
 		return
 	}
 	ct := res.Header.Get("Content-Type")
-	_, mp := c.media(rp.media, ct)
+	_, mp := c.media(rp.Media, ct)
 	if c.failed {
 		return
 	}
@@ -872,14 +875,14 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		}
 		c.add(Finding{Rule: RuleResponseType, Location: Location{Part: PartResponseHeader, Name: "Content-Type"},
 			Message: "the response's Content-Type is not the documented media type",
-			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
-			Spec: c.p.doc.Pos(rp.ptr + "/content")})
+			Want:    mediaList(rp.Media), Got: got, Hint: "set Content-Type: " + rp.Media[0].MediaType,
+			Spec: c.p.doc.Pos(rp.Ptr + "/content")})
 		trimmed := bytes.TrimSpace(res.Body)
 		if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 			return
 		}
-		for _, m := range rp.media {
-			if m.json {
+		for _, m := range rp.Media {
+			if m.JSON {
 				mp = m
 				break
 			}
@@ -888,27 +891,27 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 			return
 		}
 	}
-	if !mp.json || c.unread&ResponseBody != 0 {
+	if !mp.JSON || c.unread&ResponseBody != 0 {
 		return
 	}
 	if c.gating {
-		c.failed = !c.scan.judge(mp, res.Body, c.op.own != nil, res.Status >= 200 && res.Status < 300)
+		c.failed = !c.scan.judge(mp, res.Body, c.own != nil, res.Status >= 200 && res.Status < 300)
 		c.respObject = firstNonSpace(res.Body) == '{'
 		return
 	}
-	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.Pos(rp.ptr+"/content"))
+	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.Pos(rp.Ptr+"/content"))
 	if !ok {
 		return
 	}
-	if mp.schema != nil {
-		if err := mp.schema.Validate(v); err != nil {
+	if mp.Schema != nil {
+		if err := mp.Schema.Validate(v); err != nil {
 			c.schemaFindings(err, Location{Part: PartResponseBody}, v, nil)
 		}
 	}
-	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {
-		c.checkListed(mp.listed, v, "")
+	if mp.Listed != nil && res.Status >= 200 && res.Status < 300 {
+		c.checkListed(mp.Listed, v, "")
 	}
-	if _, c.respObject = v.(map[string]any); c.respObject && c.op.own != nil {
+	if _, c.respObject = v.(map[string]any); c.respObject && c.own != nil {
 		c.scan.recordProps(res.Body)
 	}
 }

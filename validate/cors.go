@@ -120,20 +120,20 @@ func headerValues(h http.Header, canon string) []string { return h[canon] }
 // response does not document it.
 func (c *checker) corsSpec(name string) SpecPos {
 	if c.respPlan != nil {
-		for _, hp := range c.respPlan.headers {
-			if strings.EqualFold(hp.name, name) {
-				return c.p.doc.Pos(hp.ptr)
+		for _, hp := range c.respPlan.Headers {
+			if strings.EqualFold(hp.Name, name) {
+				return c.p.doc.Pos(hp.Ptr)
 			}
 		}
 	}
-	if rp := c.op.success(); rp != nil {
-		for _, hp := range rp.headers {
-			if strings.EqualFold(hp.name, name) {
-				return c.p.doc.Pos(hp.ptr)
+	if rp := c.op.Success(); rp != nil {
+		for _, hp := range rp.Headers {
+			if strings.EqualFold(hp.Name, name) {
+				return c.p.doc.Pos(hp.Ptr)
 			}
 		}
 	}
-	return c.op.anchors[finding.AnchorResponseHeaders]
+	return c.op.Anchors[finding.AnchorResponseHeaders]
 }
 
 // originProblem says why a value of Access-Control-Allow-Origin is not a

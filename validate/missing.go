@@ -1,10 +1,9 @@
 package validate
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 )
 
@@ -26,69 +25,13 @@ import (
 //     no properties to look into;
 //   - a writeOnly property is never in a response, so it is never expected.
 
-// listedProps are the properties a response schema lists, and what the
-// schema of each lists in turn.
-type listedProps struct {
-	names []string       // sorted
-	ptrs  []string       // the schema of each name, for the finding's contract line
-	subs  []*listedProps // what the value of each name lists; nil for nothing
-	items *listedProps   // what each item of an array lists; nil for nothing
-}
-
-// maxListedDepth bounds how deep listedOf follows a schema: deeper objects
-// list nothing (a recursive schema is followed this far).
-const maxListedDepth = 8
-
-// listedOf builds what the schema at ptr lists, or nil when it lists
-// nothing.
-func listedOf(doc *contract.Document, ptr string, depth int) *listedProps {
-	if depth > maxListedDepth {
-		return nil
-	}
-	ptr, err := doc.Deref(ptr)
-	if err != nil {
-		return nil
-	}
-	schema := doc.Object(ptr)
-	lp := &listedProps{}
-	props := map[string]string{} // name -> pointer of its schema
-	collect := func(sptr string) {
-		for name := range doc.Object(sptr + "/properties") {
-			pptr := contract.JoinPointer(sptr, "properties", name)
-			if _, seen := props[name]; !seen && !doc.WriteOnly(pptr) {
-				props[name] = pptr
-			}
-		}
-	}
-	collect(ptr)
-	if all, ok := schema["allOf"].([]any); ok {
-		for i := range all {
-			if bptr, err := doc.Deref(contract.JoinPointer(ptr, "allOf", strconv.Itoa(i))); err == nil {
-				collect(bptr)
-			}
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(props)) {
-		lp.names = append(lp.names, name)
-		lp.ptrs = append(lp.ptrs, props[name])
-		lp.subs = append(lp.subs, listedOf(doc, props[name], depth+1))
-	}
-	if _, ok := schema["items"].(map[string]any); ok {
-		lp.items = listedOf(doc, ptr+"/items", depth+1)
-	}
-	if len(lp.names) == 0 && lp.items == nil {
-		return nil
-	}
-	return lp
-}
-
 // checkListed adds a finding of rule response.missing-property for each
 // listed property v leaves out, at the JSON pointer where it is missing
 // (ptr is v's).
-func (c *checker) checkListed(lp *listedProps, v any, ptr string) {
+func (c *checker) checkListed(lp *compiled.ListedProps, v any, ptr string) {
 	switch v := v.(type) {
 	case map[string]any:
-		for i, name := range lp.names {
+		for i, name := range lp.Names {
 			val, ok := v[name]
 			if !ok {
 				at := contract.JoinPointer(ptr, name)
@@ -97,19 +40,19 @@ func (c *checker) checkListed(lp *listedProps, v any, ptr string) {
 					Message: "the response leaves out " + strconv.Quote(name) + ", a property the contract lists",
 					Want:    name + " present (null when it has no value)", Got: "absent",
 					Hint: "clients read every listed property; write null for one with no value rather than leaving it out",
-					Spec: c.p.doc.Pos(lp.ptrs[i])})
+					Spec: c.p.doc.Pos(lp.Ptrs[i])})
 				continue
 			}
-			if lp.subs[i] != nil {
-				c.checkListed(lp.subs[i], val, contract.JoinPointer(ptr, name))
+			if lp.Subs[i] != nil {
+				c.checkListed(lp.Subs[i], val, contract.JoinPointer(ptr, name))
 			}
 		}
 	case []any:
-		if lp.items == nil {
+		if lp.Items == nil {
 			return
 		}
 		for i, item := range v {
-			c.checkListed(lp.items, item, contract.JoinPointer(ptr, strconv.Itoa(i)))
+			c.checkListed(lp.Items, item, contract.JoinPointer(ptr, strconv.Itoa(i)))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,14 +21,16 @@ func (r *countingRules) checkPair(*checker)  { r.pair++ }
 // operationId at load, and the checker calls them through the registry
 // alone, in both of its modes.
 func TestOwnRulesRegistered(t *testing.T) {
-	_, isWebhook := embeddedPlan(t).opByID(webhookOperationID).own.(*webhookPlan)
+	p := embeddedPlan(t)
+	_, isWebhook := p.own[p.opByID(webhookOperationID).Index].(*webhookPlan)
 	assert.True(t, isWebhook, "the webhook operation's rules are attached at load")
 
 	saved := ownRulesByOperation[webhookOperationID]
 	t.Cleanup(func() { ownRulesByOperation[webhookOperationID] = saved })
 	rules := &countingRules{}
-	ownRulesByOperation[webhookOperationID] = func(*contract.Document, *operation) ownRules { return rules }
-	p, err := Load(contracts.ScopedWebhookFile, contracts.ScopedWebhook)
+	ownRulesByOperation[webhookOperationID] = func(*contract.Document, *compiled.Operation) ownRules { return rules }
+	var err error
+	p, err = Load(contracts.ScopedWebhookFile, contracts.ScopedWebhook)
 	require.NoError(t, err)
 	assert.Empty(t, p.Check(docsExchange()).Findings)
 	assert.Equal(t, countingRules{path: 1, words: 1, pair: 1}, *rules, "the gate calls each once on a clean pair")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/route"
@@ -23,12 +24,15 @@ type Plan struct {
 	doc     *contract.Document
 	title   string
 	version string
-	ops     []*operation // in document order
-	router  router
+	ops     []*compiled.Operation // in document order
+	router  compiled.Router
+	// own holds each operation's own rules, by the operation's Index; nil
+	// for most (see registerOwnRules).
+	own []ownRules
 	// main is the operation rules are cited from when a finding has no
 	// operation of its own: the conversation-scoped webhook when the contract
 	// has it, otherwise the first operation.
-	main *operation
+	main *compiled.Operation
 	// keywords holds the failing schema keywords met so far, by jsonschema's
 	// absolute keyword location (see Plan.keyword).
 	keywords *sync.Map
@@ -167,7 +171,7 @@ func (p *Plan) Version() string { return p.version }
 func (p *Plan) Operations() []string {
 	ids := make([]string, len(p.ops))
 	for i, op := range p.ops {
-		ids[i] = op.id
+		ids[i] = op.ID
 	}
 	return ids
 }
@@ -183,11 +187,11 @@ func (p *Plan) Operations() []string {
 // Wrappers use it to leave other traffic untouched.
 func (p *Plan) Match(method, target string) (operation, reason string) {
 	var room [route.MaxValues]string
-	op, _, reason := p.router.matchInto(strings.ToUpper(method), target, room[:0])
+	op, _, reason := p.router.MatchInto(strings.ToUpper(method), target, room[:0])
 	if op == nil {
 		return "", reason
 	}
-	return op.id, ""
+	return op.ID, ""
 }
 
 // WithServers returns a plan that also checks exchanges sent to the given
@@ -198,7 +202,7 @@ func (p *Plan) Match(method, target string) (operation, reason string) {
 // must have the prefix). Exchanges with other hosts are skipped. The plan
 // returned shares everything else with p; p is unchanged.
 func (p *Plan) WithServers(urls ...string) (*Plan, error) {
-	servers := slices.Clip(p.router.servers)
+	servers := slices.Clip(p.router.Servers)
 	for _, u := range urls {
 		if !strings.Contains(u, "://") {
 			return nil, fmt.Errorf("server %q: want an absolute URL, such as https://api.example.com", u)
@@ -210,7 +214,7 @@ func (p *Plan) WithServers(urls ...string) (*Plan, error) {
 		servers = append(servers, s)
 	}
 	q := *p
-	q.router.servers = servers
+	q.router.Servers = servers
 	return &q, nil
 }
 
@@ -221,7 +225,7 @@ func (p *Plan) WithServers(urls ...string) (*Plan, error) {
 // The plan returned shares everything else with p; p is unchanged.
 func (p *Plan) AnyHost() *Plan {
 	q := *p
-	q.router.anyHost = true
+	q.router.AnyHost = true
 	return &q
 }
 
@@ -249,7 +253,7 @@ func (p *Plan) RuleSpec(id string) SpecPos {
 	if !ok || p.main == nil {
 		return SpecPos{}
 	}
-	return p.main.anchors[finding.AnchorOf(r)]
+	return p.main.Anchors[finding.AnchorOf(r)]
 }
 
 // SpecOf returns where in the contract rule r comes from: [Plan.RuleSpec]
@@ -279,9 +283,9 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 }
 
 // opByID returns the operation with the given ID, or nil.
-func (p *Plan) opByID(id string) *operation {
+func (p *Plan) opByID(id string) *compiled.Operation {
 	for _, op := range p.ops {
-		if op.id == id {
+		if op.ID == id {
 			return op
 		}
 	}

@@ -33,7 +33,7 @@ func TestCatalogueFillsSeverity(t *testing.T) {
 func TestSpecPositionsAreLookedUpOnce(t *testing.T) {
 	p := embeddedPlan(t)
 	op := p.opByID(webhookOperationID)
-	ptr := op.body.media[0].form.list[0].ptr
+	ptr := op.Body.Media[0].Form.List[0].Ptr
 	first := p.doc.Pos(ptr)
 	assert.NotZero(t, first.Line)
 	assert.Equal(t, p.doc.Line(ptr), first.Line)

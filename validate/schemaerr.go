@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
@@ -23,7 +24,7 @@ func (c *checker) schemaFindings(err error, section Location, instance any, skip
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		c.add(Finding{Rule: RuleConstraint, Location: section,
-			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[finding.AnchorOperation]})
+			Message: "the value could not be validated: " + err.Error(), Spec: c.op.Anchors[finding.AnchorOperation]})
 		return
 	}
 	seen := map[ruleAt]bool{}
@@ -99,7 +100,7 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 		f.Hint = formatHint(format, value)
 	case "required":
 		obj, _ := value.(map[string]any)
-		for _, r := range asStrings(schema["required"]) {
+		for _, r := range compiled.AsStrings(schema["required"]) {
 			if _, ok := obj[r]; ok || skipRequired[r] {
 				continue
 			}
@@ -335,7 +336,7 @@ func typeText(t any) string {
 	case string:
 		return v
 	case []any:
-		return orList(asStrings(v))
+		return orList(compiled.AsStrings(v))
 	}
 	return "any value"
 }

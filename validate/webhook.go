@@ -13,6 +13,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
@@ -25,7 +26,7 @@ import (
 const webhookOperationID = "CreateConversationScopedWebhook"
 
 func init() {
-	registerOwnRules(webhookOperationID, func(doc *contract.Document, op *operation) ownRules { return newWebhookPlan(doc, op) })
+	registerOwnRules(webhookOperationID, func(doc *contract.Document, op *compiled.Operation) ownRules { return newWebhookPlan(doc, op) })
 }
 
 // The form fields and response properties the webhook's own rules read.
@@ -66,26 +67,26 @@ type webhookPlan struct {
 }
 
 // newWebhookPlan reads the webhook rules' anchors from the compiled operation.
-func newWebhookPlan(doc *contract.Document, op *operation) *webhookPlan {
+func newWebhookPlan(doc *contract.Document, op *compiled.Operation) *webhookPlan {
 	wp := &webhookPlan{
 		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
-		convPrefix: "CH", convSpec: op.anchors[finding.AnchorPathParams], accountPrefix: "AC",
+		convPrefix: "CH", convSpec: op.Anchors[finding.AnchorPathParams], accountPrefix: "AC",
 	}
-	if op.body != nil {
-		if mp := formMedia(op.body.media); mp != nil {
-			for name, f := range mp.form.fields {
-				wp.fields[name] = doc.Pos(f.ptr)
+	if op.Body != nil {
+		if mp := formMedia(op.Body.Media); mp != nil {
+			for name, f := range mp.Form.Fields {
+				wp.fields[name] = doc.Pos(f.Ptr)
 			}
 		}
 	}
-	if rp := op.success(); rp != nil {
-		for _, mp := range rp.media {
-			if !mp.json || mp.ptr == "" {
+	if rp := op.Success(); rp != nil {
+		for _, mp := range rp.Media {
+			if !mp.JSON || mp.Ptr == "" {
 				continue
 			}
-			props, _ := doc.Object(mp.ptr)["properties"].(map[string]any)
+			props, _ := doc.Object(mp.Ptr)["properties"].(map[string]any)
 			for name := range props {
-				ptr, err := doc.Deref(contract.JoinPointer(mp.ptr, "properties", name))
+				ptr, err := doc.Deref(contract.JoinPointer(mp.Ptr, "properties", name))
 				if err != nil {
 					continue
 				}
@@ -138,7 +139,7 @@ func looksLikeSID(s, prefix string) bool {
 // pathValue returns the value of a path parameter.
 func (c *checker) pathValue(name string) (string, bool) {
 	i := 0
-	for _, s := range c.op.segs {
+	for _, s := range c.op.Segs {
 		if s.Param == "" {
 			continue
 		}
@@ -228,7 +229,7 @@ func first(s []string) string {
 // the authenticated account. It reads the response's scanned properties and
 // the scanned form.
 func (wp *webhookPlan) checkPair(c *checker) {
-	if !c.respObject || c.respPlan == nil || !strings.HasPrefix(c.respPlan.code, "2") {
+	if !c.respObject || c.respPlan == nil || !strings.HasPrefix(c.respPlan.Code, "2") {
 		return
 	}
 	st := c.scan
