@@ -112,7 +112,7 @@ func TestLoadPartsSamePlan(t *testing.T) {
 			}
 			locs = append(locs, s.Location)
 		}
-		for _, op := range p.ops {
+		for _, op := range p.chk.Ops {
 			for _, pr := range op.Params {
 				add(pr.Schema)
 			}

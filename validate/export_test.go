@@ -15,7 +15,7 @@ import (
 // exchange: whether the fast path calls it clean, and every finding of the
 // full path. Tests use it to prove that the fast path never hides a finding.
 func (p *Plan) FastAndFull(ex *Exchange) (fastClean bool, full Result) {
-	op, vals, reason := p.router.Match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
+	op, vals, reason := p.chk.Router.Match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
 	if op == nil {
 		return false, Result{Skip: reason}
 	}
@@ -63,4 +63,18 @@ func (p *Plan) ResponseSchemaVerdicts(id string, status int, body []byte) (fast,
 		return fast, VerdictInvalid
 	}
 	return fast, VerdictValid
+}
+
+// webhookOperationID is the operationId of the conversation-scoped webhook.
+const webhookOperationID = "CreateConversationScopedWebhook"
+
+// fullCheck checks an exchange of op with every rule and returns all its
+// findings, without the gate.
+func (p *Plan) fullCheck(op *compiled.Operation, vals []string, ex *Exchange, withResponse bool) Result {
+	return result(p.chk.FullCheck(op, vals, checkable(ex), withResponse))
+}
+
+// fastClean reports whether the gate calls the exchange clean.
+func (p *Plan) fastClean(op *compiled.Operation, vals []string, ex *Exchange, withResponse bool) bool {
+	return p.chk.Gate(op, vals, checkable(ex), withResponse)
 }

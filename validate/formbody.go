@@ -94,7 +94,7 @@ func (p *Plan) FormBody(operation string) (FormBody, bool) {
 	if mp == nil {
 		return FormBody{}, false
 	}
-	d := p.doc
+	d := p.chk.Doc
 	fb := FormBody{Operation: op.ID, Method: op.Method, Path: op.Template, Spec: d.Pos(mp.Ptr)}
 	for _, s := range op.Segs {
 		if s.Param != "" {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/internal/yamlerror"
+	"github.com/contractcheck/contractcheck/validate/internal/check"
 	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 )
@@ -155,7 +156,7 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 		return nil, fail(0, "the document cannot be read as JSON: %v", treeErr)
 	}
 	doc := &contract.Document{File: file, Tree: tree, Root: info.RootNode}
-	p := &Plan{doc: doc, version: info.Version, keywords: new(sync.Map)}
+	p := &Plan{version: info.Version}
 	if t, ok := doc.Object("/info")["title"].(string); ok {
 		p.title = t
 	}
@@ -165,7 +166,6 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 	if err != nil {
 		return nil, fail(0, "preparing the schemas: %v", err)
 	}
-	p.ops = ops
 	var problems []Problem
 	for _, e := range probs {
 		problems = append(problems, Problem{Line: doc.Line(e.Ptr), Message: e.Message})
@@ -174,18 +174,10 @@ func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error,
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
 		return nil, &LoadError{File: file, Problems: problems}
 	}
-	if len(p.ops) == 0 {
+	if len(ops) == 0 {
 		return nil, fail(doc.Line("/paths"), "the contract describes no operation")
 	}
-	p.router = compiled.NewRouter(p.ops, compiled.Servers(doc))
-	p.own = attachOwnRules(doc, p.ops)
-	p.main = p.ops[0]
-	for _, op := range p.ops {
-		if p.own[op.Index] != nil {
-			p.main = op
-			break
-		}
-	}
+	p.chk = check.New(doc, ops, compiled.NewRouter(ops, compiled.Servers(doc)))
 	return p, nil
 }
 

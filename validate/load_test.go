@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,14 +58,14 @@ func TestEmbeddedAgreesWithTwilio(t *testing.T) {
 	pick := func(p *Plan) map[string]any {
 		op := p.opByID(webhookOperationID)
 		require.NotNil(t, op)
-		form := formMedia(op.Body.Media)
+		form := compiled.FormMedia(op.Body.Media)
 		resp := op.Success()
 		require.NotNil(t, resp)
 		return map[string]any{
-			"params":  stripDocs(p.doc, mustGet(t, p.doc, op.Ptr+"/parameters")),
-			"request": stripDocs(p.doc, mustGet(t, p.doc, form.Ptr)),
-			"headers": stripDocs(p.doc, mustGet(t, p.doc, resp.Ptr+"/headers")),
-			"body":    stripDocs(p.doc, mustGet(t, p.doc, resp.Media[0].Ptr)),
+			"params":  stripDocs(p.chk.Doc, mustGet(t, p.chk.Doc, op.Ptr+"/parameters")),
+			"request": stripDocs(p.chk.Doc, mustGet(t, p.chk.Doc, form.Ptr)),
+			"headers": stripDocs(p.chk.Doc, mustGet(t, p.chk.Doc, resp.Ptr+"/headers")),
+			"body":    stripDocs(p.chk.Doc, mustGet(t, p.chk.Doc, resp.Media[0].Ptr)),
 			"code":    resp.Code,
 		}
 	}
@@ -111,7 +112,7 @@ func stripDocs(d *contract.Document, v any) any {
 func TestLoadTwilioSpec(t *testing.T) {
 	p := loadTwilio(t)
 	assert.Len(t, p.Operations(), 103)
-	assert.Equal(t, webhookOperationID, p.main.ID)
+	assert.Equal(t, webhookOperationID, p.chk.Main.ID)
 	assert.Equal(t, twilioSpec, p.RuleSpec(RuleSIDFormat).File)
 	assert.Greater(t, p.RuleSpec(RuleSIDFormat).Line, 1000, "the rule is cited from the operation deep in the file")
 }

@@ -560,3 +560,13 @@ func (op *Operation) Response(status int) *Response {
 	}
 	return def
 }
+
+// FormMedia returns the form-encoded one of media, or nil.
+func FormMedia(media []*Media) *Media {
+	for _, m := range media {
+		if m.Form != nil {
+			return m
+		}
+	}
+	return nil
+}

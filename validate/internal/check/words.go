@@ -1,4 +1,4 @@
-package validate
+package check
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/contractcheck/contractcheck/internal/redact"
 	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 )
 
@@ -44,7 +45,7 @@ func show(v any) string { return render(v, nil) }
 // shortened or quoted.
 func (c *checker) redact(s string) string {
 	if !c.haveSecrets {
-		c.secrets, c.haveSecrets = c.ex.lazySecrets(), true
+		c.secrets, c.haveSecrets = redact.NewLazy(c.ex.Request.URL, c.ex.Request.Header, c.ex.Response.Header), true
 	}
 	return c.secrets.Text(s)
 }

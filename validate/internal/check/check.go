@@ -1,4 +1,4 @@
-package validate
+package check
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ type checker struct {
 	ex          *Exchange
 	secrets     redact.Lazy // the exchange's credentials (see checker.redact)
 	haveSecrets bool        // whether secrets is set
-	findings    []Finding
+	findings    []finding.Finding
 	perRule     map[string]int // the findings of each rule in findings
 	omitted     map[string]int // the findings of each rule left out by the caps
 
@@ -44,77 +44,50 @@ type checker struct {
 	gating, failed bool
 }
 
-// Check checks one exchange against the contract and returns its findings.
-// An exchange of an operation the contract does not describe is skipped
-// (Result.Operation is ""). Check never compiles and never does I/O; it is
-// safe to call from many goroutines at once.
-func (p *Plan) Check(ex *Exchange) Result {
-	return p.check(ex, true)
-}
-
-// CheckRequest checks only the request half of an exchange: its path,
-// headers and body. Use it to judge a request before it is answered, as a
-// validating proxy does.
-func (p *Plan) CheckRequest(ex *Exchange) Result {
-	return p.check(ex, false)
-}
-
-// Bodies names bodies of an exchange, for [Plan.CheckUnread].
-type Bodies uint8
-
-// The bodies of an exchange.
-const (
-	// RequestBody is the request's body.
-	RequestBody Bodies = 1 << iota
-	// ResponseBody is the response's body.
-	ResponseBody
-)
-
-// CheckUnread checks an exchange some of whose bodies could not be read
-// whole: too large to hold, or encoded in a way the caller cannot decode. It
-// applies every rule that does not need the unread bodies (parameters,
-// headers, the CORS rules, media types, the status) and none that does, so
-// that its findings say nothing either way of what was not read; the caller
-// must say that the exchange was not fully checked. A checking proxy uses it
-// for an answer it passes on without holding its body. An exchange without a
-// response (Status 0) is checked as [Plan.CheckRequest] checks it.
-func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
-	if unread == 0 {
-		return p.check(ex, ex.Response.Status != 0)
-	}
-	op, vals, reason := p.router.Match(strings.ToUpper(ex.Request.Method), route.RequestPath(ex.Request.URL))
-	if op == nil {
-		return Result{Skip: reason}
-	}
-	st := pairScans.Get().(*pairScan)
-	defer st.release()
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals, unread: unread, scan: st}
-	return c.run(ex.Response.Status != 0)
-}
-
-func (p *Plan) check(ex *Exchange, withResponse bool) Result {
+// Check checks an exchange and returns its findings: first in gate mode
+// (see checker.gate), then, unless the gate is sure the pair is clean, with
+// every rule. withResponse says whether the response is checked too.
+func (p *Plan) Check(ex Exchange, withResponse bool) Result {
 	method := strings.ToUpper(ex.Request.Method)
 	st := pairScans.Get().(*pairScan)
 	defer st.release()
-	op, vals, reason := p.router.MatchInto(method, ex.Request.URL, st.pathVals[:0])
+	st.ex = ex
+	op, vals, reason := p.Router.MatchInto(method, ex.Request.URL, st.pathVals[:0])
 	if op == nil {
 		return Result{Skip: reason}
 	}
 	c := &st.c
-	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	*c = checker{p: p, op: op, ex: &st.ex, pathVals: vals, scan: st}
 	if c.gate(withResponse) {
 		return Result{Operation: op.ID}
 	}
-	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	*c = checker{p: p, op: op, ex: &st.ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
 }
 
-// fullCheck checks an exchange of op with every rule and returns all its
-// findings, without the gate.
-func (p *Plan) fullCheck(op *compiled.Operation, vals []string, ex *Exchange, withResponse bool) Result {
+// CheckUnread checks an exchange some of whose bodies could not be read
+// (unread, not 0), with every rule that does not need them; see validate's
+// Plan.CheckUnread.
+func (p *Plan) CheckUnread(ex Exchange, unread Bodies, withResponse bool) Result {
+	op, vals, reason := p.Router.Match(strings.ToUpper(ex.Request.Method), route.RequestPath(ex.Request.URL))
+	if op == nil {
+		return Result{Skip: reason}
+	}
 	st := pairScans.Get().(*pairScan)
 	defer st.release()
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	st.ex = ex
+	c := &checker{p: p, op: op, ex: &st.ex, pathVals: vals, unread: unread, scan: st}
+	return c.run(withResponse)
+}
+
+// FullCheck checks an exchange of op, its path parameters' values vals,
+// with every rule and returns all its findings, without the gate: tests
+// use it to prove that the gate changes nothing.
+func (p *Plan) FullCheck(op *compiled.Operation, vals []string, ex Exchange, withResponse bool) Result {
+	st := pairScans.Get().(*pairScan)
+	defer st.release()
+	st.ex = ex
+	c := &checker{p: p, op: op, ex: &st.ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
 }
 
@@ -143,7 +116,7 @@ func (c *checker) run(withResponse bool) Result {
 	res := Result{Operation: c.op.ID, Findings: c.findings, Omitted: c.omitted}
 	if c.haveSecrets && c.secrets.Computed() {
 		secrets := c.secrets // the checker is pooled: hand on a copy
-		res.secrets = &secrets
+		res.Secrets = &secrets
 	}
 	return res
 }
@@ -170,7 +143,7 @@ func (c *checker) room(rule string) bool {
 
 // add records a finding, with the exchange's secrets redacted from every
 // string it holds, or counts it as omitted when the caps are reached.
-func (c *checker) add(f Finding) {
+func (c *checker) add(f finding.Finding) {
 	if !c.room(f.Rule) {
 		return
 	}
@@ -187,17 +160,17 @@ func (c *checker) add(f Finding) {
 
 // addContract records a finding whose strings hold only the contract's
 // words and names (no text of the exchange), which need no redaction.
-func (c *checker) addContract(f Finding) {
+func (c *checker) addContract(f finding.Finding) {
 	if c.room(f.Rule) {
 		c.keep(f)
 	}
 }
 
 // keep records a finding that add or addContract let in.
-func (c *checker) keep(f Finding) {
+func (c *checker) keep(f finding.Finding) {
 	if c.perRule == nil {
 		c.perRule = map[string]int{}
-		c.findings = make([]Finding, 0, 16)
+		c.findings = make([]finding.Finding, 0, 16)
 	}
 	c.perRule[f.Rule]++
 	c.findings = append(c.findings, finding.Catalogued(f))
@@ -206,7 +179,7 @@ func (c *checker) keep(f Finding) {
 // sortFindings orders findings by where they are in the exchange (request
 // path, query, headers, body; response status, headers, body), then by
 // location and the catalogue's order of rules.
-func sortFindings(fs []Finding) {
+func sortFindings(fs []finding.Finding) {
 	// Findings are large: sort their indices, then move each finding once.
 	var buf [64]int
 	order := buf[:0]
@@ -266,10 +239,10 @@ func (c *checker) checkParams() {
 			continue
 		}
 		if len(vals) == 0 {
-			if pr.Required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Location: paramLocation(pr),
+			if pr.Required && c.room(finding.RuleRequired) {
+				c.add(finding.Finding{Rule: finding.RuleRequired, Location: paramLocation(pr),
 					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.In, pr.Name),
-					Want:    pr.Name + " present", Got: "missing", Spec: c.p.doc.Pos(parentPointer(pr.Ptr))})
+					Want:    pr.Name + " present", Got: "missing", Spec: c.p.Doc.Pos(parentPointer(pr.Ptr))})
 			}
 			continue
 		}
@@ -315,14 +288,14 @@ func (c *checker) checkParams() {
 }
 
 // paramLocation is where a parameter is in the request.
-func paramLocation(pr *compiled.Param) Location {
+func paramLocation(pr *compiled.Param) finding.Location {
 	switch pr.In {
 	case "header":
-		return Location{Part: PartRequestHeader, Name: pr.Name}
+		return finding.Location{Part: finding.PartRequestHeader, Name: pr.Name}
 	case "query":
-		return Location{Part: PartRequestQuery, Pointer: "/" + escapeToken(pr.Name)}
+		return finding.Location{Part: finding.PartRequestQuery, Pointer: "/" + escapeToken(pr.Name)}
 	}
-	return Location{Part: PartRequestPath, Pointer: "/" + escapeToken(pr.Name)}
+	return finding.Location{Part: finding.PartRequestPath, Pointer: "/" + escapeToken(pr.Name)}
 }
 
 // escapeToken escapes a JSON pointer reference token.
@@ -347,7 +320,7 @@ func (c *checker) checkRequestBody() {
 	}
 	unread := c.unread&RequestBody != 0
 	if mp == nil && ct == "" && len(bytes.TrimSpace(body)) == 0 && !unread {
-		mp = formMedia(bp.Media)
+		mp = compiled.FormMedia(bp.Media)
 	}
 	if mp == nil {
 		got := c.quote(ct)
@@ -355,7 +328,7 @@ func (c *checker) checkRequestBody() {
 			got = "no Content-Type"
 		}
 		want := mediaList(bp.Media)
-		c.add(Finding{Rule: RuleRequestContentType, Location: Location{Part: PartRequestHeader, Name: "Content-Type"},
+		c.add(finding.Finding{Rule: finding.RuleRequestContentType, Location: finding.Location{Part: finding.PartRequestHeader, Name: "Content-Type"},
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
 			Spec: c.op.Anchors[finding.AnchorRequestBody]})
@@ -366,7 +339,7 @@ func (c *checker) checkRequestBody() {
 		if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 			return // a JSON body read as a form would only add noise
 		}
-		if mp = formMedia(bp.Media); mp == nil {
+		if mp = compiled.FormMedia(bp.Media); mp == nil {
 			return
 		}
 	}
@@ -385,10 +358,10 @@ func (c *checker) checkRequestBody() {
 	case mp.JSON && mp.Schema != nil && c.gating:
 		c.failed = !c.scan.judge(mp, body, false, false)
 	case mp.JSON && mp.Schema != nil:
-		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.Anchors[finding.AnchorRequestBody])
+		v, ok := c.decodeJSON(body, finding.Location{Part: finding.PartRequestBody}, finding.RuleType, c.op.Anchors[finding.AnchorRequestBody])
 		if ok {
 			if err := mp.Schema.Validate(v); err != nil {
-				c.schemaFindings(err, Location{Part: PartRequestBody}, v, nil)
+				c.schemaFindings(err, finding.Location{Part: finding.PartRequestBody}, v, nil)
 			}
 		}
 	}
@@ -405,15 +378,6 @@ func (c *checker) media(media []*compiled.Media, ct string) (mt string, mp *comp
 	}
 	mt = compiled.NormalizeMediaType(ct)
 	return mt, matchMedia(media, mt)
-}
-
-func formMedia(media []*compiled.Media) *compiled.Media {
-	for _, m := range media {
-		if m.Form != nil {
-			return m
-		}
-	}
-	return nil
 }
 
 // matchMedia finds the documented media type of a Content-Type, exact first,
@@ -473,12 +437,12 @@ func (c *checker) checkForm(mp *compiled.Media, body []byte) {
 		pairs = wire.DecodeForm(string(body))
 	}
 	for _, pair := range pairs {
-		if pair.Problem != "" && c.room(RuleFormSyntax) {
-			loc := Location{Part: PartRequestBody}
+		if pair.Problem != "" && c.room(finding.RuleFormSyntax) {
+			loc := finding.Location{Part: finding.PartRequestBody}
 			if !pair.InKey {
 				loc.Pointer = "/" + escapeToken(pair.Key)
 			}
-			c.add(Finding{Rule: RuleFormSyntax, Location: loc,
+			c.add(finding.Finding{Rule: finding.RuleFormSyntax, Location: loc,
 				Message: "the form body is not well formed: " + pair.Problem,
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
 				Got:     c.quote(pair.Raw),
@@ -504,7 +468,7 @@ func (c *checker) checkForm(mp *compiled.Media, body []byte) {
 		f := fp.List[pv.field]
 		key := f.Name
 		vals := fs.values(pv.field)
-		loc := Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)}
+		loc := finding.Location{Part: finding.PartRequestBody, Pointer: "/" + escapeToken(key)}
 		if f.Kind == compiled.KindArray {
 			items := make([]any, 0, len(vals))
 			ok := true
@@ -520,13 +484,13 @@ func (c *checker) checkForm(mp *compiled.Media, body []byte) {
 			instance[key] = items
 			continue
 		}
-		if len(vals) > 1 && c.room(RuleFormDuplicateKey) {
-			c.add(Finding{Rule: RuleFormDuplicateKey, Location: loc,
+		if len(vals) > 1 && c.room(finding.RuleFormDuplicateKey) {
+			c.add(finding.Finding{Rule: finding.RuleFormDuplicateKey, Location: loc,
 				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.Kind),
 				Want:    "one " + key,
 				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(c.quoteAll(truncateList(vals, 5)), ", ")),
 				Hint:    "send it once; only array fields repeat their key",
-				Spec:    c.p.doc.Pos(f.Ptr)})
+				Spec:    c.p.Doc.Pos(f.Ptr)})
 		}
 		x, ok := c.decodeText(f.Kind, vals[0], loc, key, f.Ptr)
 		if !ok {
@@ -537,7 +501,7 @@ func (c *checker) checkForm(mp *compiled.Media, body []byte) {
 	}
 	if mp.Schema != nil {
 		if err := mp.Schema.Validate(instance); err != nil {
-			c.schemaFindings(err, Location{Part: PartRequestBody}, instance, undecodable)
+			c.schemaFindings(err, finding.Location{Part: finding.PartRequestBody}, instance, undecodable)
 		}
 	}
 }
@@ -559,10 +523,10 @@ func truncateList(s []string, n int) []string {
 
 // unknownKey reports a form key the contract does not document.
 func (c *checker) unknownKey(fp *compiled.FormTable, key string) {
-	if !c.room(RuleFormUnknownKey) {
+	if !c.room(finding.RuleFormUnknownKey) {
 		return
 	}
-	f := Finding{Rule: RuleFormUnknownKey, Location: Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)},
+	f := finding.Finding{Rule: finding.RuleFormUnknownKey, Location: finding.Location{Part: finding.PartRequestBody, Pointer: "/" + escapeToken(key)},
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
 		Want:    "one of " + fp.NearNames().List,
 		Got:     c.quote(key),
@@ -584,7 +548,7 @@ func (c *checker) unknownKey(fp *compiled.FormTable, key string) {
 // decodeText decodes the text of a form value, query or header parameter
 // into the JSON value its schema type asks for. A value that cannot be
 // decoded is reported and ok is false.
-func (c *checker) decodeText(kind compiled.ValueKind, s string, loc Location, name, schemaPtr string) (v any, ok bool) {
+func (c *checker) decodeText(kind compiled.ValueKind, s string, loc finding.Location, name, schemaPtr string) (v any, ok bool) {
 	var want, hint string
 	switch kind {
 	case compiled.KindInteger:
@@ -609,12 +573,12 @@ func (c *checker) decodeText(kind compiled.ValueKind, s string, loc Location, na
 	default:
 		return s, true
 	}
-	if !c.room(RuleType) {
+	if !c.room(finding.RuleType) {
 		return nil, false
 	}
-	c.add(Finding{Rule: RuleType, Location: loc,
+	c.add(finding.Finding{Rule: finding.RuleType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s", name, c.quote(s), want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(schemaPtr)})
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.Doc.Pos(schemaPtr)})
 	return nil, false
 }
 
@@ -655,9 +619,9 @@ func isJSONNumber(s string) bool {
 
 // decodeJSON decodes a JSON body; a body that is not well-formed UTF-8 JSON is
 // reported under rule.
-func (c *checker) decodeJSON(body []byte, section Location, rule string, spec SpecPos) (any, bool) {
+func (c *checker) decodeJSON(body []byte, section finding.Location, rule string, spec finding.SpecPos) (any, bool) {
 	bad := func(msg, hint string) (any, bool) {
-		c.add(Finding{Rule: rule, Location: section,
+		c.add(finding.Finding{Rule: rule, Location: section,
 			Message: "the body is not well-formed JSON: " + msg,
 			Want:    "a JSON document", Got: c.describeBody(body), Hint: hint, Spec: spec})
 		return nil, false
@@ -712,14 +676,14 @@ func (c *checker) checkResponse() {
 			codes = append(codes, r.Code)
 		}
 		if broken := c.requestErrors(); len(broken) > 0 && res.Status >= 400 && res.Status < 500 {
-			c.add(Finding{Rule: RuleResponseRefused, Location: Location{Part: PartResponseStatus},
+			c.add(finding.Finding{Rule: finding.RuleResponseRefused, Location: finding.Location{Part: finding.PartResponseStatus},
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
 				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.Anchors[finding.AnchorResponses]})
 			return
 		}
-		c.add(Finding{Rule: RuleResponseStatus, Location: Location{Part: PartResponseStatus},
+		c.add(finding.Finding{Rule: finding.RuleResponseStatus, Location: finding.Location{Part: finding.PartResponseStatus},
 			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.ID),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
 			Hint: c.statusHint(res), Spec: c.op.Anchors[finding.AnchorResponses]})
@@ -737,11 +701,11 @@ func (c *checker) checkResponse() {
 // "sid.format at request.body#/Configuration.FlowSid", in the order the
 // report lists them. They decide whether a 4xx is a refusal (rule
 // response.refused) or a response.status error. Findings of the rules the
-// user turned off ([Plan.WithRulesOff]) are none of them.
+// user turned off (validate's Plan.WithRulesOff, [Plan].Off) are none of them.
 func (c *checker) requestErrors() []string {
-	var errs []Finding
+	var errs []finding.Finding
 	for _, f := range c.findings {
-		if f.Severity == SeverityError && f.Location.Part.Request() && !c.p.off[f.Rule] {
+		if f.Severity == finding.SeverityError && f.Location.Part.Request() && !c.p.Off[f.Rule] {
 			errs = append(errs, f)
 		}
 	}
@@ -789,10 +753,10 @@ func (c *checker) checkResponseHeaders(rp *compiled.Response) {
 	for _, hp := range rp.Headers {
 		vals := c.ex.Response.Header[hp.Canon]
 		if len(vals) == 0 {
-			if hp.Required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Location: Location{Part: PartResponseHeader, Name: hp.Name},
+			if hp.Required && c.room(finding.RuleRequired) {
+				c.add(finding.Finding{Rule: finding.RuleRequired, Location: finding.Location{Part: finding.PartResponseHeader, Name: hp.Name},
 					Message: "the header " + hp.Name + " is required but missing",
-					Want:    hp.Name + " present", Got: "missing", Spec: c.p.doc.Pos(hp.Ptr)})
+					Want:    hp.Name + " present", Got: "missing", Spec: c.p.Doc.Pos(hp.Ptr)})
 			}
 			continue
 		}
@@ -809,7 +773,7 @@ func (c *checker) checkResponseHeaders(rp *compiled.Response) {
 				}
 				continue
 			}
-			loc := Location{Part: PartResponseHeader, Name: hp.Name}
+			loc := finding.Location{Part: finding.PartResponseHeader, Name: hp.Name}
 			var v any = s
 			switch hp.Kind {
 			case compiled.KindBoolean, compiled.KindInteger, compiled.KindNumber:
@@ -827,7 +791,7 @@ func (c *checker) checkResponseHeaders(rp *compiled.Response) {
 }
 
 // headerValue decodes a header value of a boolean or numeric header.
-func (c *checker) headerValue(hp *compiled.Header, s string, loc Location) (any, bool) {
+func (c *checker) headerValue(hp *compiled.Header, s string, loc finding.Location) (any, bool) {
 	switch hp.Kind {
 	case compiled.KindBoolean:
 		if s == "true" || s == "false" {
@@ -850,9 +814,9 @@ func (c *checker) headerValue(hp *compiled.Header, s string, loc Location) (any,
 	if hp.Kind == compiled.KindBoolean && s == "" {
 		hint = "an empty value is not a boolean: send true, or leave the header out"
 	}
-	c.add(Finding{Rule: RuleHeaderType, Location: loc,
+	c.add(finding.Finding{Rule: finding.RuleHeaderType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.Name, c.quote(s), hp.Kind, want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(hp.Ptr + "/schema")})
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.Doc.Pos(hp.Ptr + "/schema")})
 	return nil, false
 }
 
@@ -873,10 +837,10 @@ func (c *checker) checkResponseBody(rp *compiled.Response) {
 		if ct == "" {
 			got = "no Content-Type"
 		}
-		c.add(Finding{Rule: RuleResponseType, Location: Location{Part: PartResponseHeader, Name: "Content-Type"},
+		c.add(finding.Finding{Rule: finding.RuleResponseType, Location: finding.Location{Part: finding.PartResponseHeader, Name: "Content-Type"},
 			Message: "the response's Content-Type is not the documented media type",
 			Want:    mediaList(rp.Media), Got: got, Hint: "set Content-Type: " + rp.Media[0].MediaType,
-			Spec: c.p.doc.Pos(rp.Ptr + "/content")})
+			Spec: c.p.Doc.Pos(rp.Ptr + "/content")})
 		trimmed := bytes.TrimSpace(res.Body)
 		if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 			return
@@ -899,13 +863,13 @@ func (c *checker) checkResponseBody(rp *compiled.Response) {
 		c.respObject = firstNonSpace(res.Body) == '{'
 		return
 	}
-	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.Pos(rp.Ptr+"/content"))
+	v, ok := c.decodeJSON(res.Body, finding.Location{Part: finding.PartResponseBody}, finding.RuleResponseJSON, c.p.Doc.Pos(rp.Ptr+"/content"))
 	if !ok {
 		return
 	}
 	if mp.Schema != nil {
 		if err := mp.Schema.Validate(v); err != nil {
-			c.schemaFindings(err, Location{Part: PartResponseBody}, v, nil)
+			c.schemaFindings(err, finding.Location{Part: finding.PartResponseBody}, v, nil)
 		}
 	}
 	if mp.Listed != nil && res.Status >= 200 && res.Status < 300 {

@@ -1,4 +1,4 @@
-package validate
+package check
 
 import (
 	"github.com/contractcheck/contractcheck/validate/internal/compiled"

@@ -1,10 +1,11 @@
-package validate
+package check
 
 import (
 	"strconv"
 
 	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/finding"
 )
 
 // Rule response.missing-property: a 2xx body has every property its
@@ -36,11 +37,11 @@ func (c *checker) checkListed(lp *compiled.ListedProps, v any, ptr string) {
 			if !ok {
 				at := contract.JoinPointer(ptr, name)
 				// The names and pointer are the contract's, and array indices.
-				c.addContract(Finding{Rule: RuleResponseMissing, Location: Location{Part: PartResponseBody, Pointer: at},
+				c.addContract(finding.Finding{Rule: finding.RuleResponseMissing, Location: finding.Location{Part: finding.PartResponseBody, Pointer: at},
 					Message: "the response leaves out " + strconv.Quote(name) + ", a property the contract lists",
 					Want:    name + " present (null when it has no value)", Got: "absent",
 					Hint: "clients read every listed property; write null for one with no value rather than leaving it out",
-					Spec: c.p.doc.Pos(lp.Ptrs[i])})
+					Spec: c.p.Doc.Pos(lp.Ptrs[i])})
 				continue
 			}
 			if lp.Subs[i] != nil {
