@@ -328,7 +328,10 @@ func (p *Plan) check(ex *Exchange, withResponse bool) Result {
 
 // checkable is the exchange as the checker reads it.
 func checkable(ex *Exchange) check.Exchange {
-	return check.Exchange{Request: check.Request(ex.Request), Response: check.Response(ex.Response)}
+	return check.Exchange{
+		Method: ex.Request.Method, URL: ex.Request.URL, ReqHeader: ex.Request.Header, ReqBody: ex.Request.Body,
+		Status: ex.Response.Status, RespHeader: ex.Response.Header, RespBody: ex.Response.Body,
+	}
 }
 
 // result is the checker's result as a Result.

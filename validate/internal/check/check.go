@@ -48,11 +48,11 @@ type checker struct {
 // (see checker.gate), then, unless the gate is sure the pair is clean, with
 // every rule. withResponse says whether the response is checked too.
 func (p *Plan) Check(ex Exchange, withResponse bool) Result {
-	method := strings.ToUpper(ex.Request.Method)
+	method := strings.ToUpper(ex.Method)
 	st := pairScans.Get().(*pairScan)
 	defer st.release()
 	st.ex = ex
-	op, vals, reason := p.Router.MatchInto(method, ex.Request.URL, st.pathVals[:0])
+	op, vals, reason := p.Router.MatchInto(method, ex.URL, st.pathVals[:0])
 	if op == nil {
 		return Result{Skip: reason}
 	}
@@ -69,7 +69,7 @@ func (p *Plan) Check(ex Exchange, withResponse bool) Result {
 // (unread, not 0), with every rule that does not need them; see validate's
 // Plan.CheckUnread.
 func (p *Plan) CheckUnread(ex Exchange, unread Bodies, withResponse bool) Result {
-	op, vals, reason := p.Router.Match(strings.ToUpper(ex.Request.Method), route.RequestPath(ex.Request.URL))
+	op, vals, reason := p.Router.Match(strings.ToUpper(ex.Method), route.RequestPath(ex.URL))
 	if op == nil {
 		return Result{Skip: reason}
 	}
@@ -228,13 +228,13 @@ func (c *checker) checkParams() {
 			}
 			if query == nil {
 				query = map[string][]string{}
-				for _, fp := range wire.DecodeForm(route.RequestQuery(c.ex.Request.URL)) {
+				for _, fp := range wire.DecodeForm(route.RequestQuery(c.ex.URL)) {
 					query[fp.Key] = append(query[fp.Key], fp.Value)
 				}
 			}
 			vals = query[pr.Name]
 		case "header":
-			vals = c.ex.Request.Header[pr.Canon]
+			vals = c.ex.ReqHeader[pr.Canon]
 		default:
 			continue
 		}
@@ -312,8 +312,8 @@ func (c *checker) checkRequestBody() {
 	if bp == nil || len(bp.Media) == 0 {
 		return
 	}
-	body := c.ex.Request.Body
-	ct := c.ex.Request.Header.Get("Content-Type")
+	body := c.ex.ReqBody
+	ct := c.ex.ReqHeader.Get("Content-Type")
 	mt, mp := c.media(bp.Media, ct)
 	if c.failed {
 		return
@@ -664,7 +664,7 @@ func (c *checker) describeBody(b []byte) string {
 
 // checkResponse checks the response's status, documented headers and body.
 func (c *checker) checkResponse() {
-	res := c.ex.Response
+	res := c.ex
 	rp := c.op.Response(res.Status)
 	if rp == nil && c.gating {
 		c.failed = true
@@ -731,12 +731,12 @@ func joinHint(a, b string) string {
 
 // statusHint quotes the server's own explanation of an error response, as
 // Twilio's error bodies carry it.
-func (c *checker) statusHint(res Response) string {
+func (c *checker) statusHint(res *Exchange) string {
 	var e struct {
 		Message string `json:"message"`
 		Code    any    `json:"code"`
 	}
-	if json.Unmarshal(res.Body, &e) == nil && e.Message != "" {
+	if json.Unmarshal(res.RespBody, &e) == nil && e.Message != "" {
 		if e.Code != nil {
 			return fmt.Sprintf("the server says: %s (code %v)", c.quote(e.Message), e.Code)
 		}
@@ -751,7 +751,7 @@ func (c *checker) statusHint(res Response) string {
 // checkResponseHeaders checks the documented headers' presence and types.
 func (c *checker) checkResponseHeaders(rp *compiled.Response) {
 	for _, hp := range rp.Headers {
-		vals := c.ex.Response.Header[hp.Canon]
+		vals := c.ex.RespHeader[hp.Canon]
 		if len(vals) == 0 {
 			if hp.Required && c.room(finding.RuleRequired) {
 				c.add(finding.Finding{Rule: finding.RuleRequired, Location: finding.Location{Part: finding.PartResponseHeader, Name: hp.Name},
@@ -823,11 +823,11 @@ func (c *checker) headerValue(hp *compiled.Header, s string, loc finding.Locatio
 // checkResponseBody checks the response's Content-Type and body against the
 // documented content.
 func (c *checker) checkResponseBody(rp *compiled.Response) {
-	res := c.ex.Response
+	res := c.ex
 	if len(rp.Media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
 		return
 	}
-	ct := res.Header.Get("Content-Type")
+	ct := res.RespHeader.Get("Content-Type")
 	_, mp := c.media(rp.Media, ct)
 	if c.failed {
 		return
@@ -841,7 +841,7 @@ func (c *checker) checkResponseBody(rp *compiled.Response) {
 			Message: "the response's Content-Type is not the documented media type",
 			Want:    mediaList(rp.Media), Got: got, Hint: "set Content-Type: " + rp.Media[0].MediaType,
 			Spec: c.p.Doc.Pos(rp.Ptr + "/content")})
-		trimmed := bytes.TrimSpace(res.Body)
+		trimmed := bytes.TrimSpace(res.RespBody)
 		if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 			return
 		}
@@ -859,11 +859,11 @@ func (c *checker) checkResponseBody(rp *compiled.Response) {
 		return
 	}
 	if c.gating {
-		c.failed = !c.scan.judge(mp, res.Body, c.own != nil, res.Status >= 200 && res.Status < 300)
-		c.respObject = firstNonSpace(res.Body) == '{'
+		c.failed = !c.scan.judge(mp, res.RespBody, c.own != nil, res.Status >= 200 && res.Status < 300)
+		c.respObject = firstNonSpace(res.RespBody) == '{'
 		return
 	}
-	v, ok := c.decodeJSON(res.Body, finding.Location{Part: finding.PartResponseBody}, finding.RuleResponseJSON, c.p.Doc.Pos(rp.Ptr+"/content"))
+	v, ok := c.decodeJSON(res.RespBody, finding.Location{Part: finding.PartResponseBody}, finding.RuleResponseJSON, c.p.Doc.Pos(rp.Ptr+"/content"))
 	if !ok {
 		return
 	}
@@ -876,6 +876,6 @@ func (c *checker) checkResponseBody(rp *compiled.Response) {
 		c.checkListed(mp.Listed, v, "")
 	}
 	if _, c.respObject = v.(map[string]any); c.respObject && c.own != nil {
-		c.scan.recordProps(res.Body)
+		c.scan.recordProps(res.RespBody)
 	}
 }

@@ -70,24 +70,20 @@ func TestBasicUserTab(t *testing.T) {
 // docsExchange is the documentation's own example pair, with Basic auth.
 func docsExchange() *Exchange {
 	return &Exchange{
-		Request: Request{
-			Method: "POST",
-			URL:    "https://conversations.twilio.com/v1/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks",
-			Header: http.Header{
-				"Content-Type":  {"application/x-www-form-urlencoded"},
-				"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:0f1e2d3c4b5a69788796a5b4c3d2e1f0"))},
-			},
-			Body: []byte("Target=webhook&Configuration.Url=https%3A%2F%2Fexample.com&Configuration.Method=get&Configuration.Filters=onMessageSent&Configuration.Filters=onConversationDestroyed&Configuration.ReplayAfter=7"),
+		Method: "POST",
+		URL:    "https://conversations.twilio.com/v1/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks",
+		ReqHeader: http.Header{
+			"Content-Type":  {"application/x-www-form-urlencoded"},
+			"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:0f1e2d3c4b5a69788796a5b4c3d2e1f0"))},
 		},
-		Response: Response{
-			Status: 201,
-			Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
-			Body: []byte(`{"account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "conversation_sid": "CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		ReqBody:    []byte("Target=webhook&Configuration.Url=https%3A%2F%2Fexample.com&Configuration.Method=get&Configuration.Filters=onMessageSent&Configuration.Filters=onConversationDestroyed&Configuration.ReplayAfter=7"),
+		Status:     201,
+		RespHeader: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
+		RespBody: []byte(`{"account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "conversation_sid": "CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
   "sid": "WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "target": "webhook",
   "configuration": {"url": "https://example.com", "method": "get", "filters": ["onMessageSent", "onConversationDestroyed"]},
   "date_created": "2016-03-24T21:05:50Z", "date_updated": "2016-03-24T21:05:50Z",
   "url": "https://conversations.twilio.com/v1/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks/WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`),
-		},
 	}
 }
 

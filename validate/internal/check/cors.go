@@ -21,7 +21,7 @@ const (
 // They hold for every response of a described operation, whatever its status,
 // because browsers apply them to every response.
 func (c *checker) checkCORS() {
-	h := c.ex.Response.Header
+	h := c.ex.RespHeader
 	origins := headerValues(h, hdrAllowOrigin)
 	creds := false
 	for _, v := range headerValues(h, hdrAllowCredentials) {
@@ -57,7 +57,7 @@ func (c *checker) checkCORS() {
 			Hint:    "echo the request's Origin (and add Vary: Origin), or drop " + hdrAllowCredentials,
 			Spec:    c.corsSpec(hdrAllowCredentials)})
 	}
-	reqOrigin := c.ex.Request.Header.Get("Origin")
+	reqOrigin := c.ex.ReqHeader.Get("Origin")
 	if origin != "" && origin != "*" && reqOrigin != "" {
 		if origin != reqOrigin {
 			hint := "echo the request's Origin exactly, or send *"
@@ -68,10 +68,10 @@ func (c *checker) checkCORS() {
 				Message: hdrAllowOrigin + " does not match the request's Origin: the browser discards the response",
 				Want:    c.quote(reqOrigin) + " or *", Got: c.quote(origin), Hint: hint,
 				Spec: c.corsSpec(hdrAllowOrigin)})
-		} else if !varies(headerValues(c.ex.Response.Header, "Vary"), "Origin") {
+		} else if !varies(headerValues(c.ex.RespHeader, "Vary"), "Origin") {
 			c.add(finding.Finding{Rule: finding.RuleCORSVaryOrigin, Location: finding.Location{Part: finding.PartResponseHeader, Name: "Vary"},
 				Message: "the response echoes the request's Origin but does not say Vary: Origin",
-				Want:    "Vary: Origin", Got: c.quote(strings.Join(headerValues(c.ex.Response.Header, "Vary"), ", ")),
+				Want:    "Vary: Origin", Got: c.quote(strings.Join(headerValues(c.ex.RespHeader, "Vary"), ", ")),
 				Hint: "add Vary: Origin, so that caches keep one response per origin",
 				Spec: c.corsSpec(hdrAllowOrigin)})
 		}

@@ -33,7 +33,7 @@ func TestOwnRulesRegistered(t *testing.T) {
 	assert.Equal(t, countingRules{path: 1, words: 1, pair: 1}, *rules, "the gate calls each once on a clean pair")
 
 	ex := docsExchange()
-	ex.Response.Status = 500
+	ex.Status = 500
 	p.Check(*ex, true)
 	assert.Equal(t, 3, rules.path, "the gate, then the full run")
 

@@ -53,27 +53,20 @@ func New(doc *contract.Document, ops []*compiled.Operation, router compiled.Rout
 	return p
 }
 
-// Exchange is the exchange the checker reads: validate's Exchange without
-// where it came from. Its halves convert from validate's Request and
-// Response, which have the same fields.
+// Exchange is an exchange as the checker reads it: validate's Exchange
+// without where it came from, its two halves side by side.
 type Exchange struct {
-	Request  Request
-	Response Response
-}
-
-// Request is the request half of an [Exchange].
-type Request struct {
-	Method string
-	URL    string
-	Header http.Header
-	Body   []byte
-}
-
-// Response is the response half of an [Exchange].
-type Response struct {
+	// Method and URL are the request's method, as sent, and its target, as
+	// recorded.
+	Method, URL string
+	// ReqHeader and ReqBody are the request's header fields and body.
+	ReqHeader http.Header
+	ReqBody   []byte
+	// Status is the response's status code; 0 when there is no response.
 	Status int
-	Header http.Header
-	Body   []byte
+	// RespHeader and RespBody are the response's header fields and body.
+	RespHeader http.Header
+	RespBody   []byte
 }
 
 // Result is what checking one exchange gives: validate's Result, with the

@@ -258,7 +258,7 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	wp.checkURL(c, pathConv, convIsSID, respConv)
 	wp.checkDates(c)
 	var buf [128]byte
-	if user := basicUserBytes(c.ex.Request.Header.Get("Authorization"), buf[:]); gate.IsSID(user, wp.accountPrefix) {
+	if user := basicUserBytes(c.ex.ReqHeader.Get("Authorization"), buf[:]); gate.IsSID(user, wp.accountPrefix) {
 		if acct, ok := sc.Text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(finding.RulePairAccount) {
 			c.add(finding.Finding{Rule: finding.RulePairAccount, Location: finding.Location{Part: finding.PartResponseBody, Pointer: "/account_sid"},
 				Message: "the webhook belongs to another account than the one that authenticated",
@@ -420,7 +420,7 @@ func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, res
 		conv = respConv
 	}
 	var buf [256]byte
-	want := webhookPath(buf[:0], route.RequestPath(c.ex.Request.URL), url.PathEscape(pathConv), conv, sid)
+	want := webhookPath(buf[:0], route.RequestPath(c.ex.URL), url.PathEscape(pathConv), conv, sid)
 	if bytes.HasSuffix(ep, want) || !c.room(finding.RulePairURL) {
 		return
 	}

@@ -45,7 +45,7 @@ func show(v any) string { return render(v, nil) }
 // shortened or quoted.
 func (c *checker) redact(s string) string {
 	if !c.haveSecrets {
-		c.secrets, c.haveSecrets = redact.NewLazy(c.ex.Request.URL, c.ex.Request.Header, c.ex.Response.Header), true
+		c.secrets, c.haveSecrets = redact.NewLazy(c.ex.URL, c.ex.ReqHeader, c.ex.RespHeader), true
 	}
 	return c.secrets.Text(s)
 }
