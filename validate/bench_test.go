@@ -126,7 +126,7 @@ func FuzzCheck(f *testing.F) {
 		ex.Response.Header.Set("Access-Control-Allow-Origin", acao)
 		ex.Response.Header.Set("Access-Control-Allow-Credentials", acac)
 		res := p.Check(ex)
-		op, vals, _ := p.router.match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
+		op, vals, _ := p.chk.Router.Match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
 		if full := p.fullCheck(op, vals, ex, true); !reflect.DeepEqual(res, full) {
 			t.Fatalf("Check found %v, the full path %v", res.Findings, full.Findings)
 		}

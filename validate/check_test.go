@@ -445,34 +445,6 @@ func TestCheckCapsFindings(t *testing.T) {
 	assert.Nil(t, p.Check(ex).Omitted, "nothing is left out of a clean pair")
 }
 
-// TestCapPerPair: past MaxFindingsPerPair findings a rule keeps only its
-// first finding, so that every rule that fires is shown.
-func TestCapPerPair(t *testing.T) {
-	c := &checker{ex: &Exchange{}}
-	rules := []string{RuleFormUnknownKey, RuleFormSyntax, RuleType, RuleEnum, RuleSIDFormat, RulePattern, RuleLength, RuleFormat}
-	for _, rule := range rules {
-		for i := range 30 {
-			c.add(Finding{Rule: rule, Location: Location{Part: PartRequestBody, Pointer: fmt.Sprint("/", i)}})
-		}
-	}
-	per := map[string]int{}
-	for _, f := range c.findings {
-		per[f.Rule]++
-	}
-	assert.Len(t, c.findings, MaxFindingsPerPair+3, "5 rules of 20, then the first finding of the 3 others")
-	omitted := 0
-	for i, rule := range rules {
-		want := MaxFindingsPerRule
-		if i >= MaxFindingsPerPair/MaxFindingsPerRule {
-			want = 1
-		}
-		assert.Equal(t, want, per[rule], rule)
-		assert.Equal(t, 30-want, c.omitted[rule], rule)
-		omitted += c.omitted[rule]
-	}
-	assert.Equal(t, len(rules)*30, len(c.findings)+omitted)
-}
-
 // TestSeverities: info < warning < error, and each renders and parses back
 // as its name.
 func TestSeverities(t *testing.T) {

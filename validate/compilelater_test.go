@@ -112,21 +112,21 @@ func TestLoadPartsSamePlan(t *testing.T) {
 			}
 			locs = append(locs, s.Location)
 		}
-		for _, op := range p.ops {
-			for _, pr := range op.params {
-				add(pr.schema)
+		for _, op := range p.chk.Ops {
+			for _, pr := range op.Params {
+				add(pr.Schema)
 			}
-			if op.body != nil {
-				for _, m := range op.body.media {
-					add(m.schema)
+			if op.Body != nil {
+				for _, m := range op.Body.Media {
+					add(m.Schema)
 				}
 			}
-			for _, r := range op.responses {
-				for _, h := range r.headers {
-					add(h.schema)
+			for _, r := range op.Responses {
+				for _, h := range r.Headers {
+					add(h.Schema)
 				}
-				for _, m := range r.media {
-					add(m.schema)
+				for _, m := range r.Media {
+					add(m.Schema)
 				}
 			}
 		}

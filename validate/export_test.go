@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
 )
 
@@ -14,7 +15,7 @@ import (
 // exchange: whether the fast path calls it clean, and every finding of the
 // full path. Tests use it to prove that the fast path never hides a finding.
 func (p *Plan) FastAndFull(ex *Exchange) (fastClean bool, full Result) {
-	op, vals, reason := p.router.match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
+	op, vals, reason := p.chk.Router.Match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
 	if op == nil {
 		return false, Result{Skip: reason}
 	}
@@ -34,14 +35,14 @@ const (
 // with encoding/json and jsonschema/v5, the authority.
 func (p *Plan) ResponseSchemaVerdicts(id string, status int, body []byte) (fast, authority string) {
 	op := p.opByID(id)
-	var mp *mediaPlan
-	for _, m := range op.response(status).media {
-		if m.json {
+	var mp *compiled.Media
+	for _, m := range op.Response(status).Media {
+		if m.JSON {
 			mp = m
 		}
 	}
 	var sc gate.Scanner
-	v, ok := sc.ScanJSON(mp.fast, body)
+	v, ok := sc.ScanJSON(mp.Fast, body)
 	fast = [...]string{VerdictValid, VerdictUnsure, VerdictInvalid}[v]
 	if !ok {
 		fast = VerdictNotJSON
@@ -58,8 +59,22 @@ func (p *Plan) ResponseSchemaVerdicts(id string, status int, body []byte) (fast,
 	if _, err := dec.Token(); err != io.EOF {
 		return fast, VerdictNotJSON
 	}
-	if err := mp.schema.Validate(x); err != nil {
+	if err := mp.Schema.Validate(x); err != nil {
 		return fast, VerdictInvalid
 	}
 	return fast, VerdictValid
+}
+
+// webhookOperationID is the operationId of the conversation-scoped webhook.
+const webhookOperationID = "CreateConversationScopedWebhook"
+
+// fullCheck checks an exchange of op with every rule and returns all its
+// findings, without the gate.
+func (p *Plan) fullCheck(op *compiled.Operation, vals []string, ex *Exchange, withResponse bool) Result {
+	return result(p.chk.FullCheck(op, vals, checkable(ex), withResponse))
+}
+
+// fastClean reports whether the gate calls the exchange clean.
+func (p *Plan) fastClean(op *compiled.Operation, vals []string, ex *Exchange, withResponse bool) bool {
+	return p.chk.Gate(op, vals, checkable(ex), withResponse)
 }

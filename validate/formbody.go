@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
 )
@@ -81,52 +82,52 @@ type FormExample struct {
 // operation or it takes no application/x-www-form-urlencoded body.
 func (p *Plan) FormBody(operation string) (FormBody, bool) {
 	op := p.opByID(operation)
-	if op == nil || op.body == nil {
+	if op == nil || op.Body == nil {
 		return FormBody{}, false
 	}
-	var mp *mediaPlan
-	for _, m := range op.body.media {
-		if m.form != nil {
+	var mp *compiled.Media
+	for _, m := range op.Body.Media {
+		if m.Form != nil {
 			mp = m
 		}
 	}
 	if mp == nil {
 		return FormBody{}, false
 	}
-	d := p.doc
-	fb := FormBody{Operation: op.id, Method: op.method, Path: op.template, Spec: d.Pos(mp.ptr)}
-	for _, s := range op.segs {
+	d := p.chk.Doc
+	fb := FormBody{Operation: op.ID, Method: op.Method, Path: op.Template, Spec: d.Pos(mp.Ptr)}
+	for _, s := range op.Segs {
 		if s.Param != "" {
 			fb.PathParams = append(fb.PathParams, s.Param)
 		}
 	}
 	required := map[string]bool{}
-	if mp.ptr != "" {
-		for _, name := range asStrings(d.Object(mp.ptr)["required"]) {
+	if mp.Ptr != "" {
+		for _, name := range compiled.AsStrings(d.Object(mp.Ptr)["required"]) {
 			required[name] = true
 		}
 	}
-	for _, name := range mp.form.names {
-		ff := mp.form.fields[name]
+	for _, name := range mp.Form.Names {
+		ff := mp.Form.Fields[name]
 		fb.Fields = append(fb.Fields, describeField(d, ff, required[name]))
 	}
-	fb.Examples = formExamples(d, op.body.ptr, mp.mediaType)
+	fb.Examples = formExamples(d, op.Body.Ptr, mp.MediaType)
 	return fb, true
 }
 
 // describeField describes one field of a form table of d for a tool.
-func describeField(d *contract.Document, ff *tableField, required bool) FormField {
-	f := FormField{Name: ff.name, Required: required, MinLength: -1, MaxLength: -1, Spec: d.Pos(ff.ptr)}
-	if ff.kind != kindAny {
-		f.Type = ff.kind.String()
+func describeField(d *contract.Document, ff *compiled.TableField, required bool) FormField {
+	f := FormField{Name: ff.Name, Required: required, MinLength: -1, MaxLength: -1, Spec: d.Pos(ff.Ptr)}
+	if ff.Kind != compiled.KindAny {
+		f.Type = ff.Kind.String()
 	}
-	o := d.Object(ff.ptr)
+	o := d.Object(ff.Ptr)
 	enumOf := o
-	if ff.kind == kindArray {
-		if ff.items != kindAny {
-			f.Items = ff.items.String()
+	if ff.Kind == compiled.KindArray {
+		if ff.Items != compiled.KindAny {
+			f.Items = ff.Items.String()
 		}
-		if iptr, err := d.Deref(ff.ptr + "/items"); err == nil {
+		if iptr, err := d.Deref(ff.Ptr + "/items"); err == nil {
 			enumOf = d.Object(iptr)
 		}
 	}
@@ -152,7 +153,7 @@ func describeField(d *contract.Document, ff *tableField, required bool) FormFiel
 func formExamples(d *contract.Document, contentPtr, mediaType string) []FormExample {
 	var mtPtr string
 	for key := range d.Object(contentPtr) {
-		if normalizeMediaType(key) == mediaType {
+		if compiled.NormalizeMediaType(key) == mediaType {
 			mtPtr = contract.JoinPointer(contentPtr, key)
 		}
 	}

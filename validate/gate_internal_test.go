@@ -257,7 +257,7 @@ func TestFastPathSameResults(t *testing.T) {
 	p := embeddedPlan(t)
 	for _, rc := range ruleCases() {
 		ex := rc.exchange()
-		op, vals, _ := p.router.match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
+		op, vals, _ := p.chk.Router.Match(strings.ToUpper(ex.Request.Method), ex.Request.URL)
 		require.NotNil(t, op, rc.name)
 		assert.Equal(t, p.fullCheck(op, vals, ex, true), p.Check(ex), "%s: Check", rc.name)
 		assert.Equal(t, p.fullCheck(op, vals, ex, false), p.CheckRequest(ex), "%s: CheckRequest", rc.name)
@@ -324,7 +324,7 @@ func TestFullPathReadsWhatTheGateRead(t *testing.T) {
 	p := embeddedPlan(t)
 	ex := docsExchange()
 	ex.Response.Body = []byte(strings.Replace(docsResp, `"target": "webhook"`, `"target": "trigger"`, 1))
-	op, vals, _ := p.router.match(ex.Request.Method, ex.Request.URL)
+	op, vals, _ := p.chk.Router.Match(ex.Request.Method, ex.Request.URL)
 	full := p.fullCheck(op, vals, ex, true)
 	assert.Equal(t, []string{"pair.target response.body#/target"}, rulesOf(full.Findings))
 	assert.Equal(t, full, p.Check(ex))

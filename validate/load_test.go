@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,15 +58,15 @@ func TestEmbeddedAgreesWithTwilio(t *testing.T) {
 	pick := func(p *Plan) map[string]any {
 		op := p.opByID(webhookOperationID)
 		require.NotNil(t, op)
-		form := formMedia(op.body.media)
-		resp := op.success()
+		form := compiled.FormMedia(op.Body.Media)
+		resp := op.Success()
 		require.NotNil(t, resp)
 		return map[string]any{
-			"params":  stripDocs(p.doc, mustGet(t, p.doc, op.ptr+"/parameters")),
-			"request": stripDocs(p.doc, mustGet(t, p.doc, form.ptr)),
-			"headers": stripDocs(p.doc, mustGet(t, p.doc, resp.ptr+"/headers")),
-			"body":    stripDocs(p.doc, mustGet(t, p.doc, resp.media[0].ptr)),
-			"code":    resp.code,
+			"params":  stripDocs(p.chk.Doc, mustGet(t, p.chk.Doc, op.Ptr+"/parameters")),
+			"request": stripDocs(p.chk.Doc, mustGet(t, p.chk.Doc, form.Ptr)),
+			"headers": stripDocs(p.chk.Doc, mustGet(t, p.chk.Doc, resp.Ptr+"/headers")),
+			"body":    stripDocs(p.chk.Doc, mustGet(t, p.chk.Doc, resp.Media[0].Ptr)),
+			"code":    resp.Code,
 		}
 	}
 	assert.Equal(t, pick(twilio), pick(ours))
@@ -111,7 +112,7 @@ func stripDocs(d *contract.Document, v any) any {
 func TestLoadTwilioSpec(t *testing.T) {
 	p := loadTwilio(t)
 	assert.Len(t, p.Operations(), 103)
-	assert.Equal(t, webhookOperationID, p.main.id)
+	assert.Equal(t, webhookOperationID, p.chk.Main.ID)
 	assert.Equal(t, twilioSpec, p.RuleSpec(RuleSIDFormat).File)
 	assert.Greater(t, p.RuleSpec(RuleSIDFormat).Line, 1000, "the rule is cited from the operation deep in the file")
 }
@@ -260,38 +261,4 @@ func TestLoadYAMLSyntaxErrorHasLine(t *testing.T) {
 	assert.Equal(t, 3, le.Problems[0].Line)
 	assert.Equal(t, 10, le.Problems[0].Column)
 	assert.Contains(t, le.Problems[0].Message, "not an OpenAPI document")
-}
-
-func TestAppendSchemaJSON(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-		nullable       bool
-	}{
-		{"scalars", `[null, true, false, 1.5e3, -0, "x"]`, `[null, true, false, 1.5e3, -0, "x"]`, true},
-		{"escapes", `{"a\"b\\c": "\u0000\u001f\n\r\t\b\f <&> \u2028 é 😀 /"}`, `{"a\"b\\c": "\u0000\u001f\n\r\t\b\f <&> \u2028 é 😀 /"}`, true},
-		{"nullable type", `{"type": "string", "nullable": true}`, `{"type": ["string", "null"], "nullable": true}`, true},
-		{"nullable enum", `{"type": "string", "nullable": true, "enum": ["a"]}`, `{"type": ["string", "null"], "nullable": true, "enum": ["a", null]}`, true},
-		{"enum with null", `{"type": "string", "nullable": true, "enum": ["a", null]}`, `{"type": ["string", "null"], "nullable": true, "enum": ["a", null]}`, true},
-		{"nested", `{"properties": {"p": {"type": "integer", "nullable": true}}, "items": [{"nullable": true}]}`,
-			`{"properties": {"p": {"type": ["integer", "null"], "nullable": true}}, "items": [{"nullable": true}]}`, true},
-		{"not nullable", `{"type": "string", "nullable": false, "enum": ["a"]}`, `{"type": "string", "nullable": false, "enum": ["a"]}`, true},
-		{"3.1 keeps nullable as it is", `{"type": "string", "nullable": true}`, `{"type": "string", "nullable": true}`, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in, err := contract.DecodeJSONTree([]byte(tt.in))
-			require.NoError(t, err)
-			want, err := contract.DecodeJSONTree([]byte(tt.want))
-			require.NoError(t, err)
-			out := appendSchemaJSON(nil, in, tt.nullable)
-			got, err := contract.DecodeJSONTree(out)
-			require.NoError(t, err, "%s", out)
-			assert.Equal(t, want, got, "%s", out)
-		})
-	}
-	// The enum of the input is not changed by the null added in the output.
-	in, err := contract.DecodeJSONTree([]byte(`{"type": "string", "nullable": true, "enum": ["a"]}`))
-	require.NoError(t, err)
-	appendSchemaJSON(nil, in, true)
-	assert.Equal(t, []any{"a"}, in.(map[string]any)["enum"])
 }

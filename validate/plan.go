@@ -9,7 +9,8 @@ import (
 
 	"github.com/contractcheck/contractcheck/contracts"
 	"github.com/contractcheck/contractcheck/internal/redact"
-	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/check"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/route"
 )
@@ -20,20 +21,11 @@ import (
 // concurrent use by any number of goroutines; [Plan.Check] never compiles
 // anything and never does I/O.
 type Plan struct {
-	doc     *contract.Document
+	// chk is the compiled operations with their rules, as the checker
+	// reads them.
+	chk     check.Plan
 	title   string
 	version string
-	ops     []*operation // in document order
-	router  router
-	// main is the operation rules are cited from when a finding has no
-	// operation of its own: the conversation-scoped webhook when the contract
-	// has it, otherwise the first operation.
-	main *operation
-	// keywords holds the failing schema keywords met so far, by jsonschema's
-	// absolute keyword location (see Plan.keyword).
-	keywords *sync.Map
-	// off holds the rules the user turned off (see Plan.WithRulesOff).
-	off map[string]bool
 }
 
 // Result is what checking one exchange gives.
@@ -66,13 +58,13 @@ type Result struct {
 const (
 	// MaxFindingsPerRule is how many findings of one rule a [Result] holds;
 	// the others are counted in Result.Omitted.
-	MaxFindingsPerRule = 20
+	MaxFindingsPerRule = check.MaxFindingsPerRule
 	// MaxFindingsPerPair is how many findings a [Result] holds in all, but
 	// that every rule that fires keeps its first finding, so that the
 	// findings shown name every rule broken and decide the verdict alone:
 	// a Result holds at most MaxFindingsPerPair findings plus one per rule
 	// of the catalogue.
-	MaxFindingsPerPair = 100
+	MaxFindingsPerPair = check.MaxFindingsPerPair
 )
 
 // OmittedCount is the number of findings the caps left out of Findings.
@@ -154,7 +146,7 @@ func Embedded() (*Plan, error) {
 }
 
 // File returns the contract's file name, as findings cite it.
-func (p *Plan) File() string { return p.doc.File }
+func (p *Plan) File() string { return p.chk.Doc.File }
 
 // Title returns the contract's info.title.
 func (p *Plan) Title() string { return p.title }
@@ -165,9 +157,9 @@ func (p *Plan) Version() string { return p.version }
 // Operations returns the IDs of the operations the plan checks, in document
 // order.
 func (p *Plan) Operations() []string {
-	ids := make([]string, len(p.ops))
-	for i, op := range p.ops {
-		ids[i] = op.id
+	ids := make([]string, len(p.chk.Ops))
+	for i, op := range p.chk.Ops {
+		ids[i] = op.ID
 	}
 	return ids
 }
@@ -183,11 +175,11 @@ func (p *Plan) Operations() []string {
 // Wrappers use it to leave other traffic untouched.
 func (p *Plan) Match(method, target string) (operation, reason string) {
 	var room [route.MaxValues]string
-	op, _, reason := p.router.matchInto(strings.ToUpper(method), target, room[:0])
+	op, _, reason := p.chk.Router.MatchInto(strings.ToUpper(method), target, room[:0])
 	if op == nil {
 		return "", reason
 	}
-	return op.id, ""
+	return op.ID, ""
 }
 
 // WithServers returns a plan that also checks exchanges sent to the given
@@ -198,7 +190,7 @@ func (p *Plan) Match(method, target string) (operation, reason string) {
 // must have the prefix). Exchanges with other hosts are skipped. The plan
 // returned shares everything else with p; p is unchanged.
 func (p *Plan) WithServers(urls ...string) (*Plan, error) {
-	servers := slices.Clip(p.router.servers)
+	servers := slices.Clip(p.chk.Router.Servers)
 	for _, u := range urls {
 		if !strings.Contains(u, "://") {
 			return nil, fmt.Errorf("server %q: want an absolute URL, such as https://api.example.com", u)
@@ -210,7 +202,7 @@ func (p *Plan) WithServers(urls ...string) (*Plan, error) {
 		servers = append(servers, s)
 	}
 	q := *p
-	q.router.servers = servers
+	q.chk.Router.Servers = servers
 	return &q, nil
 }
 
@@ -221,7 +213,7 @@ func (p *Plan) WithServers(urls ...string) (*Plan, error) {
 // The plan returned shares everything else with p; p is unchanged.
 func (p *Plan) AnyHost() *Plan {
 	q := *p
-	q.router.anyHost = true
+	q.chk.Router.AnyHost = true
 	return &q
 }
 
@@ -234,9 +226,9 @@ func (p *Plan) AnyHost() *Plan {
 // drop. The plan returned shares everything else with p; p is unchanged.
 func (p *Plan) WithRulesOff(ids ...string) *Plan {
 	q := *p
-	q.off = make(map[string]bool, len(ids))
+	q.chk.Off = make(map[string]bool, len(ids))
 	for _, id := range ids {
-		q.off[id] = true
+		q.chk.Off[id] = true
 	}
 	return &q
 }
@@ -246,10 +238,10 @@ func (p *Plan) WithRulesOff(ids ...string) *Plan {
 // without it). The zero SpecPos is returned for an unknown rule.
 func (p *Plan) RuleSpec(id string) SpecPos {
 	r, ok := LookupRule(id)
-	if !ok || p.main == nil {
+	if !ok || p.chk.Main == nil {
 		return SpecPos{}
 	}
-	return p.main.anchors[finding.AnchorOf(r)]
+	return p.chk.Main.Anchors[finding.AnchorOf(r)]
 }
 
 // SpecOf returns where in the contract rule r comes from: [Plan.RuleSpec]
@@ -271,7 +263,7 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 		Rule:     RuleUnmatched,
 		Location: Location{Part: PartRequest},
 		Message:  "no operation of the contract describes this exchange: " + secrets.Text(res.Skip),
-		Want:     "an operation of " + p.doc.File,
+		Want:     "an operation of " + p.chk.Doc.File,
 		Got:      ex.Request.Method + " " + secrets.Text(route.RequestPath(ex.Request.URL)),
 		Hint:     "check the method and path, or load a contract that describes this operation",
 		Spec:     p.RuleSpec(RuleUnmatched),
@@ -279,11 +271,70 @@ func (p *Plan) Unmatched(ex *Exchange, res Result) Finding {
 }
 
 // opByID returns the operation with the given ID, or nil.
-func (p *Plan) opByID(id string) *operation {
-	for _, op := range p.ops {
-		if op.id == id {
+func (p *Plan) opByID(id string) *compiled.Operation {
+	for _, op := range p.chk.Ops {
+		if op.ID == id {
 			return op
 		}
 	}
 	return nil
+}
+
+// Check checks one exchange against the contract and returns its findings.
+// An exchange of an operation the contract does not describe is skipped
+// (Result.Operation is ""). Check never compiles and never does I/O; it is
+// safe to call from many goroutines at once.
+func (p *Plan) Check(ex *Exchange) Result {
+	return p.check(ex, true)
+}
+
+// CheckRequest checks only the request half of an exchange: its path,
+// headers and body. Use it to judge a request before it is answered, as a
+// validating proxy does.
+func (p *Plan) CheckRequest(ex *Exchange) Result {
+	return p.check(ex, false)
+}
+
+// Bodies names bodies of an exchange, for [Plan.CheckUnread].
+type Bodies uint8
+
+// CheckUnread checks an exchange some of whose bodies could not be read
+// whole: too large to hold, or encoded in a way the caller cannot decode. It
+// applies every rule that does not need the unread bodies (parameters,
+// headers, the CORS rules, media types, the status) and none that does, so
+// that its findings say nothing either way of what was not read; the caller
+// must say that the exchange was not fully checked. A checking proxy uses it
+// for an answer it passes on without holding its body. An exchange without a
+// response (Status 0) is checked as [Plan.CheckRequest] checks it.
+func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
+	if unread == 0 {
+		return p.check(ex, ex.Response.Status != 0)
+	}
+	return result(p.chk.CheckUnread(checkable(ex), check.Bodies(unread), ex.Response.Status != 0))
+}
+
+// The bodies of an exchange.
+const (
+	// RequestBody is the request's body.
+	RequestBody Bodies = 1 << iota
+	// ResponseBody is the response's body.
+	ResponseBody
+)
+
+// check checks an exchange, its response too when withResponse.
+func (p *Plan) check(ex *Exchange, withResponse bool) Result {
+	return result(p.chk.Check(checkable(ex), withResponse))
+}
+
+// checkable is the exchange as the checker reads it.
+func checkable(ex *Exchange) check.Exchange {
+	return check.Exchange{
+		Method: ex.Request.Method, URL: ex.Request.URL, ReqHeader: ex.Request.Header, ReqBody: ex.Request.Body,
+		Status: ex.Response.Status, RespHeader: ex.Response.Header, RespBody: ex.Response.Body,
+	}
+}
+
+// result is the checker's result as a Result.
+func result(r check.Result) Result {
+	return Result{Operation: r.Operation, Skip: r.Skip, Findings: r.Findings, Omitted: r.Omitted, secrets: r.Secrets}
 }

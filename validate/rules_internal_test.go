@@ -6,21 +6,9 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// TestCatalogueFillsSeverity shows that a rule's findings take their
-// severity from the catalogue: the call sites name only the rule.
-func TestCatalogueFillsSeverity(t *testing.T) {
-	c := &checker{ex: docsExchange()}
-	rules := Rules()
-	for _, r := range rules {
-		c.add(Finding{Rule: r.ID, Location: Location{Part: PartRequestBody}})
-	}
-	c.add(Finding{Rule: RuleConfigTarget, Severity: SeverityError, Location: Location{Part: PartRequestBody}})
-	if assert.Len(t, c.findings, len(rules)+1) {
-		for i, r := range rules {
-			assert.Equal(t, r.Severity, c.findings[i].Severity, r.ID)
-		}
-		assert.Equal(t, SeverityError, c.findings[len(rules)].Severity, "a severity given is kept")
-	}
+// TestUnmatchedSeverity shows that the finding of an unmatched exchange
+// takes its severity from the catalogue.
+func TestUnmatchedSeverity(t *testing.T) {
 	p := embeddedPlan(t)
 	ex := docsExchange()
 	ex.Request.URL = "https://conversations.twilio.com/v1/Nothing"
@@ -33,9 +21,9 @@ func TestCatalogueFillsSeverity(t *testing.T) {
 func TestSpecPositionsAreLookedUpOnce(t *testing.T) {
 	p := embeddedPlan(t)
 	op := p.opByID(webhookOperationID)
-	ptr := op.body.media[0].form.list[0].ptr
-	first := p.doc.Pos(ptr)
+	ptr := op.Body.Media[0].Form.List[0].Ptr
+	first := p.chk.Doc.Pos(ptr)
 	assert.NotZero(t, first.Line)
-	assert.Equal(t, p.doc.Line(ptr), first.Line)
-	assert.Zero(t, testing.AllocsPerRun(100, func() { p.doc.Pos(ptr) }))
+	assert.Equal(t, p.chk.Doc.Line(ptr), first.Line)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { p.chk.Doc.Pos(ptr) }))
 }

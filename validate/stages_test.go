@@ -17,8 +17,9 @@ import (
 // TestStagesImportOnlyBelow keeps the stages' packages layered as
 // docs/ARCHITECTURE.md draws them: the wire decoders and the findings model
 // import nothing of the checker, the contract document only the findings,
-// the gate only the document and the wire, the router nothing at all; none
-// of them imports validate.
+// the gate only the document and the wire, the router nothing at all, the
+// compiled contract those five, the checker all six; none of them imports
+// validate.
 func TestStagesImportOnlyBelow(t *testing.T) {
 	const module = "github.com/contractcheck/contractcheck/"
 	allowed := map[string][]string{
@@ -27,6 +28,9 @@ func TestStagesImportOnlyBelow(t *testing.T) {
 		"contract": {"validate/internal/finding"},
 		"gate":     {"internal/ascii", "validate/internal/contract", "validate/internal/wire"},
 		"route":    {},
+		"compiled": {"validate/internal/contract", "validate/internal/finding", "validate/internal/gate", "validate/internal/route", "validate/internal/wire"},
+		"check": {"internal/ascii", "internal/redact", "validate/internal/compiled", "validate/internal/contract", "validate/internal/finding",
+			"validate/internal/gate", "validate/internal/route", "validate/internal/wire"},
 	}
 	dirs, err := os.ReadDir("internal")
 	require.NoError(t, err)
@@ -58,5 +62,5 @@ func TestStagesImportOnlyBelow(t *testing.T) {
 		}
 	}
 	slices.Sort(seen)
-	assert.Equal(t, []string{"contract", "finding", "gate", "route", "wire"}, seen, "every stage has its package")
+	assert.Equal(t, []string{"check", "compiled", "contract", "finding", "gate", "route", "wire"}, seen, "every stage has its package")
 }

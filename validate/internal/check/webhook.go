@@ -1,4 +1,4 @@
-package validate
+package check
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
@@ -25,7 +26,7 @@ import (
 const webhookOperationID = "CreateConversationScopedWebhook"
 
 func init() {
-	registerOwnRules(webhookOperationID, func(doc *contract.Document, op *operation) ownRules { return newWebhookPlan(doc, op) })
+	registerOwnRules(webhookOperationID, func(doc *contract.Document, op *compiled.Operation) ownRules { return newWebhookPlan(doc, op) })
 }
 
 // The form fields and response properties the webhook's own rules read.
@@ -55,37 +56,37 @@ var configEcho = [...]struct{ field, prop string }{
 // from the contract: where each field is documented (for citations) and the
 // SID formats, compiled once.
 type webhookPlan struct {
-	fields map[string]SpecPos // form fields the contract documents → their schemas
-	props  map[string]SpecPos // response property → its schema
+	fields map[string]finding.SpecPos // form fields the contract documents → their schemas
+	props  map[string]finding.SpecPos // response property → its schema
 
 	// convPrefix and accountPrefix are the prefixes of the conversation's
 	// and the account's SIDs: a SID is ^<prefix>[0-9a-fA-F]{32}$.
 	convPrefix    string
-	convSpec      SpecPos // the conversation SID's pattern
+	convSpec      finding.SpecPos // the conversation SID's pattern
 	accountPrefix string
 }
 
 // newWebhookPlan reads the webhook rules' anchors from the compiled operation.
-func newWebhookPlan(doc *contract.Document, op *operation) *webhookPlan {
+func newWebhookPlan(doc *contract.Document, op *compiled.Operation) *webhookPlan {
 	wp := &webhookPlan{
-		fields: map[string]SpecPos{}, props: map[string]SpecPos{},
-		convPrefix: "CH", convSpec: op.anchors[finding.AnchorPathParams], accountPrefix: "AC",
+		fields: map[string]finding.SpecPos{}, props: map[string]finding.SpecPos{},
+		convPrefix: "CH", convSpec: op.Anchors[finding.AnchorPathParams], accountPrefix: "AC",
 	}
-	if op.body != nil {
-		if mp := formMedia(op.body.media); mp != nil {
-			for name, f := range mp.form.fields {
-				wp.fields[name] = doc.Pos(f.ptr)
+	if op.Body != nil {
+		if mp := compiled.FormMedia(op.Body.Media); mp != nil {
+			for name, f := range mp.Form.Fields {
+				wp.fields[name] = doc.Pos(f.Ptr)
 			}
 		}
 	}
-	if rp := op.success(); rp != nil {
-		for _, mp := range rp.media {
-			if !mp.json || mp.ptr == "" {
+	if rp := op.Success(); rp != nil {
+		for _, mp := range rp.Media {
+			if !mp.JSON || mp.Ptr == "" {
 				continue
 			}
-			props, _ := doc.Object(mp.ptr)["properties"].(map[string]any)
+			props, _ := doc.Object(mp.Ptr)["properties"].(map[string]any)
 			for name := range props {
-				ptr, err := doc.Deref(contract.JoinPointer(mp.ptr, "properties", name))
+				ptr, err := doc.Deref(contract.JoinPointer(mp.Ptr, "properties", name))
 				if err != nil {
 					continue
 				}
@@ -109,10 +110,10 @@ func newWebhookPlan(doc *contract.Document, op *operation) *webhookPlan {
 // path also takes a conversation's unique name, which is not.
 func (wp *webhookPlan) checkPath(c *checker) {
 	v, ok := c.pathValue(pathConversation)
-	if !ok || !looksLikeSID(v, wp.convPrefix) || gate.IsSID(wire.Bytes(v), wp.convPrefix) || !c.room(RuleSIDFormat) {
+	if !ok || !looksLikeSID(v, wp.convPrefix) || gate.IsSID(wire.Bytes(v), wp.convPrefix) || !c.room(finding.RuleSIDFormat) {
 		return
 	}
-	c.add(c.sidFinding(Location{Part: PartRequestPath, Pointer: "/" + pathConversation}, pathConversation, wp.convPrefix, v, wp.convSpec))
+	c.add(c.sidFinding(finding.Location{Part: finding.PartRequestPath, Pointer: "/" + pathConversation}, pathConversation, wp.convPrefix, v, wp.convSpec))
 }
 
 // looksLikeSID tells a would-be SID from a unique name: it starts with the
@@ -138,7 +139,7 @@ func looksLikeSID(s, prefix string) bool {
 // pathValue returns the value of a path parameter.
 func (c *checker) pathValue(name string) (string, bool) {
 	i := 0
-	for _, s := range c.op.segs {
+	for _, s := range c.op.Segs {
 		if s.Param == "" {
 			continue
 		}
@@ -155,9 +156,9 @@ func (c *checker) pathValue(name string) (string, bool) {
 func (wp *webhookPlan) checkWords(c *checker) {
 	fs := &c.scan.form
 	if u, ok := fs.first(fs.named(fieldURL)); ok && !gate.IsPlainAbsoluteURL(u) {
-		if problem := absoluteURLProblem(wire.String(u)); problem != "" && c.room(RuleConfigURL) {
+		if problem := absoluteURLProblem(wire.String(u)); problem != "" && c.room(finding.RuleConfigURL) {
 			s := string(u)
-			c.add(Finding{Rule: RuleConfigURL, Location: Location{Part: PartRequestBody, Pointer: "/" + fieldURL},
+			c.add(finding.Finding{Rule: finding.RuleConfigURL, Location: finding.Location{Part: finding.PartRequestBody, Pointer: "/" + fieldURL},
 				Message: fieldURL + " " + problem,
 				Want:    "an absolute URL, such as https://example.com/hooks", Got: c.quote(s),
 				Hint: absoluteURLHint(s), Spec: wp.fields[fieldURL]})
@@ -165,11 +166,11 @@ func (wp *webhookPlan) checkWords(c *checker) {
 	}
 	target, _ := fs.first(fs.named(fieldTarget))
 	need := func(field, why string) {
-		if _, documented := wp.fields[field]; !documented || fs.count(fs.named(field)) > 0 || !c.room(RuleConfigTarget) {
+		if _, documented := wp.fields[field]; !documented || fs.count(fs.named(field)) > 0 || !c.room(finding.RuleConfigTarget) {
 			return
 		}
 		t := string(target)
-		c.add(Finding{Rule: RuleConfigTarget, Location: Location{Part: PartRequestBody, Pointer: "/" + field},
+		c.add(finding.Finding{Rule: finding.RuleConfigTarget, Location: finding.Location{Part: finding.PartRequestBody, Pointer: "/" + field},
 			Message: fmt.Sprintf("Target is %s but %s is not set: %s", t, field, why),
 			Want:    field + " set for Target=" + t, Got: "missing",
 			Hint: fmt.Sprintf("add %s=… to the form body", field), Spec: wp.fields[field]})
@@ -228,7 +229,7 @@ func first(s []string) string {
 // the authenticated account. It reads the response's scanned properties and
 // the scanned form.
 func (wp *webhookPlan) checkPair(c *checker) {
-	if !c.respObject || c.respPlan == nil || !strings.HasPrefix(c.respPlan.code, "2") {
+	if !c.respObject || c.respPlan == nil || !strings.HasPrefix(c.respPlan.Code, "2") {
 		return
 	}
 	st := c.scan
@@ -236,8 +237,8 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	pathConv, _ := c.pathValue(pathConversation)
 	convIsSID := gate.IsSID(wire.Bytes(pathConv), wp.convPrefix)
 	respConv, _ := sc.Text(st.prop(propConversation))
-	if convIsSID && len(respConv) > 0 && string(respConv) != pathConv && c.room(RulePairConversation) {
-		c.add(Finding{Rule: RulePairConversation, Location: Location{Part: PartResponseBody, Pointer: "/conversation_sid"},
+	if convIsSID && len(respConv) > 0 && string(respConv) != pathConv && c.room(finding.RulePairConversation) {
+		c.add(finding.Finding{Rule: finding.RulePairConversation, Location: finding.Location{Part: finding.PartResponseBody, Pointer: "/conversation_sid"},
 			Message: "the webhook was created on another conversation than the request's path names",
 			Want:    c.quote(pathConv) + " (the request's path)", Got: c.quote(string(respConv)),
 			Spec: wp.props["conversation_sid"]})
@@ -245,8 +246,8 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	if c.formOK {
 		fs := &st.form
 		if target, ok := sc.Text(st.prop(propTarget)); ok {
-			if sent, ok := fs.first(fs.named(fieldTarget)); ok && !bytes.Equal(target, sent) && c.room(RulePairTarget) {
-				c.add(Finding{Rule: RulePairTarget, Location: Location{Part: PartResponseBody, Pointer: "/target"},
+			if sent, ok := fs.first(fs.named(fieldTarget)); ok && !bytes.Equal(target, sent) && c.room(finding.RulePairTarget) {
+				c.add(finding.Finding{Rule: finding.RulePairTarget, Location: finding.Location{Part: finding.PartResponseBody, Pointer: "/target"},
 					Message: "the response's target is not the request's Target",
 					Want:    c.quote(string(sent)) + " (the request's Target)", Got: c.quote(string(target)),
 					Spec: wp.props["target"]})
@@ -257,9 +258,9 @@ func (wp *webhookPlan) checkPair(c *checker) {
 	wp.checkURL(c, pathConv, convIsSID, respConv)
 	wp.checkDates(c)
 	var buf [128]byte
-	if user := basicUserBytes(c.ex.Request.Header.Get("Authorization"), buf[:]); gate.IsSID(user, wp.accountPrefix) {
-		if acct, ok := sc.Text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(RulePairAccount) {
-			c.add(Finding{Rule: RulePairAccount, Location: Location{Part: PartResponseBody, Pointer: "/account_sid"},
+	if user := basicUserBytes(c.ex.ReqHeader.Get("Authorization"), buf[:]); gate.IsSID(user, wp.accountPrefix) {
+		if acct, ok := sc.Text(st.prop(propAccount)); ok && !bytes.Equal(acct, user) && c.room(finding.RulePairAccount) {
+			c.add(finding.Finding{Rule: finding.RulePairAccount, Location: finding.Location{Part: finding.PartResponseBody, Pointer: "/account_sid"},
 				Message: "the webhook belongs to another account than the one that authenticated",
 				Want:    c.quote(string(user)) + " (the Basic-auth user)", Got: c.quote(string(acct)),
 				Spec: wp.props["account_sid"]})
@@ -292,9 +293,9 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 			continue
 		}
 		if !isObject {
-			if c.room(RulePairConfiguration) {
+			if c.room(finding.RulePairConfiguration) {
 				v := decodeValue(cfg)
-				c.add(Finding{Rule: RulePairConfiguration, Location: Location{Part: PartResponseBody, Pointer: "/configuration"},
+				c.add(finding.Finding{Rule: finding.RulePairConfiguration, Location: finding.Location{Part: finding.PartResponseBody, Pointer: "/configuration"},
 					Message: fmt.Sprintf("the response's configuration is %s, so it cannot state the configuration the request set", article(jsonTypeOf(v))),
 					Want:    "an object with the request's configuration", Got: c.show(v),
 					Spec: wp.props["configuration"]})
@@ -302,14 +303,14 @@ func (wp *webhookPlan) checkConfiguration(c *checker) {
 			return
 		}
 		got := echoed[k]
-		if k := got.Kind(); k == 0 || k == 'n' || st.echoes(e.field, field, sent, got) || !c.room(RulePairConfiguration) {
+		if k := got.Kind(); k == 0 || k == 'n' || st.echoes(e.field, field, sent, got) || !c.room(finding.RulePairConfiguration) {
 			continue
 		}
 		want := c.quote(string(sent))
 		if e.field == fieldFilters || e.field == fieldTriggers {
 			want = c.show(anySlice(fs.values(field)))
 		}
-		c.add(Finding{Rule: RulePairConfiguration, Location: Location{Part: PartResponseBody, Pointer: "/configuration/" + e.prop},
+		c.add(finding.Finding{Rule: finding.RulePairConfiguration, Location: finding.Location{Part: finding.PartResponseBody, Pointer: "/configuration/" + e.prop},
 			Message: fmt.Sprintf("configuration.%s does not agree with the request's %s", e.prop, e.field),
 			Want:    want + " (the request's " + e.field + ")", Got: c.show(decodeValue(got)),
 			Spec: wp.props["configuration"]})
@@ -419,11 +420,11 @@ func (wp *webhookPlan) checkURL(c *checker, pathConv string, convIsSID bool, res
 		conv = respConv
 	}
 	var buf [256]byte
-	want := webhookPath(buf[:0], route.RequestPath(c.ex.Request.URL), url.PathEscape(pathConv), conv, sid)
-	if bytes.HasSuffix(ep, want) || !c.room(RulePairURL) {
+	want := webhookPath(buf[:0], route.RequestPath(c.ex.URL), url.PathEscape(pathConv), conv, sid)
+	if bytes.HasSuffix(ep, want) || !c.room(finding.RulePairURL) {
 		return
 	}
-	c.add(Finding{Rule: RulePairURL, Location: Location{Part: PartResponseBody, Pointer: "/url"},
+	c.add(finding.Finding{Rule: finding.RulePairURL, Location: finding.Location{Part: finding.PartResponseBody, Pointer: "/url"},
 		Message: "the response's url is not the address of the webhook it created",
 		Want:    "a URL ending in " + string(want), Got: c.quote(string(raw)),
 		Spec: wp.props["url"]})
@@ -474,10 +475,10 @@ func (wp *webhookPlan) checkDates(c *checker) {
 		updated, err2 := time.Parse(time.RFC3339Nano, wire.String(us))
 		before = err1 == nil && err2 == nil && updated.Before(created)
 	}
-	if !before || !c.room(RulePairDates) {
+	if !before || !c.room(finding.RulePairDates) {
 		return
 	}
-	c.add(Finding{Rule: RulePairDates, Location: Location{Part: PartResponseBody, Pointer: "/date_updated"},
+	c.add(finding.Finding{Rule: finding.RulePairDates, Location: finding.Location{Part: finding.PartResponseBody, Pointer: "/date_updated"},
 		Message: "date_updated is before date_created",
 		Want:    "no earlier than " + string(cs), Got: string(us),
 		Spec: wp.props["date_updated"]})

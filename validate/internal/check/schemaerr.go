@@ -1,4 +1,4 @@
-package validate
+package check
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/contractcheck/contractcheck/internal/ascii"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
@@ -19,11 +20,11 @@ import (
 // is the part of the exchange the value is, such as "request.body";
 // instance is the value that was validated. skipRequired names fields that
 // are present but could not be decoded, already reported.
-func (c *checker) schemaFindings(err error, section Location, instance any, skipRequired map[string]bool) {
+func (c *checker) schemaFindings(err error, section finding.Location, instance any, skipRequired map[string]bool) {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		c.add(Finding{Rule: RuleConstraint, Location: section,
-			Message: "the value could not be validated: " + err.Error(), Spec: c.op.anchors[finding.AnchorOperation]})
+		c.add(finding.Finding{Rule: finding.RuleConstraint, Location: section,
+			Message: "the value could not be validated: " + err.Error(), Spec: c.op.Anchors[finding.AnchorOperation]})
 		return
 	}
 	seen := map[ruleAt]bool{}
@@ -42,7 +43,7 @@ func (c *checker) schemaFindings(err error, section Location, instance any, skip
 }
 
 // keywordFinding reports one failing keyword.
-func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, section Location, instance any, skipRequired map[string]bool, seen map[ruleAt]bool) {
+func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, section finding.Location, instance any, skipRequired map[string]bool, seen map[ruleAt]bool) {
 	k := c.p.keyword(e.AbsoluteKeywordLocation)
 	schema := k.schema
 	value, _ := contract.LookupInstance(instance, e.InstanceLocation)
@@ -51,18 +52,18 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 		loc = section.At(section.Pointer + e.InstanceLocation)
 	}
 	name := fieldName(section, e.InstanceLocation)
-	f := Finding{Location: loc, Spec: k.spec, Got: c.show(value)}
+	f := finding.Finding{Location: loc, Spec: k.spec, Got: c.show(value)}
 
 	switch kw {
 	case "type":
 		want := typeText(schema["type"])
-		f.Rule = RuleType
+		f.Rule = finding.RuleType
 		f.Message = fmt.Sprintf("%s is %s; the contract says %s", name, article(jsonTypeOf(value)), want)
 		f.Want = want
 		f.Got = jsonTypeOf(value) + " " + c.show(value)
 		f.Hint = typeHint(value, want, name)
 	case "enum", "const":
-		f.Rule = RuleEnum
+		f.Rule = finding.RuleEnum
 		var options []string
 		if kw == "const" {
 			options = []string{show(schema["const"])}
@@ -76,35 +77,35 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 		f.Hint = enumHint(value, schema)
 	case "pattern", "minLength", "maxLength":
 		if k.sidPrefix != "" {
-			if seen[ruleAt{RuleSIDFormat, loc}] {
+			if seen[ruleAt{finding.RuleSIDFormat, loc}] {
 				return // a short SID fails its length and its pattern: one finding
 			}
 			f = c.sidFinding(loc, name, k.sidPrefix, value, k.sidSpec)
 			break
 		}
 		if kw == "pattern" {
-			f.Rule = RulePattern
+			f.Rule = finding.RulePattern
 			f.Want = "a string matching " + str(schema["pattern"])
 			f.Message = fmt.Sprintf("%s does not match the pattern %s", name, str(schema["pattern"]))
 		} else {
-			f.Rule = RuleLength
+			f.Rule = finding.RuleLength
 			f.Want = lengthText(schema)
 			f.Message = fmt.Sprintf("%s has %s; the contract allows %s", name, plural(lengthOf(value), "character", "characters"), lengthText(schema))
 		}
 	case "format":
 		format := str(schema["format"])
-		f.Rule = RuleFormat
+		f.Rule = finding.RuleFormat
 		f.Want = formatText(format)
 		f.Message = fmt.Sprintf("%s is not a valid %s", name, format)
 		f.Hint = formatHint(format, value)
 	case "required":
 		obj, _ := value.(map[string]any)
-		for _, r := range asStrings(schema["required"]) {
+		for _, r := range compiled.AsStrings(schema["required"]) {
 			if _, ok := obj[r]; ok || skipRequired[r] {
 				continue
 			}
 			g := f
-			g.Rule = RuleRequired
+			g.Rule = finding.RuleRequired
 			g.Location = section.At(section.Pointer + contract.JoinPointer(e.InstanceLocation, r))
 			g.Message = fmt.Sprintf("%s is required but missing", r)
 			g.Want = r + " present"
@@ -114,18 +115,18 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 		}
 		return
 	case "minItems", "maxItems":
-		f.Rule = RuleLength
+		f.Rule = finding.RuleLength
 		f.Want = itemsText(schema)
 		f.Message = fmt.Sprintf("%s has %s; the contract allows %s", name, plural(lengthOf(value), "item", "items"), itemsText(schema))
 	case "anyOf", "oneOf":
-		f.Rule = RuleConstraint
+		f.Rule = finding.RuleConstraint
 		f.Message = fmt.Sprintf("%s matches %s of the contract's alternatives", name, map[string]string{"anyOf": "none", "oneOf": "not exactly one"}[kw])
 		f.Want = "exactly one alternative (" + kw + ")"
 		if kw == "anyOf" {
 			f.Want = "at least one alternative (anyOf)"
 		}
 	default:
-		f.Rule = RuleConstraint
+		f.Rule = finding.RuleConstraint
 		f.Message = fmt.Sprintf("%s breaks %s: %s", name, kw, e.Message)
 		f.Want = kw + " " + show(schema[kw])
 	}
@@ -135,10 +136,10 @@ func (c *checker) keywordFinding(e *jsonschema.ValidationError, kw string, secti
 // keyword is what the findings of a failing schema keyword take from the
 // contract, worked out once per plan and keyword (see Plan.keyword).
 type keyword struct {
-	schema    map[string]any // the schema the keyword is in
-	spec      SpecPos        // the keyword's line
-	sidPrefix string         // the SID prefix, when the schema's pattern is a SID's
-	sidSpec   SpecPos        // the pattern's line, for a SID
+	schema    map[string]any  // the schema the keyword is in
+	spec      finding.SpecPos // the keyword's line
+	sidPrefix string          // the SID prefix, when the schema's pattern is a SID's
+	sidSpec   finding.SpecPos // the pattern's line, for a SID
 }
 
 // keyword returns the keyword at jsonschema's absolute keyword location.
@@ -148,9 +149,9 @@ func (p *Plan) keyword(abs string) *keyword {
 	}
 	kwPtr := keywordPointer(abs)
 	schemaPtr := parentPointer(kwPtr)
-	k := &keyword{schema: p.doc.Object(schemaPtr), spec: p.doc.Pos(kwPtr)}
+	k := &keyword{schema: p.Doc.Object(schemaPtr), spec: p.Doc.Pos(kwPtr)}
 	if m := gate.SIDPattern.FindStringSubmatch(str(k.schema["pattern"])); m != nil {
-		k.sidPrefix, k.sidSpec = m[1], p.doc.Pos(contract.JoinPointer(schemaPtr, "pattern"))
+		k.sidPrefix, k.sidSpec = m[1], p.Doc.Pos(contract.JoinPointer(schemaPtr, "pattern"))
 	}
 	got, _ := p.keywords.LoadOrStore(abs, k)
 	return got.(*keyword)
@@ -159,7 +160,7 @@ func (p *Plan) keyword(abs string) *keyword {
 // addOnce adds a finding unless one of the same rule at the same location was
 // added through the same error tree (a short SID fails both its length and
 // its pattern: one finding).
-func (c *checker) addOnce(f Finding, seen map[ruleAt]bool) {
+func (c *checker) addOnce(f finding.Finding, seen map[ruleAt]bool) {
 	key := ruleAt{f.Rule, f.Location}
 	if seen[key] {
 		return
@@ -171,13 +172,13 @@ func (c *checker) addOnce(f Finding, seen map[ruleAt]bool) {
 // ruleAt is a rule at a location.
 type ruleAt struct {
 	rule string
-	loc  Location
+	loc  finding.Location
 }
 
 // sidFinding reports a value that is not a SID of the given prefix.
-func (c *checker) sidFinding(loc Location, name, prefix string, value any, spec SpecPos) Finding {
-	f := Finding{
-		Rule: RuleSIDFormat, Location: loc, Spec: spec,
+func (c *checker) sidFinding(loc finding.Location, name, prefix string, value any, spec finding.SpecPos) finding.Finding {
+	f := finding.Finding{
+		Rule: finding.RuleSIDFormat, Location: loc, Spec: spec,
 		Want:    prefix + " followed by 32 hex digits, 34 characters (^" + prefix + "[0-9a-fA-F]{32}$)",
 		Message: name + " is not " + sidArticle(prefix) + " SID",
 	}
@@ -263,15 +264,15 @@ func lastToken(ptr string) string {
 // fieldName names the value at an instance location for a message:
 // "Configuration.FlowSid", "configuration.url", "Configuration.Filters[1]",
 // or the section itself.
-func fieldName(section Location, instLoc string) string {
+func fieldName(section finding.Location, instLoc string) string {
 	toks := contract.SplitPointer(instLoc)
 	if len(toks) == 0 {
 		switch section.Part {
-		case PartRequestBody:
+		case finding.PartRequestBody:
 			return "the request body"
-		case PartResponseBody:
+		case finding.PartResponseBody:
 			return "the response body"
-		case PartResponseHeader, PartRequestHeader:
+		case finding.PartResponseHeader, finding.PartRequestHeader:
 			if section.Name != "" {
 				return section.Name
 			}
@@ -335,7 +336,7 @@ func typeText(t any) string {
 	case string:
 		return v
 	case []any:
-		return orList(asStrings(v))
+		return orList(compiled.AsStrings(v))
 	}
 	return "any value"
 }
@@ -467,8 +468,8 @@ func formatHint(format string, value any) string {
 	return ""
 }
 
-func requiredHint(section Location, name string) string {
-	if section.Part == PartRequestBody {
+func requiredHint(section finding.Location, name string) string {
+	if section.Part == finding.PartRequestBody {
 		return "add " + name + "=… to the form body"
 	}
 	return ""

@@ -1,4 +1,4 @@
-package validate
+package check
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ const (
 // They hold for every response of a described operation, whatever its status,
 // because browsers apply them to every response.
 func (c *checker) checkCORS() {
-	h := c.ex.Response.Header
+	h := c.ex.RespHeader
 	origins := headerValues(h, hdrAllowOrigin)
 	creds := false
 	for _, v := range headerValues(h, hdrAllowCredentials) {
@@ -33,7 +33,7 @@ func (c *checker) checkCORS() {
 	case 1:
 		origin = trimOWS(origins[0])
 		if problem := originProblem(origin); problem != "" {
-			c.add(Finding{Rule: RuleCORSAllowOrigin, Location: Location{Part: PartResponseHeader, Name: hdrAllowOrigin},
+			c.add(finding.Finding{Rule: finding.RuleCORSAllowOrigin, Location: finding.Location{Part: finding.PartResponseHeader, Name: hdrAllowOrigin},
 				Message: hdrAllowOrigin + " " + problem,
 				Want:    "one origin (scheme://host[:port]), * or null",
 				Got:     c.quote(origins[0]),
@@ -42,7 +42,7 @@ func (c *checker) checkCORS() {
 			origin = ""
 		}
 	default:
-		c.add(Finding{Rule: RuleCORSAllowOrigin, Location: Location{Part: PartResponseHeader, Name: hdrAllowOrigin},
+		c.add(finding.Finding{Rule: finding.RuleCORSAllowOrigin, Location: finding.Location{Part: finding.PartResponseHeader, Name: hdrAllowOrigin},
 			Message: fmt.Sprintf("%s is sent %d times; browsers combine the lines into one value, which matches no origin", hdrAllowOrigin, len(origins)),
 			Want:    "one header line with one origin, * or null",
 			Got:     c.quote(strings.Join(origins, ", ")),
@@ -50,28 +50,28 @@ func (c *checker) checkCORS() {
 			Spec:    c.corsSpec(hdrAllowOrigin)})
 	}
 	if origin == "*" && creds {
-		c.add(Finding{Rule: RuleCORSCredentials, Location: Location{Part: PartResponseHeader, Name: hdrAllowOrigin},
+		c.add(finding.Finding{Rule: finding.RuleCORSCredentials, Location: finding.Location{Part: finding.PartResponseHeader, Name: hdrAllowOrigin},
 			Message: hdrAllowOrigin + " is * while " + hdrAllowCredentials + " is true: browsers fail every credentialed request",
 			Want:    "the request's origin, when credentials are allowed",
 			Got:     `"*" with ` + hdrAllowCredentials + `: true`,
 			Hint:    "echo the request's Origin (and add Vary: Origin), or drop " + hdrAllowCredentials,
 			Spec:    c.corsSpec(hdrAllowCredentials)})
 	}
-	reqOrigin := c.ex.Request.Header.Get("Origin")
+	reqOrigin := c.ex.ReqHeader.Get("Origin")
 	if origin != "" && origin != "*" && reqOrigin != "" {
 		if origin != reqOrigin {
 			hint := "echo the request's Origin exactly, or send *"
 			if strings.EqualFold(origin, reqOrigin) || strings.TrimSuffix(origin, "/") == reqOrigin {
 				hint = "browsers compare byte for byte: echo the Origin exactly as the request sent it"
 			}
-			c.add(Finding{Rule: RuleCORSOriginMatch, Location: Location{Part: PartResponseHeader, Name: hdrAllowOrigin},
+			c.add(finding.Finding{Rule: finding.RuleCORSOriginMatch, Location: finding.Location{Part: finding.PartResponseHeader, Name: hdrAllowOrigin},
 				Message: hdrAllowOrigin + " does not match the request's Origin: the browser discards the response",
 				Want:    c.quote(reqOrigin) + " or *", Got: c.quote(origin), Hint: hint,
 				Spec: c.corsSpec(hdrAllowOrigin)})
-		} else if !varies(headerValues(c.ex.Response.Header, "Vary"), "Origin") {
-			c.add(Finding{Rule: RuleCORSVaryOrigin, Location: Location{Part: PartResponseHeader, Name: "Vary"},
+		} else if !varies(headerValues(c.ex.RespHeader, "Vary"), "Origin") {
+			c.add(finding.Finding{Rule: finding.RuleCORSVaryOrigin, Location: finding.Location{Part: finding.PartResponseHeader, Name: "Vary"},
 				Message: "the response echoes the request's Origin but does not say Vary: Origin",
-				Want:    "Vary: Origin", Got: c.quote(strings.Join(headerValues(c.ex.Response.Header, "Vary"), ", ")),
+				Want:    "Vary: Origin", Got: c.quote(strings.Join(headerValues(c.ex.RespHeader, "Vary"), ", ")),
 				Hint: "add Vary: Origin, so that caches keep one response per origin",
 				Spec: c.corsSpec(hdrAllowOrigin)})
 		}
@@ -84,7 +84,7 @@ func (c *checker) checkCORS() {
 		vals := headerValues(h, list.name)
 		for _, v := range vals {
 			if bad := badTokens(v); len(bad) > 0 {
-				c.add(Finding{Rule: RuleCORSTokenList, Location: Location{Part: PartResponseHeader, Name: list.name},
+				c.add(finding.Finding{Rule: finding.RuleCORSTokenList, Location: finding.Location{Part: finding.PartResponseHeader, Name: list.name},
 					Message: fmt.Sprintf("%s is not a comma-separated list of %ss: %s", list.name, list.what, strings.Join(c.quoteAll(bad), ", ")),
 					Want:    "tokens separated by commas, such as " + tokenExample(list.name),
 					Got:     c.quote(v), Hint: tokenHint(bad),
@@ -92,7 +92,7 @@ func (c *checker) checkCORS() {
 			}
 		}
 		if creds && hasWildcard(vals) {
-			c.add(Finding{Rule: RuleCORSCredentials, Location: Location{Part: PartResponseHeader, Name: list.name},
+			c.add(finding.Finding{Rule: finding.RuleCORSCredentials, Location: finding.Location{Part: finding.PartResponseHeader, Name: list.name},
 				Message: list.name + " holds * while credentials are allowed: for credentialed requests browsers read * as a literal name, not a wildcard",
 				Want:    "the " + list.what + "s listed by name", Got: c.quote(strings.Join(vals, ", ")),
 				Hint: "list the " + list.what + "s explicitly", Spec: c.corsSpec(list.name)})
@@ -118,22 +118,22 @@ func headerValues(h http.Header, canon string) []string { return h[canon] }
 
 // corsSpec cites the documented header, or the responses when the matched
 // response does not document it.
-func (c *checker) corsSpec(name string) SpecPos {
+func (c *checker) corsSpec(name string) finding.SpecPos {
 	if c.respPlan != nil {
-		for _, hp := range c.respPlan.headers {
-			if strings.EqualFold(hp.name, name) {
-				return c.p.doc.Pos(hp.ptr)
+		for _, hp := range c.respPlan.Headers {
+			if strings.EqualFold(hp.Name, name) {
+				return c.p.Doc.Pos(hp.Ptr)
 			}
 		}
 	}
-	if rp := c.op.success(); rp != nil {
-		for _, hp := range rp.headers {
-			if strings.EqualFold(hp.name, name) {
-				return c.p.doc.Pos(hp.ptr)
+	if rp := c.op.Success(); rp != nil {
+		for _, hp := range rp.Headers {
+			if strings.EqualFold(hp.Name, name) {
+				return c.p.Doc.Pos(hp.Ptr)
 			}
 		}
 	}
-	return c.op.anchors[finding.AnchorResponseHeaders]
+	return c.op.Anchors[finding.AnchorResponseHeaders]
 }
 
 // originProblem says why a value of Access-Control-Allow-Origin is not a

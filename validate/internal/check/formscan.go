@@ -1,60 +1,10 @@
-package validate
+package check
 
 import (
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/contractcheck/contractcheck/validate/internal/wire"
 )
-
-// formGate is a form body's schema compiled for the gate: for each field
-// of its plan (by index), the schema its value must meet.
-type formGate struct {
-	plan     *formTable
-	schemas  []*gate.Schema // per field; nil accepts any value
-	root     *gate.Schema   // nil when the body has no schema
-	required []int          // field indexes
-}
-
-// newFastForm compiles a form media type for the gate; nil when its schema
-// is beyond the fast schemas.
-func newFastForm(fc *gate.Compiler, mp *mediaPlan, schemaPtr string) *formGate {
-	ff := &formGate{plan: mp.form}
-	ff.schemas = make([]*gate.Schema, len(ff.plan.list))
-	if mp.ptr == "" { // no schema (mp.schema is being compiled)
-		return ff
-	}
-	root := fc.Compile(schemaPtr)
-	if root == nil || root.AnyValue {
-		ff.root = root
-		return ff
-	}
-	if !root.Allows(gate.TypeObject) {
-		return nil // never clean: left to the full path
-	}
-	ff.root = root
-	for i, f := range ff.plan.list {
-		if k, ok := root.Props[f.name]; ok {
-			ff.schemas[i] = root.PropList[k]
-			continue
-		}
-		if root.Closed {
-			return nil
-		}
-		ff.schemas[i] = root.Extra
-	}
-	for name, k := range root.Props {
-		for _, r := range root.Required {
-			if r != k {
-				continue
-			}
-			i, ok := ff.plan.index[name]
-			if !ok {
-				return nil // required but not a form field: never clean
-			}
-			ff.required = append(ff.required, i)
-		}
-	}
-	return ff
-}
 
 // fieldValue is one documented key=value pair of one form body: the index
 // of its tableField and the decoded value, as formScan keeps it.
@@ -66,7 +16,7 @@ type fieldValue struct {
 // formScan holds the documented pairs of one form body, decoded once and
 // read by every rule of the form.
 type formScan struct {
-	plan     *formTable
+	plan     *compiled.FormTable
 	pairs    []fieldValue
 	r        wire.FormReader // splits and decodes the body; its Buf holds the decoded keys and values
 	complete bool            // scan read the whole body: pairs are all its documented pairs
@@ -75,7 +25,7 @@ type formScan struct {
 // scan reads a form body as wire.DecodeForm does and keeps its documented pairs.
 // It returns false when the full path would report something about the
 // pairs themselves: a bad escape, invalid UTF-8, an undocumented key.
-func (fs *formScan) scan(fp *formTable, body []byte) bool {
+func (fs *formScan) scan(fp *compiled.FormTable, body []byte) bool {
 	fs.plan, fs.pairs, fs.complete = fp, fs.pairs[:0], false
 	fs.r.Reset(body)
 	for {
@@ -86,9 +36,9 @@ func (fs *formScan) scan(fp *formTable, body []byte) bool {
 		if !clean {
 			return false // form.syntax, even for a key the form ignores
 		}
-		field, documented := fp.lookup(key)
+		field, documented := fp.Lookup(key)
 		if !documented {
-			if fp.open {
+			if fp.Open {
 				continue
 			}
 			return false
@@ -133,7 +83,7 @@ func (fs *formScan) values(field int) []string {
 
 // named returns the index of a documented field, or -1.
 func (fs *formScan) named(name string) int {
-	if i, ok := fs.plan.lookup(wire.Bytes(name)); ok {
+	if i, ok := fs.plan.Lookup(wire.Bytes(name)); ok {
 		return i
 	}
 	return -1
@@ -142,17 +92,17 @@ func (fs *formScan) named(name string) int {
 // valid reports whether the full path's checkForm would find nothing in the
 // scanned pairs: each value decodes as its field's type, single fields are
 // given once, and the form meets its schema.
-func (fs *formScan) valid(ff *formGate) bool {
-	for i, f := range ff.plan.list {
+func (fs *formScan) valid(ff *compiled.FormGate) bool {
+	for i, f := range ff.Table.List {
 		n := 0
 		for _, p := range fs.pairs {
 			if p.field != i {
 				continue
 			}
 			n++
-			kind, s := f.kind, ff.schemas[i]
-			if f.kind == kindArray {
-				kind = f.items
+			kind, s := f.Kind, ff.Schemas[i]
+			if f.Kind == compiled.KindArray {
+				kind = f.Items
 				if s != nil && !s.AnyValue {
 					s = s.Items
 				}
@@ -169,13 +119,13 @@ func (fs *formScan) valid(ff *formGate) bool {
 		if n == 0 {
 			continue
 		}
-		if s := ff.schemas[i]; f.kind == kindArray && s != nil && !s.AnyValue {
+		if s := ff.Schemas[i]; f.Kind == compiled.KindArray && s != nil && !s.AnyValue {
 			if !s.Allows(gate.TypeArray) || n < s.MinItems || s.MaxItems >= 0 && n > s.MaxItems {
 				return false
 			}
 		}
 	}
-	for _, i := range ff.required {
+	for _, i := range ff.Required {
 		if fs.count(i) == 0 {
 			return false
 		}
@@ -186,16 +136,16 @@ func (fs *formScan) valid(ff *formGate) bool {
 // textDecodes reports whether decodeText accepts the text of a value of the
 // given kind; for numbers it accepts only plain JSON literals, a subset of
 // what decodeText takes.
-func textDecodes(kind valueKind, b []byte) bool {
+func textDecodes(kind compiled.ValueKind, b []byte) bool {
 	switch kind {
-	case kindInteger:
+	case compiled.KindInteger:
 		return isDecimal(wire.String(b))
-	case kindNumber:
+	case compiled.KindNumber:
 		if len(b) == 0 {
 			return false
 		}
 		return gate.ReadsNumber(b)
-	case kindBoolean:
+	case compiled.KindBoolean:
 		return string(b) == "true" || string(b) == "false"
 	}
 	return true
@@ -203,14 +153,14 @@ func textDecodes(kind valueKind, b []byte) bool {
 
 // judgeText judges a decoded text value of the given kind against s (nil
 // accepts any value).
-func judgeText(s *gate.Schema, kind valueKind, b []byte) gate.Verdict {
+func judgeText(s *gate.Schema, kind compiled.ValueKind, b []byte) gate.Verdict {
 	if s == nil || s.AnyValue {
 		return gate.Valid
 	}
 	switch kind {
-	case kindInteger, kindNumber:
+	case compiled.KindInteger, compiled.KindNumber:
 		return s.Number(b)
-	case kindBoolean:
+	case compiled.KindBoolean:
 		return s.Boolean()
 	}
 	return s.Str(b)

@@ -1,12 +1,11 @@
-package validate
+package check
 
 import (
 	"testing"
 
-	"github.com/contractcheck/contractcheck/contracts"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // countingRules counts the calls of an operation's own rules.
@@ -20,21 +19,22 @@ func (r *countingRules) checkPair(*checker)  { r.pair++ }
 // operationId at load, and the checker calls them through the registry
 // alone, in both of its modes.
 func TestOwnRulesRegistered(t *testing.T) {
-	_, isWebhook := embeddedPlan(t).opByID(webhookOperationID).own.(*webhookPlan)
+	p := embeddedPlan(t)
+	assert.Equal(t, webhookOperationID, p.Main.ID, "the operation with rules of its own is the plan's main")
+	_, isWebhook := p.own[p.Main.Index].(*webhookPlan)
 	assert.True(t, isWebhook, "the webhook operation's rules are attached at load")
 
 	saved := ownRulesByOperation[webhookOperationID]
 	t.Cleanup(func() { ownRulesByOperation[webhookOperationID] = saved })
 	rules := &countingRules{}
-	ownRulesByOperation[webhookOperationID] = func(*contract.Document, *operation) ownRules { return rules }
-	p, err := Load(contracts.ScopedWebhookFile, contracts.ScopedWebhook)
-	require.NoError(t, err)
-	assert.Empty(t, p.Check(docsExchange()).Findings)
+	ownRulesByOperation[webhookOperationID] = func(*contract.Document, *compiled.Operation) ownRules { return rules }
+	p = embeddedPlan(t)
+	assert.Empty(t, p.Check(*docsExchange(), true).Findings)
 	assert.Equal(t, countingRules{path: 1, words: 1, pair: 1}, *rules, "the gate calls each once on a clean pair")
 
 	ex := docsExchange()
-	ex.Response.Status = 500
-	p.Check(ex)
+	ex.Status = 500
+	p.Check(*ex, true)
 	assert.Equal(t, 3, rules.path, "the gate, then the full run")
 
 	assert.Panics(t, func() { registerOwnRules(webhookOperationID, nil) }, "an operation's rules are registered once")

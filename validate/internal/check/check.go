@@ -1,4 +1,4 @@
-package validate
+package check
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/contractcheck/contractcheck/internal/redact"
+	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
 	"github.com/contractcheck/contractcheck/validate/internal/gate"
 	"github.com/contractcheck/contractcheck/validate/internal/route"
@@ -22,104 +23,79 @@ import (
 // checker holds the state of checking one exchange.
 type checker struct {
 	p           *Plan
-	op          *operation
+	op          *compiled.Operation
 	ex          *Exchange
 	secrets     redact.Lazy // the exchange's credentials (see checker.redact)
 	haveSecrets bool        // whether secrets is set
-	findings    []Finding
+	findings    []finding.Finding
 	perRule     map[string]int // the findings of each rule in findings
 	omitted     map[string]int // the findings of each rule left out by the caps
 
-	pathVals   []string      // path parameter values, in template order
-	scan       *pairScan     // the scanned form and response properties
-	formOK     bool          // the body was read as the operation's form
-	respObject bool          // the response body is a JSON object, its properties in scan
-	respPlan   *responsePlan // the documented response matched by status
-	unread     Bodies        // the bodies that could not be read: their rules are left out
+	pathVals   []string           // path parameter values, in template order
+	scan       *pairScan          // the scanned form and response properties
+	formOK     bool               // the body was read as the operation's form
+	respObject bool               // the response body is a JSON object, its properties in scan
+	own        ownRules           // the operation's own rules, nil for most
+	respPlan   *compiled.Response // the documented response matched by status
+	unread     Bodies             // the bodies that could not be read: their rules are left out
 
 	// gating makes the checker a gate (see Plan.gate): a rule that fails
 	// sets failed and builds no finding.
 	gating, failed bool
 }
 
-// Check checks one exchange against the contract and returns its findings.
-// An exchange of an operation the contract does not describe is skipped
-// (Result.Operation is ""). Check never compiles and never does I/O; it is
-// safe to call from many goroutines at once.
-func (p *Plan) Check(ex *Exchange) Result {
-	return p.check(ex, true)
-}
-
-// CheckRequest checks only the request half of an exchange: its path,
-// headers and body. Use it to judge a request before it is answered, as a
-// validating proxy does.
-func (p *Plan) CheckRequest(ex *Exchange) Result {
-	return p.check(ex, false)
-}
-
-// Bodies names bodies of an exchange, for [Plan.CheckUnread].
-type Bodies uint8
-
-// The bodies of an exchange.
-const (
-	// RequestBody is the request's body.
-	RequestBody Bodies = 1 << iota
-	// ResponseBody is the response's body.
-	ResponseBody
-)
-
-// CheckUnread checks an exchange some of whose bodies could not be read
-// whole: too large to hold, or encoded in a way the caller cannot decode. It
-// applies every rule that does not need the unread bodies (parameters,
-// headers, the CORS rules, media types, the status) and none that does, so
-// that its findings say nothing either way of what was not read; the caller
-// must say that the exchange was not fully checked. A checking proxy uses it
-// for an answer it passes on without holding its body. An exchange without a
-// response (Status 0) is checked as [Plan.CheckRequest] checks it.
-func (p *Plan) CheckUnread(ex *Exchange, unread Bodies) Result {
-	if unread == 0 {
-		return p.check(ex, ex.Response.Status != 0)
-	}
-	op, vals, reason := p.router.match(strings.ToUpper(ex.Request.Method), route.RequestPath(ex.Request.URL))
-	if op == nil {
-		return Result{Skip: reason}
-	}
+// Check checks an exchange and returns its findings: first in gate mode
+// (see checker.gate), then, unless the gate is sure the pair is clean, with
+// every rule. withResponse says whether the response is checked too.
+func (p *Plan) Check(ex Exchange, withResponse bool) Result {
+	method := strings.ToUpper(ex.Method)
 	st := pairScans.Get().(*pairScan)
 	defer st.release()
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals, unread: unread, scan: st}
-	return c.run(ex.Response.Status != 0)
-}
-
-func (p *Plan) check(ex *Exchange, withResponse bool) Result {
-	method := strings.ToUpper(ex.Request.Method)
-	st := pairScans.Get().(*pairScan)
-	defer st.release()
-	op, vals, reason := p.router.matchInto(method, ex.Request.URL, st.pathVals[:0])
+	st.ex = ex
+	op, vals, reason := p.Router.MatchInto(method, ex.URL, st.pathVals[:0])
 	if op == nil {
 		return Result{Skip: reason}
 	}
 	c := &st.c
-	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	*c = checker{p: p, op: op, ex: &st.ex, pathVals: vals, scan: st}
 	if c.gate(withResponse) {
-		return Result{Operation: op.id}
+		return Result{Operation: op.ID}
 	}
-	*c = checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	*c = checker{p: p, op: op, ex: &st.ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
 }
 
-// fullCheck checks an exchange of op with every rule and returns all its
-// findings, without the gate.
-func (p *Plan) fullCheck(op *operation, vals []string, ex *Exchange, withResponse bool) Result {
+// CheckUnread checks an exchange some of whose bodies could not be read
+// (unread, not 0), with every rule that does not need them; see validate's
+// Plan.CheckUnread.
+func (p *Plan) CheckUnread(ex Exchange, unread Bodies, withResponse bool) Result {
+	op, vals, reason := p.Router.Match(strings.ToUpper(ex.Method), route.RequestPath(ex.URL))
+	if op == nil {
+		return Result{Skip: reason}
+	}
 	st := pairScans.Get().(*pairScan)
 	defer st.release()
-	c := &checker{p: p, op: op, ex: ex, pathVals: vals, scan: st}
+	st.ex = ex
+	c := &checker{p: p, op: op, ex: &st.ex, pathVals: vals, unread: unread, scan: st}
+	return c.run(withResponse)
+}
+
+// FullCheck checks an exchange of op, its path parameters' values vals,
+// with every rule and returns all its findings, without the gate: tests
+// use it to prove that the gate changes nothing.
+func (p *Plan) FullCheck(op *compiled.Operation, vals []string, ex Exchange, withResponse bool) Result {
+	st := pairScans.Get().(*pairScan)
+	defer st.release()
+	st.ex = ex
+	c := &checker{p: p, op: op, ex: &st.ex, pathVals: vals, scan: st}
 	return c.run(withResponse)
 }
 
 // run applies the rules, those that need a body the checker may not read
 // aside. A gate (c.gating) stops at the first rule that fails.
 func (c *checker) run(withResponse bool) Result {
-	own := c.op.own
+	c.own = c.p.own[c.op.Index]
+	own := c.own
 	c.checkParams()
 	if own != nil && !c.failed {
 		own.checkPath(c)
@@ -137,10 +113,10 @@ func (c *checker) run(withResponse bool) Result {
 		}
 	}
 	sortFindings(c.findings)
-	res := Result{Operation: c.op.id, Findings: c.findings, Omitted: c.omitted}
+	res := Result{Operation: c.op.ID, Findings: c.findings, Omitted: c.omitted}
 	if c.haveSecrets && c.secrets.Computed() {
 		secrets := c.secrets // the checker is pooled: hand on a copy
-		res.secrets = &secrets
+		res.Secrets = &secrets
 	}
 	return res
 }
@@ -167,7 +143,7 @@ func (c *checker) room(rule string) bool {
 
 // add records a finding, with the exchange's secrets redacted from every
 // string it holds, or counts it as omitted when the caps are reached.
-func (c *checker) add(f Finding) {
+func (c *checker) add(f finding.Finding) {
 	if !c.room(f.Rule) {
 		return
 	}
@@ -184,17 +160,17 @@ func (c *checker) add(f Finding) {
 
 // addContract records a finding whose strings hold only the contract's
 // words and names (no text of the exchange), which need no redaction.
-func (c *checker) addContract(f Finding) {
+func (c *checker) addContract(f finding.Finding) {
 	if c.room(f.Rule) {
 		c.keep(f)
 	}
 }
 
 // keep records a finding that add or addContract let in.
-func (c *checker) keep(f Finding) {
+func (c *checker) keep(f finding.Finding) {
 	if c.perRule == nil {
 		c.perRule = map[string]int{}
-		c.findings = make([]Finding, 0, 16)
+		c.findings = make([]finding.Finding, 0, 16)
 	}
 	c.perRule[f.Rule]++
 	c.findings = append(c.findings, finding.Catalogued(f))
@@ -203,7 +179,7 @@ func (c *checker) keep(f Finding) {
 // sortFindings orders findings by where they are in the exchange (request
 // path, query, headers, body; response status, headers, body), then by
 // location and the catalogue's order of rules.
-func sortFindings(fs []Finding) {
+func sortFindings(fs []finding.Finding) {
 	// Findings are large: sort their indices, then move each finding once.
 	var buf [64]int
 	order := buf[:0]
@@ -236,12 +212,12 @@ func sortFindings(fs []Finding) {
 // full path.
 func (c *checker) checkParams() {
 	var query map[string][]string
-	for _, pr := range c.op.params {
+	for _, pr := range c.op.Params {
 		var one [1]string
 		var vals []string
-		switch pr.in {
+		switch pr.In {
 		case "path":
-			if v, ok := c.pathValue(pr.name); ok {
+			if v, ok := c.pathValue(pr.Name); ok {
 				one[0] = v
 				vals = one[:]
 			}
@@ -252,30 +228,30 @@ func (c *checker) checkParams() {
 			}
 			if query == nil {
 				query = map[string][]string{}
-				for _, fp := range wire.DecodeForm(route.RequestQuery(c.ex.Request.URL)) {
+				for _, fp := range wire.DecodeForm(route.RequestQuery(c.ex.URL)) {
 					query[fp.Key] = append(query[fp.Key], fp.Value)
 				}
 			}
-			vals = query[pr.name]
+			vals = query[pr.Name]
 		case "header":
-			vals = c.ex.Request.Header[pr.canon]
+			vals = c.ex.ReqHeader[pr.Canon]
 		default:
 			continue
 		}
 		if len(vals) == 0 {
-			if pr.required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Location: paramLocation(pr),
-					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.in, pr.name),
-					Want:    pr.name + " present", Got: "missing", Spec: c.p.doc.Pos(parentPointer(pr.ptr))})
+			if pr.Required && c.room(finding.RuleRequired) {
+				c.add(finding.Finding{Rule: finding.RuleRequired, Location: paramLocation(pr),
+					Message: fmt.Sprintf("the %s parameter %s is required but missing", pr.In, pr.Name),
+					Want:    pr.Name + " present", Got: "missing", Spec: c.p.Doc.Pos(parentPointer(pr.Ptr))})
 			}
 			continue
 		}
-		if pr.schema == nil {
+		if pr.Schema == nil {
 			continue
 		}
 		if c.gating {
 			b := wire.Bytes(vals[0])
-			if pr.fast == nil || pr.kind == kindArray || !textDecodes(pr.kind, b) || judgeText(pr.fast, pr.kind, b) != gate.Valid {
+			if pr.Fast == nil || pr.Kind == compiled.KindArray || !textDecodes(pr.Kind, b) || judgeText(pr.Fast, pr.Kind, b) != gate.Valid {
 				c.failed = true
 				return
 			}
@@ -283,14 +259,14 @@ func (c *checker) checkParams() {
 		}
 		section := paramLocation(pr)
 		var v any
-		if pr.kind == kindArray {
-			if len(vals) == 1 && pr.in != "query" {
+		if pr.Kind == compiled.KindArray {
+			if len(vals) == 1 && pr.In != "query" {
 				vals = strings.Split(vals[0], ",")
 			}
 			items := make([]any, 0, len(vals))
 			decoded := true
 			for _, s := range vals {
-				x, ok := c.decodeText(pr.items, s, section, pr.name, pr.ptr)
+				x, ok := c.decodeText(pr.Items, s, section, pr.Name, pr.Ptr)
 				decoded = decoded && ok
 				items = append(items, x)
 			}
@@ -299,27 +275,27 @@ func (c *checker) checkParams() {
 			}
 			v = items
 		} else {
-			x, ok := c.decodeText(pr.kind, vals[0], section, pr.name, pr.ptr)
+			x, ok := c.decodeText(pr.Kind, vals[0], section, pr.Name, pr.Ptr)
 			if !ok {
 				continue
 			}
 			v = x
 		}
-		if err := pr.schema.Validate(v); err != nil {
+		if err := pr.Schema.Validate(v); err != nil {
 			c.schemaFindings(err, section, v, nil)
 		}
 	}
 }
 
 // paramLocation is where a parameter is in the request.
-func paramLocation(pr *param) Location {
-	switch pr.in {
+func paramLocation(pr *compiled.Param) finding.Location {
+	switch pr.In {
 	case "header":
-		return Location{Part: PartRequestHeader, Name: pr.name}
+		return finding.Location{Part: finding.PartRequestHeader, Name: pr.Name}
 	case "query":
-		return Location{Part: PartRequestQuery, Pointer: "/" + escapeToken(pr.name)}
+		return finding.Location{Part: finding.PartRequestQuery, Pointer: "/" + escapeToken(pr.Name)}
 	}
-	return Location{Part: PartRequestPath, Pointer: "/" + escapeToken(pr.name)}
+	return finding.Location{Part: finding.PartRequestPath, Pointer: "/" + escapeToken(pr.Name)}
 }
 
 // escapeToken escapes a JSON pointer reference token.
@@ -332,30 +308,30 @@ func escapeToken(s string) string {
 
 // checkRequestBody checks the request's Content-Type and body.
 func (c *checker) checkRequestBody() {
-	bp := c.op.body
-	if bp == nil || len(bp.media) == 0 {
+	bp := c.op.Body
+	if bp == nil || len(bp.Media) == 0 {
 		return
 	}
-	body := c.ex.Request.Body
-	ct := c.ex.Request.Header.Get("Content-Type")
-	mt, mp := c.media(bp.media, ct)
+	body := c.ex.ReqBody
+	ct := c.ex.ReqHeader.Get("Content-Type")
+	mt, mp := c.media(bp.Media, ct)
 	if c.failed {
 		return
 	}
 	unread := c.unread&RequestBody != 0
 	if mp == nil && ct == "" && len(bytes.TrimSpace(body)) == 0 && !unread {
-		mp = formMedia(bp.media)
+		mp = compiled.FormMedia(bp.Media)
 	}
 	if mp == nil {
 		got := c.quote(ct)
 		if ct == "" {
 			got = "no Content-Type"
 		}
-		want := mediaList(bp.media)
-		c.add(Finding{Rule: RuleRequestContentType, Location: Location{Part: PartRequestHeader, Name: "Content-Type"},
+		want := mediaList(bp.Media)
+		c.add(finding.Finding{Rule: finding.RuleRequestContentType, Location: finding.Location{Part: finding.PartRequestHeader, Name: "Content-Type"},
 			Message: "the request's Content-Type is not one the contract documents",
 			Want:    want, Got: got, Hint: contentTypeHint(mt, want),
-			Spec: c.op.anchors[finding.AnchorRequestBody]})
+			Spec: c.op.Anchors[finding.AnchorRequestBody]})
 		if unread {
 			return
 		}
@@ -363,7 +339,7 @@ func (c *checker) checkRequestBody() {
 		if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 			return // a JSON body read as a form would only add noise
 		}
-		if mp = formMedia(bp.media); mp == nil {
+		if mp = compiled.FormMedia(bp.Media); mp == nil {
 			return
 		}
 	}
@@ -371,21 +347,21 @@ func (c *checker) checkRequestBody() {
 		return
 	}
 	switch {
-	case mp.form != nil && c.gating:
+	case mp.Form != nil && c.gating:
 		fs := &c.scan.form
-		c.failed = mp.formGate == nil || !fs.scan(mp.form, body) || !fs.valid(mp.formGate)
+		c.failed = mp.FormGate == nil || !fs.scan(mp.Form, body) || !fs.valid(mp.FormGate)
 		c.formOK = true
 		c.checkWords()
-	case mp.form != nil:
+	case mp.Form != nil:
 		c.checkForm(mp, body)
 		c.checkWords()
-	case mp.json && mp.schema != nil && c.gating:
+	case mp.JSON && mp.Schema != nil && c.gating:
 		c.failed = !c.scan.judge(mp, body, false, false)
-	case mp.json && mp.schema != nil:
-		v, ok := c.decodeJSON(body, Location{Part: PartRequestBody}, RuleType, c.op.anchors[finding.AnchorRequestBody])
+	case mp.JSON && mp.Schema != nil:
+		v, ok := c.decodeJSON(body, finding.Location{Part: finding.PartRequestBody}, finding.RuleType, c.op.Anchors[finding.AnchorRequestBody])
 		if ok {
-			if err := mp.schema.Validate(v); err != nil {
-				c.schemaFindings(err, Location{Part: PartRequestBody}, v, nil)
+			if err := mp.Schema.Validate(v); err != nil {
+				c.schemaFindings(err, finding.Location{Part: finding.PartRequestBody}, v, nil)
 			}
 		}
 	}
@@ -394,49 +370,40 @@ func (c *checker) checkRequestBody() {
 // media finds the documented media type of a Content-Type: a gate only
 // exactly (it fails otherwise), the full path as matchMedia does, with the
 // normalized media type.
-func (c *checker) media(media []*mediaPlan, ct string) (mt string, mp *mediaPlan) {
+func (c *checker) media(media []*compiled.Media, ct string) (mt string, mp *compiled.Media) {
 	if c.gating {
 		mp = exactMedia(media, ct)
 		c.failed = mp == nil
 		return "", mp
 	}
-	mt = normalizeMediaType(ct)
+	mt = compiled.NormalizeMediaType(ct)
 	return mt, matchMedia(media, mt)
-}
-
-func formMedia(media []*mediaPlan) *mediaPlan {
-	for _, m := range media {
-		if m.form != nil {
-			return m
-		}
-	}
-	return nil
 }
 
 // matchMedia finds the documented media type of a Content-Type, exact first,
 // then a type/* or */* range.
-func matchMedia(media []*mediaPlan, mt string) *mediaPlan {
+func matchMedia(media []*compiled.Media, mt string) *compiled.Media {
 	if mt == "" {
 		return nil
 	}
 	for _, m := range media {
-		if m.mediaType == mt {
+		if m.MediaType == mt {
 			return m
 		}
 	}
 	typ, _, _ := strings.Cut(mt, "/")
 	for _, m := range media {
-		if m.mediaType == typ+"/*" || m.mediaType == "*/*" {
+		if m.MediaType == typ+"/*" || m.MediaType == "*/*" {
 			return m
 		}
 	}
 	return nil
 }
 
-func mediaList(media []*mediaPlan) string {
+func mediaList(media []*compiled.Media) string {
 	names := make([]string, len(media))
 	for i, m := range media {
-		names[i] = m.mediaType
+		names[i] = m.MediaType
 	}
 	return orList(names)
 }
@@ -445,7 +412,7 @@ func contentTypeHint(got, want string) string {
 	switch {
 	case got == "":
 		return "set Content-Type: " + want
-	case got == "application/json" && strings.Contains(want, formMediaType):
+	case got == "application/json" && strings.Contains(want, compiled.FormMediaType):
 		return "send the fields form-encoded (Target=webhook&Configuration.Url=…), not as JSON"
 	case got == "multipart/form-data":
 		return "send the form URL-encoded, not as multipart"
@@ -457,8 +424,8 @@ func contentTypeHint(got, want string) string {
 // and schema. Its documented pairs are kept in c.scan.form for the rules
 // that read the form; when the gate has read the whole body as this form
 // (no bad escape, no unknown key), its pairs are used as they are.
-func (c *checker) checkForm(mp *mediaPlan, body []byte) {
-	fp := mp.form
+func (c *checker) checkForm(mp *compiled.Media, body []byte) {
+	fp := mp.Form
 	fs := &c.scan.form
 	c.formOK = true
 	instance := map[string]any{}
@@ -470,21 +437,21 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 		pairs = wire.DecodeForm(string(body))
 	}
 	for _, pair := range pairs {
-		if pair.Problem != "" && c.room(RuleFormSyntax) {
-			loc := Location{Part: PartRequestBody}
+		if pair.Problem != "" && c.room(finding.RuleFormSyntax) {
+			loc := finding.Location{Part: finding.PartRequestBody}
 			if !pair.InKey {
 				loc.Pointer = "/" + escapeToken(pair.Key)
 			}
-			c.add(Finding{Rule: RuleFormSyntax, Location: loc,
+			c.add(finding.Finding{Rule: finding.RuleFormSyntax, Location: loc,
 				Message: "the form body is not well formed: " + pair.Problem,
 				Want:    "application/x-www-form-urlencoded: %XX escapes of UTF-8 bytes",
 				Got:     c.quote(pair.Raw),
 				Hint:    "percent-encode each key and value (url.Values.Encode in Go, URLSearchParams in JavaScript)",
-				Spec:    c.op.anchors[finding.AnchorRequestBody]})
+				Spec:    c.op.Anchors[finding.AnchorRequestBody]})
 		}
-		field, ok := fp.lookup(wire.Bytes(pair.Key))
+		field, ok := fp.Lookup(wire.Bytes(pair.Key))
 		if !ok {
-			if !fp.open && !unknown[pair.Key] {
+			if !fp.Open && !unknown[pair.Key] {
 				unknown[pair.Key] = true
 				c.unknownKey(fp, pair.Key)
 			}
@@ -492,21 +459,21 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 		}
 		fs.pairs = append(fs.pairs, fieldValue{field, wire.Bytes(pair.Value)})
 	}
-	seen := make([]bool, len(fp.list))
+	seen := make([]bool, len(fp.List))
 	for _, pv := range fs.pairs {
 		if seen[pv.field] {
 			continue
 		}
 		seen[pv.field] = true
-		f := fp.list[pv.field]
-		key := f.name
+		f := fp.List[pv.field]
+		key := f.Name
 		vals := fs.values(pv.field)
-		loc := Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)}
-		if f.kind == kindArray {
+		loc := finding.Location{Part: finding.PartRequestBody, Pointer: "/" + escapeToken(key)}
+		if f.Kind == compiled.KindArray {
 			items := make([]any, 0, len(vals))
 			ok := true
 			for i, s := range vals {
-				x, good := c.decodeText(f.items, s, loc.At(loc.Pointer+"/"+strconv.Itoa(i)), fmt.Sprintf("%s[%d]", key, i), f.ptr+"/items")
+				x, good := c.decodeText(f.Items, s, loc.At(loc.Pointer+"/"+strconv.Itoa(i)), fmt.Sprintf("%s[%d]", key, i), f.Ptr+"/items")
 				ok = ok && good
 				items = append(items, x)
 			}
@@ -517,24 +484,24 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 			instance[key] = items
 			continue
 		}
-		if len(vals) > 1 && c.room(RuleFormDuplicateKey) {
-			c.add(Finding{Rule: RuleFormDuplicateKey, Location: loc,
-				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.kind),
+		if len(vals) > 1 && c.room(finding.RuleFormDuplicateKey) {
+			c.add(finding.Finding{Rule: finding.RuleFormDuplicateKey, Location: loc,
+				Message: fmt.Sprintf("%s is given %d times, but it is a single %s", key, len(vals), f.Kind),
 				Want:    "one " + key,
 				Got:     fmt.Sprintf("%d values: %s", len(vals), strings.Join(c.quoteAll(truncateList(vals, 5)), ", ")),
 				Hint:    "send it once; only array fields repeat their key",
-				Spec:    c.p.doc.Pos(f.ptr)})
+				Spec:    c.p.Doc.Pos(f.Ptr)})
 		}
-		x, ok := c.decodeText(f.kind, vals[0], loc, key, f.ptr)
+		x, ok := c.decodeText(f.Kind, vals[0], loc, key, f.Ptr)
 		if !ok {
 			undecodable[key] = true
 			continue
 		}
 		instance[key] = x
 	}
-	if mp.schema != nil {
-		if err := mp.schema.Validate(instance); err != nil {
-			c.schemaFindings(err, Location{Part: PartRequestBody}, instance, undecodable)
+	if mp.Schema != nil {
+		if err := mp.Schema.Validate(instance); err != nil {
+			c.schemaFindings(err, finding.Location{Part: finding.PartRequestBody}, instance, undecodable)
 		}
 	}
 }
@@ -542,7 +509,7 @@ func (c *checker) checkForm(mp *mediaPlan, body []byte) {
 // checkWords applies the operation's rules of the form's words to a body
 // read as its form.
 func (c *checker) checkWords() {
-	if own := c.op.own; own != nil && c.formOK && !c.failed {
+	if own := c.own; own != nil && c.formOK && !c.failed {
 		own.checkWords(c)
 	}
 }
@@ -555,20 +522,20 @@ func truncateList(s []string, n int) []string {
 }
 
 // unknownKey reports a form key the contract does not document.
-func (c *checker) unknownKey(fp *formTable, key string) {
-	if !c.room(RuleFormUnknownKey) {
+func (c *checker) unknownKey(fp *compiled.FormTable, key string) {
+	if !c.room(finding.RuleFormUnknownKey) {
 		return
 	}
-	f := Finding{Rule: RuleFormUnknownKey, Location: Location{Part: PartRequestBody, Pointer: "/" + escapeToken(key)},
+	f := finding.Finding{Rule: finding.RuleFormUnknownKey, Location: finding.Location{Part: finding.PartRequestBody, Pointer: "/" + escapeToken(key)},
 		Message: fmt.Sprintf("%s is not a field of this operation", c.quote(key)),
-		Want:    "one of " + fp.nearNames().list,
+		Want:    "one of " + fp.NearNames().List,
 		Got:     c.quote(key),
-		Spec:    c.op.anchors[finding.AnchorRequestSchema]}
-	near := fp.nearNames().suggest(key)
+		Spec:    c.op.Anchors[finding.AnchorRequestSchema]}
+	near := fp.NearNames().Suggest(key)
 	switch {
 	case len(near) == 0:
 		f.Hint = "remove it: the server ignores fields it does not know"
-	case strings.HasSuffix(key, "]") && fp.fields[near[0]].kind == kindArray:
+	case strings.HasSuffix(key, "]") && fp.Fields[near[0]].Kind == compiled.KindArray:
 		f.Hint = fmt.Sprintf("did you mean %s? arrays are repeated keys without brackets: %s=a&%s=b", near[0], near[0], near[0])
 	case strings.EqualFold(key, near[0]):
 		f.Hint = fmt.Sprintf("did you mean %s? keys are case-sensitive", near[0])
@@ -581,21 +548,21 @@ func (c *checker) unknownKey(fp *formTable, key string) {
 // decodeText decodes the text of a form value, query or header parameter
 // into the JSON value its schema type asks for. A value that cannot be
 // decoded is reported and ok is false.
-func (c *checker) decodeText(kind valueKind, s string, loc Location, name, schemaPtr string) (v any, ok bool) {
+func (c *checker) decodeText(kind compiled.ValueKind, s string, loc finding.Location, name, schemaPtr string) (v any, ok bool) {
 	var want, hint string
 	switch kind {
-	case kindInteger:
+	case compiled.KindInteger:
 		if isDecimal(s) {
 			return json.Number(s), true
 		}
 		want = "an integer, written as decimal digits"
 		hint = integerHint(name, s)
-	case kindNumber:
+	case compiled.KindNumber:
 		if isJSONNumber(s) {
 			return json.Number(s), true
 		}
 		want = "a number, written as decimal text"
-	case kindBoolean:
+	case compiled.KindBoolean:
 		if s == "true" || s == "false" {
 			return s == "true", true
 		}
@@ -606,12 +573,12 @@ func (c *checker) decodeText(kind valueKind, s string, loc Location, name, schem
 	default:
 		return s, true
 	}
-	if !c.room(RuleType) {
+	if !c.room(finding.RuleType) {
 		return nil, false
 	}
-	c.add(Finding{Rule: RuleType, Location: loc,
+	c.add(finding.Finding{Rule: finding.RuleType, Location: loc,
 		Message: fmt.Sprintf("%s is %s, not %s", name, c.quote(s), want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(schemaPtr)})
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.Doc.Pos(schemaPtr)})
 	return nil, false
 }
 
@@ -652,9 +619,9 @@ func isJSONNumber(s string) bool {
 
 // decodeJSON decodes a JSON body; a body that is not well-formed UTF-8 JSON is
 // reported under rule.
-func (c *checker) decodeJSON(body []byte, section Location, rule string, spec SpecPos) (any, bool) {
+func (c *checker) decodeJSON(body []byte, section finding.Location, rule string, spec finding.SpecPos) (any, bool) {
 	bad := func(msg, hint string) (any, bool) {
-		c.add(Finding{Rule: rule, Location: section,
+		c.add(finding.Finding{Rule: rule, Location: section,
 			Message: "the body is not well-formed JSON: " + msg,
 			Want:    "a JSON document", Got: c.describeBody(body), Hint: hint, Spec: spec})
 		return nil, false
@@ -697,29 +664,29 @@ func (c *checker) describeBody(b []byte) string {
 
 // checkResponse checks the response's status, documented headers and body.
 func (c *checker) checkResponse() {
-	res := c.ex.Response
-	rp := c.op.response(res.Status)
+	res := c.ex
+	rp := c.op.Response(res.Status)
 	if rp == nil && c.gating {
 		c.failed = true
 		return
 	}
 	if rp == nil {
 		var codes []string
-		for _, r := range c.op.responses {
-			codes = append(codes, r.code)
+		for _, r := range c.op.Responses {
+			codes = append(codes, r.Code)
 		}
 		if broken := c.requestErrors(); len(broken) > 0 && res.Status >= 400 && res.Status < 500 {
-			c.add(Finding{Rule: RuleResponseRefused, Location: Location{Part: PartResponseStatus},
+			c.add(finding.Finding{Rule: finding.RuleResponseRefused, Location: finding.Location{Part: finding.PartResponseStatus},
 				Message: "the server rightly refused the request, which breaks " + strings.Join(broken, ", "),
 				Want:    "a 4xx for a request that breaks the contract (" + orList(codes) + " for one that keeps it)",
 				Got:     fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.anchors[finding.AnchorResponses]})
+				Hint:    joinHint(c.statusHint(res), "the request's findings are what to fix"), Spec: c.op.Anchors[finding.AnchorResponses]})
 			return
 		}
-		c.add(Finding{Rule: RuleResponseStatus, Location: Location{Part: PartResponseStatus},
-			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.id),
+		c.add(finding.Finding{Rule: finding.RuleResponseStatus, Location: finding.Location{Part: finding.PartResponseStatus},
+			Message: fmt.Sprintf("the status %d is not one the contract documents for %s", res.Status, c.op.ID),
 			Want:    orList(codes), Got: fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status)),
-			Hint: c.statusHint(res), Spec: c.op.anchors[finding.AnchorResponses]})
+			Hint: c.statusHint(res), Spec: c.op.Anchors[finding.AnchorResponses]})
 		return
 	}
 	c.respPlan = rp
@@ -734,11 +701,11 @@ func (c *checker) checkResponse() {
 // "sid.format at request.body#/Configuration.FlowSid", in the order the
 // report lists them. They decide whether a 4xx is a refusal (rule
 // response.refused) or a response.status error. Findings of the rules the
-// user turned off ([Plan.WithRulesOff]) are none of them.
+// user turned off (validate's Plan.WithRulesOff, [Plan].Off) are none of them.
 func (c *checker) requestErrors() []string {
-	var errs []Finding
+	var errs []finding.Finding
 	for _, f := range c.findings {
-		if f.Severity == SeverityError && f.Location.Part.Request() && !c.p.off[f.Rule] {
+		if f.Severity == finding.SeverityError && f.Location.Part.Request() && !c.p.Off[f.Rule] {
 			errs = append(errs, f)
 		}
 	}
@@ -764,12 +731,12 @@ func joinHint(a, b string) string {
 
 // statusHint quotes the server's own explanation of an error response, as
 // Twilio's error bodies carry it.
-func (c *checker) statusHint(res Response) string {
+func (c *checker) statusHint(res *Exchange) string {
 	var e struct {
 		Message string `json:"message"`
 		Code    any    `json:"code"`
 	}
-	if json.Unmarshal(res.Body, &e) == nil && e.Message != "" {
+	if json.Unmarshal(res.RespBody, &e) == nil && e.Message != "" {
 		if e.Code != nil {
 			return fmt.Sprintf("the server says: %s (code %v)", c.quote(e.Message), e.Code)
 		}
@@ -782,41 +749,41 @@ func (c *checker) statusHint(res Response) string {
 }
 
 // checkResponseHeaders checks the documented headers' presence and types.
-func (c *checker) checkResponseHeaders(rp *responsePlan) {
-	for _, hp := range rp.headers {
-		vals := c.ex.Response.Header[hp.canon]
+func (c *checker) checkResponseHeaders(rp *compiled.Response) {
+	for _, hp := range rp.Headers {
+		vals := c.ex.RespHeader[hp.Canon]
 		if len(vals) == 0 {
-			if hp.required && c.room(RuleRequired) {
-				c.add(Finding{Rule: RuleRequired, Location: Location{Part: PartResponseHeader, Name: hp.name},
-					Message: "the header " + hp.name + " is required but missing",
-					Want:    hp.name + " present", Got: "missing", Spec: c.p.doc.Pos(hp.ptr)})
+			if hp.Required && c.room(finding.RuleRequired) {
+				c.add(finding.Finding{Rule: finding.RuleRequired, Location: finding.Location{Part: finding.PartResponseHeader, Name: hp.Name},
+					Message: "the header " + hp.Name + " is required but missing",
+					Want:    hp.Name + " present", Got: "missing", Spec: c.p.Doc.Pos(hp.Ptr)})
 			}
 			continue
 		}
-		if hp.schema == nil {
+		if hp.Schema == nil {
 			continue
 		}
 		for _, raw := range vals {
 			s := trimOWS(raw)
 			if c.gating {
 				b := wire.Bytes(s)
-				if hp.fast == nil || !textDecodes(hp.kind, b) || judgeText(hp.fast, hp.kind, b) != gate.Valid {
+				if hp.Fast == nil || !textDecodes(hp.Kind, b) || judgeText(hp.Fast, hp.Kind, b) != gate.Valid {
 					c.failed = true
 					return
 				}
 				continue
 			}
-			loc := Location{Part: PartResponseHeader, Name: hp.name}
+			loc := finding.Location{Part: finding.PartResponseHeader, Name: hp.Name}
 			var v any = s
-			switch hp.kind {
-			case kindBoolean, kindInteger, kindNumber:
+			switch hp.Kind {
+			case compiled.KindBoolean, compiled.KindInteger, compiled.KindNumber:
 				x, ok := c.headerValue(hp, s, loc)
 				if !ok {
 					continue
 				}
 				v = x
 			}
-			if err := hp.schema.Validate(v); err != nil {
+			if err := hp.Schema.Validate(v); err != nil {
 				c.schemaFindings(err, loc, v, nil)
 			}
 		}
@@ -824,44 +791,44 @@ func (c *checker) checkResponseHeaders(rp *responsePlan) {
 }
 
 // headerValue decodes a header value of a boolean or numeric header.
-func (c *checker) headerValue(hp *headerPlan, s string, loc Location) (any, bool) {
-	switch hp.kind {
-	case kindBoolean:
+func (c *checker) headerValue(hp *compiled.Header, s string, loc finding.Location) (any, bool) {
+	switch hp.Kind {
+	case compiled.KindBoolean:
 		if s == "true" || s == "false" {
 			return s == "true", true
 		}
-	case kindInteger:
+	case compiled.KindInteger:
 		if isDecimal(s) {
 			return json.Number(s), true
 		}
-	case kindNumber:
+	case compiled.KindNumber:
 		if isJSONNumber(s) {
 			return json.Number(s), true
 		}
 	}
-	want := map[valueKind]string{kindBoolean: "true or false", kindInteger: "an integer in decimal digits", kindNumber: "a number"}[hp.kind]
+	want := map[compiled.ValueKind]string{compiled.KindBoolean: "true or false", compiled.KindInteger: "an integer in decimal digits", compiled.KindNumber: "a number"}[hp.Kind]
 	hint := ""
-	if hp.kind == kindBoolean && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
+	if hp.Kind == compiled.KindBoolean && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
 		hint = "the Fetch standard only honours the exact, lower-case true"
 	}
-	if hp.kind == kindBoolean && s == "" {
+	if hp.Kind == compiled.KindBoolean && s == "" {
 		hint = "an empty value is not a boolean: send true, or leave the header out"
 	}
-	c.add(Finding{Rule: RuleHeaderType, Location: loc,
-		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.name, c.quote(s), hp.kind, want),
-		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.doc.Pos(hp.ptr + "/schema")})
+	c.add(finding.Finding{Rule: finding.RuleHeaderType, Location: loc,
+		Message: fmt.Sprintf("%s is %s, not %s as the contract says (%s)", hp.Name, c.quote(s), hp.Kind, want),
+		Want:    want, Got: c.quote(s), Hint: hint, Spec: c.p.Doc.Pos(hp.Ptr + "/schema")})
 	return nil, false
 }
 
 // checkResponseBody checks the response's Content-Type and body against the
 // documented content.
-func (c *checker) checkResponseBody(rp *responsePlan) {
-	res := c.ex.Response
-	if len(rp.media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
+func (c *checker) checkResponseBody(rp *compiled.Response) {
+	res := c.ex
+	if len(rp.Media) == 0 || res.Status == http.StatusNoContent || res.Status == http.StatusNotModified {
 		return
 	}
-	ct := res.Header.Get("Content-Type")
-	_, mp := c.media(rp.media, ct)
+	ct := res.RespHeader.Get("Content-Type")
+	_, mp := c.media(rp.Media, ct)
 	if c.failed {
 		return
 	}
@@ -870,16 +837,16 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 		if ct == "" {
 			got = "no Content-Type"
 		}
-		c.add(Finding{Rule: RuleResponseType, Location: Location{Part: PartResponseHeader, Name: "Content-Type"},
+		c.add(finding.Finding{Rule: finding.RuleResponseType, Location: finding.Location{Part: finding.PartResponseHeader, Name: "Content-Type"},
 			Message: "the response's Content-Type is not the documented media type",
-			Want:    mediaList(rp.media), Got: got, Hint: "set Content-Type: " + rp.media[0].mediaType,
-			Spec: c.p.doc.Pos(rp.ptr + "/content")})
-		trimmed := bytes.TrimSpace(res.Body)
+			Want:    mediaList(rp.Media), Got: got, Hint: "set Content-Type: " + rp.Media[0].MediaType,
+			Spec: c.p.Doc.Pos(rp.Ptr + "/content")})
+		trimmed := bytes.TrimSpace(res.RespBody)
 		if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 			return
 		}
-		for _, m := range rp.media {
-			if m.json {
+		for _, m := range rp.Media {
+			if m.JSON {
 				mp = m
 				break
 			}
@@ -888,27 +855,27 @@ func (c *checker) checkResponseBody(rp *responsePlan) {
 			return
 		}
 	}
-	if !mp.json || c.unread&ResponseBody != 0 {
+	if !mp.JSON || c.unread&ResponseBody != 0 {
 		return
 	}
 	if c.gating {
-		c.failed = !c.scan.judge(mp, res.Body, c.op.own != nil, res.Status >= 200 && res.Status < 300)
-		c.respObject = firstNonSpace(res.Body) == '{'
+		c.failed = !c.scan.judge(mp, res.RespBody, c.own != nil, res.Status >= 200 && res.Status < 300)
+		c.respObject = firstNonSpace(res.RespBody) == '{'
 		return
 	}
-	v, ok := c.decodeJSON(res.Body, Location{Part: PartResponseBody}, RuleResponseJSON, c.p.doc.Pos(rp.ptr+"/content"))
+	v, ok := c.decodeJSON(res.RespBody, finding.Location{Part: finding.PartResponseBody}, finding.RuleResponseJSON, c.p.Doc.Pos(rp.Ptr+"/content"))
 	if !ok {
 		return
 	}
-	if mp.schema != nil {
-		if err := mp.schema.Validate(v); err != nil {
-			c.schemaFindings(err, Location{Part: PartResponseBody}, v, nil)
+	if mp.Schema != nil {
+		if err := mp.Schema.Validate(v); err != nil {
+			c.schemaFindings(err, finding.Location{Part: finding.PartResponseBody}, v, nil)
 		}
 	}
-	if mp.listed != nil && res.Status >= 200 && res.Status < 300 {
-		c.checkListed(mp.listed, v, "")
+	if mp.Listed != nil && res.Status >= 200 && res.Status < 300 {
+		c.checkListed(mp.Listed, v, "")
 	}
-	if _, c.respObject = v.(map[string]any); c.respObject && c.op.own != nil {
-		c.scan.recordProps(res.Body)
+	if _, c.respObject = v.(map[string]any); c.respObject && c.own != nil {
+		c.scan.recordProps(res.RespBody)
 	}
 }
