@@ -296,3 +296,28 @@ func TestSmallInt(t *testing.T) {
 	}
 }
 
+// TestRequiredBeyond64: the gate keeps the properties an object has seen
+// in 64 bits; required names that are not properties take bits too, so a
+// schema that needs more than 64 goes to jsonschema/v5 instead of calling
+// every object that has them all invalid.
+func TestRequiredBeyond64(t *testing.T) {
+	for _, n := range []int{62, 63, 64} {
+		props, doc := make([]string, n), make([]string, n)
+		for i := range props {
+			props[i], doc[i] = fmt.Sprintf(`"p%d":{}`, i), fmt.Sprintf(`"p%d":%d`, i, i)
+		}
+		schema := `{"type":"object","properties":{` + strings.Join(props, ",") + `},"required":["p0","x","y"]}`
+		p := inlinePair(t, schema, false)
+		full := []byte(`{` + strings.Join(doc, ",") + `,"x":1,"y":2}`)
+		v, ok := checkScan(t, p, full)
+		assert.True(t, ok)
+		if p.fast != nil {
+			assert.Equal(t, Valid, v, "%d properties and two required names besides", n)
+			assert.LessOrEqual(t, len(p.fast.PropList), 64)
+		}
+		v, _ = checkScan(t, p, []byte(`{"x":1}`))
+		if p.fast != nil {
+			assert.Equal(t, Invalid, v, "%d properties: p0 and y are missing", n)
+		}
+	}
+}
