@@ -26,7 +26,7 @@ var keywordCases = []struct {
 }{
 	{schema: `{"type":"string"}`, valid: []string{`""`, `"\u00e9"`}, invalid: []string{`1`, `null`, `true`, `{}`, `[]`}},
 	{schema: `{"type":"integer"}`, valid: []string{`0`, `-0`, `12345678901234567890123`},
-		unsure: []string{`1.0`, `1e2`, `1.5`, `-2E-1`}, invalid: []string{`"1"`, `null`, `false`, `[]`, `{}`}},
+		unsure: []string{`1.0`, `1e2`, `1.5`, `-2E-1`, `1E1000001`}, invalid: []string{`"1"`, `null`, `false`, `[]`, `{}`}},
 	{schema: `{"type":"number"}`, valid: []string{`0`, `1.5`, `-1e-400`, `1E400`}, invalid: []string{`"1"`, `null`}},
 	{schema: `{"type":"boolean"}`, valid: []string{`true`, `false`}, invalid: []string{`0`, `"true"`, `null`}},
 	{schema: `{"type":"null"}`, valid: []string{`null`}, invalid: []string{`0`, `""`, `false`}},
