@@ -22,6 +22,11 @@ func FuzzScan(f *testing.F) {
 	for _, s := range escapedStrings {
 		f.Add([]byte(`{"sid":` + s + `}`))
 	}
+	for _, set := range []map[string]bool{uris, dateTimes} {
+		for s := range set {
+			f.Add([]byte(s))
+		}
+	}
 	pairs := []pair{{name: "no schema"}, embeddedPair(f)}
 	for _, tc := range keywordCases {
 		p := inlinePair(f, tc.schema, tc.oas30)
@@ -40,6 +45,12 @@ func FuzzScan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		for _, p := range pairs {
 			checkScan(t, p, doc)
+		}
+		if IsPlainAbsoluteURL(doc) {
+			plainURLHolds(t, string(doc))
+		}
+		if IsPlainDateTime(doc) {
+			plainDateTimeHolds(t, string(doc))
 		}
 		sc := Scanner{Listed: true, Want: want, Got: make([]Span, len(want))}
 		v, ok := sc.ScanJSON(listed.fast, doc)
@@ -60,6 +71,7 @@ func FuzzScan(f *testing.F) {
 			if !bytes.Equal(got, members[name]) {
 				t.Fatalf("%q: recorded %q for %q, encoding/json keeps %q", doc, got, name, members[name])
 			}
+			eachAgrees(t, &sc, got)
 			if text, isText := sc.Text(got); isText {
 				var s string
 				if err := json.Unmarshal(got, &s); err != nil || s != string(text) {
@@ -68,4 +80,49 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// eachAgrees checks that Each walks a recorded object or array as
+// encoding/json's token stream reads it: keys decoded, values as written,
+// in order, duplicates kept.
+func eachAgrees(t *testing.T, sc *Scanner, v Value) {
+	t.Helper()
+	open := v.Kind()
+	if open != '{' && open != '[' {
+		return
+	}
+	type member struct{ key, val string }
+	var want, got []member
+	dec := json.NewDecoder(bytes.NewReader(v))
+	if _, err := dec.Token(); err != nil {
+		t.Fatalf("%q: %v", v, err)
+	}
+	for dec.More() {
+		var m member
+		if open == '{' {
+			key, err := dec.Token()
+			if err != nil {
+				t.Fatalf("%q: %v", v, err)
+			}
+			m.key = key.(string)
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		m.val = string(raw)
+		want = append(want, m)
+	}
+	sc.Each(v, open, func(key []byte, val Value) bool {
+		got = append(got, member{string(key), string(val)})
+		return true
+	})
+	if len(got) != len(want) {
+		t.Fatalf("Each of %q: %q, encoding/json reads %q", v, got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("Each of %q: %q, encoding/json reads %q", v, got, want)
+		}
+	}
 }
