@@ -164,21 +164,28 @@ func authority(js *jsonschema.Schema, doc []byte) (err error) {
 
 // depth is the deepest nesting of arrays and objects in a well-formed doc.
 func depth(doc []byte) int {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	open, deepest := 0, 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return deepest
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			open++
-			deepest = max(deepest, open)
-		case json.Delim('}'), json.Delim(']'):
-			open--
-		}
+	var v any
+	if json.Unmarshal(doc, &v) != nil {
+		return 0
 	}
+	return depthOf(v)
+}
+
+func depthOf(v any) int {
+	deepest := 0
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			deepest = max(deepest, depthOf(e))
+		}
+	case map[string]any:
+		for _, e := range t {
+			deepest = max(deepest, depthOf(e))
+		}
+	default:
+		return 0
+	}
+	return deepest + 1
 }
 
 // checkScan scans doc with p's gate schema and holds the verdict to the

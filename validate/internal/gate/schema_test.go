@@ -205,17 +205,6 @@ var dateTimes = map[string]bool{
 	"2016-01-01T0a:00:00Z": false, "2016-01-01T00:00:00.1.2Z": false, "": false,
 }
 
-// TestIsPlainDateTime: what IsPlainDateTime accepts, jsonschema/v5's
-// date-time format and time.Parse with time.RFC3339Nano accept.
-func TestIsPlainDateTime(t *testing.T) {
-	for s, plain := range dateTimes {
-		assert.Equal(t, plain, IsPlainDateTime([]byte(s)), "%q", s)
-		if plain {
-			plainDateTimeHolds(t, s)
-		}
-	}
-}
-
 // plainDateTimeHolds checks a date-time IsPlainDateTime accepts.
 func plainDateTimeHolds(t testing.TB, s string) {
 	t.Helper()
@@ -240,14 +229,21 @@ var uris = map[string]bool{
 	"https://example.com/é": false, "https://exämple.com": false, "https://example.com/a\\b": false, "": false,
 }
 
-// TestIsPlainAbsoluteURL: what IsPlainAbsoluteURL accepts, url.Parse
-// reads with a scheme and a host and gives back as written, and
-// jsonschema/v5's uri format accepts.
-func TestIsPlainAbsoluteURL(t *testing.T) {
-	for s, plain := range uris {
-		assert.Equal(t, plain, IsPlainAbsoluteURL([]byte(s)), "%q", s)
-		if plain {
-			plainURLHolds(t, s)
+// TestPlainForms: what IsPlainDateTime accepts, jsonschema/v5's date-time
+// format and time.Parse with time.RFC3339Nano accept; what
+// IsPlainAbsoluteURL accepts, url.Parse reads with a scheme and a host and
+// gives back as written, and jsonschema/v5's uri format accepts.
+func TestPlainForms(t *testing.T) {
+	for _, form := range []struct {
+		cases map[string]bool
+		is    func([]byte) bool
+		holds func(testing.TB, string)
+	}{{dateTimes, IsPlainDateTime, plainDateTimeHolds}, {uris, IsPlainAbsoluteURL, plainURLHolds}} {
+		for s, plain := range form.cases {
+			assert.Equal(t, plain, form.is([]byte(s)), "%q", s)
+			if plain {
+				form.holds(t, s)
+			}
 		}
 	}
 }
