@@ -107,6 +107,7 @@ bench-worst: build
 ## FUZZCHECKTIME); new crashers land in testdata/fuzz
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./validate/internal/wire
+	$(GO) test -run '^$$' -fuzz '^FuzzScan$$' -fuzztime $(FUZZTIME) ./validate/internal/gate
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZCHECKTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime $(FUZZTIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./internal/redact
@@ -132,10 +133,13 @@ fuzz:
 
 ## fuzz-smoke: a short run of the checker's fuzz targets (CI runs it): the
 ## gate never changes what Check finds, and never calls a failing pair clean;
-## and of the batched reader's: it finds what the reader in order finds
+## of the gate's scanner: it reads what encoding/json reads and calls valid
+## only what jsonschema/v5 accepts; and of the batched reader's: it finds
+## what the reader in order finds
 fuzz-smoke:
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(SMOKETIME) ./validate
 	$(GO) test -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime $(SMOKETIME) ./validate
+	$(GO) test -run '^$$' -fuzz '^FuzzScan$$' -fuzztime $(SMOKETIME) ./validate/internal/gate
 	$(GO) test -run '^$$' -fuzz '^FuzzBatches$$' -fuzztime $(SMOKETIME) ./validate/recording
 
 clean:

@@ -47,6 +47,9 @@ func (sc *Scanner) At(sp Span) Value { return Value(sc.Doc[sp.start:sp.end]) }
 
 // ReadsNumber reports whether b is one JSON number and nothing more.
 func ReadsNumber(b []byte) bool {
+	if len(b) == 0 {
+		return false // number reads a first byte
+	}
 	sc := Scanner{Doc: b}
 	sc.number()
 	return !sc.bad && sc.i == len(b)

@@ -193,6 +193,9 @@ func (fc *Compiler) build(ptr string) *Schema {
 		s.Required = append(s.Required, s.Props[name])
 	}
 	s.requiredNames = nil
+	if len(s.PropList) > 64 {
+		return nil // an object's seen properties are 64 bits (see Scanner.object)
+	}
 	if _, named := o["type"].(string); fc.OAS30 && named && o["nullable"] == true {
 		s.types |= TypeNull
 		if s.hasEnum {
