@@ -61,7 +61,7 @@ type result struct {
 	blank bool                  // the frame held no exchange (an NDJSON line of white space)
 	end   bool                  // the file has ended
 	size  int64                 // with end: the file's size
-	batch []result              // the results of a batch's entries, in order, in place of the fields above
+	batch *[]result             // the results of a batch's entries, in order, in place of the fields above (from resultsPool)
 }
 
 // run decodes and checks one job. It is pure, like pair, and runs on many
@@ -83,8 +83,8 @@ func (c checker) run(j job) result {
 			return r
 		}
 	}
-	var entryErr *recording.EntryError
-	if errors.As(it.err, &entryErr) && entryErr.Final() {
+	entryErr := asEntryError(it.err)
+	if entryErr != nil && entryErr.Final() {
 		r.fault = entryErr
 	}
 	r.entry = j.frame != nil || entryErr != nil && entryErr.Entry >= 0
@@ -97,13 +97,27 @@ func (c checker) run(j job) result {
 	return r
 }
 
+// asEntryError returns err's *recording.EntryError, or nil. It asks
+// errors.As only when there is an error: the pointer errors.As is given
+// escapes, which would cost every entry an allocation.
+func asEntryError(err error) *recording.EntryError {
+	if err == nil {
+		return nil
+	}
+	var entryErr *recording.EntryError
+	if errors.As(err, &entryErr) {
+		return entryErr
+	}
+	return nil
+}
+
 // runBatch reads, decodes and checks the entries of a batch, in order.
 func (c checker) runBatch(file int, b *recording.Batch) result {
 	defer b.Release()
 	b.Read()
 	rs := getResults(len(b.Frames))
 	for i, f := range b.Frames {
-		rs[i] = c.run(job{file: file, frame: f})
+		(*rs)[i] = c.run(job{file: file, frame: f})
 	}
 	return result{file: file, batch: rs}
 }
@@ -112,21 +126,23 @@ func (c checker) runBatch(file int, b *recording.Batch) result {
 // once it has taken them.
 var resultsPool = sync.Pool{New: func() any { return new([]result) }}
 
-// getResults returns n zero results.
-func getResults(n int) []result {
-	rs := *resultsPool.Get().(*[]result)
-	if cap(rs) < n {
-		return make([]result, n)
+// getResults returns n zero results, in a slice from resultsPool.
+func getResults(n int) *[]result {
+	rs := resultsPool.Get().(*[]result)
+	if cap(*rs) < n {
+		*rs = make([]result, n)
 	}
-	return rs[:n]
+	*rs = (*rs)[:n]
+	return rs
 }
 
 // putResults gives rs back for reuse, emptied so that it holds on to
-// nothing.
-func putResults(rs []result) {
-	clear(rs)
-	rs = rs[:0]
-	resultsPool.Put(&rs)
+// nothing. The pointer itself goes back, so that the pool costs no
+// allocation.
+func putResults(rs *[]result) {
+	clear(*rs)
+	*rs = (*rs)[:0]
+	resultsPool.Put(rs)
 }
 
 // decode decodes a frame and releases it. A panic while decoding is an
