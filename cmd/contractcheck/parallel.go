@@ -76,9 +76,14 @@ func (c checker) run(j job) result {
 		return r
 	}
 	it := item{err: j.err}
+	var scratch *recording.Scratch
 	if j.frame != nil {
-		it.ex, it.err = decode(j.frame)
+		if reuseExchanges {
+			scratch = scratchPool.Get().(*recording.Scratch)
+		}
+		it.ex, it.err = decodeInto(j.frame, scratch)
 		if it.ex == nil && it.err == nil {
+			putScratch(scratch)
 			r.blank = true
 			return r
 		}
@@ -90,11 +95,35 @@ func (c checker) run(j job) result {
 	r.entry = j.frame != nil || entryErr != nil && entryErr.Entry >= 0
 	r.pair = c.pair(it)
 	if it.ex != nil && len(r.pair.Findings) == 0 && len(r.pair.Suppressed) == 0 && r.pair.Wire == nil {
-		// Nothing of the pair refers to the exchange's header maps: the
-		// next entries' may reuse them.
-		recording.ReleaseExchange(it.ex)
+		// Nothing of the pair refers to the exchange's memory (its header
+		// maps, their value slices, its bodies; the pair keeps only
+		// strings, which are never reused): the next entries may reuse it.
+		if scratch != nil {
+			putScratch(scratch)
+		} else {
+			recording.ReleaseExchange(it.ex)
+		}
 	}
+	// Otherwise the scratch is left to the pair, which may refer to it,
+	// and to the garbage collector.
 	return r
+}
+
+// reuseExchanges says whether the workers decode entries into a reused
+// [recording.Scratch] (the default), whose memory the next entries reuse
+// once a pair has no findings, rather than into exchanges of their own;
+// tests compare the two.
+var reuseExchanges = true
+
+// scratchPool holds the scratches of the workers between entries: in
+// effect one a worker (sync.Pool keeps one at hand for each processor).
+var scratchPool = sync.Pool{New: func() any { return new(recording.Scratch) }}
+
+// putScratch gives s back for the next entries, when not nil.
+func putScratch(s *recording.Scratch) {
+	if s != nil {
+		scratchPool.Put(s)
+	}
 }
 
 // asEntryError returns err's *recording.EntryError, or nil. It asks
@@ -148,8 +177,14 @@ func putResults(rs *[]result) {
 // decode decodes a frame and releases it. A panic while decoding is an
 // input error of the entry (Frame.Decode recovers it).
 func decode(f *recording.Frame) (*validate.Exchange, error) {
+	return decodeInto(f, nil)
+}
+
+// decodeInto is decode, decoding into s (see [recording.Frame.DecodeInto];
+// nil for an exchange of its own).
+func decodeInto(f *recording.Frame, s *recording.Scratch) (*validate.Exchange, error) {
 	defer f.Release()
-	return f.Decode()
+	return f.DecodeInto(s)
 }
 
 // countingReader counts the bytes read through it into n, which others may

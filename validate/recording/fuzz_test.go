@@ -118,12 +118,20 @@ func FuzzHARDecoder(f *testing.F) {
 			return
 		}
 		require.True(t, json.Valid(raw), "the fast decoder took broken JSON")
-		fastEx, fastErr := e.exchange()
+		fastEx, fastErr := e.exchange(nil)
 		slowEx, slowErr := harExchange(raw)
 		require.Equal(t, slowErr, fastErr)
 		require.Equal(t, slowEx, fastEx)
+		// Decoded into a scratch that the inputs before used: the same.
+		intoEx, intoErr := harFrameExchangeInto(raw, &fuzzScratch)
+		require.Equal(t, slowErr, intoErr)
+		require.Equal(t, slowEx, intoEx)
 	})
 }
+
+// fuzzScratch is the scratch FuzzHARDecoder decodes every input into, after
+// the inputs before.
+var fuzzScratch Scratch
 
 // FuzzNDJSONDecoder checks that the fast decoder, whenever it does not give up
 // on an NDJSON line, decodes it as encoding/json does: the exchange, or the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"net/textproto"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -35,6 +36,15 @@ type fastDecoder struct {
 
 	kept strings.Builder // the block kept strings are copied to
 
+	// names are the header names met before, by their text, with their
+	// canonical keys: kept for good (the decoder's life), so that a name
+	// costs neither a copy nor its canonicalization the next time.
+	names map[string]headerName
+
+	// scratch, when not nil, is where the entry's bodies go (its buffers
+	// are the body slices the entry returns).
+	scratch *Scratch
+
 	// The scratch of an entry, reused: what entry and ndjsonLine return
 	// points into it, and is good until the decoder decodes again.
 	entryBuf  harEntry
@@ -48,6 +58,47 @@ type fastDecoder struct {
 	nreqBuf   ndjsonRequest
 	nrespBuf  ndjsonResponse
 	hdrBuf    []headerField
+}
+
+// headerName is a header name as written, and its canonical key.
+type headerName struct{ name, key string }
+
+// The most header names a decoder remembers, and the longest it does.
+const (
+	maxNames   = 256
+	maxNameLen = 64
+)
+
+// name returns data[start:end], the name of a name-value pair, as a string
+// of its own (as keep does), and its canonical header key when the decoder
+// knows it ("" when not).
+func (d *fastDecoder) name(start, end int) (name, key string) {
+	b := d.data[start:end]
+	if n, ok := d.names[string(b)]; ok {
+		return n.name, n.key
+	}
+	if len(b) == 0 || len(b) > maxNameLen || len(d.names) >= maxNames {
+		return d.keep(start, end), ""
+	}
+	n := headerName{name: string(b)}
+	n.key = textproto.CanonicalMIMEHeaderKey(n.name)
+	if d.names == nil {
+		d.names = make(map[string]headerName)
+	}
+	d.names[n.name] = n
+	return n.name, n.key
+}
+
+// body returns where the text of the request's (or the response's) body
+// goes: the scratch's buffer, or nil for a slice of its own.
+func (d *fastDecoder) body(half int) *[]byte {
+	switch {
+	case d.scratch == nil:
+		return nil
+	case half == requestHalf:
+		return &d.scratch.reqBody
+	}
+	return &d.scratch.respBody
 }
 
 // keptBlock is the size of the blocks kept strings are copied to; a string
@@ -73,7 +124,7 @@ func getDecoder() *fastDecoder {
 // putDecoder gives d back to the pool once what it decoded is no longer
 // used. Its scratch is cleared, so that it holds no string of the entry.
 func putDecoder(d *fastDecoder) {
-	d.data = nil
+	d.data, d.scratch = nil, nil
 	d.entryBuf, d.reqBuf, d.respBuf, d.postBuf = harEntry{}, harRequest{}, harResponse{}, harPostData{}
 	d.lineBuf, d.nreqBuf, d.nrespBuf = ndjsonLine{}, ndjsonRequest{}, ndjsonResponse{}
 	// What lies past their lengths was cleared before.
@@ -204,7 +255,7 @@ func (d *fastDecoder) postData(p *harPostData) bool {
 		case 0:
 			p.MimeType, ok = d.string()
 		case 1:
-			p.textBytes, ok = d.text()
+			p.textBytes, ok = d.text(d.body(requestHalf))
 		case 2:
 			p.Params, ok = d.nvs()
 		case 3:
@@ -225,7 +276,7 @@ func (d *fastDecoder) content(c *harContent) bool {
 		case 1:
 			c.MimeType, ok = d.string()
 		case 2:
-			c.textBytes, ok = d.text()
+			c.textBytes, ok = d.text(d.body(responseHalf))
 		case 3:
 			c.Encoding, ok = d.string()
 		default:
@@ -301,7 +352,8 @@ func (d *fastDecoder) compactNV(nv *harNV) bool {
 		return false
 	}
 	d.i += len(end)
-	nv.Name, nv.Value = d.keep(nameStart, nameEnd), d.keep(valueStart, valueEnd)
+	nv.Name, nv.key = d.name(nameStart, nameEnd)
+	nv.Value = d.keep(valueStart, valueEnd)
 	return true
 }
 
@@ -475,20 +527,30 @@ func (d *fastDecoder) string() (string, bool) {
 
 // text decodes a string into bytes of their own: a body, which an exchange
 // holds as bytes, so that a large one is not held twice, as a string and as
-// bytes.
-func (d *fastDecoder) text() ([]byte, bool) {
+// bytes. When dst is not nil, the bytes are written over *dst (which it
+// sets), and are returned.
+func (d *fastDecoder) text(dst *[]byte) ([]byte, bool) {
 	start, plain, ok := d.stringStart()
 	switch {
 	case !ok:
 		return nil, false
+	case plain && dst != nil:
+		*dst = append((*dst)[:0], d.data[start:d.i-1]...)
+		return *dst, true
 	case plain:
 		return bytes.Clone(d.data[start : d.i-1]), true
 	}
 	b, own, ok := d.unescape(start)
-	if !own {
+	switch {
+	case !ok:
+		return nil, false
+	case !own && dst != nil:
+		*dst = append((*dst)[:0], b...)
+		return *dst, true
+	case !own:
 		b = bytes.Clone(b)
 	}
-	return b, ok
+	return b, true
 }
 
 // stringStart reads the opening quote of a string and the plain bytes after

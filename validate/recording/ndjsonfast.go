@@ -75,7 +75,7 @@ func (d *fastDecoder) ndjsonShared(key int, headers *[]headerField, body **strin
 	case 0:
 		*headers, ok = d.headerObject()
 	case 1:
-		*bodyBytes, ok = d.text()
+		*bodyBytes, ok = d.text(nil)
 		*body = &emptyBody
 	case 2:
 		*b64, ok = d.stringPointer()

@@ -42,3 +42,70 @@ func ReleaseExchange(ex *validate.Exchange) {
 	}
 	ex.Request.Header, ex.Response.Header = nil, nil
 }
+
+// Scratch is memory that entries are decoded into one after the other
+// ([Frame.DecodeInto]), so that an audit of many entries does not allocate an
+// exchange, its header maps and its bodies for each: the exchange, its two
+// header maps (emptied and filled again), the slices of their values and the
+// bodies' buffers are the scratch's, reused by the next entry decoded into
+// it. The strings of an exchange (its method, URL, header names and values)
+// are never reused: they may be kept. A Scratch is not safe for concurrent
+// use; its zero value is ready to use.
+type Scratch struct {
+	ex                    validate.Exchange
+	reqHeader, respHeader http.Header
+	values                []string // the header values' slices, one a field
+	reqBody, respBody     []byte
+}
+
+// maxScratchBody is the largest body buffer a scratch keeps for the next
+// entry; a larger one is left to the garbage collector once the entry is
+// done.
+const maxScratchBody = 256 << 10
+
+// reset readies s for the next entry: nothing may refer any more to what the
+// entry before put in it. It drops what grew too large to keep.
+func (s *Scratch) reset() {
+	s.ex = validate.Exchange{}
+	if len(s.reqHeader) > maxPooledHeader {
+		s.reqHeader = nil
+	}
+	if len(s.respHeader) > maxPooledHeader {
+		s.respHeader = nil
+	}
+	clear(s.reqHeader)
+	clear(s.respHeader)
+	if cap(s.values) > maxPooledScratch {
+		s.values = nil
+	}
+	clear(s.values)
+	s.values = s.values[:0]
+	if cap(s.reqBody) > maxScratchBody {
+		s.reqBody = nil
+	}
+	if cap(s.respBody) > maxScratchBody {
+		s.respBody = nil
+	}
+	s.reqBody, s.respBody = s.reqBody[:0], s.respBody[:0]
+}
+
+// header returns the scratch's header map h, made when nil, for n names.
+func (s *Scratch) header(h *http.Header, n int) http.Header {
+	if *h == nil {
+		*h = make(http.Header, n)
+	}
+	return *h
+}
+
+// headerValues returns n empty strings for the first values of a header's
+// fields, from the scratch's slice.
+func (s *Scratch) headerValues(n int) []string {
+	k := len(s.values)
+	if cap(s.values)-k < n {
+		// A new array: the old one still backs the header fields of the
+		// other half of the exchange.
+		s.values = make([]string, k, max(2*cap(s.values), k+n, 32))
+	}
+	s.values = s.values[:k+n]
+	return s.values[k : k+n : k+n]
+}

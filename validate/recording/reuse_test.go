@@ -63,3 +63,59 @@ func TestReleaseExchange(t *testing.T) {
 		assert.NotEqual(t, bigMap, reflect.ValueOf(ex.Response.Header).Pointer())
 	}
 }
+
+// TestDecodeIntoScratch checks that entries decoded one after the other into
+// one Scratch are each the exchange decoded on its own, that the strings of
+// an exchange decoded before are left as they were, and that decoding into a
+// scratch allocates almost nothing: not the exchange, its header maps, their
+// values' slices or its bodies (only, now and then, a block of kept strings).
+func TestDecodeIntoScratch(t *testing.T) {
+	entries := []string{
+		goodEntry,
+		strings.NewReplacer("Content-Type", "X-Other", "application", "APPLICATION", "Target=webhook", "Target=studio&X=1").Replace(goodEntry),
+		strings.Replace(goodEntry, `"headers":[`, `"headers":[{"name":"accept","value":"a"},{"name":"Accept","value":"b"},{"name":":authority","value":"h"},`, 1),
+		strings.Replace(goodEntry, `"text":"Target=webhook"`, `"text":"VGFyZ2V0PXdlYmhvb2s=","encoding":"base64"`, 1),
+		strings.Replace(goodEntry, `"postData":{"mimeType":"application/x-www-form-urlencoded","text":"Target=webhook"}`, `"comment":"no body"`, 1),
+		goodEntry,
+	}
+	var s Scratch
+	var kept []string
+	var keptWant []string
+	for i, raw := range entries {
+		want, wantErr := harExchange([]byte(raw))
+		require.Nil(t, wantErr, "entry %d", i)
+		got, err := harFrameExchangeInto([]byte(raw), &s)
+		require.Nil(t, err, "entry %d", i)
+		require.Equal(t, want, got, "entry %d", i)
+		for name, values := range got.Request.Header {
+			kept = append(kept, name)
+			kept = append(kept, values...)
+		}
+		for _, values := range got.Response.Header {
+			kept = append(kept, values...)
+		}
+		kept = append(kept, got.Request.Method, got.Request.URL)
+		for _, k := range kept[len(keptWant):] {
+			keptWant = append(keptWant, strings.Clone(k)) // the text as decoded
+		}
+	}
+	assert.Equal(t, keptWant, kept, "a string of an exchange decoded before changed")
+
+	if raceEnabled {
+		return // the race detector adds allocations
+	}
+	raw := []byte(entries[0])
+	fresh := testing.AllocsPerRun(200, func() {
+		if _, err := harFrameExchange(raw); err != nil {
+			t.Fatal(err)
+		}
+	})
+	into := testing.AllocsPerRun(200, func() {
+		if _, err := harFrameExchangeInto(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("allocations an entry: %.2f into a scratch, %.2f on its own", into, fresh)
+	assert.Less(t, into, 1.0, "allocations an entry decoded into a scratch")
+	assert.GreaterOrEqual(t, fresh, 4.0, "the exchange, its maps' values and its bodies")
+}

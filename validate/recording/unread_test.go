@@ -249,7 +249,7 @@ func TestDecoderLargeEntries(t *testing.T) {
 	var d fastDecoder
 	e, ok := d.entry([]byte(entry))
 	require.True(t, ok, "the fast decoder takes it")
-	fastEx, fastErr := e.exchange()
+	fastEx, fastErr := e.exchange(nil)
 	slowEx, slowErr := harExchange([]byte(entry))
 	require.Nil(t, slowErr)
 	require.Nil(t, fastErr)
