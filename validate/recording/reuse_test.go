@@ -3,7 +3,10 @@ package recording
 import (
 	"bytes"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -118,4 +121,44 @@ func TestDecodeIntoScratch(t *testing.T) {
 	t.Logf("allocations an entry: %.2f into a scratch, %.2f on its own", into, fresh)
 	assert.Less(t, into, 1.0, "allocations an entry decoded into a scratch")
 	assert.GreaterOrEqual(t, fresh, 4.0, "the exchange, its maps' values and its bodies")
+}
+
+// TestDecodeIntoScratchKeepsLittle checks that decoding entries like those
+// before into a scratch copies little more than their URLs: the header names
+// and the values the same as the entry before's are shared, not copied again,
+// and the method is not copied.
+func TestDecodeIntoScratchKeepsLittle(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector adds allocations")
+	}
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "recordings", "docs-example.har"))
+	require.NoError(t, err)
+	defer f.Close()
+	var raw []byte
+	for frame, err := range Frames("docs-example.har", f) {
+		require.NoError(t, err)
+		raw = bytes.Clone(*frame.text)
+		frame.Release()
+		break
+	}
+	want, wantErr := harExchange(raw)
+	require.Nil(t, wantErr)
+	require.GreaterOrEqual(t, len(want.Request.Header)+len(want.Response.Header), 10, "an entry of many headers")
+	var s Scratch
+	got, err := harFrameExchangeInto(raw, &s)
+	require.Nil(t, err)
+	require.Equal(t, want, got)
+
+	const n = 2000
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		if _, err := harFrameExchangeInto(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	perEntry := float64(after.TotalAlloc-before.TotalAlloc) / n
+	t.Logf("%.0f bytes allocated an entry (its URL: %d)", perEntry, len(want.Request.URL))
+	assert.Less(t, perEntry, float64(len(want.Request.URL)+64), "bytes allocated an entry")
 }
