@@ -175,7 +175,9 @@ func (r *harRequest) request(s *Scratch) (validate.Request, *EntryError) {
 	if err != nil {
 		return validate.Request{}, err
 	}
-	setContentType(header, body, mimeType)
+	if setContentType(header, body, mimeType) {
+		s.changed(requestHalf)
+	}
 	return validate.Request{Method: r.Method, URL: r.URL, Header: header, Body: body}, nil
 }
 
@@ -231,7 +233,9 @@ func (r *harResponse) response(s *Scratch) (validate.Response, *EntryError) {
 	if err != nil {
 		return validate.Response{}, err
 	}
-	setContentType(header, body, r.Content.MimeType)
+	if setContentType(header, body, r.Content.MimeType) {
+		s.changed(responseHalf)
+	}
 	return validate.Response{Status: *r.Status, Header: header, Body: body}, nil
 }
 
@@ -246,15 +250,16 @@ const (
 func harHeader(fields []harNV, field string, s *Scratch, half int) (http.Header, *EntryError) {
 	var header http.Header
 	var values []string // the first value of each name, in one allocation
+	var keys []string   // with s: the canonical key of each field, "" for one left out
 	if s != nil {
-		h := &s.reqHeader
-		if half == responseHalf {
-			h = &s.respHeader
+		if h, ok := s.refill(half, fields); ok {
+			return h, nil
 		}
-		header, values = s.header(h, len(fields)), s.headerValues(len(fields))
+		header, values, keys = s.startFill(half, len(fields))
 	} else {
 		header, values = newHeader(len(fields)), make([]string, len(fields))
 	}
+	repeated := false
 	for i, f := range fields {
 		switch {
 		case f.Name == "":
@@ -268,10 +273,17 @@ func harHeader(fields []harNV, field string, s *Scratch, half int) (http.Header,
 		}
 		if v, ok := header[key]; ok {
 			header[key] = append(v, f.Value) // v has no spare capacity: no aliasing
+			repeated = true
 			continue
 		}
 		values[i] = f.Value
 		header[key] = values[i : i+1 : i+1]
+		if keys != nil {
+			keys[i] = key
+		}
+	}
+	if s != nil {
+		s.finishFill(half, header, repeated)
 	}
 	return header, nil
 }
@@ -307,12 +319,15 @@ func decodeText(text string, textBytes []byte, encoding, field string) ([]byte, 
 	return nil, &EntryError{Field: field + ".encoding", Err: fmt.Errorf(`unknown encoding %q; want "base64" or none`, encoding)}
 }
 
-// setContentType gives a body without a Content-Type header the media type
-// the recording gives it elsewhere.
-func setContentType(header http.Header, body []byte, mimeType string) {
+// setContentType gives a body without a Content-Type header (or with an
+// empty one) the media type the recording gives it elsewhere, and reports
+// whether it did.
+func setContentType(header http.Header, body []byte, mimeType string) bool {
 	if len(body) > 0 && mimeType != "" && header.Get("Content-Type") == "" {
 		header.Set("Content-Type", mimeType)
+		return true
 	}
+	return false
 }
 
 // checkURL checks a recorded request target: an absolute URL, or the path

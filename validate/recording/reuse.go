@@ -49,13 +49,25 @@ func ReleaseExchange(ex *validate.Exchange) {
 // header maps (emptied and filled again), the slices of their values and the
 // bodies' buffers are the scratch's, reused by the next entry decoded into
 // it. The strings of an exchange (its method, URL, header names and values)
-// are never reused: they may be kept. A Scratch is not safe for concurrent
-// use; its zero value is ready to use.
+// are never reused: they may be kept. Nothing may change the exchange's
+// header maps: when the next entry has the same header names in the same
+// order, its values are written over those of the entry before, in place.
+// A Scratch is not safe for concurrent use; its zero value is ready to use.
 type Scratch struct {
 	ex                    validate.Exchange
 	reqHeader, respHeader http.Header
-	values                []string // the header values' slices, one a field
 	reqBody, respBody     []byte
+
+	// For each half of the exchange (requestHalf, responseHalf): the
+	// slices of the header's values, one a field; the canonical keys of
+	// the fields, in order ("" for one the header leaves out); how many
+	// names the header had once filled; and whether it holds exactly
+	// those fields' values, so that the next entry's may be written over
+	// them.
+	values   [2][]string
+	keys     [2][]string
+	names    [2]int
+	refillOK [2]bool
 }
 
 // maxScratchBody is the largest body buffer a scratch keeps for the next
@@ -67,19 +79,11 @@ const maxScratchBody = 256 << 10
 // entry before put in it. It drops what grew too large to keep.
 func (s *Scratch) reset() {
 	s.ex = validate.Exchange{}
-	if len(s.reqHeader) > maxPooledHeader {
-		s.reqHeader = nil
+	for half, h := range []*http.Header{&s.reqHeader, &s.respHeader} {
+		if len(*h) > maxPooledHeader || cap(s.values[half]) > maxPooledScratch {
+			*h, s.values[half], s.keys[half], s.refillOK[half] = nil, nil, nil, false
+		}
 	}
-	if len(s.respHeader) > maxPooledHeader {
-		s.respHeader = nil
-	}
-	clear(s.reqHeader)
-	clear(s.respHeader)
-	if cap(s.values) > maxPooledScratch {
-		s.values = nil
-	}
-	clear(s.values)
-	s.values = s.values[:0]
 	if cap(s.reqBody) > maxScratchBody {
 		s.reqBody = nil
 	}
@@ -89,23 +93,65 @@ func (s *Scratch) reset() {
 	s.reqBody, s.respBody = s.reqBody[:0], s.respBody[:0]
 }
 
-// header returns the scratch's header map h, made when nil, for n names.
-func (s *Scratch) header(h *http.Header, n int) http.Header {
+// refill writes the values of fields over those of the header of half of
+// the exchange, and reports whether it could: the header holds exactly the
+// fields of the entry before, and fields have the same canonical keys in
+// the same order (each known to the decoder). It makes no map operation.
+func (s *Scratch) refill(half int, fields []harNV) (http.Header, bool) {
+	h := s.reqHeader
+	if half == responseHalf {
+		h = s.respHeader
+	}
+	keys, values := s.keys[half], s.values[half]
+	if !s.refillOK[half] || len(keys) != len(fields) || len(h) != s.names[half] {
+		return nil, false
+	}
+	for i, f := range fields {
+		if f.key == "" || f.key != keys[i] {
+			return nil, false
+		}
+	}
+	for i, f := range fields {
+		values[i] = f.Value
+	}
+	return h, true
+}
+
+// startFill empties the header of half of the exchange, made when nil, for
+// the n fields of an entry, and returns it with n empty strings for the
+// fields' first values and n for their canonical keys (what finishFill
+// needs to let the next entry refill the header).
+func (s *Scratch) startFill(half, n int) (http.Header, []string, []string) {
+	h := &s.reqHeader
+	if half == responseHalf {
+		h = &s.respHeader
+	}
 	if *h == nil {
 		*h = make(http.Header, n)
 	}
-	return *h
+	clear(*h)
+	s.refillOK[half] = false
+	if cap(s.values[half]) < n {
+		s.values[half], s.keys[half] = make([]string, n), make([]string, n)
+	}
+	s.values[half], s.keys[half] = s.values[half][:n], s.keys[half][:n]
+	clear(s.values[half])
+	clear(s.keys[half])
+	return *h, s.values[half], s.keys[half]
 }
 
-// headerValues returns n empty strings for the first values of a header's
-// fields, from the scratch's slice.
-func (s *Scratch) headerValues(n int) []string {
-	k := len(s.values)
-	if cap(s.values)-k < n {
-		// A new array: the old one still backs the header fields of the
-		// other half of the exchange.
-		s.values = make([]string, k, max(2*cap(s.values), k+n, 32))
+// changed records that the header of half of the exchange was changed
+// after it was filled (a Content-Type set where the entry had none, or an
+// empty one), so that the next entry must fill it anew. s may be nil.
+func (s *Scratch) changed(half int) {
+	if s != nil {
+		s.refillOK[half] = false
 	}
-	s.values = s.values[:k+n]
-	return s.values[k : k+n : k+n]
+}
+
+// finishFill records that the header of half of the exchange holds the
+// fields startFill was given, and no other: the next entry may refill it,
+// unless a name was given twice (repeated).
+func (s *Scratch) finishFill(half int, h http.Header, repeated bool) {
+	s.names[half], s.refillOK[half] = len(h), !repeated
 }

@@ -80,6 +80,19 @@ func TestDecodeIntoScratch(t *testing.T) {
 		strings.Replace(goodEntry, `"text":"Target=webhook"`, `"text":"VGFyZ2V0PXdlYmhvb2s=","encoding":"base64"`, 1),
 		strings.Replace(goodEntry, `"postData":{"mimeType":"application/x-www-form-urlencoded","text":"Target=webhook"}`, `"comment":"no body"`, 1),
 		goodEntry,
+		// The same names in the same order, other values: written in place.
+		strings.ReplaceAll(goodEntry, `"value":"application/json"`, `"value":"application/json; v=2"`),
+		// The same names in another order, then one name fewer.
+		strings.Replace(goodEntry, `{"name":"Content-Type","value":"application/x-www-form-urlencoded"},{"name":"Accept","value":"application/json"}`,
+			`{"name":"Accept","value":"application/json"},{"name":"Content-Type","value":"application/x-www-form-urlencoded"}`, 1),
+		strings.Replace(goodEntry, `{"name":"Content-Type","value":"application/x-www-form-urlencoded"},`, ``, 1),
+		strings.Replace(goodEntry, `{"name":"Content-Type","value":"application/x-www-form-urlencoded"},`, ``, 1),
+		goodEntry,
+		// An empty Content-Type that the body's media type replaces, then
+		// the same names with a Content-Type of their own.
+		strings.Replace(strings.Replace(goodEntry, `"value":"application/x-www-form-urlencoded"`, `"value":""`, 1),
+			`"mimeType":"application/x-www-form-urlencoded"`, `"mimeType":"text/plain"`, 1),
+		goodEntry,
 	}
 	var s Scratch
 	var kept []string
