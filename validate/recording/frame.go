@@ -126,7 +126,7 @@ func (f *Frame) decode(s *Scratch) (*validate.Exchange, error) {
 	case formatHAR:
 		ex, err = harFrameExchangeInto(*f.text, s)
 	case formatNDJSON:
-		ex, err = ndjsonExchange(*f.text, f.tooLong, f.limit)
+		ex, err = ndjsonExchangeInto(*f.text, f.tooLong, f.limit, s)
 	case formatCassette:
 		ex, err = cassetteExchange(f.node)
 	}

@@ -153,9 +153,14 @@ func FuzzNDJSONDecoder(f *testing.F) {
 		require.NoError(t, dec.Decode(&slow), "the fast decoder took what encoding/json refuses")
 		_, err := dec.Token()
 		require.Equal(t, io.EOF, err, "the fast decoder took trailing data")
-		fastEx, fastErr := l.exchange()
-		slowEx, slowErr := slow.exchange()
+		fastEx, fastErr := l.exchange(nil)
+		slowEx, slowErr := slow.exchange(nil)
 		require.Equal(t, slowErr, fastErr)
 		require.Equal(t, slowEx, fastEx)
+		// Decoded into a scratch that the inputs before used (HAR ones
+		// too): the same.
+		intoEx, intoErr := ndjsonExchangeInto(raw, false, MaxEntryBytes, &fuzzScratch)
+		require.Equal(t, slowErr, intoErr)
+		require.Equal(t, slowEx, intoEx)
 	})
 }

@@ -109,11 +109,11 @@ func TestDecoderReuse(t *testing.T) {
 		{"NDJSON", goodLine, func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError) {
 			l, ok := d.ndjsonLine(raw)
 			require.True(t, ok)
-			return l.exchange()
+			return l.exchange(nil)
 		}, func(raw []byte) (*validate.Exchange, *EntryError) {
 			var slow ndjsonLine
 			require.NoError(t, json.Unmarshal(raw, &slow))
-			return slow.exchange()
+			return slow.exchange(nil)
 		}},
 	} {
 		want, wantErr := c.slow([]byte(c.text))

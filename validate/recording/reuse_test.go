@@ -175,3 +175,40 @@ func TestDecodeIntoScratchKeepsLittle(t *testing.T) {
 	t.Logf("%.0f bytes allocated an entry (its URL: %d)", perEntry, len(want.Request.URL))
 	assert.Less(t, perEntry, float64(len(want.Request.URL)+64), "bytes allocated an entry")
 }
+
+// TestDecodeNDJSONIntoScratch checks that NDJSON lines decoded one after the
+// other into one Scratch, after a HAR entry, are each the exchange decoded on
+// its own, and that the scratch spares most of a line's allocations.
+func TestDecodeNDJSONIntoScratch(t *testing.T) {
+	lines := []string{
+		goodLine,
+		strings.Replace(goodLine, `"headers":{`, `"headers":{"X-Many":["a","b"],":authority":"h",`, 1),
+		goodLine,
+	}
+	var s Scratch
+	_, herr := harFrameExchangeInto([]byte(goodEntry), &s)
+	require.Nil(t, herr)
+	for i, line := range lines {
+		want, wantErr := ndjsonExchange([]byte(line), false, MaxEntryBytes)
+		require.Nil(t, wantErr, "line %d", i)
+		got, err := ndjsonExchangeInto([]byte(line), false, MaxEntryBytes, &s)
+		require.Nil(t, err, "line %d", i)
+		require.Equal(t, want, got, "line %d", i)
+	}
+	if raceEnabled {
+		return // the race detector adds allocations
+	}
+	raw := []byte(goodLine)
+	fresh := testing.AllocsPerRun(200, func() {
+		if _, err := ndjsonExchange(raw, false, MaxEntryBytes); err != nil {
+			t.Fatal(err)
+		}
+	})
+	into := testing.AllocsPerRun(200, func() {
+		if _, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("allocations a line: %.2f into a scratch, %.2f on its own", into, fresh)
+	assert.LessOrEqual(t, into, fresh-4, "the exchange, its maps' values and its bodies")
+}
