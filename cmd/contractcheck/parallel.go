@@ -61,7 +61,7 @@ type result struct {
 	blank bool                  // the frame held no exchange (an NDJSON line of white space)
 	end   bool                  // the file has ended
 	size  int64                 // with end: the file's size
-	batch []result              // the results of a batch's entries, in order, in place of the fields above
+	batch *[]result             // the results of a batch's entries, in order, in place of the fields above (from resultsPool)
 }
 
 // run decodes and checks one job. It is pure, like pair, and runs on many
@@ -76,25 +76,68 @@ func (c checker) run(j job) result {
 		return r
 	}
 	it := item{err: j.err}
+	var scratch *recording.Scratch
 	if j.frame != nil {
-		it.ex, it.err = decode(j.frame)
+		if reuseExchanges {
+			scratch = scratchPool.Get().(*recording.Scratch)
+		}
+		it.ex, it.err = decodeInto(j.frame, scratch)
 		if it.ex == nil && it.err == nil {
+			putScratch(scratch)
 			r.blank = true
 			return r
 		}
 	}
-	var entryErr *recording.EntryError
-	if errors.As(it.err, &entryErr) && entryErr.Final() {
+	entryErr := asEntryError(it.err)
+	if entryErr != nil && entryErr.Final() {
 		r.fault = entryErr
 	}
 	r.entry = j.frame != nil || entryErr != nil && entryErr.Entry >= 0
 	r.pair = c.pair(it)
 	if it.ex != nil && len(r.pair.Findings) == 0 && len(r.pair.Suppressed) == 0 && r.pair.Wire == nil {
-		// Nothing of the pair refers to the exchange's header maps: the
-		// next entries' may reuse them.
-		recording.ReleaseExchange(it.ex)
+		// Nothing of the pair refers to the exchange's memory (its header
+		// maps, their value slices, its bodies; the pair keeps only
+		// strings, which are never reused): the next entries may reuse it.
+		if scratch != nil {
+			putScratch(scratch)
+		} else {
+			recording.ReleaseExchange(it.ex)
+		}
 	}
+	// Otherwise the scratch is left to the pair, which may refer to it,
+	// and to the garbage collector.
 	return r
+}
+
+// reuseExchanges says whether the workers decode entries into a reused
+// [recording.Scratch] (the default), whose memory the next entries reuse
+// once a pair has no findings, rather than into exchanges of their own;
+// tests compare the two.
+var reuseExchanges = true
+
+// scratchPool holds the scratches of the workers between entries: in
+// effect one a worker (sync.Pool keeps one at hand for each processor).
+var scratchPool = sync.Pool{New: func() any { return new(recording.Scratch) }}
+
+// putScratch gives s back for the next entries, when not nil.
+func putScratch(s *recording.Scratch) {
+	if s != nil {
+		scratchPool.Put(s)
+	}
+}
+
+// asEntryError returns err's *recording.EntryError, or nil. It asks
+// errors.As only when there is an error: the pointer errors.As is given
+// escapes, which would cost every entry an allocation.
+func asEntryError(err error) *recording.EntryError {
+	if err == nil {
+		return nil
+	}
+	var entryErr *recording.EntryError
+	if errors.As(err, &entryErr) {
+		return entryErr
+	}
+	return nil
 }
 
 // runBatch reads, decodes and checks the entries of a batch, in order.
@@ -103,7 +146,7 @@ func (c checker) runBatch(file int, b *recording.Batch) result {
 	b.Read()
 	rs := getResults(len(b.Frames))
 	for i, f := range b.Frames {
-		rs[i] = c.run(job{file: file, frame: f})
+		(*rs)[i] = c.run(job{file: file, frame: f})
 	}
 	return result{file: file, batch: rs}
 }
@@ -112,28 +155,36 @@ func (c checker) runBatch(file int, b *recording.Batch) result {
 // once it has taken them.
 var resultsPool = sync.Pool{New: func() any { return new([]result) }}
 
-// getResults returns n zero results.
-func getResults(n int) []result {
-	rs := *resultsPool.Get().(*[]result)
-	if cap(rs) < n {
-		return make([]result, n)
+// getResults returns n zero results, in a slice from resultsPool.
+func getResults(n int) *[]result {
+	rs := resultsPool.Get().(*[]result)
+	if cap(*rs) < n {
+		*rs = make([]result, n)
 	}
-	return rs[:n]
+	*rs = (*rs)[:n]
+	return rs
 }
 
 // putResults gives rs back for reuse, emptied so that it holds on to
-// nothing.
-func putResults(rs []result) {
-	clear(rs)
-	rs = rs[:0]
-	resultsPool.Put(&rs)
+// nothing. The pointer itself goes back, so that the pool costs no
+// allocation.
+func putResults(rs *[]result) {
+	clear(*rs)
+	*rs = (*rs)[:0]
+	resultsPool.Put(rs)
 }
 
 // decode decodes a frame and releases it. A panic while decoding is an
 // input error of the entry (Frame.Decode recovers it).
 func decode(f *recording.Frame) (*validate.Exchange, error) {
+	return decodeInto(f, nil)
+}
+
+// decodeInto is decode, decoding into s (see [recording.Frame.DecodeInto];
+// nil for an exchange of its own).
+func decodeInto(f *recording.Frame, s *recording.Scratch) (*validate.Exchange, error) {
 	defer f.Release()
-	return f.Decode()
+	return f.DecodeInto(s)
 }
 
 // countingReader counts the bytes read through it into n, which others may

@@ -296,7 +296,7 @@ func (c checker) checkAll(ctx context.Context, jobs iter.Seq[job], out *sink, pr
 	take = func(r result) error {
 		switch {
 		case r.batch != nil:
-			for _, r := range r.batch {
+			for _, r := range *r.batch {
 				if err := take(r); err != nil {
 					return err
 				}

@@ -21,7 +21,7 @@ type slot[In, Out any] struct {
 	in     In
 	out    Out
 	weight int64         // what the input holds of the budget
-	done   chan struct{} // closed when out is set
+	done   chan struct{} // receives a value when out is set; made once a slot, reused with it
 }
 
 // Budget bounds the inputs in flight by their total weight.
@@ -135,7 +135,10 @@ func MapBudget[In, Out any](ctx context.Context, in iter.Seq[In], workers, windo
 					}
 				}
 				s := pool.Get().(*slot[In, Out])
-				s.in, s.weight, s.done = v, w, make(chan struct{})
+				s.in, s.weight = v, w
+				if s.done == nil {
+					s.done = make(chan struct{}, 1)
+				}
 				select {
 				case order <- s: // blocks while window values are in flight
 				case <-ctx.Done():
@@ -157,7 +160,7 @@ func MapBudget[In, Out any](ctx context.Context, in iter.Seq[In], workers, windo
 					} else {
 						drop(s.in)
 					}
-					close(s.done)
+					s.done <- struct{}{} // never blocks: one send a use of the slot
 				}
 			}()
 		}
@@ -170,8 +173,8 @@ func MapBudget[In, Out any](ctx context.Context, in iter.Seq[In], workers, windo
 			out, w := s.out, s.weight
 			var zeroIn In
 			var zeroOut Out
-			s.in, s.out, s.weight, s.done = zeroIn, zeroOut, 0, nil
-			pool.Put(s)
+			s.in, s.out, s.weight = zeroIn, zeroOut, 0
+			pool.Put(s) // with its done channel, empty again
 			if !yield(out) {
 				return
 			}

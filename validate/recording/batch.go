@@ -27,6 +27,26 @@ type Batch struct {
 	at         io.ReaderAt
 	start, end int64   // the span of the frames' text in the recording
 	buf        *[]byte // from batchPool, once Read
+
+	frames [smallBatch]*Frame // Frames' first array, for a small batch
+}
+
+// smallBatch is the most frames a batch holds without an allocation for its
+// Frames besides its own.
+const smallBatch = 8
+
+// newBatch returns an empty batch of the entries of at from start on, with
+// room for maxEntries frames (bounded, for a caller's large maxEntries), so
+// that adding them does not grow Frames: a batch of up to smallBatch
+// entries is one allocation.
+func newBatch(at io.ReaderAt, start int64, maxEntries int) *Batch {
+	b := &Batch{at: at, start: start}
+	if maxEntries <= smallBatch {
+		b.Frames = b.frames[:0]
+	} else {
+		b.Frames = make([]*Frame, 0, min(maxEntries, 64))
+	}
+	return b
 }
 
 // batchPool recycles the buffers of batches.
@@ -190,7 +210,7 @@ func Batches(source string, r io.Reader, at io.ReaderAt, maxBytes, maxEntries in
 				}
 			}
 			if b == nil {
-				b = &Batch{at: at, start: f.start}
+				b = newBatch(at, f.start, maxEntries)
 			}
 			b.Frames = append(b.Frames, f)
 			b.end = f.end

@@ -18,6 +18,9 @@
 // [Frames] does the same reading in two steps, so that entries can be decoded
 // on several goroutines while one reads the recording in order: it finds
 // each entry in the stream (a [Frame], cheap), and [Frame.Decode] decodes it.
+// [Frame.DecodeInto] decodes it into a [Scratch] whose memory (the exchange,
+// its header maps, its bodies) the next entry reuses, for a consumer that is
+// done with an exchange before it decodes the next.
 // [Batches] frames a recording that can also be read by offset (a regular
 // file) without copying its entries: it yields batches of consecutive
 // entries, and [Batch.Read] reads each batch's text with one ReadAt on the

@@ -88,17 +88,28 @@ func (f *Frame) Release() {
 // panic while decoding (a bug) is recovered as the entry's error, so that
 // one entry cannot stop a whole audit.
 func (f *Frame) Decode() (ex *validate.Exchange, err error) {
+	return f.DecodeInto(nil)
+}
+
+// DecodeInto is [Frame.Decode], decoding the entry into s (when not nil) as
+// far as it can: the exchange it returns may be s's, good until s decodes
+// again, and so must no longer be referred to (its header maps, their value
+// slices, its bodies; its strings may be kept) when s is given to the next
+// entry. An exchange that must live on (say, that a report refers to) is
+// not given back: decode the next entry into another Scratch. The exchange
+// and the error are those Decode returns, as values.
+func (f *Frame) DecodeInto(s *Scratch) (ex *validate.Exchange, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			ex, err = nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line,
 				Err: fmt.Errorf("internal error: reading this entry panicked (please report it): %v", v)}
 		}
 	}()
-	return f.decode()
+	return f.decode(s)
 }
 
-// decode is Decode without the recovery.
-func (f *Frame) decode() (*validate.Exchange, error) {
+// decode is DecodeInto without the recovery.
+func (f *Frame) decode(s *Scratch) (*validate.Exchange, error) {
 	if f.released {
 		return nil, &EntryError{Source: f.Source, Entry: f.Entry, Line: f.Line, Err: errReleased}
 	}
@@ -113,9 +124,9 @@ func (f *Frame) decode() (*validate.Exchange, error) {
 	var err *EntryError
 	switch f.format {
 	case formatHAR:
-		ex, err = harFrameExchange(*f.text)
+		ex, err = harFrameExchangeInto(*f.text, s)
 	case formatNDJSON:
-		ex, err = ndjsonExchange(*f.text, f.tooLong, f.limit)
+		ex, err = ndjsonExchangeInto(*f.text, f.tooLong, f.limit, s)
 	case formatCassette:
 		ex, err = cassetteExchange(f.node)
 	}

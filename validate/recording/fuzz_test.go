@@ -118,12 +118,20 @@ func FuzzHARDecoder(f *testing.F) {
 			return
 		}
 		require.True(t, json.Valid(raw), "the fast decoder took broken JSON")
-		fastEx, fastErr := e.exchange()
+		fastEx, fastErr := e.exchange(nil)
 		slowEx, slowErr := harExchange(raw)
 		require.Equal(t, slowErr, fastErr)
 		require.Equal(t, slowEx, fastEx)
+		// Decoded into a scratch that the inputs before used: the same.
+		intoEx, intoErr := harFrameExchangeInto(raw, &fuzzScratch)
+		require.Equal(t, slowErr, intoErr)
+		require.Equal(t, slowEx, intoEx)
 	})
 }
+
+// fuzzScratch is the scratch FuzzHARDecoder decodes every input into, after
+// the inputs before.
+var fuzzScratch Scratch
 
 // FuzzNDJSONDecoder checks that the fast decoder, whenever it does not give up
 // on an NDJSON line, decodes it as encoding/json does: the exchange, or the
@@ -145,9 +153,14 @@ func FuzzNDJSONDecoder(f *testing.F) {
 		require.NoError(t, dec.Decode(&slow), "the fast decoder took what encoding/json refuses")
 		_, err := dec.Token()
 		require.Equal(t, io.EOF, err, "the fast decoder took trailing data")
-		fastEx, fastErr := l.exchange()
-		slowEx, slowErr := slow.exchange()
+		fastEx, fastErr := l.exchange(nil)
+		slowEx, slowErr := slow.exchange(nil)
 		require.Equal(t, slowErr, fastErr)
 		require.Equal(t, slowEx, fastEx)
+		// Decoded into a scratch that the inputs before used (HAR ones
+		// too): the same.
+		intoEx, intoErr := ndjsonExchangeInto(raw, false, MaxEntryBytes, &fuzzScratch)
+		require.Equal(t, slowErr, intoErr)
+		require.Equal(t, slowEx, intoEx)
 	})
 }

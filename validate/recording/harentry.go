@@ -37,6 +37,8 @@ type harResponse struct {
 type harNV struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+
+	key string // Name's canonical header key, when the fast decoder knew it; "" when not
 }
 
 // harPostData is a request body. Encoding is not in HAR 1.2; tools that must
@@ -65,9 +67,20 @@ type harContent struct {
 // the entry ends. Other problems name the field at fault. It leaves the place
 // to the caller.
 func harFrameExchange(raw []byte) (*validate.Exchange, *EntryError) {
+	return harFrameExchangeInto(raw, nil)
+}
+
+// harFrameExchangeInto is harFrameExchange decoding into s, when not nil:
+// the exchange it returns is s's, or, where the fast decoder gives up, one of
+// its own.
+func harFrameExchangeInto(raw []byte, s *Scratch) (*validate.Exchange, *EntryError) {
 	d := getDecoder()
+	if s != nil {
+		s.reset()
+		d.scratch = s
+	}
 	if e, ok := d.entry(raw); ok {
-		ex, err := e.exchange() // shares no memory with d's scratch
+		ex, err := e.exchange(s) // shares no memory with d's scratch
 		putDecoder(d)
 		return ex, err
 	}
@@ -119,37 +132,42 @@ func harExchange(raw []byte) (*validate.Exchange, *EntryError) {
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return nil, decodeError(raw, err)
 	}
-	return e.exchange()
+	return e.exchange(nil)
 }
 
-// exchange makes an exchange of a decoded entry.
-func (e *harEntry) exchange() (*validate.Exchange, *EntryError) {
+// exchange makes an exchange of a decoded entry: s's exchange, filled, when
+// s is not nil, or else one of its own.
+func (e *harEntry) exchange(s *Scratch) (*validate.Exchange, *EntryError) {
 	if e.Request == nil {
 		return nil, &EntryError{Field: "request", Err: errMissing}
 	}
 	if e.Response == nil {
 		return nil, &EntryError{Field: "response", Err: errMissing}
 	}
-	req, err := e.Request.request()
+	req, err := e.Request.request(s)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := e.Response.response()
+	resp, err := e.Response.response(s)
 	if err != nil {
 		return nil, err
+	}
+	if s != nil {
+		s.ex = validate.Exchange{Request: req, Response: resp}
+		return &s.ex, nil
 	}
 	return &validate.Exchange{Request: req, Response: resp}, nil
 }
 
 // request makes the request half of an exchange.
-func (r *harRequest) request() (validate.Request, *EntryError) {
+func (r *harRequest) request(s *Scratch) (validate.Request, *EntryError) {
 	if r.Method == "" {
 		return validate.Request{}, &EntryError{Field: "request.method", Err: errMissing}
 	}
 	if err := checkURL(r.URL); err != nil {
 		return validate.Request{}, &EntryError{Field: "request.url", Err: err}
 	}
-	header, err := harHeader(r.Headers, "request.headers")
+	header, err := harHeader(r.Headers, "request.headers", s, requestHalf)
 	if err != nil {
 		return validate.Request{}, err
 	}
@@ -157,7 +175,9 @@ func (r *harRequest) request() (validate.Request, *EntryError) {
 	if err != nil {
 		return validate.Request{}, err
 	}
-	setContentType(header, body, mimeType)
+	if setContentType(header, body, mimeType) {
+		s.changed(requestHalf)
+	}
 	return validate.Request{Method: r.Method, URL: r.URL, Header: header, Body: body}, nil
 }
 
@@ -195,7 +215,7 @@ func formBody(params []harNV) []byte {
 }
 
 // response makes the response half of an exchange.
-func (r *harResponse) response() (validate.Response, *EntryError) {
+func (r *harResponse) response(s *Scratch) (validate.Response, *EntryError) {
 	switch {
 	case r.Status == nil:
 		return validate.Response{}, &EntryError{Field: "response.status", Err: errMissing}
@@ -205,7 +225,7 @@ func (r *harResponse) response() (validate.Response, *EntryError) {
 	if err := checkStatus(*r.Status); err != nil {
 		return validate.Response{}, &EntryError{Field: "response.status", Err: err}
 	}
-	header, err := harHeader(r.Headers, "response.headers")
+	header, err := harHeader(r.Headers, "response.headers", s, responseHalf)
 	if err != nil {
 		return validate.Response{}, err
 	}
@@ -213,15 +233,33 @@ func (r *harResponse) response() (validate.Response, *EntryError) {
 	if err != nil {
 		return validate.Response{}, err
 	}
-	setContentType(header, body, r.Content.MimeType)
+	if setContentType(header, body, r.Content.MimeType) {
+		s.changed(responseHalf)
+	}
 	return validate.Response{Status: *r.Status, Header: header, Body: body}, nil
 }
 
+// The halves of an exchange, for the memory of a Scratch each uses.
+const (
+	requestHalf = iota
+	responseHalf
+)
+
 // harHeader makes a header of HAR name-value pairs, leaving out HTTP/2
-// pseudo-headers.
-func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
-	header := newHeader(len(fields))
-	values := make([]string, len(fields)) // the first value of each name, in one allocation
+// pseudo-headers: the header map of half of s, when s is not nil.
+func harHeader(fields []harNV, field string, s *Scratch, half int) (http.Header, *EntryError) {
+	var header http.Header
+	var values []string // the first value of each name, in one allocation
+	var keys []string   // with s: the canonical key of each field, "" for one left out
+	if s != nil {
+		if h, ok := s.refill(half, fields); ok {
+			return h, nil
+		}
+		header, values, keys = s.startFill(half, len(fields))
+	} else {
+		header, values = newHeader(len(fields)), make([]string, len(fields))
+	}
+	repeated := false
 	for i, f := range fields {
 		switch {
 		case f.Name == "":
@@ -229,13 +267,23 @@ func harHeader(fields []harNV, field string) (http.Header, *EntryError) {
 		case strings.HasPrefix(f.Name, ":"):
 			continue
 		}
-		key := textproto.CanonicalMIMEHeaderKey(f.Name)
+		key := f.key
+		if key == "" {
+			key = textproto.CanonicalMIMEHeaderKey(f.Name)
+		}
 		if v, ok := header[key]; ok {
 			header[key] = append(v, f.Value) // v has no spare capacity: no aliasing
+			repeated = true
 			continue
 		}
 		values[i] = f.Value
 		header[key] = values[i : i+1 : i+1]
+		if keys != nil {
+			keys[i] = key
+		}
+	}
+	if s != nil {
+		s.finishFill(half, header, repeated)
 	}
 	return header, nil
 }
@@ -271,12 +319,15 @@ func decodeText(text string, textBytes []byte, encoding, field string) ([]byte, 
 	return nil, &EntryError{Field: field + ".encoding", Err: fmt.Errorf(`unknown encoding %q; want "base64" or none`, encoding)}
 }
 
-// setContentType gives a body without a Content-Type header the media type
-// the recording gives it elsewhere.
-func setContentType(header http.Header, body []byte, mimeType string) {
+// setContentType gives a body without a Content-Type header (or with an
+// empty one) the media type the recording gives it elsewhere, and reports
+// whether it did.
+func setContentType(header http.Header, body []byte, mimeType string) bool {
 	if len(body) > 0 && mimeType != "" && header.Get("Content-Type") == "" {
 		header.Set("Content-Type", mimeType)
+		return true
 	}
+	return false
 }
 
 // checkURL checks a recorded request target: an absolute URL, or the path

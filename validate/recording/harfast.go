@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"net/textproto"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -35,6 +36,22 @@ type fastDecoder struct {
 
 	kept strings.Builder // the block kept strings are copied to
 
+	// names are the header names met before, by their text, with their
+	// canonical keys and the value each had last: kept for the decoder's
+	// life, so that a name costs neither a copy nor its canonicalization
+	// the next time, nor a value the same as the time before a copy.
+	names map[string]*headerName
+	// mimeType remembers the last media types of request and response
+	// bodies, as names do values.
+	mimeType headerName
+	// half is the half of the exchange being decoded (requestHalf,
+	// responseHalf): names and mimeType remember a value for each.
+	half int
+
+	// scratch, when not nil, is where the entry's bodies go (its buffers
+	// are the body slices the entry returns).
+	scratch *Scratch
+
 	// The scratch of an entry, reused: what entry and ndjsonLine return
 	// points into it, and is good until the decoder decodes again.
 	entryBuf  harEntry
@@ -48,6 +65,115 @@ type fastDecoder struct {
 	nreqBuf   ndjsonRequest
 	nrespBuf  ndjsonResponse
 	hdrBuf    []headerField
+}
+
+// headerName is a header name as written, its canonical key, and the value
+// it had the last time in a request and in a response (strings that keep
+// returned).
+type headerName struct {
+	name, key string
+	values    [2]string
+}
+
+// The most header names a decoder remembers, the longest it does, and the
+// longest value it remembers of one. A remembered value keeps its block of
+// kept strings in memory: at most maxNames of them, a MiB, and in practice
+// the few blocks of the last entries.
+const (
+	maxNames    = 256
+	maxNameLen  = 64
+	maxValueLen = 128
+)
+
+// name returns data[start:end], the name of a name-value pair, as a string
+// of its own (as keep does), its canonical header key when the decoder
+// knows it ("" when not), and what the decoder remembers of it (nil when
+// nothing).
+func (d *fastDecoder) name(start, end int) (name, key string, n *headerName) {
+	b := d.data[start:end]
+	if n, ok := d.names[string(b)]; ok {
+		return n.name, n.key, n
+	}
+	if len(b) == 0 || len(b) > maxNameLen || len(d.names) >= maxNames {
+		return d.keep(start, end), "", nil
+	}
+	n = &headerName{name: string(b)}
+	n.key = textproto.CanonicalMIMEHeaderKey(n.name)
+	if d.names == nil {
+		d.names = make(map[string]*headerName)
+	}
+	d.names[n.name] = n
+	return n.name, n.key, n
+}
+
+// value returns data[start:end], the value of a name-value pair whose name
+// the decoder remembers as n (nil when it does not), as a string of its own:
+// the value the name had the time before when the text is the same (strings
+// are never changed, so sharing one is as good as a copy), or else a copy
+// (see keep), which it remembers.
+func (d *fastDecoder) value(n *headerName, start, end int) string {
+	if n == nil {
+		return d.keep(start, end)
+	}
+	last := &n.values[d.half]
+	if b := d.data[start:end]; len(b) == len(*last) && string(b) == *last {
+		return *last
+	}
+	v := d.keep(start, end)
+	if len(v) <= maxValueLen {
+		*last = v
+	}
+	return v
+}
+
+// knownMethods are the request methods the decoder does not copy.
+var knownMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+
+// method decodes a request method: one of knownMethods without a copy.
+func (d *fastDecoder) method() (string, bool) {
+	start, end, unescaped, plain, ok := d.stringText()
+	if !ok || !plain {
+		return unescaped, ok
+	}
+	for _, m := range knownMethods {
+		if string(d.data[start:end]) == m {
+			return m, true
+		}
+	}
+	return d.keep(start, end), true
+}
+
+// nvName decodes the name of a name-value pair, as name does (nil n, ""
+// key, for one with escapes).
+func (d *fastDecoder) nvName() (name, key string, n *headerName, ok bool) {
+	start, end, unescaped, plain, ok := d.stringText()
+	if !ok || !plain {
+		return unescaped, "", nil, ok
+	}
+	name, key, n = d.name(start, end)
+	return name, key, n, true
+}
+
+// remembered decodes a string whose last value is remembered in n (nil
+// when not), as value does: the value of a name-value pair, a media type.
+func (d *fastDecoder) remembered(n *headerName) (string, bool) {
+	start, end, unescaped, plain, ok := d.stringText()
+	if !ok || !plain {
+		return unescaped, ok
+	}
+	return d.value(n, start, end), true
+}
+
+// body returns where the text of the request's (or the response's) body
+// goes: the scratch's buffer, or nil for a slice of its own.
+func (d *fastDecoder) body(half int) *[]byte {
+	switch {
+	case d.scratch == nil:
+		return nil
+	case half == requestHalf:
+		return &d.scratch.reqBody
+	}
+	return &d.scratch.respBody
 }
 
 // keptBlock is the size of the blocks kept strings are copied to; a string
@@ -73,7 +199,7 @@ func getDecoder() *fastDecoder {
 // putDecoder gives d back to the pool once what it decoded is no longer
 // used. Its scratch is cleared, so that it holds no string of the entry.
 func putDecoder(d *fastDecoder) {
-	d.data = nil
+	d.data, d.scratch = nil, nil
 	d.entryBuf, d.reqBuf, d.respBuf, d.postBuf = harEntry{}, harRequest{}, harResponse{}, harPostData{}
 	d.lineBuf, d.nreqBuf, d.nrespBuf = ndjsonLine{}, ndjsonRequest{}, ndjsonResponse{}
 	// What lies past their lengths was cleared before.
@@ -135,10 +261,12 @@ func (d *fastDecoder) entry(raw []byte) (*harEntry, bool) {
 		case 0:
 			d.reqBuf = harRequest{}
 			e.Request = &d.reqBuf
+			d.half = requestHalf
 			return d.request(e.Request)
 		case 1:
 			d.respBuf = harResponse{}
 			e.Response = &d.respBuf
+			d.half = responseHalf
 			return d.response(e.Response)
 		}
 		return d.skip()
@@ -163,7 +291,7 @@ func (d *fastDecoder) request(r *harRequest) bool {
 		var ok bool
 		switch key {
 		case 0:
-			r.Method, ok = d.string()
+			r.Method, ok = d.method()
 		case 1:
 			r.URL, ok = d.string()
 		case 2:
@@ -202,9 +330,9 @@ func (d *fastDecoder) postData(p *harPostData) bool {
 		var ok bool
 		switch key {
 		case 0:
-			p.MimeType, ok = d.string()
+			p.MimeType, ok = d.remembered(&d.mimeType)
 		case 1:
-			p.textBytes, ok = d.text()
+			p.textBytes, ok = d.text(d.body(requestHalf))
 		case 2:
 			p.Params, ok = d.nvs()
 		case 3:
@@ -223,9 +351,9 @@ func (d *fastDecoder) content(c *harContent) bool {
 		case 0:
 			c.Size, ok = d.int()
 		case 1:
-			c.MimeType, ok = d.string()
+			c.MimeType, ok = d.remembered(&d.mimeType)
 		case 2:
-			c.textBytes, ok = d.text()
+			c.textBytes, ok = d.text(d.body(responseHalf))
 		case 3:
 			c.Encoding, ok = d.string()
 		default:
@@ -256,13 +384,14 @@ func (d *fastDecoder) nvs() ([]harNV, bool) {
 		if d.compactNV(nv) {
 			continue
 		}
+		var n *headerName // the name, when it comes first and is remembered
 		ok := d.object(nvKeys, func(key int) bool {
 			var ok bool
 			switch key {
 			case 0:
-				nv.Name, ok = d.string()
+				nv.Name, nv.key, n, ok = d.nvName()
 			case 1:
-				nv.Value, ok = d.string()
+				nv.Value, ok = d.remembered(n)
 			default:
 				ok = d.skip()
 			}
@@ -301,7 +430,9 @@ func (d *fastDecoder) compactNV(nv *harNV) bool {
 		return false
 	}
 	d.i += len(end)
-	nv.Name, nv.Value = d.keep(nameStart, nameEnd), d.keep(valueStart, valueEnd)
+	var n *headerName
+	nv.Name, nv.key, n = d.name(nameStart, nameEnd)
+	nv.Value = d.value(n, valueStart, valueEnd)
 	return true
 }
 
@@ -459,36 +590,56 @@ func stopBytes(x uint64) uint64 {
 
 // string decodes a string.
 func (d *fastDecoder) string() (string, bool) {
-	start, plain, ok := d.stringStart()
+	start, end, unescaped, plain, ok := d.stringText()
+	if !ok || !plain {
+		return unescaped, ok
+	}
+	return d.keep(start, end), true
+}
+
+// stringText reads a string: where its text is in data, from start to end,
+// when it has no escapes (plain), or else the string unescaped, a copy.
+func (d *fastDecoder) stringText() (start, end int, unescaped string, plain, ok bool) {
+	start, plain, ok = d.stringStart()
 	switch {
 	case !ok:
-		return "", false
+		return 0, 0, "", false, false
 	case plain:
-		return d.keep(start, d.i-1), true
+		return start, d.i - 1, "", true, true
 	}
 	b, _, ok := d.unescape(start)
 	if !ok {
-		return "", false
+		return 0, 0, "", false, false
 	}
-	return string(b), true
+	return 0, 0, string(b), false, true
 }
 
 // text decodes a string into bytes of their own: a body, which an exchange
 // holds as bytes, so that a large one is not held twice, as a string and as
-// bytes.
-func (d *fastDecoder) text() ([]byte, bool) {
+// bytes. When dst is not nil, the bytes are written over *dst (which it
+// sets), and are returned.
+func (d *fastDecoder) text(dst *[]byte) ([]byte, bool) {
 	start, plain, ok := d.stringStart()
 	switch {
 	case !ok:
 		return nil, false
+	case plain && dst != nil:
+		*dst = append((*dst)[:0], d.data[start:d.i-1]...)
+		return *dst, true
 	case plain:
 		return bytes.Clone(d.data[start : d.i-1]), true
 	}
 	b, own, ok := d.unescape(start)
-	if !own {
+	switch {
+	case !ok:
+		return nil, false
+	case !own && dst != nil:
+		*dst = append((*dst)[:0], b...)
+		return *dst, true
+	case !own:
 		b = bytes.Clone(b)
 	}
-	return b, ok
+	return b, true
 }
 
 // stringStart reads the opening quote of a string and the plain bytes after

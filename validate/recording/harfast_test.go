@@ -52,7 +52,7 @@ func TestHARDecoderTakesOrdinaryEntries(t *testing.T) {
 	var d fastDecoder
 	e, ok := d.entry([]byte(goodEntry))
 	require.True(t, ok)
-	fast, fastErr := e.exchange()
+	fast, fastErr := e.exchange(nil)
 	slow, slowErr := harExchange([]byte(goodEntry))
 	require.Nil(t, fastErr)
 	require.Nil(t, slowErr)
@@ -104,16 +104,16 @@ func TestDecoderReuse(t *testing.T) {
 		{"HAR", goodEntry, func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError) {
 			e, ok := d.entry(raw)
 			require.True(t, ok)
-			return e.exchange()
+			return e.exchange(nil)
 		}, harExchange},
 		{"NDJSON", goodLine, func(d *fastDecoder, raw []byte) (*validate.Exchange, *EntryError) {
 			l, ok := d.ndjsonLine(raw)
 			require.True(t, ok)
-			return l.exchange()
+			return l.exchange(nil)
 		}, func(raw []byte) (*validate.Exchange, *EntryError) {
 			var slow ndjsonLine
 			require.NoError(t, json.Unmarshal(raw, &slow))
-			return slow.exchange()
+			return slow.exchange(nil)
 		}},
 	} {
 		want, wantErr := c.slow([]byte(c.text))

@@ -179,6 +179,13 @@ func readLine(br *bufio.Reader, buf []byte, limit int, sizeOnly bool) (line []by
 // Where it fails, it returns an *EntryError that names the field at fault and
 // leaves the place to the caller.
 func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *EntryError) {
+	return ndjsonExchangeInto(line, tooLong, limit, nil)
+}
+
+// ndjsonExchangeInto is ndjsonExchange decoding into s, when not nil: the
+// exchange it returns is s's, or, where the fast decoder gives up, one of
+// its own.
+func ndjsonExchangeInto(line []byte, tooLong bool, limit int, s *Scratch) (*validate.Exchange, *EntryError) {
 	switch {
 	case tooLong:
 		return nil, &EntryError{Err: fmt.Errorf("the line is longer than %d bytes (MaxEntryBytes)", limit)}
@@ -188,8 +195,12 @@ func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *
 		return nil, invalidUTF8Error(line)
 	}
 	d := getDecoder()
+	if s != nil {
+		s.reset()
+		d.scratch = s
+	}
 	if l, ok := d.ndjsonLine(line); ok {
-		ex, err := l.exchange() // shares no memory with d's scratch
+		ex, err := l.exchange(s) // shares no memory with d's scratch
 		putDecoder(d)
 		return ex, err
 	}
@@ -212,7 +223,7 @@ func ndjsonExchange(line []byte, tooLong bool, limit int) (*validate.Exchange, *
 		}
 		return nil, &EntryError{Err: fmt.Errorf("invalid JSON: %w", err)}
 	}
-	return l.exchange()
+	return l.exchange(nil)
 }
 
 // ndjsonDecodeError turns an error of decoding line into an *EntryError
@@ -245,34 +256,39 @@ func ndjsonDecodeError(line []byte, err error) *EntryError {
 	return entryErr
 }
 
-// exchange makes an exchange of a decoded line.
-func (l *ndjsonLine) exchange() (*validate.Exchange, *EntryError) {
+// exchange makes an exchange of a decoded line: s's exchange, filled, when
+// s is not nil, or else one of its own.
+func (l *ndjsonLine) exchange(s *Scratch) (*validate.Exchange, *EntryError) {
 	if l.Request == nil {
 		return nil, &EntryError{Field: "request", Err: errMissing}
 	}
 	if l.Response == nil {
 		return nil, &EntryError{Field: "response", Err: errMissing}
 	}
-	req, err := l.Request.request()
+	req, err := l.Request.request(s)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := l.Response.response()
+	resp, err := l.Response.response(s)
 	if err != nil {
 		return nil, err
+	}
+	if s != nil {
+		s.ex = validate.Exchange{Request: req, Response: resp}
+		return &s.ex, nil
 	}
 	return &validate.Exchange{Request: req, Response: resp}, nil
 }
 
 // request makes the request half of an exchange.
-func (r *ndjsonRequest) request() (validate.Request, *EntryError) {
+func (r *ndjsonRequest) request(s *Scratch) (validate.Request, *EntryError) {
 	if r.Method == "" {
 		return validate.Request{}, &EntryError{Field: "request.method", Err: errMissing}
 	}
 	if err := checkURL(r.URL); err != nil {
 		return validate.Request{}, &EntryError{Field: "request.url", Err: err}
 	}
-	header, err := ndjsonHeader(headerFields(r.Headers, r.headerList), "request.headers")
+	header, err := ndjsonHeader(headerFields(r.Headers, r.headerList), "request.headers", s, requestHalf)
 	if err != nil {
 		return validate.Request{}, err
 	}
@@ -284,14 +300,14 @@ func (r *ndjsonRequest) request() (validate.Request, *EntryError) {
 }
 
 // response makes the response half of an exchange.
-func (r *ndjsonResponse) response() (validate.Response, *EntryError) {
+func (r *ndjsonResponse) response(s *Scratch) (validate.Response, *EntryError) {
 	if r.Status == nil {
 		return validate.Response{}, &EntryError{Field: "response.status", Err: errMissing}
 	}
 	if err := checkStatus(*r.Status); err != nil {
 		return validate.Response{}, &EntryError{Field: "response.status", Err: err}
 	}
-	header, err := ndjsonHeader(headerFields(r.Headers, r.headerList), "response.headers")
+	header, err := ndjsonHeader(headerFields(r.Headers, r.headerList), "response.headers", s, responseHalf)
 	if err != nil {
 		return validate.Response{}, err
 	}
@@ -304,11 +320,19 @@ func (r *ndjsonResponse) response() (validate.Response, *EntryError) {
 
 // ndjsonHeader makes a header of the JSON object at field, its fields sorted
 // by name, in which each name has a string or an array of strings, leaving
-// out HTTP/2 pseudo-headers. A name may come in only one spelling: with two,
-// the order of the values would be lost.
-func ndjsonHeader(fields []headerField, field string) (http.Header, *EntryError) {
-	header := newHeader(len(fields))
-	single := make([]string, len(fields)) // the values of names with one, in one allocation
+// out HTTP/2 pseudo-headers: the header map of half of s, when s is not nil.
+// A name may come in only one spelling: with two, the order of the values
+// would be lost.
+func ndjsonHeader(fields []headerField, field string, s *Scratch, half int) (http.Header, *EntryError) {
+	var header http.Header
+	var single []string // the values of names with one, in one allocation
+	if s != nil {
+		// Filled anew, never refilled (finishFill is not called): the
+		// header's values come in several shapes.
+		header, single, _ = s.startFill(half, len(fields))
+	} else {
+		header, single = newHeader(len(fields)), make([]string, len(fields))
+	}
 	for i, f := range fields {
 		name := f.name
 		if strings.HasPrefix(name, ":") {

@@ -26,10 +26,12 @@ func (d *fastDecoder) ndjsonLine(raw []byte) (*ndjsonLine, bool) {
 		case 0:
 			d.nreqBuf = ndjsonRequest{}
 			l.Request = &d.nreqBuf
+			d.half = requestHalf
 			return d.ndjsonRequest(l.Request)
 		case 1:
 			d.nrespBuf = ndjsonResponse{}
 			l.Response = &d.nrespBuf
+			d.half = responseHalf
 			return d.ndjsonResponse(l.Response)
 		}
 		return false // an unknown field
@@ -75,7 +77,7 @@ func (d *fastDecoder) ndjsonShared(key int, headers *[]headerField, body **strin
 	case 0:
 		*headers, ok = d.headerObject()
 	case 1:
-		*bodyBytes, ok = d.text()
+		*bodyBytes, ok = d.text(d.body(d.half))
 		*body = &emptyBody
 	case 2:
 		*b64, ok = d.stringPointer()

@@ -3,7 +3,10 @@ package recording
 import (
 	"bytes"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -62,4 +65,150 @@ func TestReleaseExchange(t *testing.T) {
 		assert.NotEqual(t, bigMap, reflect.ValueOf(ex.Request.Header).Pointer())
 		assert.NotEqual(t, bigMap, reflect.ValueOf(ex.Response.Header).Pointer())
 	}
+}
+
+// TestDecodeIntoScratch checks that entries decoded one after the other into
+// one Scratch are each the exchange decoded on its own, that the strings of
+// an exchange decoded before are left as they were, and that decoding into a
+// scratch allocates almost nothing: not the exchange, its header maps, their
+// values' slices or its bodies (only, now and then, a block of kept strings).
+func TestDecodeIntoScratch(t *testing.T) {
+	entries := []string{
+		goodEntry,
+		strings.NewReplacer("Content-Type", "X-Other", "application", "APPLICATION", "Target=webhook", "Target=studio&X=1").Replace(goodEntry),
+		strings.Replace(goodEntry, `"headers":[`, `"headers":[{"name":"accept","value":"a"},{"name":"Accept","value":"b"},{"name":":authority","value":"h"},`, 1),
+		strings.Replace(goodEntry, `"text":"Target=webhook"`, `"text":"VGFyZ2V0PXdlYmhvb2s=","encoding":"base64"`, 1),
+		strings.Replace(goodEntry, `"postData":{"mimeType":"application/x-www-form-urlencoded","text":"Target=webhook"}`, `"comment":"no body"`, 1),
+		goodEntry,
+		// The same names in the same order, other values: written in place.
+		strings.ReplaceAll(goodEntry, `"value":"application/json"`, `"value":"application/json; v=2"`),
+		// The same names in another order, then one name fewer.
+		strings.Replace(goodEntry, `{"name":"Content-Type","value":"application/x-www-form-urlencoded"},{"name":"Accept","value":"application/json"}`,
+			`{"name":"Accept","value":"application/json"},{"name":"Content-Type","value":"application/x-www-form-urlencoded"}`, 1),
+		strings.Replace(goodEntry, `{"name":"Content-Type","value":"application/x-www-form-urlencoded"},`, ``, 1),
+		strings.Replace(goodEntry, `{"name":"Content-Type","value":"application/x-www-form-urlencoded"},`, ``, 1),
+		goodEntry,
+		// An empty Content-Type that the body's media type replaces, then
+		// the same names with a Content-Type of their own.
+		strings.Replace(strings.Replace(goodEntry, `"value":"application/x-www-form-urlencoded"`, `"value":""`, 1),
+			`"mimeType":"application/x-www-form-urlencoded"`, `"mimeType":"text/plain"`, 1),
+		goodEntry,
+	}
+	var s Scratch
+	var kept []string
+	var keptWant []string
+	for i, raw := range entries {
+		want, wantErr := harExchange([]byte(raw))
+		require.Nil(t, wantErr, "entry %d", i)
+		got, err := harFrameExchangeInto([]byte(raw), &s)
+		require.Nil(t, err, "entry %d", i)
+		require.Equal(t, want, got, "entry %d", i)
+		for name, values := range got.Request.Header {
+			kept = append(kept, name)
+			kept = append(kept, values...)
+		}
+		for _, values := range got.Response.Header {
+			kept = append(kept, values...)
+		}
+		kept = append(kept, got.Request.Method, got.Request.URL)
+		for _, k := range kept[len(keptWant):] {
+			keptWant = append(keptWant, strings.Clone(k)) // the text as decoded
+		}
+	}
+	assert.Equal(t, keptWant, kept, "a string of an exchange decoded before changed")
+
+	if raceEnabled {
+		return // the race detector adds allocations
+	}
+	raw := []byte(entries[0])
+	fresh := testing.AllocsPerRun(200, func() {
+		if _, err := harFrameExchange(raw); err != nil {
+			t.Fatal(err)
+		}
+	})
+	into := testing.AllocsPerRun(200, func() {
+		if _, err := harFrameExchangeInto(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("allocations an entry: %.2f into a scratch, %.2f on its own", into, fresh)
+	assert.Less(t, into, 1.0, "allocations an entry decoded into a scratch")
+	assert.GreaterOrEqual(t, fresh, 4.0, "the exchange, its maps' values and its bodies")
+}
+
+// TestDecodeIntoScratchKeepsLittle checks that decoding entries like those
+// before into a scratch copies little more than their URLs: the header names
+// and the values the same as the entry before's are shared, not copied again,
+// and the method is not copied.
+func TestDecodeIntoScratchKeepsLittle(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector adds allocations")
+	}
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "recordings", "docs-example.har"))
+	require.NoError(t, err)
+	defer f.Close()
+	var raw []byte
+	for frame, err := range Frames("docs-example.har", f) {
+		require.NoError(t, err)
+		raw = bytes.Clone(*frame.text)
+		frame.Release()
+		break
+	}
+	want, wantErr := harExchange(raw)
+	require.Nil(t, wantErr)
+	require.GreaterOrEqual(t, len(want.Request.Header)+len(want.Response.Header), 10, "an entry of many headers")
+	var s Scratch
+	got, err := harFrameExchangeInto(raw, &s)
+	require.Nil(t, err)
+	require.Equal(t, want, got)
+
+	const n = 2000
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		if _, err := harFrameExchangeInto(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	perEntry := float64(after.TotalAlloc-before.TotalAlloc) / n
+	t.Logf("%.0f bytes allocated an entry (its URL: %d)", perEntry, len(want.Request.URL))
+	assert.Less(t, perEntry, float64(len(want.Request.URL)+64), "bytes allocated an entry")
+}
+
+// TestDecodeNDJSONIntoScratch checks that NDJSON lines decoded one after the
+// other into one Scratch, after a HAR entry, are each the exchange decoded on
+// its own, and that the scratch spares most of a line's allocations.
+func TestDecodeNDJSONIntoScratch(t *testing.T) {
+	lines := []string{
+		goodLine,
+		strings.Replace(goodLine, `"headers":{`, `"headers":{"X-Many":["a","b"],":authority":"h",`, 1),
+		goodLine,
+	}
+	var s Scratch
+	_, herr := harFrameExchangeInto([]byte(goodEntry), &s)
+	require.Nil(t, herr)
+	for i, line := range lines {
+		want, wantErr := ndjsonExchange([]byte(line), false, MaxEntryBytes)
+		require.Nil(t, wantErr, "line %d", i)
+		got, err := ndjsonExchangeInto([]byte(line), false, MaxEntryBytes, &s)
+		require.Nil(t, err, "line %d", i)
+		require.Equal(t, want, got, "line %d", i)
+	}
+	if raceEnabled {
+		return // the race detector adds allocations
+	}
+	raw := []byte(goodLine)
+	fresh := testing.AllocsPerRun(200, func() {
+		if _, err := ndjsonExchange(raw, false, MaxEntryBytes); err != nil {
+			t.Fatal(err)
+		}
+	})
+	into := testing.AllocsPerRun(200, func() {
+		if _, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("allocations a line: %.2f into a scratch, %.2f on its own", into, fresh)
+	assert.LessOrEqual(t, into, fresh-4, "the exchange, its maps' values and its bodies")
 }

@@ -249,7 +249,7 @@ func TestDecoderLargeEntries(t *testing.T) {
 	var d fastDecoder
 	e, ok := d.entry([]byte(entry))
 	require.True(t, ok, "the fast decoder takes it")
-	fastEx, fastErr := e.exchange()
+	fastEx, fastErr := e.exchange(nil)
 	slowEx, slowErr := harExchange([]byte(entry))
 	require.Nil(t, slowErr)
 	require.Nil(t, fastErr)
@@ -260,10 +260,10 @@ func TestDecoderLargeEntries(t *testing.T) {
 	var ld fastDecoder
 	l, ok := ld.ndjsonLine([]byte(line))
 	require.True(t, ok, "the fast decoder takes it")
-	fastEx, fastErr = l.exchange()
+	fastEx, fastErr = l.exchange(nil)
 	var slow ndjsonLine
 	require.NoError(t, json.Unmarshal([]byte(line), &slow))
-	slowEx, slowErr = slow.exchange()
+	slowEx, slowErr = slow.exchange(nil)
 	require.Nil(t, slowErr)
 	require.Nil(t, fastErr)
 	assert.Equal(t, slowEx, fastEx)
