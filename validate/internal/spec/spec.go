@@ -12,7 +12,12 @@
 package spec
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
 	"sort"
 	"strings"
 	"sync"
@@ -53,6 +58,7 @@ type Document struct {
 	// Root is the document's YAML node tree, which gives line numbers.
 	Root *yaml.Node
 
+	data []byte
 	oa   libopenapi.Document
 	info *datamodel.SpecInfo
 }
@@ -66,7 +72,7 @@ func Read(data []byte) (*Document, error) {
 		return nil, err
 	}
 	info := oa.GetSpecInfo()
-	d := &Document{Version: info.Version, Root: info.RootNode, oa: oa, info: info}
+	d := &Document{Version: info.Version, Root: info.RootNode, data: data, oa: oa, info: info}
 	switch info.SpecFormat {
 	case datamodel.OAS3:
 		d.Format = OpenAPI30
@@ -108,7 +114,25 @@ type Problem struct {
 // and returns what it breaks, sorted by line, or nil when it breaks nothing.
 // tree is the document's JSON form (JSONTree), or nil with treeErr when it
 // has none.
-func (d *Document) Check(tree any, treeErr error) []Problem {
+func (d *Document) Check(tree any, treeErr error) (problems []Problem) {
+	// jsonschema panics on a number whose exponent is too large for
+	// math/big (1E1000001): that is the document's problem, not the end of
+	// the process.
+	defer func() {
+		if r := recover(); r != nil {
+			problems = d.unreadableNumbers(tree)
+			if len(problems) == 0 {
+				problems = []Problem{{Message: fmt.Sprintf("the document cannot be checked against the OpenAPI specification: %v", r)}}
+			}
+		}
+	}()
+	// A number math/big cannot read is refused before any schema meets it:
+	// a schema keyword holding one would fail every value it judges.
+	if treeErr == nil && mayHoldHugeExponent(d.data) {
+		if problems := d.unreadableNumbers(tree); len(problems) > 0 {
+			return problems
+		}
+	}
 	schema := specSchema(d.info.APISchema)
 	// A JSON document that passes the OpenAPI schema passes
 	// libopenapi-validator, which would decode it again; it is asked only
@@ -121,12 +145,68 @@ func (d *Document) Check(tree any, treeErr error) []Problem {
 	if ok {
 		return nil
 	}
-	return problems(errs)
+	return validatorProblems(errs)
 }
 
-// problems turns libopenapi-validator's findings on a document into
+// mayHoldHugeExponent reports whether data, the document's text in JSON or
+// YAML, may hold a number math/big cannot read: one whose exponent has seven
+// digits or more (math/big reads exponents up to 1,000,000). It reads the
+// text in one pass, far quicker than a walk of the decoded document.
+func mayHoldHugeExponent(data []byte) bool {
+	for i := 0; i < len(data); {
+		j := bytes.IndexAny(data[i:], "eE")
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i < 2 || data[i-2] < '0' || data[i-2] > '9' {
+			continue
+		}
+		k := i
+		if k < len(data) && (data[k] == '+' || data[k] == '-') {
+			k++
+		}
+		start := k
+		for k < len(data) && data[k] >= '0' && data[k] <= '9' {
+			k++
+		}
+		if k-start >= 7 {
+			return true
+		}
+	}
+	return false
+}
+
+// unreadableNumbers lists the numbers of tree, the document's JSON form,
+// that math/big cannot read, with their lines.
+func (d *Document) unreadableNumbers(tree any) []Problem {
+	doc := &contract.Document{Tree: tree, Root: d.Root}
+	var out []Problem
+	var walk func(v any, ptr string)
+	walk = func(v any, ptr string) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				walk(x, contract.JoinPointer(ptr, k))
+			}
+		case []any:
+			for i, x := range v {
+				walk(x, contract.JoinPointer(ptr, strconv.Itoa(i)))
+			}
+		case json.Number:
+			if _, ok := new(big.Rat).SetString(string(v)); !ok {
+				out = append(out, Problem{Line: doc.Line(ptr), Message: fmt.Sprintf("%s: the number %.40s has an exponent too large to read", ptr, v)})
+			}
+		}
+	}
+	walk(tree, "")
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Message < out[j].Message })
+	return out
+}
+
+// validatorProblems turns libopenapi-validator's findings on a document into
 // problems.
-func problems(errs []*liberrors.ValidationError) []Problem {
+func validatorProblems(errs []*liberrors.ValidationError) []Problem {
 	var out []Problem
 	for _, e := range errs {
 		if len(e.SchemaValidationErrors) == 0 {

@@ -87,3 +87,30 @@ func TestCheck(t *testing.T) {
 	}
 	assert.True(t, strings.Contains(problems[0].Message, "description") || strings.Contains(problems[0].Message, "descripton"), problems[0].Message)
 }
+
+// TestHugeExponents checks that a schema keyword holding a number math/big
+// cannot read (jsonschema panics on it) is a problem at its place, and that
+// the text test before the walk lets every other number through.
+func TestHugeExponents(t *testing.T) {
+	for _, tt := range []struct {
+		number string
+		bad    bool
+	}{
+		{"1E1000000", false}, {"1e-1000000", false}, {"1.5E+999999", false}, {"12", false},
+		{"1E1000001", true}, {"-1e-1000001", true}, {"2.5E+10000000", true},
+	} {
+		doc := `{"openapi": "3.0.1", "info": {"title": "x", "version": "1"}, "paths": {"/a": {"get": {"parameters": [{"name": "p", "in": "query", "schema": {"type": "number", "minimum": ` + tt.number + `}}], "responses": {"200": {"description": "ok"}}}}}}`
+		d, err := spec.Read([]byte(doc))
+		require.NoError(t, err, tt.number)
+		tree, err := d.JSONTree(contract.DecodeWholeJSON([]byte(doc)))
+		require.NoError(t, err, tt.number)
+		var problems []spec.Problem
+		require.NotPanics(t, func() { problems = d.Check(tree, nil) }, tt.number)
+		if !tt.bad {
+			assert.Nil(t, problems, tt.number)
+			continue
+		}
+		require.Len(t, problems, 1, tt.number)
+		assert.Equal(t, spec.Problem{Line: 1, Message: "/paths/~1a/get/parameters/0/schema/minimum: the number " + tt.number + " has an exponent too large to read"}, problems[0])
+	}
+}
