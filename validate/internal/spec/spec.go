@@ -17,8 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -200,7 +200,9 @@ func (d *Document) unreadableNumbers(tree any) []Problem {
 		}
 	}
 	walk(tree, "")
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Message < out[j].Message })
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Message < out[j].Message
+	})
 	return out
 }
 
