@@ -10,7 +10,7 @@ PROFILE_DIR ?= $(or $(TMPDIR),/tmp)/contractcheck-profile
 PROFILE_SPEC ?= $(CURDIR)/bench/testdata/twilio_conversations_v1.json
 BENCHSTAT ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all build demo test test-ci beam-test browser-test bench bench-peers bench-audit bench-worst profile-audit fuzz fuzz-smoke clean
+.PHONY: all build demo test test-race test-oracle test-ci beam-test browser-test bench bench-peers bench-audit bench-worst profile-audit fuzz fuzz-smoke clean
 
 all: build test
 
@@ -26,15 +26,27 @@ build:
 demo:
 	$(GO) run ./cmd/contractcheck check testdata/recordings/traffic.har
 
-## test: vet, then every test of the module under the race detector (the
-## packages where goroutines meet: the CLI's pipeline and servers, the proxy,
-## the go test wrappers, the ordered map; and all the others). vet builds with
-## -race too, so that the standard library and the dependencies are compiled
-## once, instrumented, for both: from an empty build cache that compile is
-## most of the time (at most 5 minutes on 2 cores). .ci/run runs more (test-ci).
+## test: vet, then every test of the module (at most 5 minutes on 2 cores
+## from an empty build cache: most of it is compiling libopenapi and
+## libopenapi-validator). CI runs more (.ci/run): test-race, the same tests
+## under the race detector, and test-oracle
 test:
-	$(GO) vet -race ./...
+	$(GO) vet ./...
+	$(GO) test ./...
+
+## test-race: every test of the module under the race detector (the CLI's
+## pipeline and servers, the proxy, the go test wrappers, the ordered map are
+## where goroutines meet); it compiles everything again, instrumented
+test-race:
 	$(GO) test -race ./...
+
+## test-oracle: the differential test against libopenapi-validator, an
+## independent implementation, on every recorded pair (build tag oracle: it
+## compiles all of libopenapi-validator's request and response validation,
+## which nothing else of the module needs)
+test-oracle:
+	$(GO) vet -tags oracle ./validate
+	$(GO) test -tags oracle -run Differential -count=1 ./validate
 
 ## test-ci: what CI runs besides make test: the bench module's vet and tests,
 ## which prove each peer there accepts the documentation's pair and rejects

@@ -1,16 +1,12 @@
 package validate
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
 
-	"github.com/contractcheck/contractcheck/validate/internal/contract"
-	"github.com/pb33f/libopenapi"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -140,23 +136,4 @@ func TestLoadPartsSamePlan(t *testing.T) {
 		ex := tt.exchange()
 		assert.Equal(t, one.Check(ex).Findings, four.Check(ex).Findings, tt.name)
 	}
-}
-
-// TestDecodeWholeJSON checks that the tree Load decodes from a JSON
-// document's bytes is the one libopenapi's JSON form of it gives, and that
-// anything but one JSON value is left to libopenapi.
-func TestDecodeWholeJSON(t *testing.T) {
-	data, err := os.ReadFile(twilioSpec)
-	if err != nil {
-		t.Skipf("Twilio's spec: %v", err)
-	}
-	oa, err := libopenapi.NewDocument(data)
-	require.NoError(t, err)
-	want, err := specTree(oa.GetSpecInfo(), nil)
-	require.NoError(t, err)
-	assert.Equal(t, want, contract.DecodeWholeJSON(data))
-	for _, bad := range []string{`{"a": 1} {"b": 2}`, `{"a": 1}}`, `{"a": `, `null`, `openapi: 3.0.1`} {
-		assert.Nil(t, contract.DecodeWholeJSON([]byte(bad)), bad)
-	}
-	assert.Equal(t, map[string]any{"a": json.Number("1")}, contract.DecodeWholeJSON([]byte(" {\"a\": 1}\n")))
 }

@@ -8,22 +8,15 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/pb33f/go-yaml"
-	specschema "github.com/pb33f/jsonschema/v6"
-	"github.com/pb33f/libopenapi"
-	"github.com/pb33f/libopenapi-validator/config"
-	liberrors "github.com/pb33f/libopenapi-validator/errors"
-	"github.com/pb33f/libopenapi-validator/helpers"
-	"github.com/pb33f/libopenapi-validator/schema_validation"
-	"github.com/pb33f/libopenapi/datamodel"
 
 	"github.com/contractcheck/contractcheck/internal/yamlalias"
 	"github.com/contractcheck/contractcheck/internal/yamlerror"
 	"github.com/contractcheck/contractcheck/validate/internal/check"
 	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
+	"github.com/contractcheck/contractcheck/validate/internal/spec"
 )
 
 // Load compiles a contract, an OpenAPI 3.0 or 3.1 document in YAML or JSON.
@@ -84,7 +77,7 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 			jsonTree = contract.DecodeWholeJSON(data)
 		}
 	}()
-	oa, err := libopenapi.NewDocumentWithConfiguration(data, &datamodel.DocumentConfiguration{})
+	sd, err := spec.Read(data)
 	<-jsonDone
 	if err != nil {
 		if strings.Contains(err.Error(), "not supported") {
@@ -92,17 +85,16 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		}
 		return nil, &LoadError{File: file, Problems: []Problem{syntaxProblem(data, err)}}
 	}
-	info := oa.GetSpecInfo()
-	switch info.SpecFormat {
-	case datamodel.OAS3, datamodel.OAS31:
-	case datamodel.OAS2:
-		return nil, fail(1, "Swagger %s is not supported; convert the document to OpenAPI 3", info.Version)
+	switch sd.Format {
+	case spec.OpenAPI30, spec.OpenAPI31:
+	case spec.Swagger2:
+		return nil, fail(1, "Swagger %s is not supported; convert the document to OpenAPI 3", sd.Version)
 	default:
-		return nil, fail(1, "OpenAPI %s is not supported; want 3.0 or 3.1", info.Version)
+		return nil, fail(1, "OpenAPI %s is not supported; want 3.0 or 3.1", sd.Version)
 	}
 	// The document is decoded once, for the compilation and for the
 	// specification check.
-	tree, treeErr := specTree(info, jsonTree)
+	tree, treeErr := sd.JSONTree(jsonTree)
 	// The specification check reads the document only: it runs beside the
 	// compilation, on another core, and its problems come first.
 	var specErr error
@@ -112,18 +104,11 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 		if !checkSpec {
 			return
 		}
-		// A JSON document that passes the OpenAPI schema passes
-		// libopenapi-validator, which would decode it again; it is asked
-		// only for the problems of one that does not, or of YAML (whose
-		// keys it checks as well).
-		if treeErr == nil && info.SpecFileType == datamodel.JSONFileType && specSchema(info.APISchema).Validate(tree) == nil {
-			return
-		}
-		if ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(oa, specSchema(info.APISchema)); !ok {
-			specErr = specProblems(file, errs)
+		if problems := sd.Check(tree, treeErr); problems != nil {
+			specErr = specProblems(file, problems)
 		}
 	}()
-	p, err := compilePlan(file, info, tree, treeErr, fail)
+	p, err := compilePlan(file, sd, tree, treeErr, fail)
 	<-specDone
 	if specErr != nil {
 		return nil, specErr
@@ -131,38 +116,20 @@ func load(file string, data []byte, checkSpec bool) (*Plan, error) {
 	return p, err
 }
 
-// specTree decodes the JSON form of a loaded document. jsonTree, when not
-// nil, is the document's bytes already decoded (contract.DecodeWholeJSON): for a JSON
-// document they are its JSON form, which libopenapi would decode once more
-// (into a map no one reads) before handing them back.
-func specTree(info *datamodel.SpecInfo, jsonTree any) (any, error) {
-	if jsonTree != nil && info.SpecFileType == datamodel.JSONFileType {
-		return jsonTree, nil
-	}
-	raw := info.GetSpecJSONBytes()
-	if raw == nil {
-		if err := info.GetSpecJSONError(); err != nil {
-			return nil, err
-		}
-		return nil, errors.New("libopenapi gives no JSON form of it")
-	}
-	return contract.DecodeJSONTree(*raw)
-}
-
 // compilePlan compiles the operations of a loaded document, tree (or
-// treeErr) its JSON form from specTree.
-func compilePlan(file string, info *datamodel.SpecInfo, tree any, treeErr error, fail func(line int, format string, args ...any) error) (*Plan, error) {
+// treeErr) its JSON form from spec.Document.JSONTree.
+func compilePlan(file string, sd *spec.Document, tree any, treeErr error, fail func(line int, format string, args ...any) error) (*Plan, error) {
 	if treeErr != nil {
 		return nil, fail(0, "the document cannot be read as JSON: %v", treeErr)
 	}
-	doc := &contract.Document{File: file, Tree: tree, Root: info.RootNode}
-	p := &Plan{version: info.Version}
+	doc := &contract.Document{File: file, Tree: tree, Root: sd.Root}
+	p := &Plan{version: sd.Version}
 	if t, ok := doc.Object("/info")["title"].(string); ok {
 		p.title = t
 	}
 	// The schemas are compiled in as many parts as there are cores (up to
 	// four).
-	ops, probs, err := compiled.Compile(doc, info.SpecFormat == datamodel.OAS3, runtime.GOMAXPROCS(0))
+	ops, probs, err := compiled.Compile(doc, sd.Format == spec.OpenAPI30, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, fail(0, "preparing the schemas: %v", err)
 	}
@@ -225,64 +192,12 @@ func lineColumn(data []byte, offset int64) (line, col int) {
 	return line, col
 }
 
-// specProblems turns libopenapi-validator's findings on a document into a
-// LoadError.
-func specProblems(file string, errs []*liberrors.ValidationError) error {
-	le := &LoadError{File: file}
-	for _, e := range errs {
-		if len(e.SchemaValidationErrors) == 0 {
-			le.Problems = append(le.Problems, Problem{Line: e.SpecLine, Column: e.SpecCol, Message: strings.TrimSpace(e.Message + ": " + e.Reason)})
-			continue
-		}
-		for _, s := range e.SchemaValidationErrors {
-			msg := s.Reason
-			if s.FieldPath != "" {
-				msg = s.FieldPath + ": " + msg
-			}
-			le.Problems = append(le.Problems, Problem{Line: s.Line, Column: s.Column, Message: msg})
-		}
+// specProblems turns what a document breaks of the OpenAPI specification
+// (spec.Document.Check) into a LoadError.
+func specProblems(file string, problems []spec.Problem) error {
+	le := &LoadError{File: file, Problems: make([]Problem, len(problems))}
+	for i, p := range problems {
+		le.Problems[i] = Problem{Line: p.Line, Column: p.Column, Message: p.Message}
 	}
-	le.Problems = dropRefNoise(le.Problems)
-	if len(le.Problems) == 0 {
-		le.Problems = []Problem{{Message: "the document does not pass OpenAPI validation"}}
-	}
-	sort.SliceStable(le.Problems, func(i, j int) bool { return le.Problems[i].Line < le.Problems[j].Line })
 	return le
-}
-
-// dropRefNoise drops the "missing property '$ref'" problems that the
-// OpenAPI schema's oneOf of a Reference and an inline object adds to every
-// real problem of an inline object, unless they are all there is.
-func dropRefNoise(ps []Problem) []Problem {
-	var out []Problem
-	for _, p := range ps {
-		if !strings.HasSuffix(p.Message, "missing property '$ref'") {
-			out = append(out, p)
-		}
-	}
-	if len(out) == 0 {
-		return ps
-	}
-	return out
-}
-
-// specSchemas holds the compiled JSON Schema of each OpenAPI version's
-// specification (3.0, 3.1), keyed by the schema's text: compiling one takes
-// longer than loading a small contract, and a compiled schema is immutable,
-// so every Load in the process shares it.
-var specSchemas sync.Map // string -> *specschema.Schema
-
-// specSchema returns the compiled specification schema of the given text, or
-// nil when it does not compile: libopenapi-validator then compiles it itself
-// and reports why it cannot.
-func specSchema(text string) *specschema.Schema {
-	if s, ok := specSchemas.Load(text); ok {
-		return s.(*specschema.Schema)
-	}
-	s, err := helpers.NewCompiledSchema("schema", []byte(text), config.NewValidationOptions())
-	if err != nil {
-		return nil
-	}
-	actual, _ := specSchemas.LoadOrStore(text, s)
-	return actual.(*specschema.Schema)
 }

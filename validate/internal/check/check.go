@@ -281,7 +281,7 @@ func (c *checker) checkParams() {
 			}
 			v = x
 		}
-		if err := pr.Schema.Validate(v); err != nil {
+		if err := validateValue(pr.Schema, v); err != nil {
 			c.schemaFindings(err, section, v, nil)
 		}
 	}
@@ -360,7 +360,7 @@ func (c *checker) checkRequestBody() {
 	case mp.JSON && mp.Schema != nil:
 		v, ok := c.decodeJSON(body, finding.Location{Part: finding.PartRequestBody}, finding.RuleType, c.op.Anchors[finding.AnchorRequestBody])
 		if ok {
-			if err := mp.Schema.Validate(v); err != nil {
+			if err := validateValue(mp.Schema, v); err != nil {
 				c.schemaFindings(err, finding.Location{Part: finding.PartRequestBody}, v, nil)
 			}
 		}
@@ -500,7 +500,7 @@ func (c *checker) checkForm(mp *compiled.Media, body []byte) {
 		instance[key] = x
 	}
 	if mp.Schema != nil {
-		if err := mp.Schema.Validate(instance); err != nil {
+		if err := validateValue(mp.Schema, instance); err != nil {
 			c.schemaFindings(err, finding.Location{Part: finding.PartRequestBody}, instance, undecodable)
 		}
 	}
@@ -783,7 +783,7 @@ func (c *checker) checkResponseHeaders(rp *compiled.Response) {
 				}
 				v = x
 			}
-			if err := hp.Schema.Validate(v); err != nil {
+			if err := validateValue(hp.Schema, v); err != nil {
 				c.schemaFindings(err, loc, v, nil)
 			}
 		}
@@ -868,7 +868,7 @@ func (c *checker) checkResponseBody(rp *compiled.Response) {
 		return
 	}
 	if mp.Schema != nil {
-		if err := mp.Schema.Validate(v); err != nil {
+		if err := validateValue(mp.Schema, v); err != nil {
 			c.schemaFindings(err, finding.Location{Part: finding.PartResponseBody}, v, nil)
 		}
 	}

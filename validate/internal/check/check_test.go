@@ -10,8 +10,7 @@ import (
 	"github.com/contractcheck/contractcheck/validate/internal/compiled"
 	"github.com/contractcheck/contractcheck/validate/internal/contract"
 	"github.com/contractcheck/contractcheck/validate/internal/finding"
-	"github.com/pb33f/libopenapi"
-	"github.com/pb33f/libopenapi/datamodel"
+	"github.com/contractcheck/contractcheck/validate/internal/spec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -91,15 +90,12 @@ func docsExchange() *Exchange {
 // Load reads it (without the specification check) and compiled.
 func embeddedPlan(t testing.TB) *Plan {
 	t.Helper()
-	oa, err := libopenapi.NewDocumentWithConfiguration(contracts.ScopedWebhook, &datamodel.DocumentConfiguration{})
+	sd, err := spec.Read(contracts.ScopedWebhook)
 	require.NoError(t, err)
-	info := oa.GetSpecInfo()
-	raw := info.GetSpecJSONBytes()
-	require.NotNil(t, raw)
-	tree, err := contract.DecodeJSONTree(*raw)
+	tree, err := sd.JSONTree(nil)
 	require.NoError(t, err)
-	doc := &contract.Document{File: contracts.ScopedWebhookFile, Tree: tree, Root: info.RootNode}
-	ops, probs, err := compiled.Compile(doc, info.SpecFormat == datamodel.OAS3, 1)
+	doc := &contract.Document{File: contracts.ScopedWebhookFile, Tree: tree, Root: sd.Root}
+	ops, probs, err := compiled.Compile(doc, sd.Format == spec.OpenAPI30, 1)
 	require.NoError(t, err)
 	require.Empty(t, probs)
 	p := New(doc, ops, compiled.NewRouter(ops, compiled.Servers(doc)))

@@ -15,6 +15,23 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
+// validateValue is schema.Validate(v), which never panics: jsonschema/v5
+// panics on a number whose exponent is too large for math/big to read (such
+// as 1E1000001 where the schema wants an integer), and such a value reaches
+// it from a recording or a live response. A panic is the value's problem, a
+// value.constraint finding (schemaFindings), never the checker's end.
+func validateValue(schema *jsonschema.Schema, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errUnreadable
+		}
+	}()
+	return schema.Validate(v)
+}
+
+// errUnreadable is why validateValue could not validate a value.
+var errUnreadable = errors.New("the schema validator cannot read it (a number whose exponent is too large?)")
+
 // schemaFindings turns jsonschema's error tree for a value into findings, one
 // per failing keyword and place: every violation, not only the first. section
 // is the part of the exchange the value is, such as "request.body";
