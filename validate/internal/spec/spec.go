@@ -58,6 +58,14 @@ type Document struct {
 	// Root is the document's YAML node tree, which gives line numbers.
 	Root *yaml.Node
 
+	// read is libopenapi's reading of the document, behind an any: a
+	// package that only holds a Document then needs no type of libopenapi's
+	// (a field of their types would make it compile them all).
+	read any // *reading
+}
+
+// reading is what libopenapi made of a document.
+type reading struct {
 	data []byte
 	oa   libopenapi.Document
 	info *datamodel.SpecInfo
@@ -72,7 +80,7 @@ func Read(data []byte) (*Document, error) {
 		return nil, err
 	}
 	info := oa.GetSpecInfo()
-	d := &Document{Version: info.Version, Root: info.RootNode, data: data, oa: oa, info: info}
+	d := &Document{Version: info.Version, Root: info.RootNode, read: &reading{data: data, oa: oa, info: info}}
 	switch info.SpecFormat {
 	case datamodel.OAS3:
 		d.Format = OpenAPI30
@@ -89,12 +97,13 @@ func Read(data []byte) (*Document, error) {
 // document they are its JSON form, which libopenapi would decode once more
 // (into a map no one reads) before handing them back.
 func (d *Document) JSONTree(decoded any) (any, error) {
-	if decoded != nil && d.info.SpecFileType == datamodel.JSONFileType {
+	r := d.read.(*reading)
+	if decoded != nil && r.info.SpecFileType == datamodel.JSONFileType {
 		return decoded, nil
 	}
-	raw := d.info.GetSpecJSONBytes()
+	raw := r.info.GetSpecJSONBytes()
 	if raw == nil {
-		if err := d.info.GetSpecJSONError(); err != nil {
+		if err := r.info.GetSpecJSONError(); err != nil {
 			return nil, err
 		}
 		return nil, errors.New("libopenapi gives no JSON form of it")
@@ -128,20 +137,21 @@ func (d *Document) Check(tree any, treeErr error) (problems []Problem) {
 	}()
 	// A number math/big cannot read is refused before any schema meets it:
 	// a schema keyword holding one would fail every value it judges.
-	if treeErr == nil && mayHoldHugeExponent(d.data) {
+	r := d.read.(*reading)
+	if treeErr == nil && mayHoldHugeExponent(r.data) {
 		if problems := d.unreadableNumbers(tree); len(problems) > 0 {
 			return problems
 		}
 	}
-	schema := specSchema(d.info.APISchema)
+	schema := specSchema(r.info.APISchema)
 	// A JSON document that passes the OpenAPI schema passes
 	// libopenapi-validator, which would decode it again; it is asked only
 	// for the problems of one that does not, or of YAML (whose keys it
 	// checks as well).
-	if treeErr == nil && d.info.SpecFileType == datamodel.JSONFileType && schema != nil && schema.Validate(tree) == nil {
+	if treeErr == nil && r.info.SpecFileType == datamodel.JSONFileType && schema != nil && schema.Validate(tree) == nil {
 		return nil
 	}
-	ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(d.oa, schema)
+	ok, errs := schema_validation.ValidateOpenAPIDocumentWithPrecompiled(r.oa, schema)
 	if ok {
 		return nil
 	}
