@@ -125,8 +125,42 @@ func FuzzLazy(f *testing.F) {
 		req := http.Header{"Authorization": {auth}}
 		resp := http.Header{"Set-Cookie": {cookie}}
 		l := NewLazy(url, req, resp)
-		if got, want := l.Text(s), Text(s, Secrets(url, req, resp)); got != want {
-			t.Fatalf("Lazy.Text(%q) = %q, Text = %q", s, got, want)
+		// a second and a third text read what the first left in l.held
+		for _, text := range []string{s, "x " + s, auth + s} {
+			if got, want := l.Text(text), Text(text, Secrets(url, req, resp)); got != want {
+				t.Fatalf("Lazy.Text(%q) = %q, Text = %q", text, got, want)
+			}
 		}
 	})
+}
+
+// TestLazyManyCredentials checks Lazy.Text on an exchange with more
+// credentials than mayHold keeps (it then reads the header fields for each
+// text) and with two Basic passwords, against Text of the secrets.
+func TestLazyManyCredentials(t *testing.T) {
+	basic := func(user, pass string) string {
+		return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+	}
+	req := http.Header{
+		"Authorization":       {basic("u", "firstPass&1")},
+		"Proxy-Authorization": {basic("v", "secondPass+2")},
+		"Cookie":              {"a=cookieOne", "b=cookieTwo"},
+		"X-Api-Key":           {`apiKey\3`},
+		"X-Auth-Token":        {"authTok4"},
+	}
+	resp := http.Header{"Set-Cookie": {"s=setCookie5"}, "X-Twilio-Signature": {"sigSix6"}}
+	secrets := Secrets("/v1/x", req, resp)
+	l := NewLazy("/v1/x", req, resp)
+	for _, text := range []string{
+		"nothing to see", "firstPass&1", `firstPass\u00261`, "secondPass%2B2", "cookieTwo", `apiKey\\3`, "apiKey\\3",
+		"sigSix6", "setCookie5", "authTok4", "plain again",
+	} {
+		assert.Equal(t, Text(text, secrets), l.Text(text), text)
+	}
+	assert.True(t, l.Computed())
+
+	one := NewLazy("/v1/x", http.Header{"Authorization": {basic("u", "onlyPass")}}, nil)
+	for _, text := range []string{"a", "b onlyPass", "c"} {
+		assert.Equal(t, Text(text, Secrets("/v1/x", http.Header{"Authorization": {basic("u", "onlyPass")}}, nil)), one.Text(text), text)
+	}
 }
