@@ -50,6 +50,7 @@ type ndjsonResponse struct {
 // encoding/json decoded, or the string or the strings the fast decoder did.
 type headerField struct {
 	name    string
+	key     string   // name's canonical header key, when the fast decoder knew it; "" when not
 	decoded bool     // value is what encoding/json decoded
 	value   any      // with decoded
 	single  string   // without decoded: the value, when multi is nil
@@ -341,7 +342,10 @@ func ndjsonHeader(fields []headerField, field string, s *Scratch, half int) (htt
 		if name == "" {
 			return nil, &EntryError{Field: field, Err: errors.New("a header has an empty name")}
 		}
-		canonical := http.CanonicalHeaderKey(name)
+		canonical := f.key
+		if canonical == "" {
+			canonical = http.CanonicalHeaderKey(name)
+		}
 		if _, ok := header[canonical]; ok {
 			return nil, &EntryError{Field: field + "." + name, Err: fmt.Errorf("%s is there in another spelling too; want one name with an array of values", canonical)}
 		}
