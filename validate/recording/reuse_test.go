@@ -315,3 +315,43 @@ func TestDecodeNDJSONIntoScratchKeepsLittle(t *testing.T) {
 	t.Logf("%.0f bytes allocated a line (its URL: %d)", perLine, len(want.Request.URL))
 	assert.Less(t, perLine, float64(len(want.Request.URL)+64), "bytes allocated a line")
 }
+
+// TestNDJSONRefill checks when a line's headers are written over those of
+// the line before, in place: the same canonical keys in the same order, each
+// with one value given as a string, and nothing else.
+func TestNDJSONRefill(t *testing.T) {
+	tests := []struct {
+		name          string
+		before, after string // request header objects
+		want          bool
+	}{
+		{"same", `{"A":"1","B":"2"}`, `{"A":"3","B":"4"}`, true},
+		{"another order", `{"A":"1","B":"2"}`, `{"B":"4","A":"3"}`, true},
+		{"another spelling", `{"A":"1","B":"2"}`, `{"a":"3","b":"4"}`, true},
+		{"empty value", `{"A":"1"}`, `{"A":""}`, true},
+		{"none", `{}`, `{}`, true},
+		{"a name fewer", `{"A":"1","B":"2"}`, `{"A":"1"}`, false},
+		{"a name more", `{"A":"1"}`, `{"A":"1","B":"2"}`, false},
+		{"another name", `{"A":"1","B":"2"}`, `{"A":"1","C":"2"}`, false},
+		{"an array after", `{"A":"1"}`, `{"A":["1"]}`, false},
+		{"an array before", `{"A":["1"]}`, `{"A":"1"}`, false},
+		{"an empty array before", `{"A":[],"B":"2"}`, `{"A":"1","B":"2"}`, false},
+		{"a pseudo-header before", `{":a":"1","B":"2"}`, `{"A":"1","B":"2"}`, false},
+		{"a pseudo-header after", `{"A":"1","B":"2"}`, `{":a":"1","B":"2"}`, false},
+		{"an error before", `{"A":"1","a":"2"}`, `{"A":"1","a":"2"}`, false},
+	}
+	line := func(headers string) []byte {
+		return []byte(`{"request":{"method":"GET","url":"/","headers":` + headers + `},"response":{"status":204}}`)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s Scratch
+			_, _ = ndjsonExchangeInto(line(tt.before), false, MaxEntryBytes, &s)
+			var d fastDecoder
+			l, ok := d.ndjsonLine(line(tt.after))
+			require.True(t, ok, "the fast decoder gave up")
+			_, got := refill(&s, requestHalf, l.Request.headerList)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
