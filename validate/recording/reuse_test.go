@@ -121,19 +121,50 @@ func TestDecodeIntoScratch(t *testing.T) {
 		return // the race detector adds allocations
 	}
 	raw := []byte(entries[0])
-	fresh := testing.AllocsPerRun(200, func() {
-		if _, err := harFrameExchange(raw); err != nil {
+	assertScratchAllocs(t, "an entry", func() *EntryError {
+		_, err := harFrameExchange(raw)
+		return err
+	}, func() *EntryError {
+		_, err := harFrameExchangeInto(raw, &s)
+		return err
+	})
+}
+
+// assertScratchAllocs checks that into, decoding into a scratch, allocates
+// less than once a call, where fresh, decoding the same on its own, makes at
+// least the exchange's four allocations. what names a call's input.
+func assertScratchAllocs(t *testing.T, what string, fresh, into func() *EntryError) {
+	t.Helper()
+	run := func(decode func() *EntryError) float64 {
+		return testing.AllocsPerRun(200, func() {
+			if err := decode(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	freshAllocs, intoAllocs := run(fresh), run(into)
+	t.Logf("allocations %s: %.2f into a scratch, %.2f on its own", what, intoAllocs, freshAllocs)
+	assert.Less(t, intoAllocs, 1.0, "allocations %s decoded into a scratch", what)
+	assert.GreaterOrEqual(t, freshAllocs, 4.0, "the exchange, its maps' values and its bodies")
+}
+
+// assertKeepsLittle checks that decode, decoding an entry whose URL is urlLen
+// bytes into a scratch, allocates little more than the URL a call. what
+// names a call's input.
+func assertKeepsLittle(t *testing.T, what string, urlLen int, decode func() *EntryError) {
+	t.Helper()
+	const n = 2000
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		if err := decode(); err != nil {
 			t.Fatal(err)
 		}
-	})
-	into := testing.AllocsPerRun(200, func() {
-		if _, err := harFrameExchangeInto(raw, &s); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Logf("allocations an entry: %.2f into a scratch, %.2f on its own", into, fresh)
-	assert.Less(t, into, 1.0, "allocations an entry decoded into a scratch")
-	assert.GreaterOrEqual(t, fresh, 4.0, "the exchange, its maps' values and its bodies")
+	}
+	runtime.ReadMemStats(&after)
+	per := float64(after.TotalAlloc-before.TotalAlloc) / n
+	t.Logf("%.0f bytes allocated %s (its URL: %d)", per, what, urlLen)
+	assert.Less(t, per, float64(urlLen+64), "bytes allocated %s", what)
 }
 
 // TestDecodeIntoScratchKeepsLittle checks that decoding entries like those
@@ -162,18 +193,10 @@ func TestDecodeIntoScratchKeepsLittle(t *testing.T) {
 	require.Nil(t, err)
 	require.Equal(t, want, got)
 
-	const n = 2000
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range n {
-		if _, err := harFrameExchangeInto(raw, &s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	perEntry := float64(after.TotalAlloc-before.TotalAlloc) / n
-	t.Logf("%.0f bytes allocated an entry (its URL: %d)", perEntry, len(want.Request.URL))
-	assert.Less(t, perEntry, float64(len(want.Request.URL)+64), "bytes allocated an entry")
+	assertKeepsLittle(t, "an entry", len(want.Request.URL), func() *EntryError {
+		_, err := harFrameExchangeInto(raw, &s)
+		return err
+	})
 }
 
 // TestDecodeNDJSONIntoScratch checks that NDJSON lines decoded one after the
@@ -269,19 +292,13 @@ func TestDecodeNDJSONIntoScratch(t *testing.T) {
 		return // the race detector adds allocations
 	}
 	raw := []byte(singleResp) // an array of values is an allocation of its own
-	fresh := testing.AllocsPerRun(200, func() {
-		if _, err := ndjsonExchange(raw, false, MaxEntryBytes); err != nil {
-			t.Fatal(err)
-		}
+	assertScratchAllocs(t, "a line", func() *EntryError {
+		_, err := ndjsonExchange(raw, false, MaxEntryBytes)
+		return err
+	}, func() *EntryError {
+		_, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s)
+		return err
 	})
-	into := testing.AllocsPerRun(200, func() {
-		if _, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Logf("allocations a line: %.2f into a scratch, %.2f on its own", into, fresh)
-	assert.Less(t, into, 1.0, "allocations a line decoded into a scratch")
-	assert.GreaterOrEqual(t, fresh, 4.0, "the exchange, its maps' values and its bodies")
 }
 
 // TestDecodeNDJSONIntoScratchKeepsLittle checks that a line of many headers
@@ -302,18 +319,10 @@ func TestDecodeNDJSONIntoScratchKeepsLittle(t *testing.T) {
 	require.Nil(t, err2)
 	require.Equal(t, want, got)
 
-	const n = 2000
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range n {
-		if _, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	perLine := float64(after.TotalAlloc-before.TotalAlloc) / n
-	t.Logf("%.0f bytes allocated a line (its URL: %d)", perLine, len(want.Request.URL))
-	assert.Less(t, perLine, float64(len(want.Request.URL)+64), "bytes allocated a line")
+	assertKeepsLittle(t, "a line", len(want.Request.URL), func() *EntryError {
+		_, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s)
+		return err
+	})
 }
 
 // TestNDJSONRefill checks when a line's headers are written over those of
