@@ -138,8 +138,8 @@ func docsEntry(b *testing.B) []byte {
 }
 
 // BenchmarkDecodeEntry decodes the documentation's example entry into an
-// exchange, as a worker of check does with each frame, and the same
-// exchange as an NDJSON line; Floor is
+// exchange, and the same exchange as an NDJSON line, each on its own and
+// into a reused Scratch (as a worker of check does with each frame); Floor is
 // encoding/json's decoding of the same entry into the same structure, without
 // making an exchange of it.
 func BenchmarkDecodeEntry(b *testing.B) {
@@ -169,6 +169,31 @@ func BenchmarkDecodeEntry(b *testing.B) {
 		cpu := cpuTime()
 		for b.Loop() {
 			if _, err := ndjsonExchange(line.Bytes(), false, MaxEntryBytes); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	})
+	// Decoded one after the other into one scratch, as check's workers
+	// decode: names and values remembered, header maps refilled.
+	var s Scratch
+	b.Run("scratch", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		cpu := cpuTime()
+		for b.Loop() {
+			if _, err := harFrameExchangeInto(raw, &s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	})
+	b.Run("NDJSON-scratch", func(b *testing.B) {
+		b.SetBytes(int64(line.Len()))
+		b.ReportAllocs()
+		cpu := cpuTime()
+		for b.Loop() {
+			if _, err := ndjsonExchangeInto(line.Bytes(), false, MaxEntryBytes, &s); err != nil {
 				b.Fatal(err)
 			}
 		}

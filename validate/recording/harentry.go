@@ -252,7 +252,7 @@ func harHeader(fields []harNV, field string, s *Scratch, half int) (http.Header,
 	var values []string // the first value of each name, in one allocation
 	var keys []string   // with s: the canonical key of each field, "" for one left out
 	if s != nil {
-		if h, ok := s.refill(half, fields); ok {
+		if h, ok := refill(s, half, fields); ok {
 			return h, nil
 		}
 		header, values, keys = s.startFill(half, len(fields))

@@ -50,6 +50,7 @@ type ndjsonResponse struct {
 // encoding/json decoded, or the string or the strings the fast decoder did.
 type headerField struct {
 	name    string
+	key     string   // name's canonical header key, when the fast decoder knew it; "" when not
 	decoded bool     // value is what encoding/json decoded
 	value   any      // with decoded
 	single  string   // without decoded: the value, when multi is nil
@@ -326,10 +327,12 @@ func (r *ndjsonResponse) response(s *Scratch) (validate.Response, *EntryError) {
 func ndjsonHeader(fields []headerField, field string, s *Scratch, half int) (http.Header, *EntryError) {
 	var header http.Header
 	var single []string // the values of names with one, in one allocation
+	var keys []string   // with s: the canonical key of each name with one value, "" for the others
 	if s != nil {
-		// Filled anew, never refilled (finishFill is not called): the
-		// header's values come in several shapes.
-		header, single, _ = s.startFill(half, len(fields))
+		if h, ok := refill(s, half, fields); ok {
+			return h, nil
+		}
+		header, single, keys = s.startFill(half, len(fields))
 	} else {
 		header, single = newHeader(len(fields)), make([]string, len(fields))
 	}
@@ -341,7 +344,10 @@ func ndjsonHeader(fields []headerField, field string, s *Scratch, half int) (htt
 		if name == "" {
 			return nil, &EntryError{Field: field, Err: errors.New("a header has an empty name")}
 		}
-		canonical := http.CanonicalHeaderKey(name)
+		canonical := f.key
+		if canonical == "" {
+			canonical = http.CanonicalHeaderKey(name)
+		}
 		if _, ok := header[canonical]; ok {
 			return nil, &EntryError{Field: field + "." + name, Err: fmt.Errorf("%s is there in another spelling too; want one name with an array of values", canonical)}
 		}
@@ -349,6 +355,9 @@ func ndjsonHeader(fields []headerField, field string, s *Scratch, half int) (htt
 			if f.multi == nil {
 				single[i] = f.single
 				header[canonical] = single[i : i+1 : i+1]
+				if keys != nil {
+					keys[i] = canonical // the next line may write its value here
+				}
 			} else if len(f.multi) > 0 {
 				header[canonical] = f.multi
 			}
@@ -370,6 +379,11 @@ func ndjsonHeader(fields []headerField, field string, s *Scratch, half int) (htt
 		default:
 			return nil, &EntryError{Field: field + "." + name, Err: fmt.Errorf("want a string or an array of strings, got %s", describeJSON(v))}
 		}
+	}
+	if s != nil {
+		// A name is never given twice (another spelling is an error), so
+		// the next line may refill the names with one value kept in keys.
+		s.finishFill(half, header, false)
 	}
 	return header, nil
 }

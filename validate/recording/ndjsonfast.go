@@ -98,18 +98,19 @@ func (d *fastDecoder) stringPointer() (*string, bool) {
 // headerObject decodes an object of header names to a string or an array of
 // strings into the decoder's scratch, sorted by name, as encoding/json
 // decodes it into a map[string]any and sortedHeaderFields sorts it. It gives
-// up on a name given twice and on values of other types.
+// up on a name given twice and on values of other types. Names and values
+// are remembered as a HAR's name-value pairs are (see name and value).
 func (d *fastDecoder) headerObject() ([]headerField, bool) {
 	start := len(d.hdrBuf)
 	ok := d.object(nil, func(int) bool {
-		name := d.keep(d.key[0], d.key[1])
+		name, key, n := d.name(d.key[0], d.key[1])
 		d.space()
 		switch {
 		case d.i >= len(d.data):
 			return false
 		case d.data[d.i] == '"':
-			v, ok := d.string()
-			d.hdrBuf = append(d.hdrBuf, headerField{name: name, single: v})
+			v, ok := d.remembered(n)
+			d.hdrBuf = append(d.hdrBuf, headerField{name: name, key: key, single: v})
 			return ok
 		case d.data[d.i] != '[':
 			return false
@@ -119,13 +120,13 @@ func (d *fastDecoder) headerObject() ([]headerField, bool) {
 		for first := true; ; first = false {
 			d.space()
 			if d.consume(']') {
-				d.hdrBuf = append(d.hdrBuf, headerField{name: name, multi: values})
+				d.hdrBuf = append(d.hdrBuf, headerField{name: name, key: key, multi: values})
 				return true
 			}
 			if !first && !d.consume(',') {
 				return false
 			}
-			v, ok := d.string()
+			v, ok := d.remembered(n)
 			if !ok {
 				return false
 			}

@@ -93,11 +93,34 @@ func (s *Scratch) reset() {
 	s.reqBody, s.respBody = s.reqBody[:0], s.respBody[:0]
 }
 
+// refillable is a header field as a decoder gives it (a HAR name-value
+// pair, a name of an NDJSON line's header object): one returns its
+// canonical header key and its value, and whether the field is one name
+// with one value whose key the decoder knew (only such a field can be
+// written over another in place).
+type refillable interface {
+	harNV | headerField
+	one() (key, value string, ok bool)
+}
+
+// one returns the pair's canonical key, known to the decoder, and its
+// value.
+func (f harNV) one() (key, value string, ok bool) {
+	return f.key, f.Value, f.key != ""
+}
+
+// one returns the field's canonical key, known to the decoder, and its
+// value, when the fast decoder gave it as one string.
+func (f headerField) one() (key, value string, ok bool) {
+	return f.key, f.single, f.key != "" && !f.decoded && f.multi == nil
+}
+
 // refill writes the values of fields over those of the header of half of
-// the exchange, and reports whether it could: the header holds exactly the
+// s's exchange, and reports whether it could: the header holds exactly the
 // fields of the entry before, and fields have the same canonical keys in
-// the same order (each known to the decoder). It makes no map operation.
-func (s *Scratch) refill(half int, fields []harNV) (http.Header, bool) {
+// the same order, each one value whose key the decoder knew. It makes
+// no map operation.
+func refill[F refillable](s *Scratch, half int, fields []F) (http.Header, bool) {
 	h := s.reqHeader
 	if half == responseHalf {
 		h = s.respHeader
@@ -107,12 +130,12 @@ func (s *Scratch) refill(half int, fields []harNV) (http.Header, bool) {
 		return nil, false
 	}
 	for i, f := range fields {
-		if f.key == "" || f.key != keys[i] {
+		if key, _, ok := f.one(); !ok || key != keys[i] {
 			return nil, false
 		}
 	}
 	for i, f := range fields {
-		values[i] = f.Value
+		_, values[i], _ = f.one()
 	}
 	return h, true
 }

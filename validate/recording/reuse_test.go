@@ -121,19 +121,50 @@ func TestDecodeIntoScratch(t *testing.T) {
 		return // the race detector adds allocations
 	}
 	raw := []byte(entries[0])
-	fresh := testing.AllocsPerRun(200, func() {
-		if _, err := harFrameExchange(raw); err != nil {
+	assertScratchAllocs(t, "an entry", func() *EntryError {
+		_, err := harFrameExchange(raw)
+		return err
+	}, func() *EntryError {
+		_, err := harFrameExchangeInto(raw, &s)
+		return err
+	})
+}
+
+// assertScratchAllocs checks that into, decoding into a scratch, allocates
+// less than once a call, where fresh, decoding the same on its own, makes at
+// least the exchange's four allocations. what names a call's input.
+func assertScratchAllocs(t *testing.T, what string, fresh, into func() *EntryError) {
+	t.Helper()
+	run := func(decode func() *EntryError) float64 {
+		return testing.AllocsPerRun(200, func() {
+			if err := decode(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	freshAllocs, intoAllocs := run(fresh), run(into)
+	t.Logf("allocations %s: %.2f into a scratch, %.2f on its own", what, intoAllocs, freshAllocs)
+	assert.Less(t, intoAllocs, 1.0, "allocations %s decoded into a scratch", what)
+	assert.GreaterOrEqual(t, freshAllocs, 4.0, "the exchange, its maps' values and its bodies")
+}
+
+// assertKeepsLittle checks that decode, decoding an entry whose URL is urlLen
+// bytes into a scratch, allocates little more than the URL a call. what
+// names a call's input.
+func assertKeepsLittle(t *testing.T, what string, urlLen int, decode func() *EntryError) {
+	t.Helper()
+	const n = 2000
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		if err := decode(); err != nil {
 			t.Fatal(err)
 		}
-	})
-	into := testing.AllocsPerRun(200, func() {
-		if _, err := harFrameExchangeInto(raw, &s); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Logf("allocations an entry: %.2f into a scratch, %.2f on its own", into, fresh)
-	assert.Less(t, into, 1.0, "allocations an entry decoded into a scratch")
-	assert.GreaterOrEqual(t, fresh, 4.0, "the exchange, its maps' values and its bodies")
+	}
+	runtime.ReadMemStats(&after)
+	per := float64(after.TotalAlloc-before.TotalAlloc) / n
+	t.Logf("%.0f bytes allocated %s (its URL: %d)", per, what, urlLen)
+	assert.Less(t, per, float64(urlLen+64), "bytes allocated %s", what)
 }
 
 // TestDecodeIntoScratchKeepsLittle checks that decoding entries like those
@@ -162,53 +193,174 @@ func TestDecodeIntoScratchKeepsLittle(t *testing.T) {
 	require.Nil(t, err)
 	require.Equal(t, want, got)
 
-	const n = 2000
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range n {
-		if _, err := harFrameExchangeInto(raw, &s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	perEntry := float64(after.TotalAlloc-before.TotalAlloc) / n
-	t.Logf("%.0f bytes allocated an entry (its URL: %d)", perEntry, len(want.Request.URL))
-	assert.Less(t, perEntry, float64(len(want.Request.URL)+64), "bytes allocated an entry")
+	assertKeepsLittle(t, "an entry", len(want.Request.URL), func() *EntryError {
+		_, err := harFrameExchangeInto(raw, &s)
+		return err
+	})
 }
 
 // TestDecodeNDJSONIntoScratch checks that NDJSON lines decoded one after the
 // other into one Scratch, after a HAR entry, are each the exchange decoded on
-// its own, and that the scratch spares most of a line's allocations.
+// its own, through lines whose headers are written over the line before's
+// and lines that fill them anew, and that the scratch spares a line's
+// allocations.
 func TestDecodeNDJSONIntoScratch(t *testing.T) {
+	const (
+		reqHeaders  = `"headers":{"Content-Type":"application/x-www-form-urlencoded","Authorization":"Basic QUM6c2VjcmV0"}`
+		respHeaders = `"headers":{"Content-Type":["application/json"]}`
+	)
+	edit := func(pairs ...string) string {
+		t.Helper()
+		line := goodLine
+		for i := 0; i < len(pairs); i += 2 {
+			require.Contains(t, line, pairs[i])
+			line = strings.Replace(line, pairs[i], pairs[i+1], 1)
+		}
+		return line
+	}
+	singleResp := edit(respHeaders, `"headers":{"Content-Type":"application/json"}`)
 	lines := []string{
 		goodLine,
-		strings.Replace(goodLine, `"headers":{`, `"headers":{"X-Many":["a","b"],":authority":"h",`, 1),
+		edit(`"headers":{`, `"headers":{"X-Many":["a","b"],":authority":"h",`),
+		goodLine,
+		// The same names, other values: written in place.
+		edit(`"application/x-www-form-urlencoded"`, `"application/x-www-form-urlencoded; charset=utf-8"`),
+		// The same names in another order (sorted, the same), then in
+		// another spelling with the same canonical keys.
+		edit(reqHeaders, `"headers":{"Authorization":"Basic QUM6c2VjcmV0","Content-Type":"application/x-www-form-urlencoded"}`),
+		edit(reqHeaders, `"headers":{"content-type":"text/plain","authorization":"Basic QUM6c2VjcmV0"}`),
+		// One name fewer, one more, an empty one.
+		edit(reqHeaders, `"headers":{"Authorization":"Basic QUM6c2VjcmV0"}`),
+		goodLine,
+		edit(`"headers":{`, `"headers":{"Accept":"*/*",`),
+		edit(`"headers":{`, `"headers":{"X-Empty":[],`),
+		goodLine,
+		// An empty Content-Type, then one of its own.
+		edit(`"application/x-www-form-urlencoded"`, `""`),
+		goodLine,
+		// A response's name with one value, then with an array of one,
+		// then of two, then one again.
+		singleResp,
+		singleResp,
+		goodLine,
+		edit(respHeaders, `"headers":{"Content-Type":["application/json","text/plain"]}`),
+		singleResp,
+		// A pseudo-header where the line before had a name.
+		edit(`"Authorization"`, `":path"`),
+		goodLine,
+		// base64 and missing bodies.
+		edit(`"body":"Target=webhook"`, `"body_base64":"VGFyZ2V0PXdlYmhvb2s="`),
+		edit(`,"body":"Target=webhook"`, ``),
 		goodLine,
 	}
 	var s Scratch
 	_, herr := harFrameExchangeInto([]byte(goodEntry), &s)
 	require.Nil(t, herr)
+	var kept, keptWant []string
 	for i, line := range lines {
 		want, wantErr := ndjsonExchange([]byte(line), false, MaxEntryBytes)
 		require.Nil(t, wantErr, "line %d", i)
 		got, err := ndjsonExchangeInto([]byte(line), false, MaxEntryBytes, &s)
 		require.Nil(t, err, "line %d", i)
 		require.Equal(t, want, got, "line %d", i)
+		for name, values := range got.Request.Header {
+			kept = append(kept, name)
+			kept = append(kept, values...)
+		}
+		for _, values := range got.Response.Header {
+			kept = append(kept, values...)
+		}
+		for _, k := range kept[len(keptWant):] {
+			keptWant = append(keptWant, strings.Clone(k)) // the text as decoded
+		}
 	}
+	assert.Equal(t, keptWant, kept, "a string of an exchange decoded before changed")
+
+	// A name in two spellings is an error, and the line after it is filled
+	// anew: the same as on its own.
+	twice := edit(reqHeaders, `"headers":{"Accept":"a","accept":"b"}`)
+	_, wantErr := ndjsonExchange([]byte(twice), false, MaxEntryBytes)
+	require.NotNil(t, wantErr)
+	_, err := ndjsonExchangeInto([]byte(twice), false, MaxEntryBytes, &s)
+	require.Equal(t, wantErr, err)
+	want, _ := ndjsonExchange([]byte(goodLine), false, MaxEntryBytes)
+	got, err := ndjsonExchangeInto([]byte(goodLine), false, MaxEntryBytes, &s)
+	require.Nil(t, err)
+	require.Equal(t, want, got)
+
 	if raceEnabled {
 		return // the race detector adds allocations
 	}
-	raw := []byte(goodLine)
-	fresh := testing.AllocsPerRun(200, func() {
-		if _, err := ndjsonExchange(raw, false, MaxEntryBytes); err != nil {
-			t.Fatal(err)
-		}
+	raw := []byte(singleResp) // an array of values is an allocation of its own
+	assertScratchAllocs(t, "a line", func() *EntryError {
+		_, err := ndjsonExchange(raw, false, MaxEntryBytes)
+		return err
+	}, func() *EntryError {
+		_, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s)
+		return err
 	})
-	into := testing.AllocsPerRun(200, func() {
-		if _, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s); err != nil {
-			t.Fatal(err)
-		}
+}
+
+// TestDecodeNDJSONIntoScratchKeepsLittle checks that a line of many headers
+// decoded into a scratch again and again allocates little more than its
+// URL: its header names and values are remembered, not copied.
+func TestDecodeNDJSONIntoScratchKeepsLittle(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector adds allocations")
+	}
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "recordings", "mixed.ndjson"))
+	require.NoError(t, err)
+	raw, _, _ := bytes.Cut(data, []byte("\n"))
+	want, wantErr := ndjsonExchange(raw, false, MaxEntryBytes)
+	require.Nil(t, wantErr)
+	require.GreaterOrEqual(t, len(want.Request.Header)+len(want.Response.Header), 8, "a line of many headers")
+	var s Scratch
+	got, err2 := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s)
+	require.Nil(t, err2)
+	require.Equal(t, want, got)
+
+	assertKeepsLittle(t, "a line", len(want.Request.URL), func() *EntryError {
+		_, err := ndjsonExchangeInto(raw, false, MaxEntryBytes, &s)
+		return err
 	})
-	t.Logf("allocations a line: %.2f into a scratch, %.2f on its own", into, fresh)
-	assert.LessOrEqual(t, into, fresh-4, "the exchange, its maps' values and its bodies")
+}
+
+// TestNDJSONRefill checks when a line's headers are written over those of
+// the line before, in place: the same canonical keys in the same order, each
+// with one value given as a string, and nothing else.
+func TestNDJSONRefill(t *testing.T) {
+	tests := []struct {
+		name          string
+		before, after string // request header objects
+		want          bool
+	}{
+		{"same", `{"A":"1","B":"2"}`, `{"A":"3","B":"4"}`, true},
+		{"another order", `{"A":"1","B":"2"}`, `{"B":"4","A":"3"}`, true},
+		{"another spelling", `{"A":"1","B":"2"}`, `{"a":"3","b":"4"}`, true},
+		{"empty value", `{"A":"1"}`, `{"A":""}`, true},
+		{"none", `{}`, `{}`, true},
+		{"a name fewer", `{"A":"1","B":"2"}`, `{"A":"1"}`, false},
+		{"a name more", `{"A":"1"}`, `{"A":"1","B":"2"}`, false},
+		{"another name", `{"A":"1","B":"2"}`, `{"A":"1","C":"2"}`, false},
+		{"an array after", `{"A":"1"}`, `{"A":["1"]}`, false},
+		{"an array before", `{"A":["1"]}`, `{"A":"1"}`, false},
+		{"an empty array before", `{"A":[],"B":"2"}`, `{"A":"1","B":"2"}`, false},
+		{"a pseudo-header before", `{":a":"1","B":"2"}`, `{"A":"1","B":"2"}`, false},
+		{"a pseudo-header after", `{"A":"1","B":"2"}`, `{":a":"1","B":"2"}`, false},
+		{"an error before", `{"A":"1","a":"2"}`, `{"A":"1","a":"2"}`, false},
+	}
+	line := func(headers string) []byte {
+		return []byte(`{"request":{"method":"GET","url":"/","headers":` + headers + `},"response":{"status":204}}`)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s Scratch
+			_, _ = ndjsonExchangeInto(line(tt.before), false, MaxEntryBytes, &s)
+			var d fastDecoder
+			l, ok := d.ndjsonLine(line(tt.after))
+			require.True(t, ok, "the fast decoder gave up")
+			_, got := refill(&s, requestHalf, l.Request.headerList)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }
