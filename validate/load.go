@@ -22,9 +22,10 @@ import (
 // Load compiles a contract, an OpenAPI 3.0 or 3.1 document in YAML or JSON.
 // file names the contract in findings ("file:line"). The document is first
 // validated against the OpenAPI specification (libopenapi-validator); a
-// document that is not OpenAPI 3, breaks the specification, or holds a schema
-// that does not compile is refused with a [*LoadError] listing every problem
-// with its line.
+// document that is not OpenAPI 3, breaks the specification, holds a schema
+// that does not compile, or a number whose exponent is beyond what math/big
+// reads (1E1000001) where a schema would meet it, is refused with a
+// [*LoadError] listing every problem with its line.
 //
 // A YAML document whose aliases stand for more than 100,000 nodes
 // (yamlalias.Budget) is refused before it is parsed further: libopenapi
