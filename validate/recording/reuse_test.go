@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/contractcheck/contractcheck/validate"
 )
 
 // TestReleaseExchange checks that the header maps of a released exchange
@@ -103,13 +105,7 @@ func TestDecodeIntoScratch(t *testing.T) {
 		got, err := harFrameExchangeInto([]byte(raw), &s)
 		require.Nil(t, err, "entry %d", i)
 		require.Equal(t, want, got, "entry %d", i)
-		for name, values := range got.Request.Header {
-			kept = append(kept, name)
-			kept = append(kept, values...)
-		}
-		for _, values := range got.Response.Header {
-			kept = append(kept, values...)
-		}
+		kept = appendHeaderTexts(kept, got)
 		kept = append(kept, got.Request.Method, got.Request.URL)
 		for _, k := range kept[len(keptWant):] {
 			keptWant = append(keptWant, strings.Clone(k)) // the text as decoded
@@ -263,13 +259,7 @@ func TestDecodeNDJSONIntoScratch(t *testing.T) {
 		got, err := ndjsonExchangeInto([]byte(line), false, MaxEntryBytes, &s)
 		require.Nil(t, err, "line %d", i)
 		require.Equal(t, want, got, "line %d", i)
-		for name, values := range got.Request.Header {
-			kept = append(kept, name)
-			kept = append(kept, values...)
-		}
-		for _, values := range got.Response.Header {
-			kept = append(kept, values...)
-		}
+		kept = appendHeaderTexts(kept, got)
 		for _, k := range kept[len(keptWant):] {
 			keptWant = append(keptWant, strings.Clone(k)) // the text as decoded
 		}
@@ -363,4 +353,18 @@ func TestNDJSONRefill(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// appendHeaderTexts appends the header names of ex's request and the values
+// of both its headers to kept: the texts a scratch must never write over
+// once handed out.
+func appendHeaderTexts(kept []string, ex *validate.Exchange) []string {
+	for name, values := range ex.Request.Header {
+		kept = append(kept, name)
+		kept = append(kept, values...)
+	}
+	for _, values := range ex.Response.Header {
+		kept = append(kept, values...)
+	}
+	return kept
 }
