@@ -1,8 +1,10 @@
 package check
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,14 +25,51 @@ import (
 func validateValue(schema *jsonschema.Schema, v any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = errUnreadable
+			err = unreadableIn(v)
 		}
 	}()
 	return schema.Validate(v)
 }
 
-// errUnreadable is why validateValue could not validate a value.
-var errUnreadable = errors.New("the schema validator cannot read it (a number whose exponent is too large?)")
+// unreadableError is why validateValue could not validate a value: a
+// number in it that math/big cannot read, at ptr (the first such place in
+// pointer order), when found.
+type unreadableError struct {
+	ptr   string
+	found bool
+}
+
+func (e *unreadableError) Error() string {
+	if e.found {
+		return "the number here has an exponent too large to read"
+	}
+	return "the schema validator cannot read it"
+}
+
+// unreadableIn finds the numbers of a decoded value that math/big cannot
+// read, for a finding at the first of them.
+func unreadableIn(v any) *unreadableError {
+	e := &unreadableError{}
+	var walk func(v any, ptr string)
+	walk = func(v any, ptr string) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				walk(x, contract.JoinPointer(ptr, k))
+			}
+		case []any:
+			for i, x := range v {
+				walk(x, contract.JoinPointer(ptr, strconv.Itoa(i)))
+			}
+		case json.Number:
+			if _, ok := new(big.Rat).SetString(string(v)); !ok && (!e.found || ptr < e.ptr) {
+				e.ptr, e.found = ptr, true
+			}
+		}
+	}
+	walk(v, "")
+	return e
+}
 
 // schemaFindings turns jsonschema's error tree for a value into findings, one
 // per failing keyword and place: every violation, not only the first. section
@@ -40,7 +79,11 @@ var errUnreadable = errors.New("the schema validator cannot read it (a number wh
 func (c *checker) schemaFindings(err error, section finding.Location, instance any, skipRequired map[string]bool) {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		c.add(finding.Finding{Rule: finding.RuleConstraint, Location: section,
+		loc := section
+		if ue, ok := err.(*unreadableError); ok && ue.found {
+			loc = section.At(section.Pointer + ue.ptr)
+		}
+		c.add(finding.Finding{Rule: finding.RuleConstraint, Location: loc,
 			Message: "the value could not be validated: " + err.Error(), Spec: c.op.Anchors[finding.AnchorOperation]})
 		return
 	}
