@@ -1,10 +1,8 @@
 package check
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/url"
 	"strconv"
 	"strings"
@@ -46,29 +44,13 @@ func (e *unreadableError) Error() string {
 	return "the schema validator cannot read it"
 }
 
-// unreadableIn finds the numbers of a decoded value that math/big cannot
-// read, for a finding at the first of them.
+// unreadableIn is why jsonschema could not validate v: the first number
+// in it that math/big cannot read, when there is one.
 func unreadableIn(v any) *unreadableError {
-	e := &unreadableError{}
-	var walk func(v any, ptr string)
-	walk = func(v any, ptr string) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				walk(x, contract.JoinPointer(ptr, k))
-			}
-		case []any:
-			for i, x := range v {
-				walk(x, contract.JoinPointer(ptr, strconv.Itoa(i)))
-			}
-		case json.Number:
-			if _, ok := new(big.Rat).SetString(string(v)); !ok && (!e.found || ptr < e.ptr) {
-				e.ptr, e.found = ptr, true
-			}
-		}
+	if nums := contract.UnreadableNumbers(v); len(nums) > 0 {
+		return &unreadableError{ptr: nums[0].Pointer, found: true}
 	}
-	walk(v, "")
-	return e
+	return &unreadableError{}
 }
 
 // schemaFindings turns jsonschema's error tree for a value into findings, one

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,4 +229,39 @@ func (d *Document) WriteOnly(ptr string) bool {
 		ptr = p
 	}
 	return d.Object(ptr)["writeOnly"] == true
+}
+
+// UnreadableNumber is a number of a decoded JSON value that math/big cannot
+// read (its exponent is beyond 1,000,000), on which jsonschema panics.
+type UnreadableNumber struct {
+	// Pointer is where it is in the value.
+	Pointer string
+	// Text is the number as written.
+	Text string
+}
+
+// UnreadableNumbers returns the numbers of v (decoded by DecodeJSONTree)
+// that math/big cannot read, in pointer order.
+func UnreadableNumbers(v any) []UnreadableNumber {
+	var out []UnreadableNumber
+	var walk func(v any, ptr string)
+	walk = func(v any, ptr string) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				walk(x, JoinPointer(ptr, k))
+			}
+		case []any:
+			for i, x := range v {
+				walk(x, JoinPointer(ptr, strconv.Itoa(i)))
+			}
+		case json.Number:
+			if _, ok := new(big.Rat).SetString(string(v)); !ok {
+				out = append(out, UnreadableNumber{Pointer: ptr, Text: string(v)})
+			}
+		}
+	}
+	walk(v, "")
+	slices.SortFunc(out, func(a, b UnreadableNumber) int { return strings.Compare(a.Pointer, b.Pointer) })
+	return out
 }

@@ -1,9 +1,11 @@
 package contract
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestLookupInstance: LookupInstance walks the tokens of a pointer as
@@ -19,4 +21,13 @@ func TestLookupInstance(t *testing.T) {
 		_, ok := LookupInstance(doc, ptr)
 		assert.False(t, ok, ptr)
 	}
+}
+
+// TestUnreadableNumbers checks that the numbers math/big cannot read are
+// found at their pointers, in pointer order, and no other.
+func TestUnreadableNumbers(t *testing.T) {
+	v, err := DecodeJSONTree([]byte(`{"b": [1, 1E1000001, {"c/d": -2e-1000001}], "a": 1e1000000, "z": "1E1000001"}`))
+	require.NoError(t, err)
+	assert.Equal(t, []UnreadableNumber{{Pointer: "/b/1", Text: "1E1000001"}, {Pointer: "/b/2/c~1d", Text: "-2e-1000001"}}, UnreadableNumbers(v))
+	assert.Empty(t, UnreadableNumbers(map[string]any{"n": json.Number("12")}))
 }

@@ -13,12 +13,9 @@ package spec
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -192,27 +189,10 @@ func mayHoldHugeExponent(data []byte) bool {
 func (d *Document) unreadableNumbers(tree any) []Problem {
 	doc := &contract.Document{Tree: tree, Root: d.Root}
 	var out []Problem
-	var walk func(v any, ptr string)
-	walk = func(v any, ptr string) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				walk(x, contract.JoinPointer(ptr, k))
-			}
-		case []any:
-			for i, x := range v {
-				walk(x, contract.JoinPointer(ptr, strconv.Itoa(i)))
-			}
-		case json.Number:
-			if _, ok := new(big.Rat).SetString(string(v)); !ok {
-				out = append(out, Problem{Line: doc.Line(ptr), Message: fmt.Sprintf("%s: the number %.40s has an exponent too large to read", ptr, v)})
-			}
-		}
+	for _, n := range contract.UnreadableNumbers(tree) {
+		out = append(out, Problem{Line: doc.Line(n.Pointer), Message: fmt.Sprintf("%s: the number %.40s has an exponent too large to read", n.Pointer, n.Text)})
 	}
-	walk(tree, "")
-	sort.SliceStable(out, func(i, j int) bool {
-		return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Message < out[j].Message
-	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
 }
 
